@@ -1,0 +1,46 @@
+# cellulab — the two set-up commands are `make demo` and `make test`.
+# Each installs the Debian packages it needs (apt-get), builds, then runs.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build: compiler, CMake, cmocka. Tests also need NEURON 8.2 as the reference.
+BUILD_DEPS := gcc make cmake libcmocka-dev
+TEST_DEPS  := neuron python3-neuron python3-numpy
+
+.PHONY: all deps deps-test build demo test check-sanitize bench clean
+
+all: build
+
+deps:
+	@./tools/apt-ensure.sh $(BUILD_DEPS)
+
+deps-test:
+	@./tools/apt-ensure.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/cellulab demo --csv $(BUILD)/demo.csv --svg $(BUILD)/demo.svg
+	@echo "The plot is $(BUILD)/demo.svg (open it in a web browser); the trace is $(BUILD)/demo.csv."
+
+test: deps-test build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
+check-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCELLULAB_SANITIZE=ON -DCELLULAB_ORACLE=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit -j $(JOBS)
+
+# Benchmark (not a test): N hh ball-and-sticks for 1 s in NEURON and cellulab.
+N ?= 100
+bench: deps-test build
+	/usr/bin/python3 bench/bench_ballsticks.py --cellulab $(BUILD)/bench/bench_ballsticks --n $(N)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,279 @@
+/*
+ * cellulab — simulate morphologically detailed neurons with NEURON's numbers.
+ *
+ * The public C API. One opaque object, cl_sim, owns everything: cells,
+ * sections, mechanisms, point processes, connections, recordings. Freeing it
+ * frees them all. Everything else is named by a small typed handle that every
+ * call checks: a handle from another simulation, a deleted object or a
+ * made-up value is reported as an error, never dereferenced.
+ *
+ * Every fallible call returns a cl_status. On failure, cl_sim_errmsg() says
+ * which argument was wrong, its value, and what was expected.
+ *
+ * Conventions (for language bindings): no varargs; handles are structs
+ * holding one uint64_t; arrays cross the boundary as pointer + length;
+ * strings are NUL-terminated UTF-8 and are copied by the library.
+ *
+ * Units follow NEURON: ms, mV, µm, nA, µS, Ω·cm, µF/cm², S/cm², mA/cm².
+ *
+ * The shortest program (BlueCelluLab's headline example):
+ *
+ *     cl_sim *sim; cl_cell cell; cl_stim stim;
+ *     const double *t, *v; size_t n;
+ *     cl_sim_new(&sim);
+ *     cl_cell_ballstick(sim, &cell);
+ *     cl_cell_add_step(sim, cell, 5.0, 20.0, 0.5, &stim);
+ *     cl_sim_run(sim, 25.0);
+ *     cl_cell_get_time(sim, cell, &t, &n);
+ *     cl_cell_get_soma_voltage(sim, cell, &v, &n);
+ *     cl_sim_free(sim);
+ */
+#ifndef CELLULAB_H
+#define CELLULAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CELLULAB_VERSION "0.1.0"
+
+/* ---- status ------------------------------------------------------------ */
+
+typedef enum cl_status {
+    CL_OK = 0,
+    CL_EINVAL = 1,   /* an argument is out of range, NaN, or of the wrong kind */
+    CL_EHANDLE = 2,  /* a handle is stale, foreign or was never valid */
+    CL_ENOTFOUND = 3,/* a name (section, mechanism, variable) does not exist */
+    CL_ESTATE = 4,   /* the call is not allowed in the simulation's current state */
+    CL_ENOMEM = 5,   /* out of memory */
+    CL_EIO = 6,      /* a file could not be read or written */
+    CL_EFORMAT = 7   /* a file is malformed */
+} cl_status;
+
+/* A short constant description of a status code ("invalid argument", ...). */
+const char *cl_strerror(cl_status status);
+
+/* ---- handles ----------------------------------------------------------- */
+
+typedef struct cl_sim cl_sim;
+typedef struct cl_cell { uint64_t id; } cl_cell;       /* a cell: a tree of sections */
+typedef struct cl_section { uint64_t id; } cl_section; /* one unbranched cable */
+typedef struct cl_pp { uint64_t id; } cl_pp;           /* a point process or artificial cell */
+typedef struct cl_netcon { uint64_t id; } cl_netcon;   /* a connection carrying spikes */
+typedef struct cl_rec { uint64_t id; } cl_rec;         /* a recording of one variable */
+typedef cl_pp cl_stim;                                  /* a stimulus is a point process */
+
+/* ---- simulation -------------------------------------------------------- */
+
+/* Create an empty simulation with BlueCelluLab's defaults: dt 0.025 ms,
+ * celsius 34 °C, v_init -65 mV. *out is set to NULL on failure. */
+cl_status cl_sim_new(cl_sim **out);
+
+/* Free a simulation and everything it owns. NULL is allowed. */
+void cl_sim_free(cl_sim *sim);
+
+/* The message of the last failed call on this simulation ("" if none). The
+ * pointer stays valid until the next call on the simulation. */
+const char *cl_sim_errmsg(const cl_sim *sim);
+
+/* Fixed time step in ms (> 0, finite). Takes effect at the next cl_sim_run. */
+cl_status cl_sim_set_dt(cl_sim *sim, double dt);
+double cl_sim_dt(const cl_sim *sim);
+
+/* Temperature in °C used by temperature-dependent mechanisms (finite). */
+cl_status cl_sim_set_celsius(cl_sim *sim, double celsius);
+double cl_sim_celsius(const cl_sim *sim);
+
+/* Membrane potential every node starts from at initialisation, in mV. */
+cl_status cl_sim_set_v_init(cl_sim *sim, double v_init);
+double cl_sim_v_init(const cl_sim *sim);
+
+/* Set a mechanism global such as "usetable_hh" (1: hh uses its rate table,
+ * NEURON's default; 0: exact rates), "celsius" or "dt". */
+cl_status cl_sim_set_global(cl_sim *sim, const char *name, double value);
+cl_status cl_sim_get_global(cl_sim *sim, const char *name, double *out);
+
+/* Initialise (NEURON's finitialize(v_init)) and advance to tstop ms, taking
+ * round(tstop/dt) steps exactly as NEURON's stdinit() + continuerun(tstop).
+ * Recordings are cleared and restart at t = 0. */
+cl_status cl_sim_run(cl_sim *sim, double tstop);
+
+/* Initialise only: t = 0, states at their initial values, t = 0 samples taken. */
+cl_status cl_sim_init(cl_sim *sim);
+
+/* Continue from the current time to tstop ms (NEURON's continuerun). Running
+ * to 10 ms then continuing to 25 ms gives the same numbers as one run to
+ * 25 ms. Parameter changes between the two take effect at the next step;
+ * structural changes (new sections, insertions, connections) need cl_sim_run. */
+cl_status cl_sim_continue(cl_sim *sim, double tstop);
+
+/* Advance by exactly one time step (NEURON's fadvance). */
+cl_status cl_sim_step(cl_sim *sim);
+
+/* Current simulation time in ms (accumulated as NEURON does). */
+double cl_sim_time(const cl_sim *sim);
+
+/* ---- cells and sections ------------------------------------------------ */
+
+/* Create an empty cell named name (may be NULL for "cell<N>"). */
+cl_status cl_cell_new(cl_sim *sim, const char *name, cl_cell *out);
+
+/* BlueCelluLab's create_ball_stick(): a Neurolucida contour soma (21 pt3d
+ * points as NEURON's Import3d makes them), one 200 µm dendrite of 200
+ * segments at soma(0.5), hh everywhere with gnabar_hh = 0.24. Records time
+ * and soma(0.5) voltage at every step. */
+cl_status cl_cell_ballstick(cl_sim *sim, cl_cell *out);
+
+/* Build the ball-and-stick from a Neurolucida file and its folder, e.g. the
+ * copy in BlueCelluLab's data. cl_cell_ballstick uses the built-in copy. */
+cl_status cl_cell_ballstick_from_file(cl_sim *sim, const char *asc_path, cl_cell *out);
+
+/* Number of sections in a cell, and the i-th one (creation order). */
+cl_status cl_cell_section_count(cl_sim *sim, cl_cell cell, size_t *out);
+cl_status cl_cell_section_at(cl_sim *sim, cl_cell cell, size_t index, cl_section *out);
+
+/* Find a section by its name, e.g. "soma[0]" or "dend[0]". */
+cl_status cl_cell_section(cl_sim *sim, cl_cell cell, const char *name, cl_section *out);
+
+/* The soma: the section named "soma[0]" or "soma", else the first root section. */
+cl_status cl_cell_soma(cl_sim *sim, cl_cell cell, cl_section *out);
+
+/* Create a section in a cell. New sections have NEURON's defaults:
+ * L 100 µm, diam 500 µm, nseg 1, Ra 35.4 Ω·cm, cm 1 µF/cm². */
+cl_status cl_section_new(cl_sim *sim, cl_cell cell, const char *name, cl_section *out);
+
+/* Attach child's 0-end to parent at parent_x (0 <= x <= 1), as NEURON's
+ * child.connect(parent(x)). A section has at most one parent; loops are
+ * refused; both sections must belong to the same cell. */
+cl_status cl_section_connect(cl_sim *sim, cl_section child, cl_section parent, double parent_x);
+
+/* The section's name as given at creation. The pointer is owned by sim. */
+cl_status cl_section_name(cl_sim *sim, cl_section sec, const char **out);
+
+/* Geometry and passive cable properties. L and diam > 0, nseg >= 1 (and at
+ * most 32767, as NEURON), Ra > 0, cm >= 0, all finite. Setting L or diam on
+ * a section with 3-D points is refused (they are derived from the points). */
+cl_status cl_section_set_L(cl_sim *sim, cl_section sec, double L);
+cl_status cl_section_set_diam(cl_sim *sim, cl_section sec, double diam);
+cl_status cl_section_set_nseg(cl_sim *sim, cl_section sec, int nseg);
+cl_status cl_section_set_Ra(cl_sim *sim, cl_section sec, double Ra);
+cl_status cl_section_set_cm(cl_sim *sim, cl_section sec, double cm);
+cl_status cl_section_get_L(cl_sim *sim, cl_section sec, double *out);
+cl_status cl_section_get_nseg(cl_sim *sim, cl_section sec, int *out);
+
+/* Append a 3-D point (µm; d is the diameter, >= 0). Points are stored as
+ * float32 like NEURON's pt3d; L and the segment diameters, areas and axial
+ * resistances then come from the points (NEURON's pt3d geometry). */
+cl_status cl_section_pt3dadd(cl_sim *sim, cl_section sec, double x, double y, double z, double d);
+
+/* Membrane area (µm²) of the segment containing x (0 < x < 1), NEURON's area(x). */
+cl_status cl_section_area(cl_sim *sim, cl_section sec, double x, double *out);
+
+/* Axial resistance (MΩ) from the node at x to its parent node, NEURON's ri(x). */
+cl_status cl_section_ri(cl_sim *sim, cl_section sec, double x, double *out);
+
+/* ---- mechanisms -------------------------------------------------------- */
+
+/* Insert a density mechanism ("hh", "pas") in every segment of a section.
+ * Inserting twice is a no-op, as in NEURON. */
+cl_status cl_section_insert(cl_sim *sim, cl_section sec, const char *mech);
+
+/* Set or get a range variable in every segment of a section, or in the
+ * segment containing x. Names are NEURON's: "gnabar_hh", "e_pas", "ena",
+ * "diam" and "cm" are range variables too. */
+cl_status cl_section_set(cl_sim *sim, cl_section sec, const char *var, double value);
+cl_status cl_section_set_at(cl_sim *sim, cl_section sec, double x, const char *var, double value);
+cl_status cl_section_get_at(cl_sim *sim, cl_section sec, double x, const char *var, double *out);
+
+/* Names of the built-in mechanisms, NULL-terminated. */
+const char *const *cl_mechanism_names(void);
+
+/* ---- point processes and artificial cells ------------------------------ */
+
+/* Place a point process ("IClamp", "ExpSyn", "Exp2Syn", "SEClamp",
+ * "APCount") at sec(x), 0 <= x <= 1. */
+cl_status cl_pp_new(cl_sim *sim, const char *mech, cl_section sec, double x, cl_pp *out);
+
+/* Create an artificial cell ("NetStim", "VecStim", "IntFire1"): it has no
+ * location and talks only through events. */
+cl_status cl_artcell_new(cl_sim *sim, const char *mech, cl_pp *out);
+
+/* Set or get a point-process variable ("amp", "del", "dur", "tau", "e" ...). */
+cl_status cl_pp_set(cl_sim *sim, cl_pp pp, const char *var, double value);
+cl_status cl_pp_get(cl_sim *sim, cl_pp pp, const char *var, double *out);
+
+/* Give a VecStim its spike times (ms, finite, non-decreasing; copied). */
+cl_status cl_vecstim_play(cl_sim *sim, cl_pp vecstim, const double *times, size_t n);
+
+/* Spike times an APCount has seen since the last initialisation. */
+cl_status cl_apcount_times(cl_sim *sim, cl_pp apcount, const double **times, size_t *n);
+
+/* Remove a point process, its recordings and the connections to and from it.
+ * Its handle, and theirs, become invalid. */
+cl_status cl_pp_delete(cl_sim *sim, cl_pp pp);
+
+/* ---- stimuli (convenience layer) ---------------------------------------- */
+
+/* A current step of level nA from start_ms to stop_ms at the cell's
+ * soma(0.5): an IClamp with del = start, dur = stop - start, amp = level. */
+cl_status cl_cell_add_step(cl_sim *sim, cl_cell cell, double start_ms, double stop_ms,
+                           double level_nA, cl_stim *out);
+
+/* ---- connections ------------------------------------------------------- */
+
+/* A connection from the membrane potential at sec(x) (a spike when v rises
+ * above the threshold, NEURON's default 10 mV) to a target that receives
+ * events (ExpSyn, Exp2Syn, IntFire1, NetStim ...). The target may be
+ * {0} for a pure spike detector. Defaults: delay 1 ms, weight 0. */
+cl_status cl_netcon_from_section(cl_sim *sim, cl_section sec, double x, cl_pp target,
+                                 cl_netcon *out);
+
+/* A connection from a point process that emits events (NetStim, VecStim,
+ * IntFire1). The target may be {0}. */
+cl_status cl_netcon_from_pp(cl_sim *sim, cl_pp source, cl_pp target, cl_netcon *out);
+
+/* Parameters. The threshold belongs to the source location and is shared by
+ * every connection from it, as in NEURON. delay >= 0. index selects one of
+ * the target's weights (0 for most synapses). */
+cl_status cl_netcon_set_weight(cl_sim *sim, cl_netcon nc, int index, double weight);
+cl_status cl_netcon_set_delay(cl_sim *sim, cl_netcon nc, double delay);
+cl_status cl_netcon_set_threshold(cl_sim *sim, cl_netcon nc, double threshold);
+
+/* Record the spike times of the connection's source (NEURON's
+ * NetCon.record): voltage sources stamp t_n + 1e-10 of the first step
+ * above threshold; point-process sources their event time. */
+cl_status cl_netcon_record(cl_sim *sim, cl_netcon nc);
+cl_status cl_netcon_spikes(cl_sim *sim, cl_netcon nc, const double **times, size_t *n);
+
+/* ---- recordings -------------------------------------------------------- */
+
+/* Record a range variable ("v", "m_hh", "ina", ...) at sec(x). interval 0
+ * records after every step plus the t = 0 sample (NEURON's
+ * Vector.record(&var)); interval > 0 records every interval ms
+ * (Vector.record(&var, interval)). */
+cl_status cl_rec_section(cl_sim *sim, cl_section sec, double x, const char *var,
+                         double interval, cl_rec *out);
+
+/* Record a point-process variable ("i", "g", "m" ...). */
+cl_status cl_rec_pp(cl_sim *sim, cl_pp pp, const char *var, double interval, cl_rec *out);
+
+/* Record time itself (with interval > 0: the times of the samples). */
+cl_status cl_rec_time(cl_sim *sim, double interval, cl_rec *out);
+
+/* The samples so far. The pointer stays valid until the next run, step or
+ * change of the simulation. Reading before any run is CL_ESTATE. */
+cl_status cl_rec_data(cl_sim *sim, cl_rec rec, const double **data, size_t *n);
+
+/* Time and soma(0.5) voltage recorded for a cell (cells from
+ * cl_cell_ballstick record both every step; others start when first asked,
+ * before the run). */
+cl_status cl_cell_get_time(cl_sim *sim, cl_cell cell, const double **t, size_t *n);
+cl_status cl_cell_get_soma_voltage(cl_sim *sim, cl_cell cell, const double **v, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CELLULAB_H */

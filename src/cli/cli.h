@@ -1,0 +1,25 @@
+/* The cellulab command: one file per subcommand, public API only. */
+#ifndef CELLULAB_CLI_H
+#define CELLULAB_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+int cli_demo(int argc, char **argv);
+
+/* Write a file atomically: the content goes to PATH.tmp-XXXXXX, which is
+ * renamed to PATH only when complete. write_fn returns 0 on success. */
+int cli_write_file(const char *path, int (*write_fn)(FILE *f, void *ctx), void *ctx);
+
+/* An SVG line plot of y against x, with axes, ticks and labels. shade_from
+ * .. shade_to (x units) is drawn as a band (e.g. the stimulus), when from < to. */
+typedef struct cli_plot {
+    const double *x, *y;
+    size_t n;
+    const char *title, *xlabel, *ylabel;
+    double shade_from, shade_to;
+    const char *shade_label;
+} cli_plot;
+int cli_svg_write(FILE *f, const cli_plot *p);
+
+#endif

@@ -1,0 +1,40 @@
+/* cellulab: the command-line entry point and subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cellulab.h"
+#include "cli/cli.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "cellulab %s — simulate detailed neurons with NEURON's numbers\n"
+            "\n"
+            "usage: cellulab <command> [options]\n"
+            "\n"
+            "commands:\n"
+            "  demo      run BlueCelluLab's headline example (ball-and-stick, 0.5 nA step)\n"
+            "\n"
+            "options:\n"
+            "  -h, --help     show this help (cellulab <command> --help for a command)\n"
+            "  --version      print the version\n",
+            CELLULAB_VERSION);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("cellulab %s\n", CELLULAB_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "demo") == 0) return cli_demo(argc - 1, argv + 1);
+    fprintf(stderr, "cellulab: unknown command \"%s\" (see cellulab --help)\n", cmd);
+    return 2;
+}

@@ -1,0 +1,380 @@
+/* From description to run-time layout: NEURON's node order (root nodes
+ * first, then sections breadth first with children sorted by connection
+ * position), connection coefficients, and one structure-of-arrays block per
+ * mechanism type with instances in node order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+
+static void free_block(cl_mech_block *b) {
+    free(b->node);
+    if (b->var) free(b->var[0]);
+    free(b->var);
+    free(b->g);
+    if (b->ion_index) {
+        for (int u = 0; u < b->type->nion; u++) free(b->ion_index[u]);
+    }
+    free(b->ion_index);
+    free(b->ion);
+    free(b->user);
+    free(b->iflag);
+    free(b->owner);
+    memset(b, 0, sizeof *b);
+}
+
+static void free_layout(cl_engine *e) {
+    free(e->v); free(e->rhs); free(e->d); free(e->a); free(e->b);
+    free(e->area); free(e->rinv); free(e->parent);
+    free(e->cap_node); free(e->cap_cm);
+    free(e->ps_nc_start); free(e->ps_nc);
+    e->ps_nc_start = e->ps_nc = NULL;
+    e->v = e->rhs = e->d = e->a = e->b = e->area = e->rinv = NULL;
+    e->parent = NULL;
+    e->cap_node = NULL;
+    e->cap_cm = NULL;
+    for (int t = 0; t < e->nblock; t++) free_block(&e->block[t]);
+    e->nblock = 0;
+    e->nnode = e->nroot = e->ncap = 0;
+}
+
+void cl_engine_init_empty(cl_engine *e) {
+    memset(e, 0, sizeof *e);
+    e->dt = 0.025;
+    e->celsius = 34.0;
+    e->v_init = -65.0;
+}
+
+void cl_engine_release(cl_engine *e) {
+    free_layout(e);
+    for (int s = 0; s < e->nsec; s++) {
+        cl_sec *sec = &e->sec[s];
+        free(sec->name); free(sec->diam); free(sec->cm); free(sec->pt);
+        for (int m = 0; m < sec->nmech; m++) free(sec->mech[m].val);
+        free(sec->mech);
+    }
+    free(e->sec);
+    for (int c = 0; c < e->ncell; c++) { free(e->cell[c].name); free(e->cell[c].sec); }
+    free(e->cell);
+    for (int i = 0; i < e->npp; i++) { free(e->pp[i].val); free(e->pp[i].ev.t); }
+    free(e->pp);
+    for (int i = 0; i < e->npresyn; i++) free(e->presyn[i].spikes.t);
+    free(e->presyn);
+    for (int i = 0; i < e->nnc; i++) free(e->nc[i].w);
+    free(e->nc);
+    for (int i = 0; i < e->nrec; i++) free(e->rec[i].data.t);
+    free(e->rec);
+    free(e->heap);
+    for (int t = 0; t < 64; t++) {
+        free(e->global[t]);
+        const cl_mech_type *m = cl_mech_at(t);
+        if (e->priv[t] && m && m->globals_free) m->globals_free(e->priv[t]);
+    }
+    memset(e, 0, sizeof *e);
+}
+
+double *cl_engine_globals(cl_engine *e, int type) {
+    const cl_mech_type *m = cl_mech_at(type);
+    if (!e->global[type]) {
+        e->global[type] = calloc(m->nglobal ? (size_t)m->nglobal : 1, sizeof(double));
+        if (!e->global[type]) return NULL;
+        for (int k = 0; k < m->nglobal; k++) e->global[type][k] = m->globals[k].dflt;
+    }
+    if (m->globals_new && !e->priv[type]) {
+        e->priv[type] = m->globals_new();
+        if (!e->priv[type]) return NULL;
+    }
+    return e->global[type];
+}
+
+/* Children of each section, ordered as NEURON's sibling list: by connection
+ * position, and among equal positions the most recently connected first. */
+static int cmp_child(const void *pa, const void *pb, void *ctx) {
+    const cl_engine *e = ctx;
+    const cl_sec *a = &e->sec[*(const int *)pa], *b = &e->sec[*(const int *)pb];
+    if (a->parent_x != b->parent_x) return a->parent_x < b->parent_x ? -1 : 1;
+    if (a->connect_seq != b->connect_seq) return a->connect_seq > b->connect_seq ? -1 : 1;
+    return 0;
+}
+
+/* Plain insertion sort with a context (qsort_r is not portable C17); child
+ * lists are short. */
+static void sort_children(int *v, int n, cl_engine *e) {
+    for (int i = 1; i < n; i++) {
+        int x = v[i], j = i - 1;
+        while (j >= 0 && cmp_child(&v[j], &x, e) > 0) { v[j + 1] = v[j]; j--; }
+        v[j + 1] = x;
+    }
+}
+
+/* Section order: all roots, then breadth first over the children lists. */
+static int section_order(cl_engine *e, int *order) {
+    int n = 0;
+    int *nchild = calloc((size_t)e->nsec + 1, sizeof(int));
+    int *first = calloc((size_t)e->nsec + 1, sizeof(int));
+    int *child = malloc(((size_t)e->nsec + 1) * sizeof(int));
+    if (!nchild || !first || !child) { free(nchild); free(first); free(child); return -1; }
+    for (int s = 0; s < e->nsec; s++)
+        if (e->sec[s].parent >= 0) nchild[e->sec[s].parent]++;
+    for (int s = 0, acc = 0; s < e->nsec; s++) { first[s] = acc; acc += nchild[s]; nchild[s] = 0; }
+    for (int s = 0; s < e->nsec; s++) {
+        int p = e->sec[s].parent;
+        if (p >= 0) child[first[p] + nchild[p]++] = s;
+    }
+    for (int s = 0; s < e->nsec; s++) sort_children(child + first[s], nchild[s], e);
+    for (int s = 0; s < e->nsec; s++)
+        if (e->sec[s].parent < 0) order[n++] = s;
+    e->nroot = n;
+    for (int i = 0; i < n; i++) {
+        int s = order[i];
+        for (int c = 0; c < nchild[s]; c++) order[n++] = child[first[s] + c];
+    }
+    free(nchild); free(first); free(child);
+    return 0;
+}
+
+static int find_sec_mech(const cl_sec *sec, int type) {
+    for (int m = 0; m < sec->nmech; m++)
+        if (sec->mech[m].type == type) return m;
+    return -1;
+}
+
+static int alloc_block(cl_mech_block *b, const cl_mech_type *m, int n) {
+    size_t nn = n ? (size_t)n : 1;
+    b->type = m;
+    b->n = n;
+    b->node = calloc(nn, sizeof(int));
+    b->var = calloc((size_t)m->nvar + 1, sizeof(double *));
+    b->g = calloc(nn, sizeof(double));
+    b->user = calloc(nn, sizeof(void *));
+    b->owner = calloc(nn, sizeof(int));
+    if (!b->node || !b->var || !b->g || !b->user || !b->owner) return -1;
+    double *base = calloc(nn * (size_t)(m->nvar ? m->nvar : 1), sizeof(double));
+    if (!base) return -1;
+    for (int k = 0; k < m->nvar; k++) b->var[k] = base + (size_t)k * nn;
+    if (m->nvar == 0) b->var[0] = base;
+    if (m->nion) {
+        b->ion_index = calloc((size_t)m->nion, sizeof(int *));
+        b->ion = calloc((size_t)m->nion, sizeof(cl_ion_view));
+        if (!b->ion_index || !b->ion) return -1;
+        for (int u = 0; u < m->nion; u++) {
+            b->ion_index[u] = calloc(nn, sizeof(int));
+            if (!b->ion_index[u]) return -1;
+        }
+    }
+    if (m->kind == CL_MECH_ION) {
+        b->iflag = calloc(nn, sizeof(int));
+        if (!b->iflag) return -1;
+    }
+    return 0;
+}
+
+/* Point processes of one type, ordered as NEURON's node property lists:
+ * by node, and at one node the most recently created first. */
+static void sort_pps(cl_engine *e, int *v, int n) {
+    for (int i = 1; i < n; i++) {
+        int x = v[i], j = i - 1;
+        const cl_ppobj *px = &e->pp[x];
+        int nx = cl_engine_node_exact(e, px->sec, px->x);
+        while (j >= 0) {
+            const cl_ppobj *pj = &e->pp[v[j]];
+            int nj = cl_engine_node_exact(e, pj->sec, pj->x);
+            if (nj < nx || (nj == nx && pj->seq > px->seq)) break;
+            v[j + 1] = v[j];
+            j--;
+        }
+        v[j + 1] = x;
+    }
+}
+
+static int build_blocks(cl_engine *e, const int *order) {
+    int ntype = cl_mech_count();
+    int *list = malloc(((size_t)e->npp + 1) * sizeof(int));
+    if (!list) return -1;
+    e->nblock = ntype;
+    for (int t = 0; t < ntype; t++) {
+        const cl_mech_type *m = cl_mech_at(t);
+        cl_mech_block *b = &e->block[t];
+        int n = 0;
+        if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
+            for (int i = 0; i < e->nsec; i++) {
+                cl_sec *sec = &e->sec[order[i]];
+                int mi = find_sec_mech(sec, t);
+                if (mi < 0) continue;
+                sec->mech[mi].inst0 = n;
+                n += sec->nseg;
+            }
+        } else {
+            for (int i = 0; i < e->npp; i++)
+                if (e->pp[i].alive && e->pp[i].type == t) list[n++] = i;
+            if (m->kind == CL_MECH_POINT) sort_pps(e, list, n);
+        }
+        if (alloc_block(b, m, n) != 0) { free(list); return -1; }
+        double *g = cl_engine_globals(e, t);
+        if (!g) { free(list); return -1; }
+        b->global = g;
+        b->priv = e->priv[t];
+        if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
+            for (int i = 0; i < e->nsec; i++) {
+                cl_sec *sec = &e->sec[order[i]];
+                int mi = find_sec_mech(sec, t);
+                if (mi < 0) continue;
+                const cl_sec_mech *sm = &sec->mech[mi];
+                for (int j = 0; j < sec->nseg; j++) {
+                    int inst = sm->inst0 + j;
+                    b->node[inst] = sec->node0 + j;
+                    for (int k = 0; k < m->nvar; k++)
+                        b->var[k][inst] = sm->val[(size_t)k * sec->nseg + j];
+                    if (b->iflag) b->iflag[inst] = sm->style;
+                }
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                cl_ppobj *p = &e->pp[list[i]];
+                p->inst = i;
+                b->node[i] = p->sec >= 0 ? cl_engine_node_exact(e, p->sec, p->x) : -1;
+                for (int k = 0; k < m->nvar; k++) b->var[k][i] = p->val[k];
+                b->user[i] = &p->ev;
+                b->owner[i] = list[i];
+            }
+        }
+    }
+    free(list);
+    /* Ion links: a density mechanism's segment j uses the ion's segment j in the
+     * same section; a point process uses the ion of the segment it sits in. */
+    for (int t = 0; t < ntype; t++) {
+        const cl_mech_type *m = cl_mech_at(t);
+        cl_mech_block *b = &e->block[t];
+        for (int u = 0; u < m->nion; u++) {
+            char name[32];
+            snprintf(name, sizeof name, "%s_ion", m->ions[u].ion);
+            int it = cl_mech_find(name);
+            cl_mech_block *ib = &e->block[it];
+            b->ion[u] = (cl_ion_view){ib->var[CL_ION_EREV], ib->var[CL_ION_CI], ib->var[CL_ION_CO],
+                                      ib->var[CL_ION_CUR], ib->var[CL_ION_DCURDV]};
+            if (m->kind == CL_MECH_DENSITY) {
+                for (int s = 0; s < e->nsec; s++) {
+                    cl_sec *sec = &e->sec[s];
+                    int mi = find_sec_mech(sec, t);
+                    if (mi < 0) continue;
+                    int ii = find_sec_mech(sec, it);
+                    for (int j = 0; j < sec->nseg; j++)
+                        b->ion_index[u][sec->mech[mi].inst0 + j] = sec->mech[ii].inst0 + j;
+                }
+            } else if (m->kind == CL_MECH_POINT) {
+                for (int i = 0; i < e->npp; i++) {
+                    cl_ppobj *p = &e->pp[i];
+                    if (!p->alive || p->type != t) continue;
+                    cl_sec *sec = &e->sec[p->sec];
+                    int ii = find_sec_mech(sec, it);
+                    b->ion_index[u][p->inst] =
+                        sec->mech[ii].inst0 + cl_engine_seg_index(e, p->sec, p->x);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+static double *rec_target(cl_engine *e, const cl_recobj *r) {
+    if (r->kind == CL_REC_TIME) return &e->t;
+    if (r->kind == CL_REC_PP) {
+        const cl_ppobj *p = &e->pp[r->pp];
+        return &e->block[p->type].var[r->var][p->inst];
+    }
+    if (r->type < 0) return &e->v[cl_engine_node_exact(e, r->sec, r->x)];
+    const cl_sec *sec = &e->sec[r->sec];
+    int mi = find_sec_mech(sec, r->type);
+    if (mi < 0) return NULL;
+    return &e->block[r->type].var[r->var][sec->mech[mi].inst0 + cl_engine_seg_index(e, r->sec, r->x)];
+}
+
+int cl_engine_compile(cl_engine *e) {
+    free_layout(e);
+    e->compiled = 0;
+    e->initialized = 0;
+    int *order = malloc(((size_t)e->nsec + 1) * sizeof(int));
+    if (!order || section_order(e, order) != 0) { free(order); return -1; }
+
+    /* node numbering */
+    int nnode = e->nroot;
+    for (int i = 0; i < e->nsec; i++) nnode += e->sec[order[i]].nseg + 1;
+    e->nnode = nnode;
+    size_t nn = (size_t)nnode + 1;
+    e->v = calloc(nn, sizeof(double)); e->rhs = calloc(nn, sizeof(double));
+    e->d = calloc(nn, sizeof(double)); e->a = calloc(nn, sizeof(double));
+    e->b = calloc(nn, sizeof(double)); e->area = calloc(nn, sizeof(double));
+    e->rinv = calloc(nn, sizeof(double)); e->parent = calloc(nn, sizeof(int));
+    e->cap_node = calloc(nn, sizeof(int)); e->cap_cm = calloc(nn, sizeof(double));
+    if (!e->v || !e->rhs || !e->d || !e->a || !e->b || !e->area || !e->rinv || !e->parent ||
+        !e->cap_node || !e->cap_cm) {
+        free(order);
+        return -1;
+    }
+    for (int r = 0; r < e->nroot; r++) {
+        e->sec[order[r]].parentnode = r;
+        e->area[r] = 100.; /* a root node's area stays NEURON's default */
+        e->parent[r] = -1;
+    }
+    int next = e->nroot;
+    for (int i = 0; i < e->nsec; i++) {
+        cl_sec *sec = &e->sec[order[i]];
+        sec->node0 = next;
+        if (sec->parent >= 0) {
+            const cl_sec *ps = &e->sec[sec->parent];
+            double x = sec->parent_x;
+            if (x >= 1.) sec->parentnode = ps->node0 + ps->nseg;
+            else if (x <= 0.) sec->parentnode = ps->parentnode;
+            else sec->parentnode = ps->node0 + cl_engine_seg_index(e, sec->parent, x);
+        }
+        e->parent[next] = sec->parentnode;
+        for (int j = 1; j <= sec->nseg; j++) e->parent[next + j] = next + j - 1;
+        next += sec->nseg + 1;
+    }
+
+    /* geometry and coefficients (connection_coef) */
+    for (int s = 0; s < e->nsec; s++) cl_engine_section_geometry(e, s);
+    for (int i = 0; i < e->nsec; i++) {
+        const cl_sec *sec = &e->sec[order[i]];
+        int nd = sec->node0;
+        e->a[nd] = -1.e2 * 1.0 * e->rinv[nd] / e->area[sec->parentnode];
+        for (int j = 1; j <= sec->nseg; j++)
+            e->a[nd + j] = -1.e2 * e->rinv[nd + j] / e->area[nd + j - 1];
+        for (int j = 0; j <= sec->nseg; j++)
+            e->b[nd + j] = -1.e2 * e->rinv[nd + j] / e->area[nd + j];
+        for (int j = 0; j < sec->nseg; j++) {
+            e->cap_node[e->ncap] = nd + j;
+            e->cap_cm[e->ncap++] = sec->cm[j];
+        }
+    }
+
+    if (build_blocks(e, order) != 0) { free(order); return -1; }
+    free(order);
+
+    for (int i = 0; i < e->npresyn; i++) {
+        cl_presyn *ps = &e->presyn[i];
+        ps->node = ps->pp < 0 ? cl_engine_node_exact(e, ps->sec, ps->x) : -1;
+    }
+    /* connections grouped by source, in creation order */
+    e->ps_nc_start = calloc((size_t)e->npresyn + 1, sizeof(int));
+    e->ps_nc = calloc((size_t)e->nnc + 1, sizeof(int));
+    if (!e->ps_nc_start || !e->ps_nc) return -1;
+    for (int i = 0; i < e->nnc; i++)
+        if (e->nc[i].alive) e->ps_nc_start[e->nc[i].presyn + 1]++;
+    for (int i = 0; i < e->npresyn; i++) e->ps_nc_start[i + 1] += e->ps_nc_start[i];
+    {
+        int *fill = calloc((size_t)e->npresyn + 1, sizeof(int));
+        if (!fill) return -1;
+        for (int i = 0; i < e->nnc; i++) {
+            if (!e->nc[i].alive) continue;
+            int ps = e->nc[i].presyn;
+            e->ps_nc[e->ps_nc_start[ps] + fill[ps]++] = i;
+        }
+        free(fill);
+    }
+    for (int i = 0; i < e->nrec; i++)
+        if (e->rec[i].alive) e->rec[i].ptr = rec_target(e, &e->rec[i]);
+    e->compiled = 1;
+    return 0;
+}

@@ -1,0 +1,186 @@
+/* The engine: a model description (cells, sections, mechanisms, point
+ * processes, connections, recordings) and, compiled from it, the node arrays
+ * and mechanism blocks that NEURON's fixed step runs on.
+ *
+ * The description is what the API edits. cl_engine_compile() turns it into
+ * the run-time layout (NEURON's setup_topology + v_setup_vectors +
+ * recalc_diam); cl_engine_init() is finitialize; cl_engine_step() is fadvance. */
+#ifndef CELLULAB_ENGINE_H
+#define CELLULAB_ENGINE_H
+
+#include <stdint.h>
+
+#include "mech/mech.h"
+
+typedef struct cl_pt3d {
+    float x, y, z, d; /* float, as NEURON's Pt3d */
+    double arc;
+} cl_pt3d;
+
+/* A mechanism inserted in a section: per-segment values of its variables. */
+typedef struct cl_sec_mech {
+    int type;
+    double *val; /* val[k * nseg + j]: variable k of segment j */
+    int inst0;   /* compiled: instance of segment 0; segments are contiguous */
+    int style;   /* ions: OR of the users' CL_ION_* flags in this section */
+} cl_sec_mech;
+
+typedef struct cl_sec {
+    char *name;
+    int cell;
+    int nseg;
+    double L, Ra;
+    double *diam; /* per segment (derived from pt3d when there are points) */
+    double *cm;   /* per segment */
+    cl_pt3d *pt;
+    size_t npt, cappt;
+    int parent;      /* section index, -1 for a root */
+    double parent_x;
+    long connect_seq;
+    cl_sec_mech *mech;
+    int nmech, capmech;
+    /* compiled */
+    int node0;      /* node of segment 0; segment j is node0 + j, the 1-end node0 + nseg */
+    int parentnode; /* the node the 0-end attaches to */
+} cl_sec;
+
+typedef struct cl_cellrec {
+    char *name;
+    int *sec;
+    int nsec, capsec;
+    int rec_t, rec_v; /* automatic time and soma voltage recordings, -1 if none */
+} cl_cellrec;
+
+typedef struct cl_ppobj {
+    int type;
+    int alive;
+    int sec; /* -1 for artificial cells */
+    double x;
+    long seq;
+    double *val;       /* user values of every variable */
+    cl_event_list ev;  /* VecStim: times to play; APCount: times seen */
+    int presyn;        /* presyn index when this is an event source, -1 */
+    int inst;          /* compiled instance index in its type's block */
+} cl_ppobj;
+
+typedef struct cl_presyn {
+    int pp;        /* source point process, or -1 for a voltage source */
+    int sec;       /* voltage source location */
+    double x;
+    double threshold;
+    int flag;      /* above threshold at the last check */
+    int node;      /* compiled */
+    int record;    /* keep spike times */
+    cl_event_list spikes;
+} cl_presyn;
+
+typedef struct cl_netconobj {
+    int alive;
+    int presyn;
+    int target; /* pp index, -1 for none */
+    double delay;
+    double *w;
+    int nw;
+} cl_netconobj;
+
+enum { CL_REC_SEC, CL_REC_PP, CL_REC_TIME };
+
+typedef struct cl_recobj {
+    int alive;
+    int kind;
+    int sec;      /* CL_REC_SEC */
+    double x;
+    int type;     /* mechanism type, or -1 for v */
+    int var;      /* variable index in the type */
+    int pp;       /* CL_REC_PP */
+    double interval; /* 0: every step */
+    double *ptr;  /* compiled target */
+    cl_event_list data;
+} cl_recobj;
+
+enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD };
+
+typedef struct cl_event {
+    double t;
+    uint64_t seq;
+    int kind;
+    int a;       /* netcon / record index, or mechanism type for self events */
+    int b;       /* instance for self events */
+    int wnc;     /* netcon whose weights a self event carries, -1 for none */
+    double flag;
+} cl_event;
+
+typedef struct cl_engine {
+    /* description */
+    cl_sec *sec;
+    int nsec, capsec;
+    cl_cellrec *cell;
+    int ncell, capcell;
+    cl_ppobj *pp;
+    int npp, cappp;
+    cl_presyn *presyn;
+    int npresyn, cappresyn;
+    cl_netconobj *nc;
+    int nnc, capnc;
+    cl_recobj *rec;
+    int nrec, caprec;
+    long seq;
+    double dt, celsius, v_init;
+    double *global[64]; /* per-type global values, allocated on first use */
+    void *priv[64];     /* per-type private data (rate tables) */
+
+    /* compiled */
+    int compiled;  /* layout matches the description */
+    int initialized;
+    int nnode, nroot;
+    double *v, *rhs, *d, *a, *b, *area, *rinv;
+    int *parent;
+    int ncap;
+    int *cap_node;
+    double *cap_cm;
+    cl_mech_block block[64];
+    int nblock;
+
+    /* run state */
+    double t;
+    cl_event *heap;
+    size_t nheap, capheap;
+    uint64_t evseq;
+    int oom; /* an allocation failed inside a step */
+    int cur_netcon; /* connection whose event is being delivered, -1 */
+    int *ps_nc_start, *ps_nc; /* connections of each source (CSR) */
+} cl_engine;
+
+/* Lifetime. */
+void cl_engine_init_empty(cl_engine *e);
+void cl_engine_release(cl_engine *e);
+
+/* Global values of a mechanism type (allocated with defaults on first use);
+ * NULL when out of memory. */
+double *cl_engine_globals(cl_engine *e, int type);
+
+/* Build the run-time layout from the description. Returns 0 or -1 (out of
+ * memory). */
+int cl_engine_compile(cl_engine *e);
+
+/* NEURON's finitialize(v_init). Compiles first when needed. */
+int cl_engine_initialize(cl_engine *e);
+
+/* One fadvance. */
+int cl_engine_step(cl_engine *e);
+
+/* Node for a location, as NEURON's node_exact (x = 0: parent node, x = 1:
+ * end node) and the segment containing x (node_index). */
+int cl_engine_node_exact(const cl_engine *e, int sec, double x);
+int cl_engine_seg_index(const cl_engine *e, int sec, double x);
+
+/* Geometry of one section (NEURON's nrn_area_ri), filling area and rinv
+ * of its nodes; exposed for area() and ri() queries. */
+void cl_engine_section_geometry(cl_engine *e, int s);
+
+/* Event queue. */
+int cl_event_push(cl_engine *e, cl_event ev);
+int cl_event_pop_until(cl_engine *e, double tmax, cl_event *out);
+void cl_event_clear(cl_engine *e);
+
+#endif

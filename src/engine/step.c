@@ -1,0 +1,206 @@
+/* NEURON's fixed step (secondorder = 0) and finitialize, in NEURON's order of
+ * operations (docs/reference/neuron-numerics.md sections 1 and 5). */
+#include <stdlib.h>
+
+#include "engine/engine.h"
+
+static cl_mech_ctx make_ctx(cl_engine *e) {
+    cl_mech_ctx c = {.t = e->t, .dt = e->dt, .celsius = e->celsius, .v = e->v, .rhs = e->rhs,
+                     .d = e->d, .area = e->area, .eng = e};
+    return c;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void push(cl_engine *e, cl_event ev) {
+    if (cl_event_push(e, ev) != 0) e->oom = 1;
+}
+
+void cl_engine_net_send(cl_engine *e, cl_mech_block *b, int i, double *w, double te,
+                        double flag) {
+    int type = (int)(b - e->block);
+    push(e, (cl_event){.t = te, .kind = CL_EV_SELF, .a = type, .b = i,
+                       .wnc = w ? e->cur_netcon : -1, .flag = flag});
+}
+
+/* A spike from a source: recorded, and sent along each of its connections. */
+static void presyn_send(cl_engine *e, int ps, double tt) {
+    cl_presyn *p = &e->presyn[ps];
+    if (p->record && cl_event_list_push(&p->spikes, tt) != 0) e->oom = 1;
+    for (int k = e->ps_nc_start[ps]; k < e->ps_nc_start[ps + 1]; k++) {
+        int n = e->ps_nc[k];
+        push(e, (cl_event){.t = tt + e->nc[n].delay, .kind = CL_EV_NETCON, .a = n});
+    }
+}
+
+void cl_engine_net_event(cl_engine *e, cl_mech_block *b, int i, double te) {
+    int pp = b->owner[i];
+    if (e->pp[pp].presyn >= 0) presyn_send(e, e->pp[pp].presyn, te);
+}
+
+static void deliver(cl_engine *e, const cl_event *ev) {
+    double tsav = e->t;
+    e->t = ev->t;
+    cl_mech_ctx c = make_ctx(e);
+    if (ev->kind == CL_EV_NETCON) {
+        cl_netconobj *nc = &e->nc[ev->a];
+        if (nc->alive && nc->target >= 0) {
+            const cl_ppobj *p = &e->pp[nc->target];
+            cl_mech_block *b = &e->block[p->type];
+            e->cur_netcon = ev->a;
+            b->type->net_receive(&c, b, p->inst, nc->w, 0.0);
+        }
+    } else if (ev->kind == CL_EV_SELF) {
+        cl_mech_block *b = &e->block[ev->a];
+        e->cur_netcon = ev->wnc;
+        b->type->net_receive(&c, b, ev->b, ev->wnc >= 0 ? e->nc[ev->wnc].w : NULL, ev->flag);
+    } else {
+        cl_recobj *r = &e->rec[ev->a];
+        double value = r->kind == CL_REC_TIME ? ev->t : *r->ptr;
+        if (cl_event_list_push(&r->data, value) != 0) e->oom = 1;
+        push(e, (cl_event){.t = ev->t + r->interval, .kind = CL_EV_RECORD, .a = ev->a});
+    }
+    e->cur_netcon = -1;
+    e->t = tsav;
+}
+
+static void deliver_until(cl_engine *e, double tmax) {
+    cl_event ev;
+    while (cl_event_pop_until(e, tmax, &ev)) deliver(e, &ev);
+}
+
+/* Threshold detection at the start of a step: a spike at t_n + 1e-10 the
+ * first step v is strictly above threshold (no interpolation). */
+static void check_thresholds(cl_engine *e) {
+    for (int i = 0; i < e->npresyn; i++) {
+        cl_presyn *p = &e->presyn[i];
+        if (p->pp >= 0 || p->node < 0) continue;
+        if (e->v[p->node] - p->threshold > 0.0) {
+            if (!p->flag) {
+                p->flag = 1;
+                presyn_send(e, i, e->t + 1e-10);
+            }
+        } else {
+            p->flag = 0;
+        }
+    }
+}
+
+/* ---- matrix ------------------------------------------------------------- */
+
+static void table_check(cl_engine *e) {
+    for (int t = 0; t < e->nblock; t++) {
+        cl_mech_block *b = &e->block[t];
+        if (b->type->table_check) b->type->table_check(b, e->celsius);
+    }
+}
+
+/* nrn_rhs + nrn_lhs. Each mechanism adds to rhs and d in type order (the two
+ * sums are independent, so one pass per mechanism gives NEURON's bits), then
+ * the axial terms; capacitance comes after the mechanisms in d. */
+static void setup_tree_matrix(cl_engine *e) {
+    int n = e->nnode;
+    double *rhs = e->rhs, *d = e->d, *v = e->v, *a = e->a, *b = e->b;
+    const int *par = e->parent;
+    for (int i = 0; i < n; i++) rhs[i] = 0.;
+    for (int i = 0; i < n; i++) d[i] = 0.;
+    cl_mech_ctx c = make_ctx(e);
+    for (int t = 0; t < e->nblock; t++) {
+        cl_mech_block *bl = &e->block[t];
+        if (bl->n && bl->type->cur) bl->type->cur(&c, bl);
+    }
+    for (int i = e->nroot; i < n; i++) {
+        double dv = v[par[i]] - v[i];
+        rhs[i] -= b[i] * dv;
+        rhs[par[i]] += a[i] * dv;
+    }
+    double cfac = .001 * (1.0 / e->dt);
+    for (int k = 0; k < e->ncap; k++) d[e->cap_node[k]] += cfac * e->cap_cm[k];
+    for (int i = e->nroot; i < n; i++) {
+        d[i] -= b[i];
+        d[par[i]] -= a[i];
+    }
+}
+
+/* Hines elimination; the solution (Δv) is left in rhs. */
+static void solve(cl_engine *e) {
+    double *rhs = e->rhs, *d = e->d, *a = e->a, *b = e->b;
+    const int *par = e->parent;
+    for (int i = e->nnode - 1; i >= e->nroot; --i) {
+        int pi = par[i];
+        double p = a[i] / d[i];
+        d[pi] -= p * b[i];
+        rhs[pi] -= p * rhs[i];
+    }
+    for (int i = 0; i < e->nroot; ++i) rhs[i] /= d[i];
+    for (int i = e->nroot; i < e->nnode; ++i) {
+        rhs[i] -= b[i] * rhs[par[i]];
+        rhs[i] /= d[i];
+    }
+}
+
+static void record_step(cl_engine *e) {
+    for (int i = 0; i < e->nrec; i++) {
+        cl_recobj *r = &e->rec[i];
+        if (!r->alive || r->interval > 0 || !r->ptr) continue;
+        if (cl_event_list_push(&r->data, *r->ptr) != 0) e->oom = 1;
+    }
+}
+
+int cl_engine_step(cl_engine *e) {
+    double dt = e->dt;
+    e->cur_netcon = -1;
+    table_check(e);
+    /* deliver_net_events */
+    check_thresholds(e);
+    deliver_until(e, e->t + 0.5 * dt);
+    e->t += 0.5 * dt;
+    setup_tree_matrix(e);
+    solve(e);
+    for (int i = 0; i < e->nnode; i++) e->v[i] += e->rhs[i];
+    e->t += 0.5 * dt;
+    cl_mech_ctx c = make_ctx(e);
+    for (int t = 0; t < e->nblock; t++) {
+        cl_mech_block *bl = &e->block[t];
+        if (bl->n && bl->type->state) bl->type->state(&c, bl);
+    }
+    record_step(e);
+    deliver_until(e, e->t);
+    return e->oom ? -1 : 0;
+}
+
+int cl_engine_initialize(cl_engine *e) {
+    if (!e->compiled && cl_engine_compile(e) != 0) return -1;
+    e->oom = 0;
+    e->cur_netcon = -1;
+    e->t = 0.;
+    table_check(e);
+    cl_event_clear(e);
+    for (int i = 0; i < e->nnode; i++) e->v[i] = e->v_init;
+    cl_mech_ctx c = make_ctx(e);
+    /* INITIAL blocks in type order, artificial cells after the others */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int t = 0; t < e->nblock; t++) {
+            cl_mech_block *bl = &e->block[t];
+            int art = bl->type->kind == CL_MECH_ARTIFICIAL;
+            if (art != pass || !bl->n || !bl->type->init) continue;
+            bl->type->init(&c, bl);
+        }
+    }
+    for (int i = 0; i < e->npresyn; i++) {
+        e->presyn[i].flag = 0;
+        e->presyn[i].spikes.n = 0;
+    }
+    deliver_until(e, e->t);
+    setup_tree_matrix(e);
+    for (int i = 0; i < e->nrec; i++) {
+        cl_recobj *r = &e->rec[i];
+        r->data.n = 0;
+        if (r->alive && r->interval > 0 && r->ptr)
+            push(e, (cl_event){.t = 0., .kind = CL_EV_RECORD, .a = i});
+    }
+    record_step(e);
+    deliver_until(e, e->t);
+    e->initialized = 1;
+    return e->oom ? -1 : 0;
+}

@@ -1,0 +1,49 @@
+/* The built-in mechanisms, in NEURON 8.2's type order (src/nrnoc/cabvars.h):
+ * the order decides the order in which currents are summed into a node, and
+ * so the last bits of every result. Ions precede the channels that use them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mech/mech.h"
+
+extern const cl_mech_type cl_mech_pas, cl_mech_iclamp, cl_mech_expsyn, cl_mech_exp2syn,
+    cl_mech_seclamp, cl_mech_apcount, cl_mech_na_ion, cl_mech_k_ion, cl_mech_hh,
+    cl_mech_netstim, cl_mech_intfire1, cl_mech_ca_ion, cl_mech_vecstim;
+
+static const cl_mech_type *const builtin[] = {
+    &cl_mech_pas,     &cl_mech_iclamp, &cl_mech_expsyn, &cl_mech_exp2syn,
+    &cl_mech_seclamp, &cl_mech_apcount, &cl_mech_na_ion, &cl_mech_k_ion,
+    &cl_mech_hh,      &cl_mech_netstim, &cl_mech_intfire1, &cl_mech_ca_ion,
+    &cl_mech_vecstim,
+};
+#define NBUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
+
+int cl_mech_count(void) { return NBUILTIN; }
+
+const cl_mech_type *cl_mech_at(int type) {
+    return type >= 0 && type < NBUILTIN ? builtin[type] : NULL;
+}
+
+int cl_mech_find(const char *name) {
+    for (int i = 0; i < NBUILTIN; i++)
+        if (strcmp(builtin[i]->name, name) == 0) return i;
+    return -1;
+}
+
+int cl_mech_var_find(const cl_mech_type *m, const char *name) {
+    for (int k = 0; k < m->nvar; k++)
+        if (strcmp(m->vars[k].name, name) == 0) return k;
+    return -1;
+}
+
+int cl_event_list_push(cl_event_list *l, double t) {
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? 2 * l->cap : 16;
+        double *p = realloc(l->t, ncap * sizeof *p);
+        if (!p) return -1;
+        l->t = p;
+        l->cap = ncap;
+    }
+    l->t[l->n++] = t;
+    return 0;
+}

@@ -1,0 +1,23 @@
+/* NEURON Import3d's treatment of a Neurolucida soma contour: the closed
+ * outline becomes 21 points along its major axis with diameters equal to the
+ * width of the outline (contourcenter + contour2centroid). */
+#ifndef CELLULAB_MORPH_CONTOUR_H
+#define CELLULAB_MORPH_CONTOUR_H
+
+#include <stddef.h>
+
+#define CL_CONTOUR_NPTS 21
+
+typedef enum cl_soma_axis {
+    CL_SOMA_AXIS_NEURON8 = 0, /* keep the eigenvector sign NEURON 8.2 gets */
+    CL_SOMA_AXIS_NEURON9 = 1  /* NEURON >= 9.0: flip so the largest component is positive */
+} cl_soma_axis;
+
+/* x, y, z: the contour's n points (n >= 3). out_*: 21 values each, rounded as
+ * NEURON stores them (printed with %.8g, then read back). Returns 0, or
+ * nonzero with a message in err for a degenerate contour. */
+int cl_contour_to_centroid(const double *x, const double *y, const double *z, size_t n,
+                           cl_soma_axis axis, double *out_x, double *out_y, double *out_z,
+                           double *out_d, char *err, size_t errlen);
+
+#endif
