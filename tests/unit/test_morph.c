@@ -222,12 +222,13 @@ static void test_malformed(void **state) {
     snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( (1 0 0 1) | (2 0 0 1) ) (3 0 0 1) )", soma);
     expect_error(buf, 2, 46, "point after a branch group");
     snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) <(1 0 0 1)) )", soma);
-    expect_error(buf, 2, 29, "inside a spine");
-    snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( (1 0 0 1) | (2 0 0 1)", soma);
+    expect_error(buf, 2, 30, "inside a spine");
+    snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( (1 0 0 1) | (2 0 0 1", soma);
     expect_error(buf, 2, 34, "'(' is never closed"); /* the point */
-    snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( (1 0 0 1) | (2 0 0 1)\n", soma);
-    buf[strlen(buf) - 1] = ')';
+    snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( (1 0 0 1) | (2 0 0 1)", soma);
     expect_error(buf, 2, 20, "'(' is never closed"); /* the group */
+    snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( (1 0 0 1) | (2 0 0 1))", soma);
+    expect_error(buf, 2, 1, "'(' is never closed"); /* the tree */
 
     /* a missing file */
     char err[512] = "";
