@@ -21,7 +21,7 @@ deps-test:
 	@./tools/apt-ensure.sh $(BUILD_DEPS) $(TEST_DEPS)
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build

@@ -5,17 +5,16 @@
 
 #include "mech/mech.h"
 
-enum { GNABAR, GKBAR, GL, EL, GNA, GK, IL, INA, IK, MINF, HINF, NINF, MTAU, HTAU, NTAU, M, H, N, NV };
+/* minf..ntau are GLOBALs in hh.mod (scratch, not per instance): they are
+ * computed where needed and not stored. */
+enum { GNABAR, GKBAR, GL, EL, GNA, GK, IL, INA, IK, M, H, N, NV };
 
 static const cl_mech_var vars[NV] = {
     [GNABAR] = {"gnabar", CL_VAR_PARAM, 0.12}, [GKBAR] = {"gkbar", CL_VAR_PARAM, 0.036},
     [GL] = {"gl", CL_VAR_PARAM, 0.0003},       [EL] = {"el", CL_VAR_PARAM, -54.3},
     [GNA] = {"gna", CL_VAR_ASSIGNED, 0},       [GK] = {"gk", CL_VAR_ASSIGNED, 0},
     [IL] = {"il", CL_VAR_ASSIGNED, 0},         [INA] = {"ina", CL_VAR_ASSIGNED, 0},
-    [IK] = {"ik", CL_VAR_ASSIGNED, 0},         [MINF] = {"minf", CL_VAR_ASSIGNED, 0},
-    [HINF] = {"hinf", CL_VAR_ASSIGNED, 0},     [NINF] = {"ninf", CL_VAR_ASSIGNED, 0},
-    [MTAU] = {"mtau", CL_VAR_ASSIGNED, 0},     [HTAU] = {"htau", CL_VAR_ASSIGNED, 0},
-    [NTAU] = {"ntau", CL_VAR_ASSIGNED, 0},     [M] = {"m", CL_VAR_STATE, 0},
+    [IK] = {"ik", CL_VAR_ASSIGNED, 0},         [M] = {"m", CL_VAR_STATE, 0},
     [H] = {"h", CL_VAR_STATE, 0},              [N] = {"n", CL_VAR_STATE, 0},
 };
 static const cl_ion_use ions[2] = {{"na", CL_ION_READ_EREV | CL_ION_WRITE_CUR},
@@ -112,17 +111,11 @@ static void rates(const cl_mech_block *b, double v, double celsius, rates_out *r
     r->htau = tb->htau[i]; r->ninf = tb->ninf[i]; r->ntau = tb->ntau[i];
 }
 
-static void store_rates(double **p, int i, const rates_out *r) {
-    p[MINF][i] = r->minf; p[MTAU][i] = r->mtau; p[HINF][i] = r->hinf;
-    p[HTAU][i] = r->htau; p[NINF][i] = r->ninf; p[NTAU][i] = r->ntau;
-}
-
 static void init(const cl_mech_ctx *c, cl_mech_block *b) {
     double **p = b->var;
     for (int i = 0; i < b->n; i++) {
         rates_out r;
         rates(b, c->v[b->node[i]], c->celsius, &r);
-        store_rates(p, i, &r);
         p[M][i] = r.minf;
         p[H][i] = r.hinf;
         p[N][i] = r.ninf;
@@ -170,7 +163,6 @@ static void state(const cl_mech_ctx *c, cl_mech_block *b) {
     for (int i = 0; i < b->n; i++) {
         rates_out r;
         rates(b, c->v[b->node[i]], c->celsius, &r);
-        store_rates(p, i, &r);
         double m = p[M][i], h = p[H][i], n = p[N][i];
         m = m + (1. - exp(dt * ((-1.0) / r.mtau))) * (-(r.minf / r.mtau) / ((-1.0) / r.mtau) - m);
         h = h + (1. - exp(dt * ((-1.0) / r.htau))) * (-(r.hinf / r.htau) / ((-1.0) / r.htau) - h);

@@ -83,7 +83,7 @@ static cl_status pp_var(cl_sim *s, const char *fn, cl_pp h, const char *var, int
 cl_status cl_pp_set(cl_sim *s, cl_pp h, const char *var, double value) {
     if (!s) return CL_EINVAL;
     const char *fn = "cl_pp_set";
-    int pi, k;
+    int pi, k = -1;
     cl_status st = pp_var(s, fn, h, var, &pi, &k);
     if (st != CL_OK) return st;
     if (!isfinite(value)) return cl_fail(s, CL_EINVAL, "%s: %s: expected a finite number, got %g", fn, var, value);
@@ -106,7 +106,7 @@ cl_status cl_pp_set(cl_sim *s, cl_pp h, const char *var, double value) {
 cl_status cl_pp_get(cl_sim *s, cl_pp h, const char *var, double *out) {
     if (!s) return CL_EINVAL;
     const char *fn = "cl_pp_get";
-    int pi, k;
+    int pi, k = -1;
     cl_status st = pp_var(s, fn, h, var, &pi, &k);
     if (st != CL_OK) return st;
     if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);
@@ -394,7 +394,7 @@ cl_status cl_rec_section(cl_sim *s, cl_section sec, double x, const char *var, d
 cl_status cl_rec_pp(cl_sim *s, cl_pp pp, const char *var, double interval, cl_rec *out) {
     if (!s) return CL_EINVAL;
     const char *fn = "cl_rec_pp";
-    int pi, k;
+    int pi, k = -1;
     cl_status st = pp_var(s, fn, pp, var, &pi, &k);
     if (st != CL_OK) return st;
     if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);

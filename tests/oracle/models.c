@@ -126,6 +126,19 @@ void oracle_synapses(cl_sim *s, int usetable, oracle_run *r) {
     OK(cl_netcon_set_threshold(s, det, -20));
     OK(cl_netcon_record(s, det));
     OK(cl_netcon_record(s, nc[0]));
+    cl_pp ifire;
+    cl_netcon nc_in, nc_det, nc_out;
+    OK(cl_artcell_new(s, "IntFire1", &ifire));
+    OK(cl_pp_set(s, ifire, "tau", 4));
+    OK(cl_pp_set(s, ifire, "refrac", 2));
+    OK(cl_netcon_from_pp(s, ns, ifire, &nc_in));
+    OK(cl_netcon_set_delay(s, nc_in, 0.5));
+    OK(cl_netcon_set_weight(s, nc_in, 0, 0.7));
+    OK(cl_netcon_from_section(s, soma, 0.5, ifire, &nc_det)); /* shares det's source */
+    OK(cl_netcon_set_delay(s, nc_det, 1.5));
+    OK(cl_netcon_set_weight(s, nc_det, 0, 0.3));
+    OK(cl_netcon_from_pp(s, ifire, (cl_pp){0}, &nc_out));
+    OK(cl_netcon_record(s, nc_out));
     add(r, "t", rec_t(s, 0));
     add(r, "v", rec(s, soma, 0.5, "v", 0));
     add(r, "v_dend09", rec(s, dend, 0.9, "v", 0));
@@ -135,6 +148,7 @@ void oracle_synapses(cl_sim *s, int usetable, oracle_run *r) {
     add(r, "g_exp2syn09", g2);
     add_spikes(r, "spikes", det);
     add_spikes(r, "netstim_spikes", nc[0]);
+    add_spikes(r, "intfire1_spikes", nc_out);
     run(s, 80, 34, usetable);
 }
 
@@ -144,12 +158,12 @@ static cl_section sec_new(cl_sim *s, cl_cell cell, const char *name) {
     return sec;
 }
 
-void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[7]) {
+void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[ORACLE_TREE_NSEC]) {
     cl_cell cell;
     OK(cl_cell_new(s, "tree", &cell));
     cl_section soma = sec_new(s, cell, "soma"), a = sec_new(s, cell, "a"), b = sec_new(s, cell, "b"),
                c = sec_new(s, cell, "c"), d = sec_new(s, cell, "d"), e = sec_new(s, cell, "e"),
-               f = sec_new(s, cell, "f");
+               f = sec_new(s, cell, "f"), g = sec_new(s, cell, "g"), k = sec_new(s, cell, "k");
     OK(cl_section_pt3dadd(s, soma, 0, 0, 0, 14));
     OK(cl_section_pt3dadd(s, soma, 7, 1, 0, 17));
     OK(cl_section_pt3dadd(s, soma, 15, 0, 0.5, 12));
@@ -175,15 +189,22 @@ void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[7]) {
     OK(cl_section_set_L(s, f, 30));
     OK(cl_section_set_diam(s, f, 0.8));
     OK(cl_section_set_nseg(s, f, 3));
+    OK(cl_section_set_L(s, g, 20));
+    OK(cl_section_set_diam(s, g, 1.1));
+    OK(cl_section_set_L(s, k, 35));
+    OK(cl_section_set_diam(s, k, 0.7));
+    OK(cl_section_set_nseg(s, k, 2));
     OK(cl_section_connect(s, a, soma, 1));
     OK(cl_section_connect(s, b, soma, 0.5));
     OK(cl_section_connect(s, c, a, 0.3));
     OK(cl_section_connect(s, d, a, 1));
     OK(cl_section_connect(s, e, a, 1));
     OK(cl_section_connect(s, f, c, 0.77));
-    cl_section hhs[3] = {soma, a, d}, pass[4] = {b, c, e, f};
+    OK(cl_section_connect(s, g, soma, 0)); /* on the root node */
+    OK(cl_section_connect(s, k, b, 0));    /* on b's parent node */
+    cl_section hhs[3] = {soma, a, d}, pass[6] = {b, c, e, f, g, k};
     for (int i = 0; i < 3; i++) OK(cl_section_insert(s, hhs[i], "hh"));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 6; i++) {
         OK(cl_section_insert(s, pass[i], "pas"));
         OK(cl_section_set(s, pass[i], "g_pas", 2e-4));
         OK(cl_section_set(s, pass[i], "e_pas", -65));
@@ -197,12 +218,23 @@ void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[7]) {
     OK(cl_pp_set(s, stim2, "del", 10));
     OK(cl_pp_set(s, stim2, "dur", 5));
     OK(cl_pp_set(s, stim2, "amp", 0.05));
+    cl_pp clamp = pp(s, "SEClamp", d, 0.5), apc = pp(s, "APCount", soma, 0.5);
+    OK(cl_pp_set(s, clamp, "rs", 2));
+    OK(cl_pp_set(s, clamp, "dur1", 25));
+    OK(cl_pp_set(s, clamp, "amp1", -70));
+    OK(cl_pp_set(s, clamp, "dur2", 5));
+    OK(cl_pp_set(s, clamp, "amp2", -30));
+    OK(cl_pp_set(s, apc, "thresh", -20));
+    r->apcount = apc;
     add(r, "t", rec_t(s, 0));
-    static const char *names[7] = {"soma", "a", "b", "c", "d", "e", "f"};
-    static char recname[21][16];
-    cl_section all[7] = {soma, a, b, c, d, e, f};
+    cl_rec ic;
+    OK(cl_rec_pp(s, clamp, "i", 0, &ic));
+    add(r, "i_seclamp", ic);
+    static const char *names[ORACLE_TREE_NSEC] = {"soma", "a", "b", "c", "d", "e", "f", "g", "k"};
+    static char recname[3 * ORACLE_TREE_NSEC][16];
+    cl_section all[ORACLE_TREE_NSEC] = {soma, a, b, c, d, e, f, g, k};
     const double xs[3] = {0, 0.5, 1};
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < ORACLE_TREE_NSEC; i++) {
         secs[i] = all[i];
         for (int k = 0; k < 3; k++) {
             snprintf(recname[i * 3 + k], sizeof recname[0], "v_%s_%g", names[i], xs[k]);

@@ -154,6 +154,16 @@ def model_synapses(outdir):
         det.record(spikes)
         nsrec = h.Vector()
         ncs[0].record(nsrec)
+        ifire = h.IntFire1()
+        ifire.tau, ifire.refrac = 4, 2
+        nc_in = h.NetCon(ns, ifire)
+        nc_in.delay, nc_in.weight[0] = 0.5, 0.7
+        # soma spikes also drive it, through the soma's existing threshold detector
+        nc_det = h.NetCon(cell.soma[0](0.5)._ref_v, ifire, sec=cell.soma[0])
+        nc_det.delay, nc_det.weight[0] = 1.5, 0.3
+        nc_out = h.NetCon(ifire, None)
+        if_spikes = h.Vector()
+        nc_out.record(if_spikes)
         t = vec_record(h._ref_t)
         v = vec_record(cell.soma[0](0.5)._ref_v)
         vd = vec_record(dend(0.9)._ref_v)
@@ -162,9 +172,9 @@ def model_synapses(outdir):
         run(80, 34, usetable)
         name = "synapses_table%d" % usetable
         for n, vec in (("t", t), ("v", v), ("v_dend09", vd), ("v_dend1", vend), ("g_exp2syn09", g2),
-                       ("spikes", spikes), ("netstim_spikes", nsrec)):
+                       ("spikes", spikes), ("netstim_spikes", nsrec), ("intfire1_spikes", if_spikes)):
             write(outdir, name, n, vec)
-        del ncs, det, ns, syns, cell
+        del ncs, det, ns, syns, cell, nc_in, nc_det, nc_out, ifire
 
 
 def model_tree(outdir):
@@ -196,15 +206,21 @@ def model_tree(outdir):
     e.nseg = 6
     f = h.Section(name="f")
     f.L, f.diam, f.nseg = 30, 0.8, 3
+    g = h.Section(name="g")
+    g.L, g.diam, g.nseg = 20, 1.1, 1
+    k = h.Section(name="k")
+    k.L, k.diam, k.nseg = 35, 0.7, 2
     a.connect(soma(1))
     b.connect(soma(0.5))
     c.connect(a(0.3))
     d.connect(a(1))
     e.connect(a(1))
     f.connect(c(0.77))
+    g.connect(soma(0))  # on the root node
+    k.connect(b(0))  # on b's parent node, soma's middle segment
     for sec in (soma, a, d):
         sec.insert("hh")
-    for sec in (b, c, e, f):
+    for sec in (b, c, e, f, g, k):
         sec.insert("pas")
         sec.g_pas = 2e-4
         sec.e_pas = -65
@@ -214,15 +230,23 @@ def model_tree(outdir):
     stim.delay, stim.dur, stim.amp = 1, 20, 0.6
     stim2 = h.IClamp(f(1))
     stim2.delay, stim2.dur, stim2.amp = 10, 5, 0.05
-    recs = {"t": vec_record(h._ref_t)}
-    for n, sec in (("soma", soma), ("a", a), ("b", b), ("c", c), ("d", d), ("e", e), ("f", f)):
+    clamp = h.SEClamp(d(0.5))
+    clamp.rs, clamp.dur1, clamp.amp1, clamp.dur2, clamp.amp2 = 2, 25, -70, 5, -30
+    apc = h.APCount(soma(0.5))
+    apc.thresh = -20
+    apc_times = h.Vector()
+    apc.record(apc_times)
+    recs = {"t": vec_record(h._ref_t), "i_seclamp": vec_record(clamp._ref_i)}
+    for n, sec in (("soma", soma), ("a", a), ("b", b), ("c", c), ("d", d), ("e", e), ("f", f),
+                   ("g", g), ("k", k)):
         for x in (0, 0.5, 1):
             recs["v_%s_%g" % (n, x)] = vec_record(sec(x)._ref_v)
     run(40, 34)
     for n, vec in recs.items():
         write(outdir, "tree", n, vec)
+    write(outdir, "tree", "apcount", apc_times)
     geo = []
-    for sec in (soma, a, b, c, d, e, f):
+    for sec in (soma, a, b, c, d, e, f, g, k):
         for seg in sec:
             geo += [seg.area(), h.ri(seg.x, sec=sec), seg.diam]
         geo.append(sec.L)

@@ -141,11 +141,15 @@ static void test_tree(void **state) {
     (void)state;
     cl_sim *s;
     oracle_run r = {0};
-    cl_section secs[7];
+    cl_section secs[ORACLE_TREE_NSEC];
     assert_int_equal(cl_sim_new(&s), CL_OK);
     oracle_tree(s, &r, secs);
     compare_run(s, &r, "tree");
-    compare_geometry(s, "tree", secs, 7, 1);
+    const double *apc;
+    size_t napc;
+    assert_int_equal(cl_apcount_times(s, r.apcount, &apc, &napc), CL_OK);
+    compare("tree", "apcount", apc, napc, 0.0);
+    compare_geometry(s, "tree", secs, ORACLE_TREE_NSEC, 1);
     cl_sim_free(s);
 }
 
