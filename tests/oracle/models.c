@@ -214,7 +214,7 @@ void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[ORACLE_TREE_NSEC]) {
     cl_pp stim = pp(s, "IClamp", soma, 0.5), stim2 = pp(s, "IClamp", f, 1);
     OK(cl_pp_set(s, stim, "del", 1));
     OK(cl_pp_set(s, stim, "dur", 20));
-    OK(cl_pp_set(s, stim, "amp", 0.6));
+    OK(cl_pp_set(s, stim, "amp", 2.5));
     OK(cl_pp_set(s, stim2, "del", 10));
     OK(cl_pp_set(s, stim2, "dur", 5));
     OK(cl_pp_set(s, stim2, "amp", 0.05));

@@ -227,7 +227,7 @@ def model_tree(outdir):
     b.Ra = 120
     e.cm = 1.5
     stim = h.IClamp(soma(0.5))
-    stim.delay, stim.dur, stim.amp = 1, 20, 0.6
+    stim.delay, stim.dur, stim.amp = 1, 20, 2.5
     stim2 = h.IClamp(f(1))
     stim2.delay, stim2.dur, stim2.amp = 10, 5, 0.05
     clamp = h.SEClamp(d(0.5))
