@@ -1,0 +1,44 @@
+#!/bin/sh
+# The cellulab command: help, errors, and output files that are either whole
+# or absent. usage: test_cli.sh PATH_TO_CELLULAB
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() { # name, then a command that must succeed
+    name=$1; shift
+    if "$@" >"$tmp/out" 2>"$tmp/err"; then pass=$((pass + 1)); else
+        fail=$((fail + 1)); echo "FAIL: $name"; cat "$tmp/out" "$tmp/err"; fi
+}
+expect_status() { # name, expected status, command...
+    name=$1; want=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"; got=$?; cp "$tmp/err" "$tmp/last_err"
+    if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+        fail=$((fail + 1)); echo "FAIL: $name: exit $got, expected $want"; cat "$tmp/err"; fi
+}
+
+check "help" sh -c "\"$bin\" --help | grep -q 'usage: cellulab'"
+check "demo help" sh -c "\"$bin\" demo --help | grep -q -- '--csv FILE'"
+expect_status "no command" 2 "$bin"
+expect_status "unknown command" 2 "$bin" frobnicate
+check "unknown command message" grep -q 'unknown command "frobnicate"' "$tmp/last_err"
+expect_status "unknown option" 2 "$bin" demo --bogus
+expect_status "missing file name" 2 "$bin" demo --csv
+check "demo summary" sh -c "\"$bin\" demo | grep -q 'spikes (v > -20 mV): 10 at 5.650'"
+check "demo csv" "$bin" demo --csv "$tmp/d.csv" --svg "$tmp/d.svg"
+check "csv header" sh -c "head -1 '$tmp/d.csv' | grep -qx 't,v'"
+check "csv rows" sh -c "[ \$(wc -l < '$tmp/d.csv') -eq 1002 ]"
+check "csv last time" sh -c "tail -1 '$tmp/d.csv' | grep -q '^24.99999999999'"
+check "svg complete" sh -c "tail -1 '$tmp/d.svg' | grep -qx '</svg>'"
+# an unwritable destination: an error, and no file (complete or partial) left behind
+expect_status "unwritable csv" 1 "$bin" demo --csv "$tmp/no/such/dir/d.csv"
+check "no partial output" sh -c "! ls '$tmp/no' 2>/dev/null"
+mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+if [ "$(id -u)" != 0 ]; then
+    expect_status "read-only dir" 1 "$bin" demo --csv "$tmp/ro/d.csv"
+fi
+check "no temporary files left" sh -c "! ls '$tmp' | grep -q 'tmp-'"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
