@@ -194,7 +194,7 @@ static int trieig(double a[3], double b[2], double Q[3][3]) {
 }
 
 /* Eigenvalues in ev, eigenvectors in the columns of Q, as Matrix.symmeig. */
-static int symmeig3(const double M[3][3], double ev[3], double Q[3][3]) {
+static int symmeig3(double M[3][3], double ev[3], double Q[3][3]) {
     double T[3][3], diag[2], beta[2], b[2];
     memcpy(T, M, sizeof T);
     hfactor(T, diag, beta);
@@ -395,5 +395,8 @@ int cl_contour_to_centroid(const double *x, const double *y, const double *z, si
         uselocale(old);
         freelocale(cloc);
     }
+    for (int i = 0; i < CL_CONTOUR_NPTS; i++)
+        if (!isfinite(out_x[i]) || !isfinite(out_y[i]) || !isfinite(out_z[i]) || !isfinite(out_d[i]))
+            return fail(err, errlen, "soma contour: result is not finite (coordinates too large?)");
     return 0;
 }
