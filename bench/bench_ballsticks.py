@@ -35,7 +35,12 @@ for i in range(n):
         s.insert("hh"); s.gnabar_hh = 0.24
     st = h.IClamp(c.soma[0](0.5)); st.delay, st.dur, st.amp = 100, 800, 0.3
     cells.append(c); stims.append(st)
-v = h.Vector(); v.record(cells[0].soma[0](0.5)._ref_v)
+# every cell records its soma voltage and time is recorded once, as cellulab
+# (and BlueCelluLab) do
+vs = [h.Vector() for c in cells]
+for vec, c in zip(vs, cells): vec.record(c.soma[0](0.5)._ref_v)
+v = vs[0]
+tv = h.Vector(); tv.record(h._ref_t)
 h.celsius = 34; h.cvode_active(0); h.dt = 0.025; h.steps_per_ms = 40; h.v_init = -65
 t0 = time.perf_counter(); h.stdinit(); h.continuerun(tstop); wall = time.perf_counter() - t0
 with open(trace, "w") as f:

@@ -423,20 +423,27 @@ cl_status cl_rec_data(cl_sim *s, cl_rec h, const double **data, size_t *n) {
     return cl_ok(s);
 }
 
-/* Every cell with a soma records time and soma(0.5) voltage, as BlueCelluLab's
- * Cell does. Called before each initialisation. */
+/* Every cell with a soma records its soma(0.5) voltage, as BlueCelluLab's
+ * Cell does; all cells share one time recording. Called before each
+ * initialisation. */
 cl_status cl_sim_ensure_cell_recordings(cl_sim *s) {
     cl_engine *e = &s->eng;
+    int shared_t = -1;
+    for (int c = 0; c < e->ncell; c++)
+        if (e->cell[c].rec_t >= 0) shared_t = e->cell[c].rec_t;
     for (int c = 0; c < e->ncell; c++) {
-        if (e->cell[c].rec_t >= 0) continue;
+        if (e->cell[c].rec_v >= 0) continue;
         int soma = cl_cell_soma_index(e, c);
         if (soma < 0) continue;
         cl_rec rt, rv;
-        cl_status st = new_rec(s, "cl_sim_run", (cl_recobj){.kind = CL_REC_TIME, .sec = -1, .type = -1}, &rt);
+        if (shared_t < 0) {
+            cl_status st = new_rec(s, "cl_sim_run", (cl_recobj){.kind = CL_REC_TIME, .sec = -1, .type = -1}, &rt);
+            if (st != CL_OK) return st;
+            shared_t = e->nrec - 1;
+        }
+        cl_status st = new_rec(s, "cl_sim_run", (cl_recobj){.kind = CL_REC_SEC, .sec = soma, .x = 0.5, .type = -1}, &rv);
         if (st != CL_OK) return st;
-        st = new_rec(s, "cl_sim_run", (cl_recobj){.kind = CL_REC_SEC, .sec = soma, .x = 0.5, .type = -1}, &rv);
-        if (st != CL_OK) return st;
-        e->cell[c].rec_t = e->nrec - 2;
+        e->cell[c].rec_t = shared_t;
         e->cell[c].rec_v = e->nrec - 1;
     }
     return CL_OK;
