@@ -3,7 +3,7 @@
 tests. Each model here has a twin in models.c, built with cellulab's API; the
 C test compares every sample.
 
-usage: neuron_models.py OUTDIR
+usage: neuron_models.py OUTDIR [SHARED_DATA_DIR]
 
 Writes OUTDIR/<model>/<vector>.txt, one value per line with %.17g. The
 ball-and-stick is loaded from BlueCelluLab's morphology.asc through NEURON's
@@ -17,6 +17,8 @@ from neuron import h
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data"))
+if len(sys.argv) > 2:
+    SHARED = sys.argv[2]
 BALLSTICK_ASC = os.path.join(SHARED, "bluecellulab", "ballstick", "morphology.asc")
 
 h.load_file("stdrun.hoc")
@@ -254,8 +256,10 @@ def model_tree(outdir):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: neuron_models.py OUTDIR")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: neuron_models.py OUTDIR [SHARED_DATA_DIR]")
+    if not os.path.exists(BALLSTICK_ASC):
+        sys.exit("neuron_models.py: %s not found (pass the shared data folder)" % BALLSTICK_ASC)
     outdir = sys.argv[1]
     if not hasattr(h, "usetable_hh"):
         sys.exit("this NEURON build has no usetable_hh (hh TABLE commented out); use Debian's 8.2")
