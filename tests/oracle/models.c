@@ -101,8 +101,10 @@ void oracle_synapses(cl_sim *s, int usetable, oracle_run *r) {
     OK(cl_cell_ballstick(s, &cell));
     OK(cl_cell_section(s, cell, "soma[0]", &soma));
     OK(cl_cell_section(s, cell, "dend[0]", &dend));
-    cl_pp syn[4] = {pp(s, "ExpSyn", dend, 0.9), pp(s, "ExpSyn", dend, 1.0),
-                    pp(s, "Exp2Syn", dend, 0.9), pp(s, "Exp2Syn", dend, 1.0)};
+    /* three ExpSyns on one node: NEURON sums them newest first */
+    cl_pp syn[6] = {pp(s, "ExpSyn", dend, 0.9), pp(s, "ExpSyn", dend, 1.0),
+                    pp(s, "Exp2Syn", dend, 0.9), pp(s, "Exp2Syn", dend, 1.0),
+                    pp(s, "ExpSyn", dend, 0.9), pp(s, "ExpSyn", dend, 0.9)};
     OK(cl_pp_set(s, syn[0], "tau", 2));
     OK(cl_pp_set(s, syn[1], "tau", 3));
     OK(cl_pp_set(s, syn[1], "e", -10));
@@ -110,14 +112,17 @@ void oracle_synapses(cl_sim *s, int usetable, oracle_run *r) {
     OK(cl_pp_set(s, syn[2], "tau2", 5));
     OK(cl_pp_set(s, syn[3], "tau1", 1));
     OK(cl_pp_set(s, syn[3], "tau2", 8));
+    OK(cl_pp_set(s, syn[4], "tau", 0.7));
+    OK(cl_pp_set(s, syn[5], "tau", 1.1));
     cl_pp ns;
     OK(cl_artcell_new(s, "NetStim", &ns));
     OK(cl_pp_set(s, ns, "start", 3));
     OK(cl_pp_set(s, ns, "interval", 12.5));
     OK(cl_pp_set(s, ns, "number", 6));
-    const double delay[4] = {1, 2.5, 0.7, 4}, weight[4] = {0.02, 0.015, 0.01, 0.012};
-    cl_netcon nc[4], det;
-    for (int i = 0; i < 4; i++) {
+    const double delay[6] = {1, 2.5, 0.7, 4, 1.7, 3.3};
+    const double weight[6] = {0.02, 0.015, 0.01, 0.012, 0.0137, 0.0071};
+    cl_netcon nc[6], det;
+    for (int i = 0; i < 6; i++) {
         OK(cl_netcon_from_pp(s, ns, syn[i], &nc[i]));
         OK(cl_netcon_set_delay(s, nc[i], delay[i]));
         OK(cl_netcon_set_weight(s, nc[i], 0, weight[i]));

@@ -136,16 +136,19 @@ def model_synapses(outdir):
     for usetable in (1, 0):
         cell = ballstick()
         dend = cell.dend[0]
-        syns = [h.ExpSyn(dend(0.9)), h.ExpSyn(dend(1.0)), h.Exp2Syn(dend(0.9)), h.Exp2Syn(dend(1.0))]
+        syns = [h.ExpSyn(dend(0.9)), h.ExpSyn(dend(1.0)), h.Exp2Syn(dend(0.9)), h.Exp2Syn(dend(1.0)),
+                h.ExpSyn(dend(0.9)), h.ExpSyn(dend(0.9))]  # three ExpSyns on one node: summation order
         syns[0].tau = 2
         syns[1].tau = 3
         syns[1].e = -10
         syns[2].tau1, syns[2].tau2 = 0.5, 5
         syns[3].tau1, syns[3].tau2 = 1, 8
+        syns[4].tau = 0.7
+        syns[5].tau = 1.1
         ns = h.NetStim()
         ns.start, ns.interval, ns.number = 3, 12.5, 6
         ncs = []
-        for syn, delay, weight in zip(syns, (1, 2.5, 0.7, 4), (0.02, 0.015, 0.01, 0.012)):
+        for syn, delay, weight in zip(syns, (1, 2.5, 0.7, 4, 1.7, 3.3), (0.02, 0.015, 0.01, 0.012, 0.0137, 0.0071)):
             nc = h.NetCon(ns, syn)
             nc.delay = delay
             nc.weight[0] = weight

@@ -333,6 +333,29 @@ static void test_parameter_change_between_runs(void **state) {
     cl_sim_free(b);
 }
 
+/* The built-in ball-and-stick equals the one read from BlueCelluLab's file. */
+static void test_ballstick_builtin_equals_file(void **state) {
+    (void)state;
+    size_t n;
+    double *ref = headline(&n, 0);
+    cl_sim *s;
+    cl_cell cell;
+    cl_stim stim;
+    const double *v;
+    size_t nv;
+    OK(cl_sim_new(&s));
+    OK(cl_cell_ballstick_from_file(s, CELLULAB_SHARED_DATA "/bluecellulab/ballstick/morphology.asc", &cell));
+    OK(cl_cell_add_step(s, cell, 5.0, 20.0, 0.5, &stim));
+    OK(cl_sim_run(s, 25.0));
+    OK(cl_cell_get_soma_voltage(s, cell, &v, &nv));
+    assert_int_equal(nv, n);
+    assert_memory_equal(v, ref, n * sizeof *ref);
+    assert_int_equal(cl_cell_ballstick_from_file(s, "/nonexistent/ballstick.asc", &cell), CL_EFORMAT);
+    assert_non_null(strstr(cl_sim_errmsg(s), "/nonexistent/ballstick.asc"));
+    cl_sim_free(s);
+    free(ref);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_continuation_is_identical),
@@ -345,6 +368,7 @@ int main(void) {
         cmocka_unit_test(test_apcount_and_netcon_agree),
         cmocka_unit_test(test_record_interval_semantics),
         cmocka_unit_test(test_parameter_change_between_runs),
+        cmocka_unit_test(test_ballstick_builtin_equals_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
