@@ -169,6 +169,16 @@ cl_status cl_section_get_nseg(cl_sim *sim, cl_section sec, int *out);
  * resistances then come from the points (NEURON's pt3d geometry). */
 cl_status cl_section_pt3dadd(cl_sim *sim, cl_section sec, double x, double y, double z, double d);
 
+/* The section's parent and the position on it (parent_x); a root section
+ * gives CL_ENOTFOUND. */
+cl_status cl_section_parent(cl_sim *sim, cl_section sec, cl_section *parent, double *parent_x);
+
+/* Path distance (µm) along the tree between sec_a(x_a) and sec_b(x_b), as
+ * NEURON's distance(): positions are x·L along each section. Both sections
+ * must be in the same cell. */
+cl_status cl_section_distance(cl_sim *sim, cl_section sec_a, double x_a, cl_section sec_b,
+                              double x_b, double *out);
+
 /* Membrane area (µm²) of the segment containing x (0 < x < 1), NEURON's area(x). */
 cl_status cl_section_area(cl_sim *sim, cl_section sec, double x, double *out);
 
@@ -266,6 +276,20 @@ cl_status cl_rec_time(cl_sim *sim, double interval, cl_rec *out);
 /* The samples so far. The pointer stays valid until the next run, step or
  * change of the simulation. Reading before any run is CL_ESTATE. */
 cl_status cl_rec_data(cl_sim *sim, cl_rec rec, const double **data, size_t *n);
+
+/* Record the voltage at the centre of every segment of every section of a
+ * cell (section creation order, segments in order): n_out recordings are
+ * written to out (at most cap; *n_out is the number there are). */
+cl_status cl_rec_all_voltages(cl_sim *sim, cl_cell cell, double interval, cl_rec *out, size_t cap,
+                              size_t *n_out);
+
+/* A spike detector on a cell, as BlueCelluLab's start_recording_spikes:
+ * location "soma" (the soma's 1-end, soma[0](1), as BlueCelluLab), "AIS"
+ * (axon[1](0.5)), or "NAME(x)" such as "dend[0](0.9)". Spike times are
+ * recorded (t_n + 1e-10 of the first step above threshold); read them with
+ * cl_netcon_spikes. */
+cl_status cl_cell_record_spikes(cl_sim *sim, cl_cell cell, const char *location, double threshold,
+                                cl_netcon *out);
 
 /* Time and soma(0.5) voltage recorded for a cell (cells from
  * cl_cell_ballstick record both every step; others start when first asked,

@@ -154,6 +154,104 @@ cl_status cl_isolated_map(cl_isolated_fn fn, const void *args, size_t arg_size, 
                           void *results, size_t result_size, int nproc, double timeout_s,
                           size_t memory_limit_bytes, cl_status *statuses, cl_error *errs);
 
+/* ---- protocols and searches ----------------------------------------------
+ * Each trial builds the cell afresh in a new simulation (the builder), adds
+ * the protocol's stimuli as BlueCelluLab does (its TStim: an IClamp whose
+ * amplitude is played from a waveform), runs with a fixed step and measures.
+ * With isolated = 1 every trial runs in a child process (cl_isolated_run),
+ * as BlueCelluLab's IsolatedProcess; results are the same bits either way. */
+
+/* Build the studied cell in sim. ctx is the builder's own data. */
+typedef cl_status (*cl_cell_builder)(cl_sim *sim, const void *ctx, cl_cell *out);
+
+/* The built-in ball-and-stick as a builder (ctx unused). */
+cl_status cl_builder_ballstick(cl_sim *sim, const void *ctx, cl_cell *out);
+
+typedef struct cl_tool_config {
+    cl_cell_builder build;   /* default: cl_builder_ballstick */
+    const void *ctx;
+    const char *section;     /* injection and recording section; NULL: the soma */
+    double x;                /* 0.5 */
+    double dt, celsius, v_init;   /* 0.025 ms, 34 °C, -65 mV */
+    double spike_threshold_mV;    /* -20 mV, BlueCelluLab's step_thresh */
+    int isolated;            /* 1: each trial in a child process (default 1) */
+    int nproc;               /* processes for curves; <= 0: online CPUs */
+    double timeout_s;        /* per trial in a child process (default 600) */
+} cl_tool_config;
+
+/* Fill a configuration with the defaults above. */
+void cl_tool_config_default(cl_tool_config *cfg);
+
+/* Mean soma voltage over 800 < t <= 1000 ms with level_nA injected from 500
+ * ms (BlueCelluLab's calculate_SS_voltage). level 0 gives the resting voltage. */
+cl_status cl_tool_steady_state_voltage(const cl_tool_config *cfg, double level_nA, double *out_mV,
+                                       cl_error *err);
+
+/* (V_ss(-0.02 nA) - V_ss(0)) / -0.02 nA (calculate_input_resistance). */
+cl_status cl_tool_input_resistance(const cl_tool_config *cfg, double *out_MOhm, cl_error *err);
+
+/* Current a voltage clamp (rs 0.01 MΩ) needs to hold the soma at v_hold_mV
+ * after 1000 ms (holding_current). */
+cl_status cl_tool_holding_current(const cl_tool_config *cfg, double v_hold_mV, double *out_nA,
+                                  cl_error *err);
+
+/* Bisection in [-1, 0] nA for the current whose steady state is within 0.5 mV
+ * of target_mV (detect_hyp_current). */
+cl_status cl_tool_hyperpolarizing_current(const cl_tool_config *cfg, double target_mV,
+                                          double *out_nA, cl_error *err);
+
+/* Whether a step of step_nA from start_ms to stop_ms on top of a constant
+ * hyp_nA makes v exceed the spike threshold during the step
+ * (detect_spike_step). */
+cl_status cl_tool_spikes_for_step(const cl_tool_config *cfg, double hyp_nA, double start_ms,
+                                  double stop_ms, double step_nA, int *out_spiked, cl_error *err);
+
+/* Bisection between lo_nA and hi_nA until the bracket is narrower than
+ * precision_nA; the upper end of the bracket (search_threshold_current). */
+cl_status cl_tool_threshold_current(const cl_tool_config *cfg, double hyp_nA, double start_ms,
+                                    double stop_ms, double lo_nA, double hi_nA,
+                                    double precision_nA, double *out_nA, cl_error *err);
+
+/* Rheobase: the threshold current for a step from 300 to 1000 ms on top of
+ * holding_nA, searched from holding_nA up to min((threshold - V_rest)/R_in,
+ * 2 nA) to 0.005 nA (calculate_rheobase). */
+cl_status cl_tool_rheobase(const cl_tool_config *cfg, double holding_nA, double *out_nA,
+                           cl_error *err);
+
+/* One trial with a waveform injected: the soma trace (malloc'd; free them)
+ * and the spike times crossing the threshold. tstop_ms <= 0: the waveform's
+ * last time. */
+typedef struct cl_trial {
+    double *t, *v;
+    size_t n;
+    double *spikes;
+    size_t nspikes;
+} cl_trial;
+cl_status cl_tool_run_waveform(const cl_tool_config *cfg, const cl_waveform *w, double tstop_ms,
+                               cl_trial *out, cl_error *err);
+void cl_trial_free(cl_trial *trial);
+
+/* IV curve: nbins steps (pre 100, 500, post 100 ms) from rheobase - 2 to
+ * rheobase - 0.1 nA; the steady state is the mean voltage over the last 10 %
+ * of the step. amps and v_ss hold nbins values. */
+cl_status cl_tool_iv_curve(const cl_tool_config *cfg, double rheobase_nA, size_t nbins,
+                           double *amps, double *v_ss, cl_error *err);
+
+/* FI curve: nbins steps from rheobase to max_nA; spike counts and rates
+ * (spikes per second of the 500 ms step). */
+cl_status cl_tool_fi_curve(const cl_tool_config *cfg, double rheobase_nA, double max_nA,
+                           size_t nbins, double *amps, double *counts, double *rates_hz,
+                           cl_error *err);
+
+/* Back-propagating action potential: a 5 ms pulse of amp_nA at the soma at
+ * 100 ms; for every segment centre of the cell, its path distance from
+ * soma(0.5) (µm) and the peak depolarisation above its voltage at 100 ms
+ * (mV). Arrays of *n values, malloc'd (free them). length_constant_um: the
+ * exponential fit amplitude ~ exp(-d/λ) over dendritic segments (NaN when
+ * it cannot be fitted). */
+cl_status cl_tool_bap(const cl_tool_config *cfg, double amp_nA, double **distance_um,
+                      double **amplitude_mV, size_t *n, double *length_constant_um, cl_error *err);
+
 /* ---- figures ---------------------------------------------------------------- */
 
 /* An SVG of a voltage trace with the stimulus in a panel under it (stim may

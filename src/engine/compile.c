@@ -65,6 +65,8 @@ void cl_engine_release(cl_engine *e) {
     free(e->nc);
     for (int i = 0; i < e->nrec; i++) free(e->rec[i].data.t);
     free(e->rec);
+    for (int i = 0; i < e->nplay; i++) { free(e->play[i].t); free(e->play[i].y); }
+    free(e->play);
     free(e->heap);
     for (int t = 0; t < 64; t++) {
         free(e->global[t]);
@@ -375,6 +377,12 @@ int cl_engine_compile(cl_engine *e) {
     }
     for (int i = 0; i < e->nrec; i++)
         if (e->rec[i].alive) e->rec[i].ptr = rec_target(e, &e->rec[i]);
+    for (int i = 0; i < e->nplay; i++) {
+        cl_playobj *pl = &e->play[i];
+        if (!pl->alive) continue;
+        const cl_ppobj *p = &e->pp[pl->pp];
+        pl->ptr = &e->block[p->type].var[pl->var][p->inst];
+    }
     e->compiled = 1;
     return 0;
 }

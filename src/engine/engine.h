@@ -98,7 +98,20 @@ typedef struct cl_recobj {
     cl_event_list data;
 } cl_recobj;
 
-enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD };
+/* A sampled waveform played into a point-process variable, as NEURON's
+ * Vector.play(&var, tvec, 1) (VecPlayContinuous): linear interpolation at
+ * t_{n+1/2} each step, with an event at every sample time that moves the
+ * interpolation window on. */
+typedef struct cl_playobj {
+    int alive;
+    int pp, var;     /* target */
+    double *t, *y;
+    size_t n;
+    size_t last, ubound; /* run state, as NEURON's last_index_ / ubound_index_ */
+    double *ptr;     /* compiled target */
+} cl_playobj;
+
+enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD, CL_EV_PLAY };
 
 typedef struct cl_event {
     double t;
@@ -124,6 +137,8 @@ typedef struct cl_engine {
     int nnc, capnc;
     cl_recobj *rec;
     int nrec, caprec;
+    cl_playobj *play;
+    int nplay, capplay;
     long seq;
     double dt, celsius, v_init;
     double *global[64]; /* per-type global values, allocated on first use */

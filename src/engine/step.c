@@ -38,6 +38,32 @@ void cl_engine_net_event(cl_engine *e, cl_mech_block *b, int i, double te) {
     if (e->pp[pp].presyn >= 0) presyn_send(e, e->pp[pp].presyn, te);
 }
 
+/* ---- Vector.play (VecPlayContinuous) -------------------------------------- */
+
+static double play_interpolate(cl_playobj *p, double tt) {
+    const double *t = p->t, *y = p->y;
+    if (tt >= t[p->ubound]) {
+        p->last = p->ubound;
+        if (p->last == 0) return y[0];
+    } else if (tt <= t[0]) {
+        p->last = 0;
+        return y[0];
+    } else {
+        while (tt < t[p->last]) --p->last;
+        while (tt >= t[p->last]) ++p->last;
+    }
+    double x0 = y[p->last - 1], x1 = y[p->last], t0 = t[p->last - 1], t1 = t[p->last];
+    if (t0 == t1) return (x0 + x1) / 2.;
+    return x0 + (x1 - x0) * ((tt - t0) / (t1 - t0));
+}
+
+static void play_continuous(cl_engine *e) {
+    for (int i = 0; i < e->nplay; i++) {
+        cl_playobj *p = &e->play[i];
+        if (p->alive && p->ptr) *p->ptr = play_interpolate(p, e->t);
+    }
+}
+
 static void deliver(cl_engine *e, const cl_event *ev) {
     double tsav = e->t;
     e->t = ev->t;
@@ -54,6 +80,14 @@ static void deliver(cl_engine *e, const cl_event *ev) {
         cl_mech_block *b = &e->block[ev->a];
         e->cur_netcon = ev->wnc;
         b->type->net_receive(&c, b, ev->b, ev->wnc >= 0 ? e->nc[ev->wnc].w : NULL, ev->flag);
+    } else if (ev->kind == CL_EV_PLAY) {
+        cl_playobj *p = &e->play[ev->a];
+        p->last = p->ubound;
+        if (p->ubound < p->n - 1) {
+            p->ubound++;
+            push(e, (cl_event){.t = p->t[p->ubound], .kind = CL_EV_PLAY, .a = ev->a});
+        }
+        *p->ptr = play_interpolate(p, ev->t);
     } else {
         cl_recobj *r = &e->rec[ev->a];
         double value = r->kind == CL_REC_TIME ? ev->t : *r->ptr;
@@ -155,6 +189,7 @@ int cl_engine_step(cl_engine *e) {
     check_thresholds(e);
     deliver_until(e, e->t + 0.5 * dt);
     e->t += 0.5 * dt;
+    play_continuous(e);
     setup_tree_matrix(e);
     solve(e);
     for (int i = 0; i < e->nnode; i++) e->v[i] += e->rhs[i];
@@ -176,6 +211,13 @@ int cl_engine_initialize(cl_engine *e) {
     e->t = 0.;
     table_check(e);
     cl_event_clear(e);
+    for (int i = 0; i < e->nplay; i++) { /* nrn_play_init, then the play events at t = 0 */
+        cl_playobj *p = &e->play[i];
+        if (!p->alive || !p->ptr || p->n == 0) continue;
+        p->last = p->ubound = 0;
+        push(e, (cl_event){.t = p->t[0], .kind = CL_EV_PLAY, .a = i});
+    }
+    deliver_until(e, e->t);
     for (int i = 0; i < e->nnode; i++) e->v[i] = e->v_init;
     cl_mech_ctx c = make_ctx(e);
     /* INITIAL blocks in type order, artificial cells after the others */

@@ -170,6 +170,8 @@ cl_status cl_pp_delete(cl_sim *s, cl_pp h) {
     }
     for (int i = 0; i < e->nrec; i++)
         if (e->rec[i].alive && e->rec[i].kind == CL_REC_PP && e->rec[i].pp == pi) e->rec[i].alive = 0;
+    for (int i = 0; i < e->nplay; i++)
+        if (e->play[i].alive && e->play[i].pp == pi) e->play[i].alive = 0;
     cl_sim_structure_changed(s);
     return cl_ok(s);
 }
@@ -468,4 +470,70 @@ cl_status cl_cell_get_time(cl_sim *s, cl_cell cell, const double **t, size_t *n)
 cl_status cl_cell_get_soma_voltage(cl_sim *s, cl_cell cell, const double **v, size_t *n) {
     if (!s) return CL_EINVAL;
     return cell_rec(s, "cl_cell_get_soma_voltage", cell, 1, v, n);
+}
+
+cl_status cl_rec_all_voltages(cl_sim *s, cl_cell cell, double interval, cl_rec *out, size_t cap, size_t *n_out) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_rec_all_voltages";
+    int c = cl_handle_index(s, cell.id, CL_TAG_CELL, fn, "cell");
+    if (c < 0) return CL_EHANDLE;
+    if (!n_out || (cap && !out)) return cl_fail(s, CL_EINVAL, "%s: out and n_out must not be NULL", fn);
+    size_t total = 0;
+    const cl_cellrec *cr = &s->eng.cell[c];
+    for (int k = 0; k < cr->nsec; k++) total += (size_t)s->eng.sec[cr->sec[k]].nseg;
+    *n_out = total;
+    if (total > cap)
+        return cl_fail(s, CL_EINVAL, "%s: cap: cell %s has %zu segments, room for %zu", fn, cr->name, total, cap);
+    size_t n = 0;
+    for (int k = 0; k < s->eng.cell[c].nsec; k++) {
+        int si = s->eng.cell[c].sec[k];
+        int nseg = s->eng.sec[si].nseg;
+        for (int j = 0; j < nseg; j++) {
+            cl_recobj r = {.kind = CL_REC_SEC, .sec = si, .x = (j + 0.5) / nseg, .type = -1, .interval = interval};
+            cl_status st = new_rec(s, fn, r, &out[n++]);
+            if (st != CL_OK) return st;
+        }
+    }
+    return cl_ok(s);
+}
+
+cl_status cl_cell_record_spikes(cl_sim *s, cl_cell cell, const char *location, double threshold, cl_netcon *out) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_cell_record_spikes";
+    int c = cl_handle_index(s, cell.id, CL_TAG_CELL, fn, "cell");
+    if (c < 0) return CL_EHANDLE;
+    if (!location || !out) return cl_fail(s, CL_EINVAL, "%s: location and out must not be NULL", fn);
+    if (!isfinite(threshold)) return cl_fail(s, CL_EINVAL, "%s: threshold: expected a finite number, got %g", fn, threshold);
+    cl_section sec;
+    double x;
+    cl_status st;
+    if (strcmp(location, "soma") == 0) {
+        st = cl_cell_soma(s, cell, &sec);
+        x = 1.0;
+    } else if (strcmp(location, "AIS") == 0) {
+        st = cl_cell_section(s, cell, "axon[1]", &sec);
+        x = 0.5;
+        if (st != CL_OK)
+            return cl_fail(s, CL_ENOTFOUND, "%s: location: \"AIS\" is axon[1](0.5), and cell %s has no axon[1]", fn,
+                           s->eng.cell[c].name);
+    } else {
+        /* NAME(x) */
+        const char *open = strrchr(location, '(');
+        char name[256], *end;
+        size_t len = open ? (size_t)(open - location) : 0;
+        if (!open || len == 0 || len >= sizeof name || location[strlen(location) - 1] != ')')
+            return cl_fail(s, CL_EINVAL, "%s: location: \"%s\": expected \"soma\", \"AIS\" or NAME(x) such as dend[0](0.5)",
+                           fn, location);
+        memcpy(name, location, len);
+        name[len] = '\0';
+        x = strtod(open + 1, &end);
+        if (end == open + 1 || *end != ')' || !(x >= 0 && x <= 1))
+            return cl_fail(s, CL_EINVAL, "%s: location: \"%s\": x must be a number in [0, 1]", fn, location);
+        st = cl_cell_section(s, cell, name, &sec);
+    }
+    if (st != CL_OK) return st;
+    st = cl_netcon_from_section(s, sec, x, (cl_pp){0}, out);
+    if (st == CL_OK) st = cl_netcon_set_threshold(s, *out, threshold);
+    if (st == CL_OK) st = cl_netcon_record(s, *out);
+    return st;
 }

@@ -523,3 +523,56 @@ const char *const *cl_mechanism_names(void) {
                                         NULL};
     return names;
 }
+
+cl_status cl_section_parent(cl_sim *s, cl_section h, cl_section *parent, double *parent_x) {
+    if (!s) return CL_EINVAL;
+    int i = SEC_INDEX("cl_section_parent", h);
+    if (i < 0) return CL_EHANDLE;
+    if (!parent || !parent_x) return cl_fail(s, CL_EINVAL, "cl_section_parent: parent and parent_x must not be NULL");
+    const cl_sec *sec = &s->eng.sec[i];
+    if (sec->parent < 0) return cl_fail(s, CL_ENOTFOUND, "cl_section_parent: %s is a root section", sec->name);
+    parent->id = cl_handle_make(s, CL_TAG_SECTION, sec->parent);
+    *parent_x = sec->parent_x;
+    return cl_ok(s);
+}
+
+/* Length of a section as the geometry uses it (3-D points give the arc length). */
+static double sec_length(const cl_sec *sec) {
+    return sec->npt >= 2 ? sec->pt[sec->npt - 1].arc : sec->L;
+}
+
+cl_status cl_section_distance(cl_sim *s, cl_section ha, double xa, cl_section hb, double xb, double *out) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_section_distance";
+    int a = cl_handle_index(s, ha.id, CL_TAG_SECTION, fn, "sec_a");
+    if (a < 0) return CL_EHANDLE;
+    int b = cl_handle_index(s, hb.id, CL_TAG_SECTION, fn, "sec_b");
+    if (b < 0) return CL_EHANDLE;
+    if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);
+    if (!(xa >= 0 && xa <= 1)) return cl_fail(s, CL_EINVAL, "%s: x_a: expected 0 <= x <= 1, got %g", fn, xa);
+    if (!(xb >= 0 && xb <= 1)) return cl_fail(s, CL_EINVAL, "%s: x_b: expected 0 <= x <= 1, got %g", fn, xb);
+    const cl_engine *e = &s->eng;
+    if (e->sec[a].cell != e->sec[b].cell)
+        return cl_fail(s, CL_EINVAL, "%s: %s and %s are in different cells", fn, e->sec[a].name, e->sec[b].name);
+    /* Walk the deeper point up until both are in the same section. The
+     * position of (sec, x) seen from its parent is (parent, parent_x). */
+    int da = 0, db = 0;
+    for (int k = a; e->sec[k].parent >= 0; k = e->sec[k].parent) da++;
+    for (int k = b; e->sec[k].parent >= 0; k = e->sec[k].parent) db++;
+    double acc = 0;
+    while (a != b) {
+        if (da >= db) {
+            acc += xa * sec_length(&e->sec[a]);
+            xa = e->sec[a].parent_x;
+            a = e->sec[a].parent;
+            da--;
+        } else {
+            acc += xb * sec_length(&e->sec[b]);
+            xb = e->sec[b].parent_x;
+            b = e->sec[b].parent;
+            db--;
+        }
+    }
+    *out = acc + fabs(xa - xb) * sec_length(&e->sec[a]);
+    return cl_ok(s);
+}
