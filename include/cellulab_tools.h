@@ -177,6 +177,10 @@ typedef struct cl_tool_config {
     int isolated;            /* 1: each trial in a child process (default 1) */
     int nproc;               /* processes for curves; <= 0: online CPUs */
     double timeout_s;        /* per trial in a child process (default 600) */
+    /* Called before each trial with a short description ("rheobase: 0.25 nA");
+     * NULL for silence. */
+    void (*progress)(void *progress_ctx, const char *what);
+    void *progress_ctx;
 } cl_tool_config;
 
 /* Fill a configuration with the defaults above. */

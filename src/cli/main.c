@@ -13,6 +13,7 @@ static void usage(FILE *f) {
             "\n"
             "commands:\n"
             "  demo      run BlueCelluLab's headline example (ball-and-stick, 0.5 nA step)\n"
+            "  cell      single-cell protocols and searches: run, rheobase, holding, rin, iv, fi\n"
             "\n"
             "options:\n"
             "  -h, --help     show this help (cellulab <command> --help for a command)\n"
@@ -35,6 +36,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (strcmp(cmd, "demo") == 0) return cli_demo(argc - 1, argv + 1);
+    if (strcmp(cmd, "cell") == 0) return cli_cell(argc - 1, argv + 1);
     fprintf(stderr, "cellulab: unknown command \"%s\" (see cellulab --help)\n", cmd);
     return 2;
 }

@@ -39,8 +39,19 @@ static void free_layout(cl_engine *e) {
     e->nnode = e->nroot = e->ncap = 0;
 }
 
+const cl_mech_type *cl_eng_type(const cl_engine *e, int type) {
+    return type >= 0 && type < e->ntypes ? e->types[type] : NULL;
+}
+
+int cl_eng_find(const cl_engine *e, const char *name) {
+    for (int t = 0; t < e->ntypes; t++)
+        if (strcmp(e->types[t]->name, name) == 0) return t;
+    return -1;
+}
+
 void cl_engine_init_empty(cl_engine *e) {
     memset(e, 0, sizeof *e);
+    for (int i = 0; i < cl_builtin_count(); i++) e->types[e->ntypes++] = cl_builtin_at(i);
     e->dt = 0.025;
     e->celsius = 34.0;
     e->v_init = -65.0;
@@ -68,16 +79,16 @@ void cl_engine_release(cl_engine *e) {
     for (int i = 0; i < e->nplay; i++) { free(e->play[i].t); free(e->play[i].y); }
     free(e->play);
     free(e->heap);
-    for (int t = 0; t < 64; t++) {
+    for (int t = 0; t < e->ntypes; t++) {
         free(e->global[t]);
-        const cl_mech_type *m = cl_mech_at(t);
+        const cl_mech_type *m = e->types[t];
         if (e->priv[t] && m && m->globals_free) m->globals_free(e->priv[t]);
     }
     memset(e, 0, sizeof *e);
 }
 
 double *cl_engine_globals(cl_engine *e, int type) {
-    const cl_mech_type *m = cl_mech_at(type);
+    const cl_mech_type *m = e->types[type];
     if (!e->global[type]) {
         e->global[type] = calloc(m->nglobal ? (size_t)m->nglobal : 1, sizeof(double));
         if (!e->global[type]) return NULL;
@@ -191,12 +202,12 @@ static void sort_pps(cl_engine *e, int *v, int n) {
 }
 
 static int build_blocks(cl_engine *e, const int *order) {
-    int ntype = cl_mech_count();
+    int ntype = e->ntypes;
     int *list = malloc(((size_t)e->npp + 1) * sizeof(int));
     if (!list) return -1;
     e->nblock = ntype;
     for (int t = 0; t < ntype; t++) {
-        const cl_mech_type *m = cl_mech_at(t);
+        const cl_mech_type *m = e->types[t];
         cl_mech_block *b = &e->block[t];
         int n = 0;
         if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
@@ -246,12 +257,12 @@ static int build_blocks(cl_engine *e, const int *order) {
     /* Ion links: a density mechanism's segment j uses the ion's segment j in the
      * same section; a point process uses the ion of the segment it sits in. */
     for (int t = 0; t < ntype; t++) {
-        const cl_mech_type *m = cl_mech_at(t);
+        const cl_mech_type *m = e->types[t];
         cl_mech_block *b = &e->block[t];
         for (int u = 0; u < m->nion; u++) {
             char name[32];
             snprintf(name, sizeof name, "%s_ion", m->ions[u].ion);
-            int it = cl_mech_find(name);
+            int it = cl_eng_find(e, name);
             cl_mech_block *ib = &e->block[it];
             b->ion[u] = (cl_ion_view){ib->var[CL_ION_EREV], ib->var[CL_ION_CI], ib->var[CL_ION_CO],
                                       ib->var[CL_ION_CUR], ib->var[CL_ION_DCURDV]};

@@ -141,8 +141,11 @@ typedef struct cl_engine {
     int nplay, capplay;
     long seq;
     double dt, celsius, v_init;
-    double *global[64]; /* per-type global values, allocated on first use */
-    void *priv[64];     /* per-type private data (rate tables) */
+    /* mechanism types: the built-ins, then loaded ones, in registration order */
+    const cl_mech_type *types[CL_MAX_TYPES];
+    int ntypes;
+    double *global[CL_MAX_TYPES]; /* per-type global values, allocated on first use */
+    void *priv[CL_MAX_TYPES];     /* per-type private data (rate tables) */
 
     /* compiled */
     int compiled;  /* layout matches the description */
@@ -153,7 +156,7 @@ typedef struct cl_engine {
     int ncap;
     int *cap_node;
     double *cap_cm;
-    cl_mech_block block[64];
+    cl_mech_block block[CL_MAX_TYPES];
     int nblock;
 
     /* run state */
@@ -169,6 +172,16 @@ typedef struct cl_engine {
 /* Lifetime. */
 void cl_engine_init_empty(cl_engine *e);
 void cl_engine_release(cl_engine *e);
+
+/* The type table of a simulation. */
+const cl_mech_type *cl_eng_type(const cl_engine *e, int type); /* NULL if out of range */
+int cl_eng_find(const cl_engine *e, const char *name);          /* type, or -1 */
+
+/* Insert a mechanism type in a section's description (no-op when present):
+ * its index in sec->mech, or -1 when out of memory. */
+int cl_sec_insert_type(cl_engine *e, cl_sec *sec, int type);
+/* Insert the ions a mechanism uses, or-ing in its usage flags. 0 or -1. */
+int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt);
 
 /* Global values of a mechanism type (allocated with defaults on first use);
  * NULL when out of memory. */

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+/* Most mechanism types one simulation can hold (built-ins, ions, loaded). */
+#define CL_MAX_TYPES 512
+
 typedef enum cl_mech_kind {
     CL_MECH_DENSITY,   /* inserted in sections, per segment; currents in mA/cm2 */
     CL_MECH_POINT,     /* located at one node; currents in nA, scaled by 1e2/area */
@@ -119,10 +122,10 @@ typedef struct cl_event_list {
 } cl_event_list;
 int cl_event_list_push(cl_event_list *l, double t);
 
-/* Built-in mechanism registry, in NEURON's type order. */
-int cl_mech_count(void);
-const cl_mech_type *cl_mech_at(int type);
-int cl_mech_find(const char *name); /* type index, or -1 */
+/* The built-in mechanisms, in NEURON's type order. A simulation starts its
+ * own type table from these and appends the mechanisms it loads. */
+int cl_builtin_count(void);
+const cl_mech_type *cl_builtin_at(int i);
 int cl_mech_var_find(const cl_mech_type *m, const char *name); /* short name; -1 if none */
 
 #endif

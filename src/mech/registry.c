@@ -18,17 +18,9 @@ static const cl_mech_type *const builtin[] = {
 };
 #define NBUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
 
-int cl_mech_count(void) { return NBUILTIN; }
+int cl_builtin_count(void) { return NBUILTIN; }
 
-const cl_mech_type *cl_mech_at(int type) {
-    return type >= 0 && type < NBUILTIN ? builtin[type] : NULL;
-}
-
-int cl_mech_find(const char *name) {
-    for (int i = 0; i < NBUILTIN; i++)
-        if (strcmp(builtin[i]->name, name) == 0) return i;
-    return -1;
-}
+const cl_mech_type *cl_builtin_at(int i) { return i >= 0 && i < NBUILTIN ? builtin[i] : NULL; }
 
 int cl_mech_var_find(const cl_mech_type *m, const char *name) {
     for (int k = 0; k < m->nvar; k++)

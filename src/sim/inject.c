@@ -22,7 +22,7 @@ static cl_status add_play(cl_sim *s, const char *fn, cl_pp pp, const char *var, 
     cl_engine *e = &s->eng;
     int pi = cl_handle_index(s, pp.id, CL_TAG_PP, fn, "pp");
     if (pi < 0) return CL_EHANDLE;
-    int k = cl_mech_var_find(cl_mech_at(e->pp[pi].type), var);
+    int k = cl_mech_var_find(cl_eng_type(&s->eng, e->pp[pi].type), var);
     size_t cap = (size_t)e->capplay;
     if (CL_GROW(e->play, cap, (size_t)e->nplay + 1) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     e->capplay = (int)cap;

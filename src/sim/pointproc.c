@@ -7,8 +7,7 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-int cl_sec_insert_type(cl_sec *sec, int type);            /* section.c */
-int cl_sec_add_ions(cl_sec *sec, const cl_mech_type *mt); /* section.c */
+int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt); /* section.c */
 int cl_cell_soma_index(const cl_engine *e, int c);        /* section.c */
 
 #define PP_INDEX(fn, h, arg) cl_handle_index(s, (h).id, CL_TAG_PP, fn, arg)
@@ -16,9 +15,9 @@ int cl_cell_soma_index(const cl_engine *e, int c);        /* section.c */
 static cl_status new_pp(cl_sim *s, const char *fn, const char *mech, int sec, double x, cl_pp *out) {
     cl_engine *e = &s->eng;
     if (!mech) return cl_fail(s, CL_EINVAL, "%s: mech is NULL", fn);
-    int t = cl_mech_find(mech);
+    int t = cl_eng_find(&s->eng, mech);
     if (t < 0) return cl_fail(s, CL_ENOTFOUND, "%s: mech: no mechanism named \"%s\"", fn, mech);
-    const cl_mech_type *mt = cl_mech_at(t);
+    const cl_mech_type *mt = cl_eng_type(&s->eng, t);
     if (sec >= 0 && mt->kind != CL_MECH_POINT)
         return cl_fail(s, CL_EINVAL, "%s: mech: %s is not a point process%s", fn, mech,
                        mt->kind == CL_MECH_ARTIFICIAL ? " (it is an artificial cell: use cl_artcell_new)"
@@ -37,7 +36,7 @@ static cl_status new_pp(cl_sim *s, const char *fn, const char *mech, int sec, do
     p->val = malloc(((size_t)mt->nvar + 1) * sizeof(double));
     if (!p->val) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     for (int k = 0; k < mt->nvar; k++) p->val[k] = mt->vars[k].dflt;
-    if (sec >= 0 && cl_sec_add_ions(&e->sec[sec], mt) != 0) {
+    if (sec >= 0 && cl_sec_add_ions(e, &e->sec[sec], mt) != 0) {
         free(p->val);
         return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     }
@@ -74,7 +73,7 @@ static cl_status pp_var(cl_sim *s, const char *fn, cl_pp h, const char *var, int
     *pi = PP_INDEX(fn, h, "pp");
     if (*pi < 0) return CL_EHANDLE;
     if (!var) return cl_fail(s, CL_EINVAL, "%s: var is NULL", fn);
-    const cl_mech_type *mt = cl_mech_at(s->eng.pp[*pi].type);
+    const cl_mech_type *mt = cl_eng_type(&s->eng, s->eng.pp[*pi].type);
     *k = cl_mech_var_find(mt, var);
     if (*k < 0) return cl_fail(s, CL_ENOTFOUND, "%s: var: %s has no variable \"%s\"", fn, mt->name, var);
     return CL_OK;
@@ -89,7 +88,7 @@ cl_status cl_pp_set(cl_sim *s, cl_pp h, const char *var, double value) {
     if (!isfinite(value)) return cl_fail(s, CL_EINVAL, "%s: %s: expected a finite number, got %g", fn, var, value);
     cl_engine *e = &s->eng;
     cl_ppobj *p = &e->pp[pi];
-    const cl_mech_type *mt = cl_mech_at(p->type);
+    const cl_mech_type *mt = cl_eng_type(&s->eng, p->type);
     if (strcmp(mt->name, "NetStim") == 0 && strcmp(var, "noise") == 0 && value != 0)
         return cl_fail(s, CL_EINVAL, "%s: noise: NetStim with noise > 0 needs random streams, which "
                                      "are not supported yet; use noise = 0 or a VecStim with your own times", fn);
@@ -122,8 +121,8 @@ cl_status cl_vecstim_play(cl_sim *s, cl_pp h, const double *times, size_t n) {
     int pi = PP_INDEX(fn, h, "vecstim");
     if (pi < 0) return CL_EHANDLE;
     cl_ppobj *p = &s->eng.pp[pi];
-    if (strcmp(cl_mech_at(p->type)->name, "VecStim") != 0)
-        return cl_fail(s, CL_EINVAL, "%s: vecstim: is a %s, not a VecStim", fn, cl_mech_at(p->type)->name);
+    if (strcmp(cl_eng_type(&s->eng, p->type)->name, "VecStim") != 0)
+        return cl_fail(s, CL_EINVAL, "%s: vecstim: is a %s, not a VecStim", fn, cl_eng_type(&s->eng, p->type)->name);
     if (n && !times) return cl_fail(s, CL_EINVAL, "%s: times is NULL with n = %zu", fn, n);
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(times[i]) || times[i] < 0)
@@ -150,8 +149,8 @@ cl_status cl_apcount_times(cl_sim *s, cl_pp h, const double **times, size_t *n) 
     if (pi < 0) return CL_EHANDLE;
     if (!times || !n) return cl_fail(s, CL_EINVAL, "%s: times and n must not be NULL", fn);
     cl_ppobj *p = &s->eng.pp[pi];
-    if (strcmp(cl_mech_at(p->type)->name, "APCount") != 0)
-        return cl_fail(s, CL_EINVAL, "%s: apcount: is a %s, not an APCount", fn, cl_mech_at(p->type)->name);
+    if (strcmp(cl_eng_type(&s->eng, p->type)->name, "APCount") != 0)
+        return cl_fail(s, CL_EINVAL, "%s: apcount: is a %s, not an APCount", fn, cl_eng_type(&s->eng, p->type)->name);
     if (!s->eng.initialized) return not_run(s, fn);
     *times = p->ev.t;
     *n = p->ev.n;
@@ -192,7 +191,7 @@ cl_status cl_cell_add_step(cl_sim *s, cl_cell cell, double start, double stop, d
     cl_status st = new_pp(s, fn, "IClamp", soma, 0.5, out);
     if (st != CL_OK) return st;
     cl_ppobj *p = &s->eng.pp[s->eng.npp - 1];
-    const cl_mech_type *mt = cl_mech_at(p->type);
+    const cl_mech_type *mt = cl_eng_type(&s->eng, p->type);
     p->val[cl_mech_var_find(mt, "del")] = start;
     p->val[cl_mech_var_find(mt, "dur")] = stop - start;
     p->val[cl_mech_var_find(mt, "amp")] = level;
@@ -226,7 +225,7 @@ static cl_status new_netcon(cl_sim *s, const char *fn, int ps, cl_pp target, cl_
     if (target.id) {
         ti = PP_INDEX(fn, target, "target");
         if (ti < 0) return CL_EHANDLE;
-        const cl_mech_type *mt = cl_mech_at(e->pp[ti].type);
+        const cl_mech_type *mt = cl_eng_type(&s->eng, e->pp[ti].type);
         if (!mt->net_receive)
             return cl_fail(s, CL_EINVAL, "%s: target: %s does not receive events", fn, mt->name);
         nw = mt->nweight;
@@ -269,7 +268,7 @@ cl_status cl_netcon_from_pp(cl_sim *s, cl_pp source, cl_pp target, cl_netcon *ou
     if (pi < 0) return CL_EHANDLE;
     if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);
     out->id = 0;
-    const cl_mech_type *mt = cl_mech_at(s->eng.pp[pi].type);
+    const cl_mech_type *mt = cl_eng_type(&s->eng, s->eng.pp[pi].type);
     if (!mt->emits_events)
         return cl_fail(s, CL_EINVAL, "%s: source: %s does not emit events (for a voltage threshold "
                                      "use cl_netcon_from_section)", fn, mt->name);
@@ -381,7 +380,7 @@ cl_status cl_rec_section(cl_sim *s, cl_section sec, double x, const char *var, d
         /* find the (type, var) pair the name resolved to */
         const cl_sec *sc = &s->eng.sec[si];
         for (int m = 0; m < sc->nmech && r.type < 0; m++) {
-            const cl_mech_type *mt = cl_mech_at(sc->mech[m].type);
+            const cl_mech_type *mt = cl_eng_type(&s->eng, sc->mech[m].type);
             for (int k = 0; k < mt->nvar; k++) {
                 char full[96];
                 if (mt->kind == CL_MECH_ION) snprintf(full, sizeof full, "%s", mt->vars[k].name);

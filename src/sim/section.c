@@ -231,7 +231,7 @@ cl_status cl_section_set_nseg(cl_sim *s, cl_section h, int nseg) {
     if (resample(&sec->diam, 1, sec->nseg, nseg) != 0 || resample(&sec->cm, 1, sec->nseg, nseg) != 0)
         return cl_fail(s, CL_ENOMEM, "cl_section_set_nseg: out of memory");
     for (int m = 0; m < sec->nmech; m++)
-        if (resample(&sec->mech[m].val, cl_mech_at(sec->mech[m].type)->nvar, sec->nseg, nseg) != 0)
+        if (resample(&sec->mech[m].val, cl_eng_type(&s->eng, sec->mech[m].type)->nvar, sec->nseg, nseg) != 0)
             return cl_fail(s, CL_ENOMEM, "cl_section_set_nseg: out of memory");
     sec->nseg = nseg;
     cl_sim_structure_changed(s);
@@ -345,13 +345,13 @@ static int sec_mech_index(const cl_sec *sec, int type) {
 }
 
 /* Insert type in sec (no-op if present); returns its index or -1 (no memory). */
-int cl_sec_insert_type(cl_sec *sec, int type) {
+int cl_sec_insert_type(cl_engine *e, cl_sec *sec, int type) {
     int m = sec_mech_index(sec, type);
     if (m >= 0) return m;
     size_t cap = (size_t)sec->capmech;
     if (CL_GROW(sec->mech, cap, (size_t)sec->nmech + 1) != 0) return -1;
     sec->capmech = (int)cap;
-    const cl_mech_type *mt = cl_mech_at(type);
+    const cl_mech_type *mt = cl_eng_type(e, type);
     cl_sec_mech *sm = &sec->mech[sec->nmech];
     memset(sm, 0, sizeof *sm);
     sm->type = type;
@@ -363,13 +363,13 @@ int cl_sec_insert_type(cl_sec *sec, int type) {
 }
 
 /* Make sure the ions a mechanism uses are in the section, with its flags. */
-int cl_sec_add_ions(cl_sec *sec, const cl_mech_type *mt) {
+int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt) {
     for (int u = 0; u < mt->nion; u++) {
         char name[32];
         snprintf(name, sizeof name, "%s_ion", mt->ions[u].ion);
-        int it = cl_mech_find(name);
+        int it = cl_eng_find(e, name);
         if (it < 0) return -1;
-        int m = cl_sec_insert_type(sec, it);
+        int m = cl_sec_insert_type(e, sec, it);
         if (m < 0) return -1;
         sec->mech[m].style |= mt->ions[u].flags;
     }
@@ -382,14 +382,14 @@ cl_status cl_section_insert(cl_sim *s, cl_section h, const char *mech) {
     int i = SEC_INDEX(fn, h);
     if (i < 0) return CL_EHANDLE;
     if (!mech) return cl_fail(s, CL_EINVAL, "%s: mech is NULL", fn);
-    int t = cl_mech_find(mech);
+    int t = cl_eng_find(&s->eng, mech);
     if (t < 0) return cl_fail(s, CL_ENOTFOUND, "%s: mech: no mechanism named \"%s\"", fn, mech);
-    const cl_mech_type *mt = cl_mech_at(t);
+    const cl_mech_type *mt = cl_eng_type(&s->eng, t);
     if (mt->kind != CL_MECH_DENSITY && mt->kind != CL_MECH_ION)
         return cl_fail(s, CL_EINVAL, "%s: mech: %s is a point process; place it with cl_pp_new", fn, mech);
     cl_sec *sec = &s->eng.sec[i];
     if (sec_mech_index(sec, t) >= 0) return cl_ok(s);
-    if (cl_sec_insert_type(sec, t) < 0 || cl_sec_add_ions(sec, mt) != 0)
+    if (cl_sec_insert_type(&s->eng, sec, t) < 0 || cl_sec_add_ions(&s->eng, sec, mt) != 0)
         return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     cl_sim_structure_changed(s);
     return cl_ok(s);
@@ -402,15 +402,15 @@ static cl_status resolve_range(cl_sim *s, const char *fn, int si, const char *na
     if (strcmp(name, "diam") == 0) { *type = -1; *k = 0; return CL_OK; }
     if (strcmp(name, "cm") == 0) { *type = -2; *k = 0; return CL_OK; }
     for (int m = 0; m < sec->nmech; m++) {
-        const cl_mech_type *mt = cl_mech_at(sec->mech[m].type);
+        const cl_mech_type *mt = cl_eng_type(&s->eng, sec->mech[m].type);
         if (mt->kind != CL_MECH_ION) continue;
         int kk = cl_mech_var_find(mt, name);
         if (kk >= 0) { *type = sec->mech[m].type; *k = kk; return CL_OK; }
     }
     const char *us = strrchr(name, '_');
     if (us) {
-        int t = cl_mech_find(us + 1);
-        const cl_mech_type *mt = cl_mech_at(t);
+        int t = cl_eng_find(&s->eng, us + 1);
+        const cl_mech_type *mt = cl_eng_type(&s->eng, t);
         if (t >= 0 && mt->kind == CL_MECH_DENSITY) {
             char shortname[64];
             size_t len = (size_t)(us - name);

@@ -150,12 +150,12 @@ double cl_sim_v_init(const cl_sim *s) { return s ? s->eng.v_init : NAN; }
 double cl_sim_time(const cl_sim *s) { return s ? s->eng.t : NAN; }
 
 /* "usetable_hh" -> type of hh, index of "usetable". */
-static int find_global(const char *name, int *type, int *k) {
+static int find_global(const cl_sim *s, const char *name, int *type, int *k) {
     const char *us = strrchr(name, '_');
     if (!us) return -1;
-    int t = cl_mech_find(us + 1);
+    int t = cl_eng_find(&s->eng, us + 1);
     if (t < 0) return -1;
-    const cl_mech_type *m = cl_mech_at(t);
+    const cl_mech_type *m = cl_eng_type(&s->eng, t);
     size_t len = (size_t)(us - name);
     for (int i = 0; i < m->nglobal; i++) {
         if (strlen(m->globals[i].name) == len && strncmp(m->globals[i].name, name, len) == 0) {
@@ -177,7 +177,7 @@ cl_status cl_sim_set_global(cl_sim *s, const char *name, double value) {
         return cl_fail(s, CL_EINVAL, "cl_sim_set_global: %s: expected a finite number, got %g", name,
                        value);
     int t, k;
-    if (find_global(name, &t, &k) != 0)
+    if (find_global(s, name, &t, &k) != 0)
         return cl_fail(s, CL_ENOTFOUND,
                        "cl_sim_set_global: name: no global variable \"%s\" (known: celsius, dt, "
                        "v_init, usetable_hh)", name);
@@ -194,7 +194,7 @@ cl_status cl_sim_get_global(cl_sim *s, const char *name, double *out) {
     if (strcmp(name, "dt") == 0) { *out = s->eng.dt; return cl_ok(s); }
     if (strcmp(name, "v_init") == 0) { *out = s->eng.v_init; return cl_ok(s); }
     int t, k;
-    if (find_global(name, &t, &k) != 0)
+    if (find_global(s, name, &t, &k) != 0)
         return cl_fail(s, CL_ENOTFOUND, "cl_sim_get_global: name: no global variable \"%s\"", name);
     double *g = cl_engine_globals(&s->eng, t);
     if (!g) return cl_fail(s, CL_ENOMEM, "cl_sim_get_global: out of memory");

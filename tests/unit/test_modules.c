@@ -63,20 +63,24 @@ static void test_event_queue_order(void **state) {
  * hh, artificial cells after. */
 static void test_registry_order(void **state) {
     (void)state;
-    int pas = cl_mech_find("pas"), ic = cl_mech_find("IClamp"), na = cl_mech_find("na_ion"),
-        k = cl_mech_find("k_ion"), hh = cl_mech_find("hh"), ns = cl_mech_find("NetStim");
+    cl_engine e;
+    cl_engine_init_empty(&e);
+    int pas = cl_eng_find(&e, "pas"), ic = cl_eng_find(&e, "IClamp"), na = cl_eng_find(&e, "na_ion"),
+        k = cl_eng_find(&e, "k_ion"), hh = cl_eng_find(&e, "hh"), ns = cl_eng_find(&e, "NetStim");
     assert_true(pas >= 0 && pas < ic && ic < na && na < k && k < hh && hh < ns);
-    assert_int_equal(cl_mech_find("nothing"), -1);
-    assert_null(cl_mech_at(-1));
-    assert_null(cl_mech_at(cl_mech_count()));
-    const cl_mech_type *m = cl_mech_at(hh);
+    assert_int_equal(cl_eng_find(&e, "nothing"), -1);
+    assert_null(cl_eng_type(&e, -1));
+    assert_null(cl_eng_type(&e, e.ntypes));
+    assert_int_equal(e.ntypes, cl_builtin_count());
+    const cl_mech_type *m = cl_eng_type(&e, hh);
     assert_int_equal(m->nion, 2);
     assert_true(cl_mech_var_find(m, "gnabar") >= 0);
     assert_int_equal(cl_mech_var_find(m, "gnabar_hh"), -1); /* short names only */
     const char *const *names = cl_mechanism_names();
     int count = 0;
-    for (; names[count]; count++) assert_true(cl_mech_find(names[count]) >= 0);
+    for (; names[count]; count++) assert_true(cl_eng_find(&e, names[count]) >= 0);
     assert_true(count >= 10);
+    cl_engine_release(&e);
 }
 
 /* Nernst with CODATA 2018 constants: RT/F at 6.3 degC = 24.0811... mV. */
