@@ -153,6 +153,17 @@ static _Noreturn void iso_child(const iso_job *job, size_t task, int fd) {
             }
         }
     }
+    /* A crash in the child must kill the child: handlers the parent installed
+     * (a test framework's, say) would otherwise catch it and carry on running
+     * the parent's code in the child. */
+    {
+        const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        for (size_t k = 0; k < sizeof fatal / sizeof fatal[0]; k++) sigaction(fatal[k], &dfl, NULL);
+    }
     if (st == CL_OK) {
         const void *arg = job->args ? job->args + task * job->arg_size : NULL;
         st = job->fn(arg, result, job->result_size, &err);
