@@ -12,15 +12,4 @@ int cli_cell(int argc, char **argv);
  * renamed to PATH only when complete. write_fn returns 0 on success. */
 int cli_write_file(const char *path, int (*write_fn)(FILE *f, void *ctx), void *ctx);
 
-/* An SVG line plot of y against x, with axes, ticks and labels. shade_from
- * .. shade_to (x units) is drawn as a band (e.g. the stimulus), when from < to. */
-typedef struct cli_plot {
-    const double *x, *y;
-    size_t n;
-    const char *title, *xlabel, *ylabel;
-    double shade_from, shade_to;
-    const char *shade_label;
-} cli_plot;
-int cli_svg_write(FILE *f, const cli_plot *p);
-
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cellulab.h"
+#include "cellulab_tools.h"
 #include "cli/cli.h"
 
 static void demo_usage(FILE *f) {
@@ -31,15 +32,6 @@ static int write_csv(FILE *f, void *ctx) {
     fprintf(f, "t,v\n");
     for (size_t i = 0; i < tr->n; i++) fprintf(f, "%.17g,%.17g\n", tr->t[i], tr->v[i]);
     return 0;
-}
-
-static int write_svg(FILE *f, void *ctx) {
-    const trace *tr = ctx;
-    cli_plot p = {.x = tr->t, .y = tr->v, .n = tr->n,
-                  .title = "Ball-and-stick: soma(0.5) voltage, 0.5 nA step",
-                  .xlabel = "time (ms)", .ylabel = "membrane potential (mV)",
-                  .shade_from = 5.0, .shade_to = 20.0, .shade_label = "0.5 nA"};
-    return cli_svg_write(f, &p);
 }
 
 #define CHECK(call)                                                                  \
@@ -116,8 +108,18 @@ int cli_demo(int argc, char **argv) {
         else printf("trace written to %s\n", csv);
     }
     if (svg) {
-        if (cli_write_file(svg, write_svg, &tr) != 0) rc = 1;
-        else printf("plot written to %s\n", svg);
+        /* the stimulus panel under the trace: 0.5 nA from 5 to 20 ms */
+        const double st[6] = {0, 5, 5, 20, 20, 25}, si[6] = {0, 0, 0.5, 0.5, 0, 0};
+        cl_waveform *w = NULL;
+        cl_error err = {{0}};
+        if (cl_waveform_from_arrays(st, si, 6, &w, &err) != CL_OK ||
+            cl_svg_trace(svg, tr.t, tr.v, tr.n, w, "Ball-and-stick: soma(0.5) voltage, 0.5 nA step", &err) != CL_OK) {
+            fprintf(stderr, "cellulab demo: %s\n", err.msg);
+            rc = 1;
+        } else {
+            printf("plot written to %s\n", svg);
+        }
+        cl_waveform_free(w);
     }
     cl_sim_free(sim);
     return rc;
