@@ -224,7 +224,20 @@ done:
     return st;
 }
 
+static void report(const cl_tool_config *c, const trial_spec *sp) {
+    if (!c->progress) return;
+    char msg[128];
+    switch (sp->kind) {
+    case TRIAL_SS: snprintf(msg, sizeof msg, "steady state at %.4g nA", sp->a); break;
+    case TRIAL_HOLD: snprintf(msg, sizeof msg, "voltage clamp at %.4g mV", sp->a); break;
+    case TRIAL_SPIKE_STEP: snprintf(msg, sizeof msg, "step of %.4g nA", sp->d); break;
+    default: snprintf(msg, sizeof msg, "step of %.4g nA", sp->a); break;
+    }
+    c->progress(c->progress_ctx, msg);
+}
+
 static cl_status run_one(const cl_tool_config *c, const trial_spec *sp, trial_result *r, cl_error *err) {
+    report(c, sp);
     if (c->isolated) return cl_isolated_run(trial_run, sp, r, sizeof *r, c->timeout_s, 0, err);
     return trial_run(sp, r, sizeof *r, err);
 }
@@ -233,6 +246,7 @@ static cl_status run_one(const cl_tool_config *c, const trial_spec *sp, trial_re
 static cl_status run_many(const cl_tool_config *c, const trial_spec *sp, trial_result *r, size_t n,
                           cl_error *err) {
     if (c->isolated && n > 1) {
+        for (size_t i = 0; i < n; i++) report(c, &sp[i]);
         cl_status *sts = calloc(n, sizeof *sts);
         cl_error *errs = calloc(n, sizeof *errs);
         if (!sts || !errs) { free(sts); free(errs); seterr(err, "out of memory"); return CL_ENOMEM; }
