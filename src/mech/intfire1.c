@@ -28,8 +28,8 @@ static void net_receive(const cl_mech_ctx *c, cl_mech_block *b, int i, double *w
         if (p[M][i] > 1) {
             p[REFRACTORY][i] = 1;
             p[M][i] = 2;
-            cl_engine_net_send(c->eng, b, i, w, t + p[REFRAC][i], p[REFRACTORY][i]);
-            cl_engine_net_event(c->eng, b, i, t);
+            c->net_send(c->eng, b, i, w, t + p[REFRAC][i], p[REFRACTORY][i]);
+            c->net_event(c->eng, b, i, t);
         }
     } else if (flag == 1) {
         p[T0][i] = t;

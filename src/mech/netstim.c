@@ -41,7 +41,7 @@ static void init(const cl_mech_ctx *c, cl_mech_block *b) {
             p[EVENT][i] = p[START][i] + invl(p, i, p[INTERVAL][i]) -
                           p[INTERVAL][i] * (1. - p[NOISE][i]);
             if (p[EVENT][i] < 0) p[EVENT][i] = 0;
-            cl_engine_net_send(c->eng, b, i, NULL, c->t + p[EVENT][i], 3.0);
+            c->net_send(c->eng, b, i, NULL, c->t + p[EVENT][i], 3.0);
         }
     }
 }
@@ -53,7 +53,7 @@ static void net_receive(const cl_mech_ctx *c, cl_mech_block *b, int i, double *w
             init_sequence(p, i);
             next_invl(p, i);
             p[EVENT][i] = p[EVENT][i] - p[INTERVAL][i] * (1. - p[NOISE][i]);
-            cl_engine_net_send(c->eng, b, i, w, c->t + p[EVENT][i], 1.0);
+            c->net_send(c->eng, b, i, w, c->t + p[EVENT][i], 1.0);
         } else if (w[0] < 0) {
             p[ON][i] = 0;
         }
@@ -61,14 +61,14 @@ static void net_receive(const cl_mech_ctx *c, cl_mech_block *b, int i, double *w
     if (flag == 3) {
         if (p[ON][i] == 1) {
             init_sequence(p, i);
-            cl_engine_net_send(c->eng, b, i, w, c->t + 0.0, 1.0);
+            c->net_send(c->eng, b, i, w, c->t + 0.0, 1.0);
         }
     }
     if (flag == 1 && p[ON][i] == 1) {
         p[ISPIKE][i] = p[ISPIKE][i] + 1;
-        cl_engine_net_event(c->eng, b, i, c->t);
+        c->net_event(c->eng, b, i, c->t);
         next_invl(p, i);
-        if (p[ON][i] == 1) cl_engine_net_send(c->eng, b, i, w, c->t + p[EVENT][i], 1.0);
+        if (p[ON][i] == 1) c->net_send(c->eng, b, i, w, c->t + p[EVENT][i], 1.0);
     }
 }
 

@@ -24,16 +24,16 @@ static void init(const cl_mech_ctx *c, cl_mech_block *b) {
         b->var[INDEX][i] = 0;
         element(b, i);
         if (b->var[INDEX][i] > 0)
-            cl_engine_net_send(c->eng, b, i, NULL, c->t + (b->var[ETIME][i] - c->t), 1.0);
+            c->net_send(c->eng, b, i, NULL, c->t + (b->var[ETIME][i] - c->t), 1.0);
     }
 }
 
 static void net_receive(const cl_mech_ctx *c, cl_mech_block *b, int i, double *w, double flag) {
     if (flag == 1) {
-        cl_engine_net_event(c->eng, b, i, c->t);
+        c->net_event(c->eng, b, i, c->t);
         element(b, i);
         if (b->var[INDEX][i] > 0)
-            cl_engine_net_send(c->eng, b, i, w, c->t + (b->var[ETIME][i] - c->t), 1.0);
+            c->net_send(c->eng, b, i, w, c->t + (b->var[ETIME][i] - c->t), 1.0);
     }
 }
 
