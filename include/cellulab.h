@@ -198,6 +198,12 @@ cl_status cl_section_set(cl_sim *sim, cl_section sec, const char *var, double va
 cl_status cl_section_set_at(cl_sim *sim, cl_section sec, double x, const char *var, double value);
 cl_status cl_section_get_at(cl_sim *sim, cl_section sec, double x, const char *var, double *out);
 
+/* Load a library of compiled mechanisms (made by `cellulab build-mechanisms`
+ * from MOD files) into this simulation: its mechanisms can then be inserted
+ * and placed by name. Names must not clash with those already known; the
+ * library stays loaded until the simulation is freed. */
+cl_status cl_sim_load_mechanisms(cl_sim *sim, const char *path);
+
 /* Names of the built-in mechanisms, NULL-terminated. */
 const char *const *cl_mechanism_names(void);
 

@@ -51,6 +51,7 @@ enum {
 typedef struct cl_ion_use {
     const char *ion; /* "na", "k", "ca", ... */
     int flags;
+    double valence;  /* VALENCE given in the MOD file, 0 if none */
 } cl_ion_use;
 
 /* Variables of an ion instance, in this order. */
@@ -94,6 +95,7 @@ typedef struct cl_mech_type {
     const cl_ion_use *ions;  /* each used ion gets an index array in the block */
     int electrode_current;   /* ELECTRODE_CURRENT: rhs += i, d -= g */
     int nweight;             /* NET_RECEIVE arguments (0: receives no events) */
+    double valence;          /* ions only: the charge (na 1, ca 2, ...) */
     int emits_events;        /* net_event: can be a NetCon source */
     int nglobal;
     const cl_mech_var *globals; /* per-simulation globals ("usetable") */

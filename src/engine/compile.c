@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dlfcn.h>
+
 #include "engine/engine.h"
+#include "mech/ion.h"
 
 static void free_block(cl_mech_block *b) {
     free(b->node);
@@ -84,6 +87,8 @@ void cl_engine_release(cl_engine *e) {
         const cl_mech_type *m = e->types[t];
         if (e->priv[t] && m && m->globals_free) m->globals_free(e->priv[t]);
     }
+    for (int i = 0; i < e->nowned; i++) cl_ion_type_free(e->owned[i]);
+    for (int i = e->nlibs - 1; i >= 0; i--) dlclose(e->libs[i]);
     memset(e, 0, sizeof *e);
 }
 

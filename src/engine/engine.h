@@ -144,6 +144,10 @@ typedef struct cl_engine {
     /* mechanism types: the built-ins, then loaded ones, in registration order */
     const cl_mech_type *types[CL_MAX_TYPES];
     int ntypes;
+    cl_mech_type *owned[CL_MAX_TYPES]; /* types made at run time (ions of loaded mechanisms) */
+    int nowned;
+    void *libs[64];                    /* loaded mechanism libraries (dlopen handles) */
+    int nlibs;
     double *global[CL_MAX_TYPES]; /* per-type global values, allocated on first use */
     void *priv[CL_MAX_TYPES];     /* per-type private data (rate tables) */
 

@@ -17,8 +17,8 @@ static const cl_mech_var vars[NV] = {
     [IK] = {"ik", CL_VAR_ASSIGNED, 0},         [M] = {"m", CL_VAR_STATE, 0},
     [H] = {"h", CL_VAR_STATE, 0},              [N] = {"n", CL_VAR_STATE, 0},
 };
-static const cl_ion_use ions[2] = {{"na", CL_ION_READ_EREV | CL_ION_WRITE_CUR},
-                                   {"k", CL_ION_READ_EREV | CL_ION_WRITE_CUR}};
+static const cl_ion_use ions[2] = {{"na", CL_ION_READ_EREV | CL_ION_WRITE_CUR, 0},
+                                   {"k", CL_ION_READ_EREV | CL_ION_WRITE_CUR, 0}};
 enum { USETABLE, NGLOBAL };
 static const cl_mech_var globals[NGLOBAL] = {{"usetable", CL_VAR_PARAM, 1.0}};
 

@@ -2,6 +2,9 @@
  * NEURON's eion.cpp. Channels add their current in their own cur pass; the
  * ion's cur pass, which runs before them (type order), zeroes the sums. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "mech/mech.h"
 #include "mech/ion.h"
@@ -35,7 +38,7 @@ static const cl_mech_var ca_vars[CL_ION_NVAR] =
 
 static int style(const cl_mech_block *b, int i) { return b->iflag ? b->iflag[i] : 0; }
 
-static double charge(const cl_mech_block *b) { return b->type->name[0] == 'c' ? 2. : 1.; }
+static double charge(const cl_mech_block *b) { return b->type->valence; }
 
 static void init(const cl_mech_ctx *c, cl_mech_block *b) {
     double **p = b->var;
@@ -61,8 +64,49 @@ static void cur(const cl_mech_ctx *c, cl_mech_block *b) {
 }
 
 const cl_mech_type cl_mech_na_ion = {.name = "na_ion", .kind = CL_MECH_ION, .nvar = CL_ION_NVAR,
-                                     .vars = na_vars, .init = init, .cur = cur};
+                                     .vars = na_vars, .valence = 1, .init = init, .cur = cur};
 const cl_mech_type cl_mech_k_ion = {.name = "k_ion", .kind = CL_MECH_ION, .nvar = CL_ION_NVAR,
-                                    .vars = k_vars, .init = init, .cur = cur};
+                                    .vars = k_vars, .valence = 1, .init = init, .cur = cur};
 const cl_mech_type cl_mech_ca_ion = {.name = "ca_ion", .kind = CL_MECH_ION, .nvar = CL_ION_NVAR,
-                                     .vars = ca_vars, .init = init, .cur = cur};
+                                     .vars = ca_vars, .valence = 2, .init = init, .cur = cur};
+
+/* An ion that only mechanisms loaded at run time name: NEURON's defaults for
+ * an ion it does not know (erev 0 mV, both concentrations 1 mM). */
+cl_mech_type *cl_ion_type_new(const char *ion, double valence) {
+    size_t n = strlen(ion);
+    cl_mech_type *t = calloc(1, sizeof *t);
+    cl_mech_var *v = calloc(CL_ION_NVAR, sizeof *v);
+    char *names = calloc(6 * (n + 16), 1);
+    if (!t || !v || !names) {
+        free(t); free(v); free(names);
+        return NULL;
+    }
+    char *p = names;
+    const char *fmt[CL_ION_NVAR + 1] = {"e%s", "%si", "%so", "i%s", "di%s_dv_", "%s_ion"};
+    const double dflt[CL_ION_NVAR] = {0., 1., 1., 0., 0.};
+    for (int k = 0; k <= CL_ION_NVAR; k++) {
+        int w = snprintf(p, n + 16, fmt[k], ion);
+        if (k < CL_ION_NVAR) {
+            v[k].name = p;
+            v[k].kind = k <= CL_ION_CO ? CL_VAR_PARAM : CL_VAR_ASSIGNED;
+            v[k].dflt = dflt[k];
+        } else {
+            t->name = p;
+        }
+        p += w + 1;
+    }
+    t->kind = CL_MECH_ION;
+    t->nvar = CL_ION_NVAR;
+    t->vars = v;
+    t->valence = valence;
+    t->init = init;
+    t->cur = cur;
+    return t;
+}
+
+void cl_ion_type_free(cl_mech_type *t) {
+    if (!t) return;
+    free((void *)t->vars[0].name); /* the block holding every name starts with it */
+    free((void *)t->vars);
+    free(t);
+}
