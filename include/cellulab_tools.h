@@ -81,6 +81,12 @@ cl_status cl_wf_shot_noise(double dt, double pre_ms, double dur_ms, double post_
                            double rate_hz, double amp_mean, double amp_sd, double rise_ms,
                            double decay_ms, uint64_t seed, cl_waveform **out, cl_error *err);
 
+/* Relative forms: a current in % of the threshold current is a shape built
+ * with amplitude = threshold_nA * percent / 100 (or cl_wf_protocol below); a
+ * conductance relative to the input resistance (BlueCelluLab's relative
+ * shot noise in conductance mode) is a shape scaled by
+ * cl_waveform_scale(w, percent / 100 / R_in_MOhm), in µS. */
+
 /* BlueCelluLab's named protocols with its default timings: "ap_waveform",
  * "idrest", "iv", "fire_pattern", "pos_cheops", "neg_cheops", "sinespec",
  * "step", "ramp". amplitude = threshold_nA * percent / 100; percent <= 0

@@ -40,5 +40,18 @@ if [ "$(id -u)" != 0 ]; then
     expect_status "read-only dir" 1 "$bin" demo --csv "$tmp/ro/d.csv"
 fi
 check "no temporary files left" sh -c "! ls '$tmp' | grep -q 'tmp-'"
+# cellulab cell
+check "cell help" sh -c "\"$bin\" cell --help | grep -q rheobase"
+check "cell rin json" sh -c "\"$bin\" cell rin ballstick --json | grep -q '\"input_resistance_MOhm\": 40.94'"
+check "cell holding json" sh -c "\"$bin\" cell holding ballstick --v-hold -70 --json | grep -q '\"holding_current_nA\": -0.117'"
+expect_status "cell unknown model" 2 "$bin" cell rin nosuchmodel
+check "cell unknown model message" grep -q 'only "ballstick"' "$tmp/last_err"
+expect_status "cell run without protocol" 2 "$bin" cell run ballstick --amp 0.3
+expect_status "cell bad number" 2 "$bin" cell run ballstick --protocol step --amp abc
+expect_status "cell unknown protocol" 1 "$bin" cell run ballstick --protocol nosuch --amp 0.3
+check "cell fi files" "$bin" cell fi ballstick --rheobase 0.3 --max 0.5 --csv "$tmp/fi.csv" --svg "$tmp/fi.svg" --nproc 2
+check "cell fi csv" sh -c "head -1 '$tmp/fi.csv' | grep -qx 'amp_nA,spike_count,rate_Hz' && [ \$(wc -l < '$tmp/fi.csv') -eq 12 ]"
+check "cell fi svg" sh -c "tail -1 '$tmp/fi.svg' | grep -qx '</svg>'"
+check "cell run" sh -c "\"$bin\" cell run ballstick --protocol step --amp 0.5 --json | grep -q '\"spike_count\": '"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
