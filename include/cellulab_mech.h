@@ -126,4 +126,14 @@ typedef struct cl_mech_block {
     int *iflag;         /* ions: per-instance style, the OR of the users' CL_ION_* flags */
 } cl_mech_block;
 
+/* exp as NEURON's MOD files see it (hoc_Exp): 0 below -700, exp(700) above
+ * 700, so that rates stay finite; libm's exp in between. Every exp in a
+ * mechanism goes through it, as nocmodl's `#define exp hoc_Exp` does. */
+double exp(double);
+static inline double cl_hoc_exp(double x) {
+    if (x < -700.) return 0.;
+    if (x > 700.) return exp(700.);
+    return exp(x);
+}
+
 #endif

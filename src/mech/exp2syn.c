@@ -28,7 +28,7 @@ static void init(const cl_mech_ctx *c, cl_mech_block *b) {
         p[B][i] = 0.0;
         double tau1 = p[TAU1][i], tau2 = p[TAU2][i];
         double tp = (tau1 * tau2) / (tau2 - tau1) * log(tau2 / tau1);
-        double factor = -exp(-tp / tau1) + exp(-tp / tau2);
+        double factor = -cl_hoc_exp(-tp / tau1) + cl_hoc_exp(-tp / tau2);
         p[FACTOR][i] = 1.0 / factor;
     }
 }
@@ -53,8 +53,8 @@ static void state(const cl_mech_ctx *c, cl_mech_block *b) {
     double dt = c->dt;
     for (int i = 0; i < b->n; i++) {
         double tau1 = p[TAU1][i], tau2 = p[TAU2][i], a = p[A][i], bb = p[B][i];
-        p[A][i] = a + (1. - exp(dt * ((-1.0) / tau1))) * (-(0.0) / ((-1.0) / tau1) - a);
-        p[B][i] = bb + (1. - exp(dt * ((-1.0) / tau2))) * (-(0.0) / ((-1.0) / tau2) - bb);
+        p[A][i] = a + (1. - cl_hoc_exp(dt * ((-1.0) / tau1))) * (-(0.0) / ((-1.0) / tau1) - a);
+        p[B][i] = bb + (1. - cl_hoc_exp(dt * ((-1.0) / tau2))) * (-(0.0) / ((-1.0) / tau2) - bb);
     }
 }
 

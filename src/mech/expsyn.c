@@ -39,7 +39,7 @@ static void state(const cl_mech_ctx *c, cl_mech_block *b) {
     double **p = b->var;
     for (int i = 0; i < b->n; i++) {
         double tau = p[TAU][i], g = p[G][i];
-        p[G][i] = g + (1. - exp(c->dt * ((-1.0) / tau))) * (-(0.0) / ((-1.0) / tau) - g);
+        p[G][i] = g + (1. - cl_hoc_exp(c->dt * ((-1.0) / tau))) * (-(0.0) / ((-1.0) / tau) - g);
     }
 }
 

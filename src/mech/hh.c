@@ -35,24 +35,24 @@ typedef struct rates_out { double minf, mtau, hinf, htau, ninf, ntau; } rates_ou
 
 static double vtrap(double x, double y) {
     if (fabs(x / y) < 1e-6) return y * (1.0 - x / y / 2.0);
-    return x / (exp(x / y) - 1.0);
+    return x / (cl_hoc_exp(x / y) - 1.0);
 }
 
 /* FUNCTION rates(v), exact: the same expressions as nocmodl's _f_rates. */
 static void rates_exact(double v, double celsius, rates_out *r) {
     double q10 = pow(3.0, ((celsius - 6.3) / 10.0));
     double alpha = .1 * vtrap(-(v + 40.0), 10.0);
-    double beta = 4.0 * exp(-(v + 65.0) / 18.0);
+    double beta = 4.0 * cl_hoc_exp(-(v + 65.0) / 18.0);
     double sum = alpha + beta;
     r->mtau = 1.0 / (q10 * sum);
     r->minf = alpha / sum;
-    alpha = .07 * exp(-(v + 65.0) / 20.0);
-    beta = 1.0 / (exp(-(v + 35.0) / 10.0) + 1.0);
+    alpha = .07 * cl_hoc_exp(-(v + 65.0) / 20.0);
+    beta = 1.0 / (cl_hoc_exp(-(v + 35.0) / 10.0) + 1.0);
     sum = alpha + beta;
     r->htau = 1.0 / (q10 * sum);
     r->hinf = alpha / sum;
     alpha = .01 * vtrap(-(v + 55.0), 10.0);
-    beta = .125 * exp(-(v + 65.0) / 80.0);
+    beta = .125 * cl_hoc_exp(-(v + 65.0) / 80.0);
     sum = alpha + beta;
     r->ntau = 1.0 / (q10 * sum);
     r->ninf = alpha / sum;
@@ -164,9 +164,9 @@ static void state(const cl_mech_ctx *c, cl_mech_block *b) {
         rates_out r;
         rates(b, c->v[b->node[i]], c->celsius, &r);
         double m = p[M][i], h = p[H][i], n = p[N][i];
-        m = m + (1. - exp(dt * ((-1.0) / r.mtau))) * (-(r.minf / r.mtau) / ((-1.0) / r.mtau) - m);
-        h = h + (1. - exp(dt * ((-1.0) / r.htau))) * (-(r.hinf / r.htau) / ((-1.0) / r.htau) - h);
-        n = n + (1. - exp(dt * ((-1.0) / r.ntau))) * (-(r.ninf / r.ntau) / ((-1.0) / r.ntau) - n);
+        m = m + (1. - cl_hoc_exp(dt * ((-1.0) / r.mtau))) * (-(r.minf / r.mtau) / ((-1.0) / r.mtau) - m);
+        h = h + (1. - cl_hoc_exp(dt * ((-1.0) / r.htau))) * (-(r.hinf / r.htau) / ((-1.0) / r.htau) - h);
+        n = n + (1. - cl_hoc_exp(dt * ((-1.0) / r.ntau))) * (-(r.ninf / r.ntau) / ((-1.0) / r.ntau) - n);
         p[M][i] = m;
         p[H][i] = h;
         p[N][i] = n;

@@ -22,7 +22,7 @@ static void net_receive(const cl_mech_ctx *c, cl_mech_block *b, int i, double *w
     double **p = b->var;
     double t = c->t;
     if (p[REFRACTORY][i] == 0) {
-        p[M][i] = p[M][i] * exp(-(t - p[T0][i]) / p[TAU][i]);
+        p[M][i] = p[M][i] * cl_hoc_exp(-(t - p[T0][i]) / p[TAU][i]);
         p[T0][i] = t;
         p[M][i] = p[M][i] + w[0];
         if (p[M][i] > 1) {

@@ -1,5 +1,6 @@
 /* VecStim: replays a list of spike times (the vecevent.mod found in model
- * sets). Each next event is sent at t + (etime - t), as the MOD file does. */
+ * sets). net_send(etime - t, 1) is compiled by nocmodl as t + etime - t,
+ * that is (t + etime) - t, which is not always etime: kept as is. */
 #include "mech/mech.h"
 
 enum { INDEX, ETIME, NV };
@@ -24,7 +25,7 @@ static void init(const cl_mech_ctx *c, cl_mech_block *b) {
         b->var[INDEX][i] = 0;
         element(b, i);
         if (b->var[INDEX][i] > 0)
-            c->net_send(c->eng, b, i, NULL, c->t + (b->var[ETIME][i] - c->t), 1.0);
+            c->net_send(c->eng, b, i, NULL, c->t + b->var[ETIME][i] - c->t, 1.0);
     }
 }
 
@@ -33,7 +34,7 @@ static void net_receive(const cl_mech_ctx *c, cl_mech_block *b, int i, double *w
         c->net_event(c->eng, b, i, c->t);
         element(b, i);
         if (b->var[INDEX][i] > 0)
-            c->net_send(c->eng, b, i, w, c->t + (b->var[ETIME][i] - c->t), 1.0);
+            c->net_send(c->eng, b, i, w, c->t + b->var[ETIME][i] - c->t, 1.0);
     }
 }
 
