@@ -78,6 +78,7 @@ typedef struct cl_mech_ctx {
     double *rhs;     /* right-hand side being assembled */
     double *d;       /* diagonal being assembled */
     const double *area; /* node areas, µm² */
+    const double *diam; /* node diameters, µm (of the segment the node is the centre of) */
     struct cl_engine *eng; /* for net_send / net_event */
     /* Queue a self-event for instance i at absolute time te with flag; w is
      * the weight vector of the connection being delivered (NULL from INITIAL). */

@@ -29,11 +29,11 @@ static void free_block(cl_mech_block *b) {
 
 static void free_layout(cl_engine *e) {
     free(e->v); free(e->rhs); free(e->d); free(e->a); free(e->b);
-    free(e->area); free(e->rinv); free(e->parent);
+    free(e->area); free(e->rinv); free(e->parent); free(e->diam);
     free(e->cap_node); free(e->cap_cm);
     free(e->ps_nc_start); free(e->ps_nc);
     e->ps_nc_start = e->ps_nc = NULL;
-    e->v = e->rhs = e->d = e->a = e->b = e->area = e->rinv = NULL;
+    e->v = e->rhs = e->d = e->a = e->b = e->area = e->rinv = e->diam = NULL;
     e->parent = NULL;
     e->cap_node = NULL;
     e->cap_cm = NULL;
@@ -324,9 +324,10 @@ int cl_engine_compile(cl_engine *e) {
     e->d = calloc(nn, sizeof(double)); e->a = calloc(nn, sizeof(double));
     e->b = calloc(nn, sizeof(double)); e->area = calloc(nn, sizeof(double));
     e->rinv = calloc(nn, sizeof(double)); e->parent = calloc(nn, sizeof(int));
+    e->diam = calloc(nn, sizeof(double));
     e->cap_node = calloc(nn, sizeof(int)); e->cap_cm = calloc(nn, sizeof(double));
     if (!e->v || !e->rhs || !e->d || !e->a || !e->b || !e->area || !e->rinv || !e->parent ||
-        !e->cap_node || !e->cap_cm) {
+        !e->cap_node || !e->cap_cm || !e->diam) {
         free(order);
         return -1;
     }
@@ -362,6 +363,7 @@ int cl_engine_compile(cl_engine *e) {
         for (int j = 0; j <= sec->nseg; j++)
             e->b[nd + j] = -1.e2 * e->rinv[nd + j] / e->area[nd + j];
         for (int j = 0; j < sec->nseg; j++) {
+            e->diam[nd + j] = sec->diam[j]; /* after the geometry: pt3d diameters are derived */
             e->cap_node[e->ncap] = nd + j;
             e->cap_cm[e->ncap++] = sec->cm[j];
         }

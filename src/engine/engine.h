@@ -155,7 +155,7 @@ typedef struct cl_engine {
     int compiled;  /* layout matches the description */
     int initialized;
     int nnode, nroot;
-    double *v, *rhs, *d, *a, *b, *area, *rinv;
+    double *v, *rhs, *d, *a, *b, *area, *rinv, *diam;
     int *parent;
     int ncap;
     int *cap_node;

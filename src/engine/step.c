@@ -6,7 +6,7 @@
 
 static cl_mech_ctx make_ctx(cl_engine *e) {
     cl_mech_ctx c = {.t = e->t, .dt = e->dt, .celsius = e->celsius, .v = e->v, .rhs = e->rhs,
-                     .d = e->d, .area = e->area, .eng = e, .net_send = cl_engine_net_send,
+                     .d = e->d, .area = e->area, .diam = e->diam, .eng = e, .net_send = cl_engine_net_send,
                      .net_event = cl_engine_net_event};
     return c;
 }
