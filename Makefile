@@ -8,7 +8,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Build: compiler, CMake, cmocka. Tests also need NEURON 8.2 as the reference.
 BUILD_DEPS := gcc make cmake libcmocka-dev librandom123-dev
-TEST_DEPS  := neuron python3-neuron python3-numpy
+TEST_DEPS  := neuron neuron-dev python3-neuron python3-numpy
 
 .PHONY: all deps deps-test build demo test check-sanitize bench clean
 

@@ -56,6 +56,10 @@ typedef enum cl_status {
 /* A short constant description of a status code ("invalid argument", ...). */
 const char *cl_strerror(cl_status status);
 
+/* The message of a failed call that has no simulation (may be passed as
+ * NULL where it is an argument). */
+typedef struct cl_error { char msg[512]; } cl_error;
+
 /* ---- handles ----------------------------------------------------------- */
 
 typedef struct cl_sim cl_sim;

@@ -45,7 +45,8 @@ enum {
     CL_ION_READ_EREV = 1,
     CL_ION_READ_CONC = 2,  /* reads ci or co: erev follows Nernst at initialisation */
     CL_ION_WRITE_CUR = 4,
-    CL_ION_WRITE_CONC = 8  /* writes ci or co: erev recomputed every step */
+    CL_ION_WRITE_CONC = 8, /* writes ci or co: erev recomputed every step */
+    CL_ION_WRITE_EREV = 16 /* writes the reversal potential itself */
 };
 
 typedef struct cl_ion_use {
@@ -60,6 +61,8 @@ enum { CL_ION_EREV, CL_ION_CI, CL_ION_CO, CL_ION_CUR, CL_ION_DCURDV, CL_ION_NVAR
 /* Per-node ion data of one ion type (a view into its cl_mech_block). */
 typedef struct cl_ion_view {
     double *erev, *ci, *co, *cur, *dcurdv;
+    const int *style;  /* per ion instance: the OR of its users' CL_ION_* flags */
+    double valence;
 } cl_ion_view;
 
 struct cl_engine;
@@ -126,6 +129,34 @@ typedef struct cl_mech_block {
     int *owner;         /* point processes: the owning object's index */
     int *iflag;         /* ions: per-instance style, the OR of the users' CL_ION_* flags */
 } cl_mech_block;
+
+/* CODATA 2018 constants as NEURON 8.2 uses them (e*NA, k*NA). */
+#define CL_FARADAY (1.602176634e-19 * 6.02214076e+23)
+#define CL_GASCONST (1.380649e-23 * 6.02214076e+23)
+
+double log(double);
+
+/* Nernst potential (mV), NEURON's nrn_nernst. */
+static inline double cl_nernst(double ci, double co, double z, double celsius) {
+    if (z == 0) return 0.;
+    if (ci <= 0.) return 1e6;
+    if (co <= 0.) return -1e6;
+    double ktf = 1000. * CL_GASCONST * (celsius + 273.15) / CL_FARADAY;
+    return ktf / z * log(co / ci);
+}
+
+/* NEURON's nrn_wrote_conc: after a mechanism wrote a concentration at
+ * initialisation, the reversal potential follows by Nernst unless some
+ * mechanism writes the reversal potential itself. celsius comes from the
+ * block's context at the call site. */
+#define cl_ion_wrote_conc(view, idx)                                                          \
+    do {                                                                                     \
+        const cl_ion_view *v_ = (view);                                                      \
+        int k_ = (idx);                                                                      \
+        if ((v_->style[k_] & (CL_ION_READ_CONC | CL_ION_WRITE_CONC)) &&                      \
+            !(v_->style[k_] & CL_ION_WRITE_EREV))                                            \
+            v_->erev[k_] = cl_nernst(v_->ci[k_], v_->co[k_], v_->valence, _c->celsius);      \
+    } while (0)
 
 /* exp as NEURON's MOD files see it (hoc_Exp): 0 below -700, exp(700) above
  * 700, so that rates stay finite; libm's exp in between. Every exp in a

@@ -19,9 +19,6 @@
 extern "C" {
 #endif
 
-/* The message of a failed call that has no simulation. */
-typedef struct cl_error { char msg[512]; } cl_error;
-
 /* ---- waveforms ------------------------------------------------------------
  * A waveform is a current (nA), conductance (µS) or voltage (mV) against time
  * (ms): points (t_k, y_k) with non-decreasing t, read as a piecewise-linear

@@ -7,6 +7,8 @@
 
 int cli_demo(int argc, char **argv);
 int cli_cell(int argc, char **argv);
+int cli_nmodl(int argc, char **argv);
+int cli_build_mechanisms(int argc, char **argv);
 
 /* Write a file atomically: the content goes to PATH.tmp-XXXXXX, which is
  * renamed to PATH only when complete. write_fn returns 0 on success. */

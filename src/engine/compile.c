@@ -270,7 +270,8 @@ static int build_blocks(cl_engine *e, const int *order) {
             int it = cl_eng_find(e, name);
             cl_mech_block *ib = &e->block[it];
             b->ion[u] = (cl_ion_view){ib->var[CL_ION_EREV], ib->var[CL_ION_CI], ib->var[CL_ION_CO],
-                                      ib->var[CL_ION_CUR], ib->var[CL_ION_DCURDV]};
+                                      ib->var[CL_ION_CUR], ib->var[CL_ION_DCURDV], ib->iflag,
+                                      ib->type->valence};
             if (m->kind == CL_MECH_DENSITY) {
                 for (int s = 0; s < e->nsec; s++) {
                     cl_sec *sec = &e->sec[s];

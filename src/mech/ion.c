@@ -9,20 +9,8 @@
 #include "mech/mech.h"
 #include "mech/ion.h"
 
-/* CODATA 2018 exact constants, as NEURON 8.2's nrnunits.h. */
-#define CL_E_CHARGE 1.602176634e-19
-#define CL_AVOGADRO 6.02214076e+23
-#define CL_BOLTZMANN 1.380649e-23
-#define CL_FARADAY (CL_E_CHARGE * CL_AVOGADRO)
-#define CL_GASCONST (CL_BOLTZMANN * CL_AVOGADRO)
 
-double cl_ion_nernst(double ci, double co, double z, double celsius) {
-    if (z == 0) return 0.;
-    if (ci <= 0.) return 1e6;
-    if (co <= 0.) return -1e6;
-    double ktf = 1000. * CL_GASCONST * (celsius + 273.15) / CL_FARADAY;
-    return ktf / z * log(co / ci);
-}
+double cl_ion_nernst(double ci, double co, double z, double celsius) { return cl_nernst(ci, co, z, celsius); }
 
 #define ION_VARS(e, i, o, cur, didv, e0, i0, o0)                                   \
     {[CL_ION_EREV] = {e, CL_VAR_PARAM, e0},  [CL_ION_CI] = {i, CL_VAR_PARAM, i0}, \

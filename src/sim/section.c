@@ -407,27 +407,27 @@ static cl_status resolve_range(cl_sim *s, const char *fn, int si, const char *na
         int kk = cl_mech_var_find(mt, name);
         if (kk >= 0) { *type = sec->mech[m].type; *k = kk; return CL_OK; }
     }
-    const char *us = strrchr(name, '_');
-    if (us) {
-        int t = cl_eng_find(&s->eng, us + 1);
+    /* "<var>_<mech>": mechanism names may hold underscores (Kv3_1), so try
+     * every density mechanism whose name ends the string */
+    size_t nlen = strlen(name);
+    for (int t = 0; t < s->eng.ntypes; t++) {
         const cl_mech_type *mt = cl_eng_type(&s->eng, t);
-        if (t >= 0 && mt->kind == CL_MECH_DENSITY) {
-            char shortname[64];
-            size_t len = (size_t)(us - name);
-            if (len < sizeof shortname) {
-                memcpy(shortname, name, len);
-                shortname[len] = '\0';
-                int kk = cl_mech_var_find(mt, shortname);
-                if (kk >= 0) {
-                    if (sec_mech_index(sec, t) < 0)
-                        return cl_fail(s, CL_ENOTFOUND, "%s: var: %s is not inserted in section %s (insert it first)",
-                                       fn, mt->name, sec->name);
-                    *type = t;
-                    *k = kk;
-                    return CL_OK;
-                }
-            }
-        }
+        if (mt->kind != CL_MECH_DENSITY) continue;
+        size_t mlen = strlen(mt->name);
+        if (nlen < mlen + 2 || name[nlen - mlen - 1] != '_' || strcmp(name + nlen - mlen, mt->name) != 0) continue;
+        char shortname[128];
+        size_t len = nlen - mlen - 1;
+        if (len >= sizeof shortname) continue;
+        memcpy(shortname, name, len);
+        shortname[len] = '\0';
+        int kk = cl_mech_var_find(mt, shortname);
+        if (kk < 0) continue;
+        if (sec_mech_index(sec, t) < 0)
+            return cl_fail(s, CL_ENOTFOUND, "%s: var: %s is not inserted in section %s (insert it first)", fn,
+                           mt->name, sec->name);
+        *type = t;
+        *k = kk;
+        return CL_OK;
     }
     return cl_fail(s, CL_ENOTFOUND,
                    "%s: var: section %s has no range variable \"%s\" (expected diam, cm, an ion "

@@ -149,19 +149,21 @@ cl_status cl_sim_set_v_init(cl_sim *s, double v) {
 double cl_sim_v_init(const cl_sim *s) { return s ? s->eng.v_init : NAN; }
 double cl_sim_time(const cl_sim *s) { return s ? s->eng.t : NAN; }
 
-/* "usetable_hh" -> type of hh, index of "usetable". */
+/* "usetable_hh" -> type of hh, index of "usetable" (mechanism names may
+ * hold underscores: try every type whose name ends the string). */
 static int find_global(const cl_sim *s, const char *name, int *type, int *k) {
-    const char *us = strrchr(name, '_');
-    if (!us) return -1;
-    int t = cl_eng_find(&s->eng, us + 1);
-    if (t < 0) return -1;
-    const cl_mech_type *m = cl_eng_type(&s->eng, t);
-    size_t len = (size_t)(us - name);
-    for (int i = 0; i < m->nglobal; i++) {
-        if (strlen(m->globals[i].name) == len && strncmp(m->globals[i].name, name, len) == 0) {
-            *type = t;
-            *k = i;
-            return 0;
+    size_t nlen = strlen(name);
+    for (int t = 0; t < s->eng.ntypes; t++) {
+        const cl_mech_type *m = cl_eng_type(&s->eng, t);
+        size_t mlen = strlen(m->name);
+        if (nlen < mlen + 2 || name[nlen - mlen - 1] != '_' || strcmp(name + nlen - mlen, m->name) != 0) continue;
+        size_t len = nlen - mlen - 1;
+        for (int i = 0; i < m->nglobal; i++) {
+            if (strlen(m->globals[i].name) == len && strncmp(m->globals[i].name, name, len) == 0) {
+                *type = t;
+                *k = i;
+                return 0;
+            }
         }
     }
     return -1;

@@ -1,0 +1,244 @@
+/* build-mechanisms: translate MOD files, compile them with the system C
+ * compiler into one shared library, and skip all of it when a content hash
+ * says nothing changed. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cellulab_nmodl.h"
+#include "nmodl/nmodl.h"
+#include "util/atomic_file.h"
+#include "util/util.h"
+
+#ifndef CELLULAB_INCLUDE_DIR
+#define CELLULAB_INCLUDE_DIR "include"
+#endif
+
+static void seterr(cl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void seterr(cl_error *err, const char *fmt, ...) {
+    if (!err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct strlist { char **s; size_t n, cap; } strlist;
+
+static int push(strlist *l, const char *s) {
+    if (CL_GROW(l->s, l->cap, l->n + 1) != 0) return -1;
+    if (!(l->s[l->n] = cl_strdup(s))) return -1;
+    l->n++;
+    return 0;
+}
+
+static void strlist_free(strlist *l) {
+    for (size_t i = 0; i < l->n; i++) free(l->s[i]);
+    free(l->s);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The .mod files named by the inputs, in registration order. */
+static cl_status collect(const char *const *inputs, size_t n, strlist *out, cl_error *err) {
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (!inputs[i] || stat(inputs[i], &st) != 0) {
+            seterr(err, "build-mechanisms: %s: %s", inputs[i] ? inputs[i] : "(null)", strerror(errno));
+            return CL_EIO;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            DIR *d = opendir(inputs[i]);
+            if (!d) {
+                seterr(err, "build-mechanisms: %s: %s", inputs[i], strerror(errno));
+                return CL_EIO;
+            }
+            strlist here = {0};
+            struct dirent *de;
+            while ((de = readdir(d))) {
+                if (!ends_with(de->d_name, ".mod")) continue;
+                char path[4096];
+                snprintf(path, sizeof path, "%s/%s", inputs[i], de->d_name);
+                if (push(&here, path) != 0) { closedir(d); strlist_free(&here); return CL_ENOMEM; }
+            }
+            closedir(d);
+            qsort(here.s, here.n, sizeof *here.s, cmp_str); /* bytewise: LC_ALL=C */
+            for (size_t k = 0; k < here.n; k++)
+                if (push(out, here.s[k]) != 0) { strlist_free(&here); return CL_ENOMEM; }
+            strlist_free(&here);
+        } else {
+            if (!ends_with(inputs[i], ".mod")) {
+                seterr(err, "build-mechanisms: %s: not a .mod file or a folder", inputs[i]);
+                return CL_EINVAL;
+            }
+            if (push(out, inputs[i]) != 0) return CL_ENOMEM;
+        }
+    }
+    if (out->n == 0) {
+        seterr(err, "build-mechanisms: no .mod files in the inputs");
+        return CL_EINVAL;
+    }
+    return CL_OK;
+}
+
+/* FNV-1a over the file names and contents, the compiler and our version. */
+static int content_hash(const strlist *files, const char *cc, uint64_t *out) {
+    uint64_t h = 1469598103934665603ULL;
+#define MIX(byte) (h = (h ^ (uint8_t)(byte)) * 1099511628211ULL)
+    const char *salt[3] = {CELLULAB_VERSION, cc, CELLULAB_INCLUDE_DIR};
+    for (int k = 0; k < 3; k++)
+        for (const char *p = salt[k]; *p; p++) MIX(*p);
+    for (size_t i = 0; i < files->n; i++) {
+        const char *base = strrchr(files->s[i], '/');
+        for (const char *p = base ? base + 1 : files->s[i]; *p; p++) MIX(*p);
+        MIX(0);
+        FILE *f = fopen(files->s[i], "rb");
+        if (!f) return -1;
+        int c;
+        while ((c = fgetc(f)) != EOF) MIX(c);
+        fclose(f);
+        MIX(0xff);
+    }
+#undef MIX
+    *out = h;
+    return 0;
+}
+
+static int write_text(FILE *f, void *ctx) { return fputs(ctx, f) < 0 ? -1 : 0; }
+
+/* Run argv, wait; 0 when it exited 0. */
+static int run(char *const argv[], cl_error *err) {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) { seterr(err, "build-mechanisms: fork failed: %s", strerror(errno)); return -1; }
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) { seterr(err, "build-mechanisms: waitpid: %s", strerror(errno)); return -1; }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    seterr(err, "build-mechanisms: %s failed (%s %d)", argv[0], WIFEXITED(status) ? "exit status" : "signal",
+           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    return -1;
+}
+
+cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *so_path, int force, cl_error *err) {
+    if (!inputs || n == 0 || !so_path) {
+        seterr(err, "build-mechanisms: expected inputs and an output path");
+        return CL_EINVAL;
+    }
+    const char *cc = getenv("CC");
+    if (!cc || !*cc) cc = "cc";
+    strlist files = {0};
+    cl_status st = collect(inputs, n, &files, err);
+    char hashpath[4096], hashtext[64], tmpdir[64] = "";
+    char *mechlist = NULL;
+    uint64_t h = 0;
+    if (st != CL_OK) goto done;
+    if (content_hash(&files, cc, &h) != 0) { seterr(err, "build-mechanisms: cannot read the inputs"); st = CL_EIO; goto done; }
+    snprintf(hashpath, sizeof hashpath, "%s.hash", so_path);
+    snprintf(hashtext, sizeof hashtext, "%016llx\n", (unsigned long long)h);
+    if (!force && access(so_path, R_OK) == 0) {
+        FILE *f = fopen(hashpath, "r");
+        char old[64] = "";
+        if (f) {
+            if (!fgets(old, sizeof old, f)) old[0] = '\0';
+            fclose(f);
+        }
+        if (strcmp(old, hashtext) == 0) goto done; /* up to date */
+    }
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cellulab-mech-XXXXXX");
+    if (!mkdtemp(tmpdir)) { seterr(err, "build-mechanisms: mkdtemp: %s", strerror(errno)); st = CL_EIO; tmpdir[0] = '\0'; goto done; }
+    /* translate each file; the mechanism list registers them in order */
+    size_t cap = 4096 + files.n * 160;
+    mechlist = malloc(cap);
+    if (!mechlist) { st = CL_ENOMEM; goto done; }
+    size_t len = (size_t)snprintf(mechlist, cap, "/* generated by cellulab build-mechanisms */\n#include \"cellulab_mech.h\"\n");
+    char **cfiles = calloc(files.n + 16, sizeof *cfiles);
+    char **names = calloc(files.n, sizeof *names);
+    if (!cfiles || !names) { free(cfiles); free(names); st = CL_ENOMEM; goto done; }
+    for (size_t i = 0; i < files.n && st == CL_OK; i++) {
+        char cpath[4200];
+        snprintf(cpath, sizeof cpath, "%s/m%zu.c", tmpdir, i);
+        char *mechname = NULL;
+        st = cl_nmodl_translate_named(files.s[i], cpath, &mechname, err);
+        if (st != CL_OK) break;
+        names[i] = mechname;
+        cfiles[i] = cl_strdup(cpath);
+        len += (size_t)snprintf(mechlist + len, cap - len, "extern const cl_mech_type cl_mod_%s;\n", mechname);
+    }
+    if (st == CL_OK) {
+        len += (size_t)snprintf(mechlist + len, cap - len,
+                                "const cl_mech_type *const *cellulab_mechanisms_v1(int *n) {\n"
+                                "    static const cl_mech_type *const list[] = {\n");
+        for (size_t i = 0; i < files.n; i++)
+            len += (size_t)snprintf(mechlist + len, cap - len, "        &cl_mod_%s,\n", names[i]);
+        snprintf(mechlist + len, cap - len, "    };\n    *n = %zu;\n    return list;\n}\n", files.n);
+        char listpath[128], incl[4200], out_tmp[4200];
+        snprintf(listpath, sizeof listpath, "%s/mechlist.c", tmpdir);
+        snprintf(incl, sizeof incl, "-I%s", CELLULAB_INCLUDE_DIR);
+        snprintf(out_tmp, sizeof out_tmp, "%s/lib.so", tmpdir);
+        char emsg[600];
+        if (cl_write_file_atomic(listpath, write_text, mechlist, emsg, sizeof emsg) != 0) {
+            seterr(err, "build-mechanisms: %s", emsg);
+            st = CL_EIO;
+        } else {
+            /* NEURON's nrnivmodl compiles with -O2 and no FMA; -ffp-contract=off
+             * keeps it that way on compilers that would contract */
+            char *argv[32 + 4096];
+            size_t a = 0;
+            argv[a++] = (char *)cc;
+            argv[a++] = "-std=c17";
+            argv[a++] = "-O2";
+            argv[a++] = "-ffp-contract=off";
+            argv[a++] = "-fno-fast-math";
+            argv[a++] = "-fPIC";
+            argv[a++] = "-shared";
+            argv[a++] = incl;
+            argv[a++] = "-o";
+            argv[a++] = out_tmp;
+            argv[a++] = listpath;
+            for (size_t i = 0; i < files.n && a < sizeof argv / sizeof argv[0] - 2; i++) argv[a++] = cfiles[i];
+            argv[a++] = "-lm";
+            argv[a] = NULL;
+            if (files.n > 4000) { seterr(err, "build-mechanisms: more than 4000 files"); st = CL_EINVAL; }
+            else if (run(argv, err) != 0) st = CL_EIO;
+            else if (rename(out_tmp, so_path) != 0) {
+                /* across file systems: copy */
+                char *cp[] = {"cp", out_tmp, (char *)so_path, NULL};
+                if (run(cp, err) != 0) st = CL_EIO;
+            }
+            if (st == CL_OK && cl_write_file_atomic(hashpath, write_text, hashtext, emsg, sizeof emsg) != 0) {
+                seterr(err, "build-mechanisms: %s", emsg);
+                st = CL_EIO;
+            }
+        }
+    }
+    for (size_t i = 0; i < files.n; i++) { free(cfiles[i]); free(names[i]); }
+    free(cfiles);
+    free(names);
+done:
+    free(mechlist);
+    if (tmpdir[0]) {
+        char *rm[] = {"rm", "-rf", tmpdir, NULL};
+        cl_error ignore;
+        run(rm, &ignore);
+    }
+    strlist_free(&files);
+    return st;
+}

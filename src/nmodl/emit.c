@@ -1,0 +1,1217 @@
+/* NMODL → C for cellulab's mechanism ABI, with the arithmetic of NEURON
+ * 8.2.2's nocmodl (docs/nmodl-lowering.md, cited as §n below).
+ *
+ * Expressions are printed token for token as written (parentheses kept as
+ * NK_PAREN nodes), so the C compiler builds the same expression trees as it
+ * does from nocmodl's output. cnexp updates are built as strings by
+ * nocmodl's four-string rules (§3.3) and likewise left to the C parser.
+ *
+ * Supported now: SUFFIX / POINT_PROCESS / ARTIFICIAL_CELL, USEION,
+ * NONSPECIFIC_CURRENT, ELECTRODE_CURRENT, RANGE, GLOBAL, PARAMETER,
+ * ASSIGNED, STATE, CONSTANT, UNITS constants, INITIAL, BREAKPOINT with
+ * SOLVE ... METHOD cnexp and SOLVE of a PROCEDURE, DERIVATIVE (cnexp),
+ * PROCEDURE, FUNCTION, LOCAL, if/else, WHILE, FROM loops, NET_RECEIVE with
+ * net_send / net_event. Everything else is refused with a message naming
+ * the construct and its place. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cellulab_mech.h"
+#include "cellulab_nmodl.h"
+#include "nmodl/nmodl.h"
+#include "util/atomic_file.h"
+#include "util/util.h"
+
+/* ---- strings -------------------------------------------------------------- */
+
+void cl_sb_add(cl_sb *b, const char *t) {
+    size_t n = strlen(t);
+    if (b->oom) return;
+    if (CL_GROW(b->s, b->cap, b->n + n + 1) != 0) { b->oom = 1; return; }
+    memcpy(b->s + b->n, t, n + 1);
+    b->n += n;
+}
+
+void cl_sb_addf(cl_sb *b, const char *fmt, ...) {
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) { b->oom = 1; return; }
+    if ((size_t)n < sizeof small) { cl_sb_add(b, small); return; }
+    char *big = malloc((size_t)n + 1);
+    if (!big) { b->oom = 1; return; }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    cl_sb_add(b, big);
+    free(big);
+}
+
+void cl_sb_free(cl_sb *b) { free(b->s); memset(b, 0, sizeof *b); }
+
+static char *xstrdup(const char *s) { return s ? cl_strdup(s) : NULL; }
+
+static char *cat(const char *a, const char *b, const char *c, const char *d, const char *e) {
+    cl_sb sb = {0};
+    const char *parts[5] = {a, b, c, d, e};
+    for (int i = 0; i < 5; i++)
+        if (parts[i]) cl_sb_add(&sb, parts[i]);
+    if (!sb.s) return cl_strdup("");
+    return sb.s;
+}
+
+/* ---- symbols ---------------------------------------------------------------- */
+
+enum sym_kind { SK_RANGE, SK_GLOBAL, SK_CONST, SK_ION };
+enum ion_field { IF_NONE = -1, IF_EREV, IF_CI, IF_CO, IF_CUR };
+
+typedef struct sym {
+    char *name;
+    int kind;       /* SK_* */
+    int slot;       /* instance var index (SK_RANGE, SK_ION) or global index */
+    int is_state, is_param, is_assigned;
+    double dflt;
+    int len;        /* array length, 0 for scalars */
+    int ion;        /* SK_ION: which USEION */
+    int field;      /* SK_ION: IF_* */
+    char *cexpr;    /* SK_CONST: the C text of the value */
+} sym;
+
+typedef struct ionuse {
+    char *name;
+    char **reads, **writes;
+    int nread, nwrite;
+    double valence;
+    int flags;
+} ionuse;
+
+typedef struct gen {
+    const char *file;
+    cl_error *err;
+    int failed;
+    const cl_ast *root;
+    /* NEURON block */
+    char *mname;         /* suffix or point process name */
+    int kind;            /* CL_MECH_* */
+    int electrode;
+    char **currents;     /* current list in NEURON-block order */
+    int ncur;
+    char **range, **global;
+    int nrange, nglobal_decl;
+    ionuse ions[16];
+    int nion;
+    /* symbols */
+    sym *syms;
+    int nsym, capsym;
+    int nvar, nglob;     /* instance slots, global slots */
+    int v_slot, tsav_slot;
+    /* blocks */
+    const cl_ast *initial, *breakpoint, *netrec;
+    const cl_ast **procs, **funcs, **derivs;
+    int nproc, nfunc, nderiv;
+    /* the block being emitted */
+    const cl_ast *cur_func;   /* FUNCTION whose name is its value */
+    const cl_ast *cur_args;   /* NK_ARGS of the current function/procedure/net_receive */
+    char **locals;
+    int nlocal, caplocal;
+    int in_netrec;
+    cl_sb out;
+} gen;
+
+static void fail_at(gen *g, const cl_ast *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(gen *g, const cl_ast *n, const char *fmt, ...) {
+    if (g->failed) return;
+    g->failed = 1;
+    if (!g->err) return;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n) snprintf(g->err->msg, sizeof g->err->msg, "%s:%d:%d: %s", g->file, n->line, n->col, msg);
+    else snprintf(g->err->msg, sizeof g->err->msg, "%s: %s", g->file, msg);
+}
+
+static sym *find_sym(gen *g, const char *name) {
+    for (int i = 0; i < g->nsym; i++)
+        if (strcmp(g->syms[i].name, name) == 0) return &g->syms[i];
+    return NULL;
+}
+
+static sym *add_sym(gen *g, const char *name) {
+    sym *s = find_sym(g, name);
+    if (s) return s;
+    size_t cap = (size_t)g->capsym;
+    if (CL_GROW(g->syms, cap, (size_t)g->nsym + 1) != 0) { g->failed = 1; return NULL; }
+    g->capsym = (int)cap;
+    s = &g->syms[g->nsym++];
+    memset(s, 0, sizeof *s);
+    s->name = cl_strdup(name);
+    s->slot = -1;
+    s->ion = -1;
+    s->field = IF_NONE;
+    return s;
+}
+
+static int in_list(char **list, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0) return 1;
+    return 0;
+}
+
+static int push_name(char ***list, int *n, const char *name) {
+    char **p = realloc(*list, (size_t)(*n + 1) * sizeof *p);
+    if (!p) return -1;
+    *list = p;
+    p[(*n)++] = cl_strdup(name);
+    return 0;
+}
+
+/* Which ion variable a name is, for ion ion: "ena" erev, "nai" ci, "nao" co, "ina" cur. */
+static int ion_field_of(const char *ion, const char *name) {
+    char buf[80];
+    snprintf(buf, sizeof buf, "e%s", ion);
+    if (strcmp(buf, name) == 0) return IF_EREV;
+    snprintf(buf, sizeof buf, "%si", ion);
+    if (strcmp(buf, name) == 0) return IF_CI;
+    snprintf(buf, sizeof buf, "%so", ion);
+    if (strcmp(buf, name) == 0) return IF_CO;
+    snprintf(buf, sizeof buf, "i%s", ion);
+    if (strcmp(buf, name) == 0) return IF_CUR;
+    return IF_NONE;
+}
+
+/* §2.3: PARAMETER defaults go through %g (6 significant digits). */
+static double round_g(double x) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%g", x);
+    return strtod(buf, NULL);
+}
+
+/* Units constants nocmodl's database gives (§2.4), CODATA 2018. */
+static const char *unit_constant(const char *unit, const char *in) {
+    static const struct { const char *u, *in, *val; } table[] = {
+        {"faraday", "coulomb", "0x1.78e555060882cp+16"},  {"faraday", "coulombs", "0x1.78e555060882cp+16"},
+        {"faraday", "kilocoulombs", "0x1.81f0fae775425p+6"}, {"faraday", "kilocoulomb", "0x1.81f0fae775425p+6"},
+        {"k-mole", "joule/degC", "0x1.0a1013e8990bep+3"},  {"e", "coulomb", "0x1.7a4da290c1653p-63"},
+        {"k", "joule/degC", "0x1.0b0e6d55e647cp-76"},      {"mole", "1", "0x1.fe185ca57c517p+78"},
+        {"planck", "joule-sec", "0x1.b860bde023111p-111"}, {"pi", "1", "0x1.921fb54442d18p+1"},
+        {"millivolt", "volt", "0x1.0624dd2f1a9fcp-10"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].u, unit) == 0 && strcmp(table[i].in, in) == 0) return table[i].val;
+    return NULL;
+}
+
+/* ---- collecting the model ---------------------------------------------------- */
+
+static const char *unsupported_block(cl_nk k) {
+    switch (k) {
+    case NK_KINETIC: return "KINETIC blocks are not supported yet";
+    case NK_LINEAR: return "LINEAR blocks are not supported yet";
+    case NK_NONLINEAR: return "NONLINEAR blocks are not supported yet";
+    case NK_VERBATIM: return "VERBATIM C code is not supported: rewrite the block in NMODL (or use "
+                             "cellulab's maintained version of this mechanism when there is one)";
+    case NK_BEFORE: case NK_AFTER: return "BEFORE/AFTER blocks are not supported yet";
+    case NK_CONSTRUCTOR: case NK_DESTRUCTOR: return "CONSTRUCTOR/DESTRUCTOR blocks need VERBATIM code and are not supported";
+    case NK_FUNCTION_TABLE: return "FUNCTION_TABLE is not supported";
+    case NK_INCLUDE: return "INCLUDE is not supported yet: paste the included file in";
+    default: return NULL;
+    }
+}
+
+static void collect_neuron(gen *g, const cl_ast *nb) {
+    for (int i = 0; i < nb->nkid && !g->failed; i++) {
+        const cl_ast *s = nb->kid[i];
+        if (!s) continue;
+        switch (s->kind) {
+        case NK_SUFFIX: g->mname = xstrdup(s->name); g->kind = CL_MECH_DENSITY; break;
+        case NK_POINT_PROCESS: g->mname = xstrdup(s->name); g->kind = CL_MECH_POINT; break;
+        case NK_ARTIFICIAL_CELL: g->mname = xstrdup(s->name); g->kind = CL_MECH_ARTIFICIAL; break;
+        case NK_USEION: {
+            if (g->nion >= 16) { fail_at(g, s, "more than 16 USEION statements"); return; }
+            ionuse *u = &g->ions[g->nion++];
+            memset(u, 0, sizeof *u);
+            u->name = xstrdup(s->name);
+            for (int k = 0; k < s->nkid; k++) {
+                const cl_ast *l = s->kid[k];
+                if (!l) continue;
+                if (l->kind == NK_VALENCE) u->valence = l->num;
+                for (int m = 0; l->kind != NK_VALENCE && m < l->nkid; m++) {
+                    const char *nm = l->kid[m]->name;
+                    int f = ion_field_of(u->name, nm);
+                    if (f == IF_NONE) {
+                        fail_at(g, l->kid[m], "%s is not a variable of ion %s (expected e%s, %si, %so or i%s)",
+                                nm, u->name, u->name, u->name, u->name, u->name);
+                        return;
+                    }
+                    if (l->kind == NK_READ) {
+                        push_name(&u->reads, &u->nread, nm);
+                        u->flags |= f == IF_EREV ? CL_ION_READ_EREV : f == IF_CUR ? 0 : CL_ION_READ_CONC;
+                    } else {
+                        push_name(&u->writes, &u->nwrite, nm);
+                        u->flags |= f == IF_CUR ? CL_ION_WRITE_CUR : f == IF_EREV ? CL_ION_WRITE_EREV : CL_ION_WRITE_CONC;
+                        if (f == IF_CUR) push_name(&g->currents, &g->ncur, nm);
+                    }
+                }
+            }
+            break;
+        }
+        case NK_NONSPECIFIC:
+            for (int k = 0; k < s->nkid; k++) push_name(&g->currents, &g->ncur, s->kid[k]->name);
+            break;
+        case NK_ELECTRODE:
+            g->electrode = 1;
+            for (int k = 0; k < s->nkid; k++) push_name(&g->currents, &g->ncur, s->kid[k]->name);
+            break;
+        case NK_RANGE:
+            for (int k = 0; k < s->nkid; k++) push_name(&g->range, &g->nrange, s->kid[k]->name);
+            break;
+        case NK_GLOBAL:
+            for (int k = 0; k < s->nkid; k++) push_name(&g->global, &g->nglobal_decl, s->kid[k]->name);
+            break;
+        case NK_POINTER:
+            fail_at(g, s, "%s is not supported (it needs VERBATIM code)", s->flag ? "BBCOREPOINTER" : "POINTER");
+            return;
+        case NK_RANDOM: fail_at(g, s, "RANDOM variables are not supported yet"); return;
+        default: break; /* THREADSAFE, EXTERNAL, REPRESENTS... change nothing */
+        }
+    }
+}
+
+static void declare(gen *g, const cl_ast *blk) {
+    for (int i = 0; i < blk->nkid && !g->failed; i++) {
+        const cl_ast *d = blk->kid[i];
+        if (!d || d->kind != NK_DECL) continue;
+        const char *nm = d->name;
+        if (strcmp(nm, "v") == 0 || strcmp(nm, "celsius") == 0 || strcmp(nm, "t") == 0 ||
+            strcmp(nm, "dt") == 0 || strcmp(nm, "area") == 0 || strcmp(nm, "diam") == 0)
+            continue; /* provided by the simulation (§2.3: defaults ignored) */
+        sym *s = add_sym(g, nm);
+        if (!s) return;
+        s->len = d->array_len;
+        if (blk->kind == NK_PARAMETER) { s->is_param = 1; s->dflt = d->has_num ? round_g(d->num) : 0; }
+        if (blk->kind == NK_ASSIGNED) s->is_assigned = 1;
+        if (blk->kind == NK_STATE) s->is_state = 1;
+        if (blk->kind == NK_CONSTANT) {
+            s->kind = SK_CONST;
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.17g", d->has_num ? d->num : 0.0);
+            s->cexpr = cl_strdup(buf);
+        }
+    }
+}
+
+static void units_consts(gen *g, const cl_ast *blk) {
+    for (int i = 0; i < blk->nkid && !g->failed; i++) {
+        const cl_ast *u = blk->kid[i];
+        if (!u || u->kind != NK_UNIT_CONST) continue;
+        sym *s = add_sym(g, u->name);
+        if (!s) return;
+        s->kind = SK_CONST;
+        char buf[64];
+        if (u->has_num) {
+            snprintf(buf, sizeof buf, "%.17g", u->num);
+            s->cexpr = cl_strdup(buf);
+        } else {
+            const char *val = unit_constant(u->text ? u->text : "", u->text2 ? u->text2 : "");
+            if (!val) {
+                fail_at(g, u, "the units constant %s = (%s) (%s) is not in cellulab's table (faraday, "
+                        "k-mole, e, k, mole, planck, pi, millivolt)", u->name, u->text ? u->text : "",
+                        u->text2 ? u->text2 : "");
+                return;
+            }
+            s->cexpr = cl_strdup(val);
+        }
+    }
+}
+
+/* Give every symbol its storage. */
+static void layout(gen *g) {
+    for (int u = 0; u < g->nion; u++) {
+        ionuse *iu = &g->ions[u];
+        char **lists[2] = {iu->reads, iu->writes};
+        int ns[2] = {iu->nread, iu->nwrite};
+        for (int l = 0; l < 2; l++)
+            for (int k = 0; k < ns[l]; k++) {
+                sym *s = add_sym(g, lists[l][k]);
+                if (!s) return;
+                s->kind = SK_ION;
+                s->ion = u;
+                s->field = ion_field_of(iu->name, lists[l][k]);
+            }
+    }
+    /* declared currents that are not ion currents (NONSPECIFIC / ELECTRODE) */
+    for (int i = 0; i < g->ncur; i++) {
+        sym *s = find_sym(g, g->currents[i]);
+        if (!s) {
+            fail_at(g, NULL, "current %s is named in the NEURON block but not declared (ASSIGNED)", g->currents[i]);
+            return;
+        }
+    }
+    /* instance slots: RANGE parameters first (the values users set), then the rest */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < g->nsym; i++) {
+            sym *s = &g->syms[i];
+            if (s->kind == SK_CONST || s->slot >= 0) continue;
+            int is_range_param = s->is_param && in_list(g->range, g->nrange, s->name) && s->kind != SK_ION;
+            if (pass == 0 && !is_range_param) continue;
+            if (s->kind != SK_ION && ((s->is_param && !in_list(g->range, g->nrange, s->name)) ||
+                                      in_list(g->global, g->nglobal_decl, s->name))) {
+                s->kind = SK_GLOBAL;
+                s->slot = g->nglob;
+                g->nglob += s->len ? s->len : 1;
+                continue;
+            }
+            if (s->kind != SK_ION) s->kind = SK_RANGE;
+            s->slot = g->nvar;
+            g->nvar += s->len ? s->len : 1;
+        }
+    g->v_slot = g->kind == CL_MECH_ARTIFICIAL ? -1 : g->nvar++;
+    g->tsav_slot = g->netrec ? g->nvar++ : -1;
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
+static int is_builtin(const char *f) {
+    static const char *const names[] = {"fabs", "sqrt", "sin",  "cos",   "tan",  "acos", "asin", "atan",
+                                        "atan2", "sinh", "cosh", "tanh", "floor", "ceil", "fmod", "log10",
+                                        "log", "pow", "exp", "erf", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], f) == 0) return 1;
+    return 0;
+}
+
+static const cl_ast *find_func(gen *g, const char *name, int *is_func) {
+    for (int i = 0; i < g->nfunc; i++)
+        if (strcmp(g->funcs[i]->name, name) == 0) { *is_func = 1; return g->funcs[i]; }
+    for (int i = 0; i < g->nproc; i++)
+        if (strcmp(g->procs[i]->name, name) == 0) { *is_func = 0; return g->procs[i]; }
+    return NULL;
+}
+
+static int is_local(gen *g, const char *name) {
+    for (int i = 0; i < g->nlocal; i++)
+        if (strcmp(g->locals[i], name) == 0) return 1;
+    return 0;
+}
+
+static int arg_index(gen *g, const char *name) {
+    if (!g->cur_args) return -1;
+    for (int i = 0; i < g->cur_args->nkid; i++)
+        if (strcmp(g->cur_args->kid[i]->name, name) == 0) return i;
+    return -1;
+}
+
+/* The C text a name stands for. */
+static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
+    if (is_local(g, name)) { cl_sb_addf(b, "_l%s", name); return; }
+    int a = arg_index(g, name);
+    if (a >= 0) {
+        if (g->in_netrec) cl_sb_addf(b, "_w[%d]", a);
+        else cl_sb_addf(b, "_l%s", name);
+        return;
+    }
+    if (g->cur_func && strcmp(g->cur_func->name, name) == 0) { cl_sb_addf(b, "_l%s", name); return; }
+    if (strcmp(name, "t") == 0) { cl_sb_add(b, "_c->t"); return; }
+    if (strcmp(name, "dt") == 0) { cl_sb_add(b, "_c->dt"); return; }
+    if (strcmp(name, "celsius") == 0) { cl_sb_add(b, "_c->celsius"); return; }
+    if (strcmp(name, "flag") == 0 && g->in_netrec) { cl_sb_add(b, "_lflag"); return; }
+    if (strcmp(name, "v") == 0 && g->v_slot >= 0) { cl_sb_addf(b, "_p[%d][_i]", g->v_slot); return; }
+    if (strcmp(name, "area") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->area[_b->node[_i]]"); return; }
+    if (strcmp(name, "diam") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->diam[_b->node[_i]]"); return; }
+    sym *s = find_sym(g, name);
+    if (!s) { fail_at(g, n, "%s is not declared (PARAMETER, ASSIGNED, STATE, LOCAL or USEION)", name); return; }
+    if (s->kind == SK_CONST) cl_sb_addf(b, "(%s)", s->cexpr);
+    else if (s->kind == SK_GLOBAL) cl_sb_addf(b, "_g[%d]", s->slot);
+    else cl_sb_addf(b, "_p[%d][_i]", s->slot);
+}
+
+/* A number as nocmodl prints it: integers get ".0" (§2.2), others verbatim. */
+static void num_text(cl_sb *b, const cl_ast *n) {
+    const char *t = n->text;
+    int digits = t && *t;
+    for (const char *p = t; p && *p; p++)
+        if (!isdigit((unsigned char)*p)) digits = 0;
+    if (digits) cl_sb_addf(b, "%s.0", t);
+    else if (t && *t) cl_sb_add(b, t);
+    else cl_sb_addf(b, "%.17g", n->num);
+}
+
+static void expr(gen *g, cl_sb *b, const cl_ast *n);
+
+static void call(gen *g, cl_sb *b, const cl_ast *n) {
+    if (is_builtin(n->name)) {
+        cl_sb_addf(b, "%s ( ", n->name);
+    } else if (strcmp(n->name, "nrn_ghk") == 0) {
+        cl_sb_add(b, "cl_nrn_ghk ( ");
+    } else if (strcmp(n->name, "at_time") == 0) {
+        cl_sb_add(b, "0.0"); /* does nothing in a fixed step (returns 0) */
+        return;
+    } else {
+        int is_func;
+        const cl_ast *f = find_func(g, n->name, &is_func);
+        if (!f) {
+            fail_at(g, n, "call of %s, which is neither a FUNCTION/PROCEDURE of this file nor a built-in "
+                          "(fmin/fmax are not NMODL built-ins either)", n->name);
+            return;
+        }
+        if (f->kid[0]->nkid != n->nkid) {
+            fail_at(g, n, "%s takes %d argument(s), called with %d", n->name, f->kid[0]->nkid, n->nkid);
+            return;
+        }
+        cl_sb_addf(b, "_%c_%s ( _b, _i, _c%s", is_func ? 'f' : 'p', n->name, n->nkid ? ", " : " ");
+    }
+    for (int i = 0; i < n->nkid; i++) {
+        if (i) cl_sb_add(b, " , ");
+        expr(g, b, n->kid[i]);
+    }
+    cl_sb_add(b, " )");
+}
+
+static void expr(gen *g, cl_sb *b, const cl_ast *n) {
+    if (!n || g->failed) return;
+    switch (n->kind) {
+    case NK_NUM: num_text(b, n); break;
+    case NK_NAME: name_ref(g, b, n, n->name); break;
+    case NK_INDEX:
+        name_ref(g, b, n, n->name);
+        /* arrays: slots k .. k+n-1; the instance index follows */
+        if (b->n >= 5 && strcmp(b->s + b->n - 5, "[_i]") == 0) b->n -= 4, b->s[b->n] = '\0';
+        cl_sb_add(b, " + (int)( ");
+        expr(g, b, n->kid[0]);
+        cl_sb_add(b, " )");
+        break;
+    case NK_CALL: call(g, b, n); break;
+    case NK_PAREN: cl_sb_add(b, "( "); expr(g, b, n->kid[0]); cl_sb_add(b, " )"); break;
+    case NK_UNARY: cl_sb_add(b, n->op == OP_NOT ? "! " : "- "); expr(g, b, n->kid[0]); break;
+    case NK_BINARY: {
+        if (n->op == OP_POW) {
+            cl_sb_add(b, "pow( ");
+            expr(g, b, n->kid[0]);
+            cl_sb_add(b, " , ");
+            expr(g, b, n->kid[1]);
+            cl_sb_add(b, " )");
+            break;
+        }
+        static const char *const ops[] = {[OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/",
+                                          [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
+                                          [OP_EQ] = "==", [OP_NE] = "!=", [OP_AND] = "&&", [OP_OR] = "||"};
+        expr(g, b, n->kid[0]);
+        cl_sb_addf(b, " %s ", ops[n->op] ? ops[n->op] : "?");
+        expr(g, b, n->kid[1]);
+        break;
+    }
+    case NK_STRING: cl_sb_addf(b, "\"%s\"", n->text ? n->text : ""); break;
+    default: fail_at(g, n, "%s is not allowed in an expression", cl_ast_kind_name(n->kind));
+    }
+}
+
+/* ---- cnexp (§3.3): the four strings of an expression ----------------------- */
+
+typedef struct four { char *E, *DE, *A, *B; int nonlin, fallback; } four;
+
+#define Z "0.0"
+static int nz(const char *s) { return strcmp(s, Z) != 0; }
+static void four_free(four *f) { free(f->E); free(f->DE); free(f->A); free(f->B); }
+
+static char *e_text(gen *g, const cl_ast *n) {
+    cl_sb b = {0};
+    expr(g, &b, n);
+    return b.s ? b.s : cl_strdup("");
+}
+
+static four analyse(gen *g, const cl_ast *n, const char *state) {
+    four r = {0};
+    if (n->kind == NK_NAME && strcmp(n->name, state) == 0) {
+        r.E = e_text(g, n);
+        r.DE = cl_strdup("1.0");
+        r.A = cl_strdup("1.0");
+        r.B = cl_strdup(Z);
+        return r;
+    }
+    if (n->kind == NK_NAME || n->kind == NK_NUM || n->kind == NK_INDEX) {
+        r.E = e_text(g, n);
+        r.DE = cl_strdup(Z);
+        r.A = cl_strdup(Z);
+        r.B = cl_strdup(r.E);
+        return r;
+    }
+    if (n->kind == NK_CALL) {
+        for (int i = 0; i < n->nkid; i++) {
+            four a = analyse(g, n->kid[i], state);
+            if (nz(a.DE) || a.fallback) r.fallback = 1;
+            four_free(&a);
+        }
+        r.E = e_text(g, n);
+        r.DE = cl_strdup(Z);
+        r.A = cl_strdup(Z);
+        r.B = cl_strdup(r.E);
+        return r;
+    }
+    if (n->kind == NK_PAREN) {
+        four a = analyse(g, n->kid[0], state);
+        r.E = cat("( ", a.E, " )", 0, 0);
+        r.DE = nz(a.DE) ? cat("( ", a.DE, " )", 0, 0) : cl_strdup(Z);
+        r.A = nz(a.A) ? cat("( ", a.A, " )", 0, 0) : cl_strdup(Z);
+        r.B = nz(a.B) ? cat("( ", a.B, " )", 0, 0) : cl_strdup(Z);
+        r.nonlin = a.nonlin;
+        r.fallback = a.fallback;
+        four_free(&a);
+        return r;
+    }
+    if (n->kind == NK_UNARY && n->op == OP_NEG) {
+        four a = analyse(g, n->kid[0], state);
+        r.E = cat("- ", a.E, 0, 0, 0);
+        r.DE = nz(a.DE) ? cat("- ", a.DE, 0, 0, 0) : cl_strdup(Z);
+        r.A = nz(a.A) ? cat("- ", a.A, 0, 0, 0) : cl_strdup(Z);
+        r.B = nz(a.B) ? cat("- ", a.B, 0, 0, 0) : cl_strdup(Z);
+        r.nonlin = a.nonlin;
+        r.fallback = a.fallback;
+        four_free(&a);
+        return r;
+    }
+    if (n->kind == NK_BINARY && (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL || n->op == OP_DIV)) {
+        four l = analyse(g, n->kid[0], state), rr = analyse(g, n->kid[1], state);
+        r.nonlin = l.nonlin || rr.nonlin;
+        r.fallback = l.fallback || rr.fallback;
+        if (n->op == OP_ADD || n->op == OP_SUB) {
+            const char *op = n->op == OP_ADD ? " + " : " - ";
+            r.E = cat(l.E, op, rr.E, 0, 0);
+            char *fl[3] = {l.DE, l.A, l.B}, *fr[3] = {rr.DE, rr.A, rr.B}, *res[3];
+            for (int k = 0; k < 3; k++) {
+                if (nz(fl[k]) && nz(fr[k])) res[k] = cat(fl[k], op, fr[k], 0, 0);
+                else if (nz(fl[k])) res[k] = cl_strdup(fl[k]);
+                else if (nz(fr[k])) res[k] = n->op == OP_ADD ? cl_strdup(fr[k]) : cat("( - ", fr[k], " )", 0, 0);
+                else res[k] = cl_strdup(Z);
+            }
+            r.DE = res[0]; r.A = res[1]; r.B = res[2];
+        } else if (n->op == OP_MUL) {
+            r.E = cat(l.E, " * ", rr.E, 0, 0);
+            if (nz(l.DE) && nz(rr.DE)) {
+                char *x = cat("(( ", l.DE, " )*( ", rr.E, " )");
+                r.DE = cat(x, " + ( ", l.E, " )*( ", rr.DE);
+                free(x);
+                x = r.DE;
+                r.DE = cat(x, " ))", 0, 0, 0);
+                free(x);
+            } else if (nz(l.DE)) {
+                r.DE = cat("( ", l.DE, " )*( ", rr.E, " )");
+            } else if (nz(rr.DE)) {
+                r.DE = cat("( ", l.E, " )*( ", rr.DE, " )");
+            } else {
+                r.DE = cl_strdup(Z);
+            }
+            if (nz(l.A) && nz(rr.A)) { r.nonlin = 1; r.A = cl_strdup(Z); }
+            else if (nz(l.A)) r.A = nz(rr.B) ? cat("( ", l.A, " )*( ", rr.B, " )") : cl_strdup(Z);
+            else if (nz(rr.A)) r.A = nz(l.B) ? cat("( ", l.B, " )*( ", rr.A, " )") : cl_strdup(Z);
+            else r.A = cl_strdup(Z);
+            r.B = nz(l.B) && nz(rr.B) ? cat("( ", l.B, " )*( ", rr.B, " )") : cl_strdup(Z);
+        } else {
+            r.E = cat(l.E, " / ", rr.E, 0, 0);
+            if (nz(rr.DE)) r.fallback = 1;
+            if (nz(rr.A)) r.nonlin = 1;
+            r.DE = nz(l.DE) ? cat("( ", l.DE, " ) / ", rr.E, 0) : cl_strdup(Z);
+            r.A = nz(l.A) ? cat("( ", l.A, " ) / ", rr.E, 0) : cl_strdup(Z);
+            r.B = nz(l.B) ? cat("( ", l.B, " ) / ", rr.E, 0) : cl_strdup(Z);
+        }
+        four_free(&l);
+        four_free(&rr);
+        return r;
+    }
+    fail_at(g, n, "%s is not allowed in a cnexp equation (only + - * / and calls; '^' makes nocmodl abort)",
+            n->kind == NK_BINARY && n->op == OP_POW ? "'^'" : cl_ast_kind_name(n->kind));
+    r.E = cl_strdup(Z); r.DE = cl_strdup(Z); r.A = cl_strdup(Z); r.B = cl_strdup(Z);
+    return r;
+}
+
+/* ---- statements ------------------------------------------------------------- */
+
+static void block(gen *g, const cl_ast *blk, int depth, int cnexp);
+
+static void indent(cl_sb *b, int depth) {
+    for (int i = 0; i < depth; i++) cl_sb_add(b, "    ");
+}
+
+static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
+    cl_sb *b = &g->out;
+    if (!s || g->failed) return;
+    const char *why = unsupported_block(s->kind);
+    if (why) { fail_at(g, s, "%s", why); return; }
+    switch (s->kind) {
+    case NK_LOCAL:
+        for (int i = 0; i < s->nkid; i++) {
+            indent(b, depth);
+            if (s->kid[i]->array_len > 0) cl_sb_addf(b, "double _l%s[%d];\n", s->kid[i]->name, s->kid[i]->array_len);
+            else cl_sb_addf(b, "double _l%s;\n", s->kid[i]->name);
+            size_t cap = (size_t)g->caplocal;
+            if (CL_GROW(g->locals, cap, (size_t)g->nlocal + 1) != 0) { g->failed = 1; return; }
+            g->caplocal = (int)cap;
+            g->locals[g->nlocal++] = s->kid[i]->name;
+        }
+        break;
+    case NK_ASSIGN: {
+        const cl_ast *lhs = s->kid[0];
+        if (lhs->kind == NK_PRIME) {
+            if (!cnexp) { fail_at(g, lhs, "a derivative %s' outside a DERIVATIVE block solved by cnexp", lhs->name); return; }
+            if (lhs->num != 1 || lhs->nkid) { fail_at(g, lhs, "higher-order or array derivatives are not supported"); return; }
+            sym *st = find_sym(g, lhs->name);
+            if (!st || !st->is_state) { fail_at(g, lhs, "%s' names no STATE", lhs->name); return; }
+            four f = analyse(g, s->kid[1], lhs->name);
+            if (f.fallback) {
+                fail_at(g, s, "%s' = ...: the state appears inside a function argument or a denominator, where "
+                        "nocmodl switches the block to derivimplicit, which cellulab does not support yet", lhs->name);
+            } else if (f.nonlin) {
+                fail_at(g, s, "%s' = ...: non-linear in %s; cnexp would integrate it wrongly (use derivimplicit)",
+                        lhs->name, lhs->name);
+            }
+            cl_sb x = {0};
+            name_ref(g, &x, lhs, lhs->name);
+            indent(b, depth);
+            if (nz(f.DE))
+                cl_sb_addf(b, "%s = %s + (1. - exp(_c->dt*(%s)))*(- ( %s ) / ( %s ) - %s) ;\n", x.s, x.s, f.DE, f.B,
+                           f.A, x.s);
+            else
+                cl_sb_addf(b, "%s = %s - _c->dt*(- ( %s ) ) ;\n", x.s, x.s, f.B);
+            cl_sb_free(&x);
+            four_free(&f);
+            break;
+        }
+        indent(b, depth);
+        expr(g, b, lhs);
+        cl_sb_add(b, " = ");
+        expr(g, b, s->kid[1]);
+        cl_sb_add(b, " ;\n");
+        break;
+    }
+    case NK_PROTECT: stmt(g, s->kid[0], depth, cnexp); break;
+    case NK_IF:
+        indent(b, depth);
+        cl_sb_add(b, "if ( ");
+        expr(g, b, s->kid[0]);
+        cl_sb_add(b, " ) {\n");
+        block(g, s->kid[1], depth + 1, cnexp);
+        indent(b, depth);
+        cl_sb_add(b, "}\n");
+        if (s->nkid > 2 && s->kid[2]) {
+            indent(b, depth);
+            cl_sb_add(b, "else {\n");
+            if (s->kid[2]->kind == NK_IF) stmt(g, s->kid[2], depth + 1, cnexp);
+            else block(g, s->kid[2], depth + 1, cnexp);
+            indent(b, depth);
+            cl_sb_add(b, "}\n");
+        }
+        break;
+    case NK_WHILE:
+        indent(b, depth);
+        cl_sb_add(b, "while ( ");
+        expr(g, b, s->kid[0]);
+        cl_sb_add(b, " ) {\n");
+        block(g, s->kid[1], depth + 1, cnexp);
+        indent(b, depth);
+        cl_sb_add(b, "}\n");
+        break;
+    case NK_FROM: {
+        /* §2.7: a new int loop variable; bounds in int arithmetic */
+        indent(b, depth);
+        cl_sb_addf(b, "{ int _i_%s;\n", s->name);
+        indent(b, depth);
+        cl_sb_addf(b, "for (_i_%s = (int)( ", s->name);
+        expr(g, b, s->kid[0]);
+        cl_sb_addf(b, " ); _i_%s <= (int)( ", s->name);
+        expr(g, b, s->kid[1]);
+        cl_sb_addf(b, " ); _i_%s += ", s->name);
+        if (s->kid[2]) { cl_sb_add(b, "(int)( "); expr(g, b, s->kid[2]->kid[0]); cl_sb_add(b, " )"); }
+        else cl_sb_add(b, "1");
+        cl_sb_addf(b, ") { double _l%s = (double)_i_%s;\n", s->name, s->name);
+        size_t cap = (size_t)g->caplocal;
+        if (CL_GROW(g->locals, cap, (size_t)g->nlocal + 1) != 0) { g->failed = 1; return; }
+        g->caplocal = (int)cap;
+        g->locals[g->nlocal++] = s->name;
+        block(g, s->kid[3], depth + 1, cnexp);
+        g->nlocal--;
+        indent(b, depth);
+        cl_sb_add(b, "} }\n");
+        break;
+    }
+    case NK_EXPR_STMT:
+        indent(b, depth);
+        expr(g, b, s->kid[0]);
+        cl_sb_add(b, " ;\n");
+        break;
+    case NK_NET_SEND:
+        if (g->kind == CL_MECH_DENSITY) { fail_at(g, s, "net_send in a density mechanism"); return; }
+        indent(b, depth);
+        /* §9.2: "t + " pasted before the delay tokens, no parentheses */
+        cl_sb_add(b, "_c->net_send(_c->eng, _b, _i, _w, _c->t + ");
+        expr(g, b, s->kid[0]);
+        cl_sb_add(b, " , ");
+        expr(g, b, s->kid[1]);
+        cl_sb_add(b, " ) ;\n");
+        break;
+    case NK_NET_EVENT:
+        if (!g->in_netrec) { fail_at(g, s, "net_event outside NET_RECEIVE"); return; }
+        indent(b, depth);
+        cl_sb_add(b, "_c->net_event(_c->eng, _b, _i, ");
+        expr(g, b, s->kid[0]);
+        cl_sb_add(b, " ) ;\n");
+        break;
+    case NK_SOLVE: break; /* handled by the wrappers */
+    case NK_TABLE: fail_at(g, s, "TABLE is not supported yet"); break;
+    case NK_UNITSON: case NK_UNITSOFF: break; /* units are never converted (§2.4) */
+    case NK_WATCH: fail_at(g, s, "WATCH is not supported yet"); break;
+    case NK_INITIAL: fail_at(g, s, "INITIAL inside NET_RECEIVE is not supported yet"); break;
+    case NK_NET_MOVE: fail_at(g, s, "net_move is not supported"); break;
+    case NK_FOR_NETCONS: fail_at(g, s, "FOR_NETCONS is not supported"); break;
+    case NK_PRINTF: break; /* diagnostics only; nothing to compute */
+    case NK_REACTION: case NK_CONSERVE: case NK_COMPARTMENT: case NK_LINEQ:
+        fail_at(g, s, "%s outside a supported block (KINETIC/LINEAR are not supported yet)", cl_ast_kind_name(s->kind));
+        break;
+    default: fail_at(g, s, "the statement %s is not supported", cl_ast_kind_name(s->kind));
+    }
+}
+
+static void block(gen *g, const cl_ast *blk, int depth, int cnexp) {
+    if (!blk) return;
+    int nlocal0 = g->nlocal;
+    if (blk->kind != NK_BLOCK) { stmt(g, blk, depth, cnexp); return; }
+    for (int i = 0; i < blk->nkid && !g->failed; i++) stmt(g, blk->kid[i], depth, cnexp);
+    g->nlocal = nlocal0;
+}
+
+/* ---- the generated functions ---------------------------------------------------- */
+
+#define FN_PARAMS "cl_mech_block *_b, int _i, const cl_mech_ctx *_c"
+#define FN_PRELUDE "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n"
+
+static void emit_functions(gen *g) {
+    cl_sb *b = &g->out;
+    /* prototypes first: functions may call each other in any order */
+    for (int i = 0; i < g->nfunc; i++) {
+        const cl_ast *f = g->funcs[i];
+        cl_sb_addf(b, "static double _f_%s(" FN_PARAMS, f->name);
+        for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
+        cl_sb_add(b, ");\n");
+    }
+    for (int i = 0; i < g->nproc; i++) {
+        const cl_ast *f = g->procs[i];
+        cl_sb_addf(b, "static double _p_%s(" FN_PARAMS, f->name);
+        for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
+        cl_sb_add(b, ");\n");
+    }
+    for (int k = 0; k < 2; k++) {
+        int n = k ? g->nproc : g->nfunc;
+        for (int i = 0; i < n && !g->failed; i++) {
+            const cl_ast *f = k ? g->procs[i] : g->funcs[i];
+            cl_sb_addf(b, "static double _%c_%s(" FN_PARAMS, k ? 'p' : 'f', f->name);
+            for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
+            cl_sb_add(b, ") {\n" FN_PRELUDE);
+            if (!k) cl_sb_addf(b, "    double _l%s = 0.0;\n", f->name);
+            g->cur_func = k ? NULL : f;
+            g->cur_args = f->kid[0];
+            block(g, f->kid[1], 1, 0);
+            g->cur_func = NULL;
+            g->cur_args = NULL;
+            if (!k) cl_sb_addf(b, "    return _l%s;\n}\n\n", f->name);
+            else cl_sb_add(b, "    return 0.;\n}\n\n");
+        }
+    }
+    for (int i = 0; i < g->nderiv && !g->failed; i++) {
+        cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, g->derivs[i]->name);
+        block(g, g->derivs[i]->kid[0], 1, 1);
+        cl_sb_add(b, "}\n\n");
+    }
+}
+
+static const char *field_name(int f) {
+    switch (f) {
+    case IF_EREV: return "erev";
+    case IF_CI: return "ci";
+    case IF_CO: return "co";
+    default: return "cur";
+    }
+}
+
+/* §7.2 step 3: the READ list in order, then the written concentrations. */
+static void read_ions(gen *g) {
+    cl_sb *b = &g->out;
+    for (int u = 0; u < g->nion; u++) {
+        const ionuse *iu = &g->ions[u];
+        for (int k = 0; k < iu->nread; k++) {
+            sym *s = find_sym(g, iu->reads[k]);
+            cl_sb_addf(b, "        _p[%d][_i] = _b->ion[%d].%s[_b->ion_index[%d][_i]];\n", s->slot, u,
+                       field_name(s->field), u);
+        }
+        for (int k = 0; k < iu->nwrite; k++) {
+            sym *s = find_sym(g, iu->writes[k]);
+            if (s->field == IF_CI || s->field == IF_CO)
+                cl_sb_addf(b, "        _p[%d][_i] = _b->ion[%d].%s[_b->ion_index[%d][_i]];\n", s->slot, u,
+                           field_name(s->field), u);
+        }
+    }
+}
+
+static void write_concs(gen *g) {
+    cl_sb *b = &g->out;
+    for (int u = 0; u < g->nion; u++) {
+        const ionuse *iu = &g->ions[u];
+        for (int k = 0; k < iu->nwrite; k++) {
+            sym *s = find_sym(g, iu->writes[k]);
+            if (s->field == IF_CI || s->field == IF_CO || s->field == IF_EREV)
+                cl_sb_addf(b, "        _b->ion[%d].%s[_b->ion_index[%d][_i]] = _p[%d][_i];\n", u,
+                           field_name(s->field), u, s->slot);
+        }
+    }
+}
+
+static int has_solve_kind(const cl_ast *bp, int want_method) {
+    if (!bp) return 0;
+    const cl_ast *blk = bp->kid[0];
+    for (int i = 0; i < blk->nkid; i++)
+        if (blk->kid[i] && blk->kid[i]->kind == NK_SOLVE && (want_method ? blk->kid[i]->text != NULL : 1)) return 1;
+    return 0;
+}
+
+static void emit_solves(gen *g) {
+    cl_sb *b = &g->out;
+    if (!g->breakpoint) return;
+    const cl_ast *blk = g->breakpoint->kid[0];
+    for (int i = 0; i < blk->nkid && !g->failed; i++) {
+        const cl_ast *s = blk->kid[i];
+        if (!s || s->kind != NK_SOLVE) continue;
+        if (s->flag) { fail_at(g, s, "STEADYSTATE is not supported yet"); return; }
+        const char *m = s->text;
+        int found = 0;
+        for (int k = 0; k < g->nderiv; k++)
+            if (strcmp(g->derivs[k]->name, s->name) == 0) {
+                found = 1;
+                if (!m || strcmp(m, "cnexp") != 0) {
+                    fail_at(g, s, "SOLVE %s METHOD %s: only cnexp is supported yet for DERIVATIVE blocks "
+                                  "(derivimplicit, euler and sparse are planned)", s->name, m ? m : "(none: adrunge)");
+                    return;
+                }
+                cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
+            }
+        for (int k = 0; k < g->nproc && !found; k++)
+            if (strcmp(g->procs[k]->name, s->name) == 0) {
+                found = 1;
+                if (m && strcmp(m, "after_cvode") != 0 && strcmp(m, "cvode_t") != 0 && strcmp(m, "cnexp") != 0) {
+                    fail_at(g, s, "SOLVE %s METHOD %s: a PROCEDURE is solved by calling it", s->name, m);
+                    return;
+                }
+                cl_sb_addf(b, "        _p_%s(_b, _i, _c);\n", s->name);
+            }
+        if (!found) { fail_at(g, s, "SOLVE %s: no DERIVATIVE or PROCEDURE of that name (KINETIC is not supported yet)", s->name); return; }
+    }
+}
+
+/* BREAKPOINT statements other than SOLVE, at v (the current function, §7.3). */
+static void breakpoint_body(gen *g, int depth) {
+    if (!g->breakpoint) return;
+    const cl_ast *blk = g->breakpoint->kid[0];
+    int nlocal0 = g->nlocal;
+    for (int i = 0; i < blk->nkid && !g->failed; i++)
+        if (blk->kid[i] && blk->kid[i]->kind != NK_SOLVE) stmt(g, blk->kid[i], depth, 0);
+    g->nlocal = nlocal0;
+}
+
+static void emit_wrappers(gen *g) {
+    cl_sb *b = &g->out;
+    int art = g->kind == CL_MECH_ARTIFICIAL, pp = g->kind == CL_MECH_POINT;
+    /* the current at v: BREAKPOINT body, then the current list summed in order */
+    if (g->ncur) {
+        cl_sb_add(b, "static double _nrn_current(" FN_PARAMS ", double _v) {\n" FN_PRELUDE);
+        cl_sb_add(b, "    double _current = 0.;\n");
+        cl_sb_addf(b, "    _p[%d][_i] = _v;\n", g->v_slot);
+        breakpoint_body(g, 1);
+        for (int k = 0; k < g->ncur; k++) cl_sb_addf(b, "    _current += _p[%d][_i];\n", find_sym(g, g->currents[k])->slot);
+        cl_sb_add(b, "    return _current;\n}\n\n");
+    }
+    /* nrn_init */
+    cl_sb_add(b, "static void _init(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+                 "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
+                 "    for (int _i = 0; _i < _b->n; _i++) {\n");
+    if (g->tsav_slot >= 0) cl_sb_addf(b, "        _p[%d][_i] = -1e20;\n", g->tsav_slot);
+    if (!art) cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
+    read_ions(g);
+    for (int i = 0; i < g->nsym; i++) { /* states start at their x0 = 0, ion concentrations excepted */
+        const sym *s = &g->syms[i];
+        if (s->is_state && s->kind != SK_ION)
+            for (int k = 0; k < (s->len ? s->len : 1); k++) cl_sb_addf(b, "        _p[%d][_i] = 0.0;\n", s->slot + k);
+    }
+    if (g->initial) {
+        cl_sb_add(b, "        {\n");
+        block(g, g->initial->kid[0], 3, 0);
+        cl_sb_add(b, "        }\n");
+    }
+    write_concs(g);
+    for (int u = 0; u < g->nion; u++) /* nrn_wrote_conc: Nernst again where the style says so */
+        if (g->ions[u].flags & CL_ION_WRITE_CONC)
+            cl_sb_addf(b, "        cl_ion_wrote_conc(&_b->ion[%d], _b->ion_index[%d][_i]);\n", u, u);
+    cl_sb_add(b, "    }\n}\n\n");
+    /* nrn_cur + nrn_jacob */
+    if (g->ncur) {
+        cl_sb_add(b, "static void _cur(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+                     "    double **_p = _b->var; (void)_p;\n"
+                     "    for (int _i = 0; _i < _b->n; _i++) {\n"
+                     "        int _nd = _b->node[_i];\n"
+                     "        double _v = _c->v[_nd], _rhs, _gg;\n");
+        read_ions(g);
+        cl_sb_add(b, "        _gg = _nrn_current(_b, _i, _c, _v + .001);\n");
+        int nsaved = 0;
+        for (int u = 0; u < g->nion; u++)
+            for (int k = 0; k < g->ions[u].nwrite; k++) {
+                sym *s = find_sym(g, g->ions[u].writes[k]);
+                if (s->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _p[%d][_i];\n", nsaved++, s->slot);
+            }
+        cl_sb_add(b, "        _rhs = _nrn_current(_b, _i, _c, _v);\n");
+        nsaved = 0;
+        for (int u = 0; u < g->nion; u++)
+            for (int k = 0; k < g->ions[u].nwrite; k++) {
+                sym *s = find_sym(g, g->ions[u].writes[k]);
+                if (s->field != IF_CUR) continue;
+                if (pp)
+                    cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - _p[%d][_i])/.001 * 1.e2/ (_c->area[_nd]);\n",
+                               u, u, nsaved++, s->slot);
+                else
+                    cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - _p[%d][_i])/.001 ;\n",
+                               u, u, nsaved++, s->slot);
+            }
+        cl_sb_add(b, "        _gg = (_gg - _rhs)/.001;\n");
+        for (int u = 0; u < g->nion; u++)
+            for (int k = 0; k < g->ions[u].nwrite; k++) {
+                sym *s = find_sym(g, g->ions[u].writes[k]);
+                if (s->field == IF_CUR) {
+                    if (pp)
+                        cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += _p[%d][_i] * 1.e2/ (_c->area[_nd]);\n", u, u, s->slot);
+                    else
+                        cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += _p[%d][_i] ;\n", u, u, s->slot);
+                } else {
+                    cl_sb_addf(b, "        _b->ion[%d].%s[_b->ion_index[%d][_i]] = _p[%d][_i];\n", u,
+                               field_name(s->field), u, s->slot);
+                }
+            }
+        if (pp) cl_sb_add(b, "        _gg *= 1.e2/(_c->area[_nd]);\n        _rhs *= 1.e2/(_c->area[_nd]);\n");
+        if (g->electrode) cl_sb_add(b, "        _c->rhs[_nd] += _rhs;\n        _c->d[_nd] -= _gg;\n");
+        else cl_sb_add(b, "        _c->rhs[_nd] -= _rhs;\n        _c->d[_nd] += _gg;\n");
+        cl_sb_add(b, "    }\n}\n\n");
+    }
+    /* nrn_state */
+    if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
+        cl_sb_add(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
+                     "    for (int _i = 0; _i < _b->n; _i++) {\n");
+        if (!art) cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
+        read_ions(g);
+        emit_solves(g);
+        if (!g->ncur) {
+            cl_sb_add(b, "        {\n");
+            breakpoint_body(g, 3);
+            cl_sb_add(b, "        }\n");
+        }
+        write_concs(g);
+        cl_sb_add(b, "    }\n}\n\n");
+    }
+    /* NET_RECEIVE */
+    if (g->netrec) {
+        cl_sb_add(b, "static void _net_receive(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w, double _lflag) {\n"
+                     "    double **_p = _b->var; double *_g = _b->global; (void)_g; (void)_lflag;\n");
+        cl_sb_addf(b, "    _p[%d][_i] = _c->t;\n", g->tsav_slot);
+        g->in_netrec = 1;
+        g->cur_args = g->netrec->kid[0];
+        block(g, g->netrec->kid[1], 1, 0);
+        g->cur_args = NULL;
+        g->in_netrec = 0;
+        cl_sb_add(b, "}\n\n");
+    }
+}
+
+static void emit_type(gen *g) {
+    cl_sb *b = &g->out;
+    /* variable descriptions: instance slots in order */
+    cl_sb_addf(b, "static const cl_mech_var _vars[%d] = {\n", g->nvar ? g->nvar : 1);
+    for (int slot = 0; slot < g->nvar; slot++) {
+        const char *name = NULL;
+        const char *kind = "CL_VAR_ASSIGNED";
+        double dflt = 0;
+        int k = -1;
+        for (int i = 0; i < g->nsym; i++) {
+            const sym *s = &g->syms[i];
+            if ((s->kind == SK_RANGE || s->kind == SK_ION) && slot >= s->slot && slot < s->slot + (s->len ? s->len : 1)) {
+                name = s->name;
+                k = slot - s->slot;
+                if (s->is_param && s->kind != SK_ION) kind = "CL_VAR_PARAM", dflt = s->dflt;
+                else if (s->is_state) kind = "CL_VAR_STATE";
+            }
+        }
+        char nm[160];
+        if (slot == g->v_slot) snprintf(nm, sizeof nm, "v");
+        else if (slot == g->tsav_slot) snprintf(nm, sizeof nm, "_tsav");
+        else if (name && k > 0) snprintf(nm, sizeof nm, "%s[%d]", name, k);
+        else snprintf(nm, sizeof nm, "%s", name ? name : "?");
+        cl_sb_addf(b, "    {\"%s\", %s, %a},\n", nm, kind, dflt);
+    }
+    cl_sb_add(b, "};\n");
+    cl_sb_addf(b, "static const cl_mech_var _globals[%d] = {\n", g->nglob ? g->nglob : 1);
+    for (int i = 0; i < g->nsym; i++) {
+        const sym *s = &g->syms[i];
+        if (s->kind != SK_GLOBAL) continue;
+        for (int k = 0; k < (s->len ? s->len : 1); k++)
+            cl_sb_addf(b, "    {\"%s\", %s, %a},\n", s->name, s->is_param ? "CL_VAR_PARAM" : "CL_VAR_ASSIGNED", s->dflt);
+    }
+    if (!g->nglob) cl_sb_add(b, "    {\"\", CL_VAR_PARAM, 0},\n");
+    cl_sb_add(b, "};\n");
+    cl_sb_addf(b, "static const cl_ion_use _ions[%d] = {\n", g->nion ? g->nion : 1);
+    for (int u = 0; u < g->nion; u++)
+        cl_sb_addf(b, "    {\"%s\", %d, %a},\n", g->ions[u].name, g->ions[u].flags, g->ions[u].valence);
+    if (!g->nion) cl_sb_add(b, "    {\"\", 0, 0},\n");
+    cl_sb_add(b, "};\n\n");
+    const char *kinds[] = {"CL_MECH_DENSITY", "CL_MECH_POINT", "CL_MECH_ARTIFICIAL"};
+    int has_state = has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint);
+    cl_sb_addf(b,
+               "const cl_mech_type cl_mod_%s = {\n"
+               "    .name = \"%s\", .kind = %s, .nvar = %d, .vars = _vars, .nion = %d, .ions = _ions,\n"
+               "    .electrode_current = %d, .nweight = %d, .emits_events = %d, .nglobal = %d, .globals = _globals,\n"
+               "    .init = _init, .cur = %s, .state = %s, .net_receive = %s,\n"
+               "};\n",
+               g->mname, g->mname, kinds[g->kind], g->nvar, g->nion, g->electrode,
+               g->netrec ? g->netrec->kid[0]->nkid : 0, g->netrec && strstr(g->out.s, "net_event(") != NULL,
+               g->nglob, g->ncur ? "_cur" : "NULL", has_state ? "_state" : "NULL", g->netrec ? "_net_receive" : "NULL");
+}
+
+static void gen_free(gen *g) {
+    free(g->mname);
+    for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
+    free(g->currents);
+    for (int i = 0; i < g->nrange; i++) free(g->range[i]);
+    free(g->range);
+    for (int i = 0; i < g->nglobal_decl; i++) free(g->global[i]);
+    free(g->global);
+    for (int u = 0; u < g->nion; u++) {
+        for (int k = 0; k < g->ions[u].nread; k++) free(g->ions[u].reads[k]);
+        for (int k = 0; k < g->ions[u].nwrite; k++) free(g->ions[u].writes[k]);
+        free(g->ions[u].reads);
+        free(g->ions[u].writes);
+        free(g->ions[u].name);
+    }
+    for (int i = 0; i < g->nsym; i++) { free(g->syms[i].name); free(g->syms[i].cexpr); }
+    free(g->syms);
+    free(g->procs);
+    free(g->funcs);
+    free(g->derivs);
+    free(g->locals);
+    cl_sb_free(&g->out);
+}
+
+static void add_block(const cl_ast ***list, int *n, const cl_ast *blk) {
+    const cl_ast **p = realloc(*list, (size_t)(*n + 1) * sizeof *p);
+    if (!p) return;
+    *list = p;
+    p[(*n)++] = blk;
+}
+
+cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **out, char **mechname, cl_error *err) {
+    char perr[512];
+    *out = NULL;
+    if (mechname) *mechname = NULL;
+    cl_ast *root = cl_nmodl_parse(text, len, name, perr, sizeof perr);
+    if (!root) {
+        if (err) snprintf(err->msg, sizeof err->msg, "%s", perr);
+        return CL_EFORMAT;
+    }
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.file = name;
+    g.err = err;
+    g.kind = -1;
+    g.root = root;
+    for (int i = 0; i < root->nkid && !g.failed; i++) {
+        const cl_ast *blk = root->kid[i];
+        if (!blk) continue;
+        const char *why = unsupported_block(blk->kind);
+        if (why) { fail_at(&g, blk, "%s", why); break; }
+        switch (blk->kind) {
+        case NK_NEURON: collect_neuron(&g, blk); break;
+        case NK_PARAMETER: case NK_ASSIGNED: case NK_STATE: case NK_CONSTANT: declare(&g, blk); break;
+        case NK_UNITS: units_consts(&g, blk); break;
+        case NK_INITIAL: g.initial = blk; break;
+        case NK_BREAKPOINT: g.breakpoint = blk; break;
+        case NK_NET_RECEIVE: g.netrec = blk; break;
+        case NK_PROCEDURE: add_block(&g.procs, &g.nproc, blk); break;
+        case NK_FUNCTION: add_block(&g.funcs, &g.nfunc, blk); break;
+        case NK_DERIVATIVE: add_block(&g.derivs, &g.nderiv, blk); break;
+        default: break; /* TITLE, INDEPENDENT, UNITSON/OFF, DEFINE: nothing to emit */
+        }
+    }
+    if (!g.failed && (g.kind < 0 || !g.mname)) fail_at(&g, NULL, "no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL in the NEURON block");
+    if (!g.failed && g.kind == CL_MECH_ARTIFICIAL && g.ncur) fail_at(&g, NULL, "an ARTIFICIAL_CELL cannot have currents");
+    if (!g.failed) layout(&g);
+    if (!g.failed) {
+        cl_sb *b = &g.out;
+        cl_sb_addf(b, "/* generated by cellulab nmodl from %s: do not edit */\n", name);
+        cl_sb_add(b, "#include <math.h>\n#include <stddef.h>\n#include \"cellulab_mech.h\"\n"
+                     "#pragma GCC diagnostic ignored \"-Wunused-variable\"\n"
+                     "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
+                     "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
+                     "#define exp cl_hoc_exp /* NEURON's hoc_Exp (docs/nmodl-lowering.md §1) */\n\n");
+        emit_functions(&g);
+        emit_wrappers(&g);
+        if (!g.failed) emit_type(&g);
+        if (b->oom) { g.failed = 1; if (err) snprintf(err->msg, sizeof err->msg, "%s: out of memory", name); }
+    }
+    cl_status st = CL_OK;
+    if (g.failed) {
+        st = CL_EINVAL;
+    } else {
+        *out = g.out.s;
+        g.out.s = NULL;
+        if (mechname) *mechname = cl_strdup(g.mname);
+    }
+    gen_free(&g);
+    cl_ast_free(root);
+    return st;
+}
+
+static int write_text(FILE *f, void *ctx) { return fputs(ctx, f) < 0 ? -1 : 0; }
+
+cl_status cl_nmodl_translate_named(const char *mod_path, const char *c_path, char **mechname, cl_error *err) {
+    FILE *f = fopen(mod_path, "rb");
+    if (!f) {
+        if (err) snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", mod_path, strerror(errno));
+        return CL_EIO;
+    }
+    cl_sb text = {0};
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
+        buf[n] = '\0';
+        if (memchr(buf, '\0', n)) { fclose(f); cl_sb_free(&text); if (err) snprintf(err->msg, sizeof err->msg, "%s: not a text file", mod_path); return CL_EFORMAT; }
+        cl_sb_add(&text, buf);
+    }
+    fclose(f);
+    char *c = NULL;
+    cl_status st = cl_nmodl_to_c(text.s ? text.s : "", text.n, mod_path, &c, mechname, err);
+    cl_sb_free(&text);
+    if (st != CL_OK) return st;
+    char emsg[600];
+    if (cl_write_file_atomic(c_path, write_text, c, emsg, sizeof emsg) != 0) {
+        if (err) snprintf(err->msg, sizeof err->msg, "%.500s", emsg);
+        st = CL_EIO;
+    }
+    free(c);
+    return st;
+}
+
+cl_status cl_nmodl_translate(const char *mod_path, const char *c_path, cl_error *err) {
+    char *name = NULL;
+    cl_status st = cl_nmodl_translate_named(mod_path, c_path, &name, err);
+    free(name);
+    return st;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""NEURON 8.2 references for MOD files compiled by cellulab's NMODL compiler.
+
+usage: neuron_mods.py LIBNRNMECH.so OUTDIR
+
+For each configuration below: one soma compartment (L = diam = 20 µm, pas
+g 1e-4 S/cm2 e -70 mV) with the named mechanisms inserted at the given
+densities, a 0.3 nA IClamp from 20 to 170 ms, 200 ms at dt 0.025, 34 °C.
+Writes OUTDIR/<config>/v.txt (every step, %.17g). The same list is built by
+mod_compare.c (keep the two in step)."""
+import os
+import sys
+
+from neuron import h
+
+CONFIGS = [
+    ("NaTs", {"NaTs": 0.5}),
+    ("NaTa", {"NaTa": 0.5}),
+    ("Nap", {"Nap": 0.001}),
+    ("Kv3_1", {"Kv3_1": 0.5}),
+    ("K_T", {"K_T": 0.05}),
+    ("K_P", {"K_P": 0.05}),
+    ("Kd", {"Kd": 0.01}),
+    ("Kv2like", {"Kv2like": 0.05}),
+    ("Im", {"Im": 0.001}),
+    ("Im_v2", {"Im_v2": 0.001}),
+    ("Ih", {"Ih": 0.0001}),
+    ("Ca_HVA", {"Ca_HVA": 0.001}),
+    ("Ca_LVA", {"Ca_LVA": 0.005}),
+    ("spiking", {"NaTs": 0.5, "Kv3_1": 0.5, "K_T": 0.05, "Nap": 0.001, "Ih": 0.0001,
+                 "Im": 0.001, "Ca_HVA": 0.001, "Ca_LVA": 0.005, "SK": 0.01, "CaDynamics": None}),
+]
+
+
+def main():
+    lib, outdir = sys.argv[1], sys.argv[2]
+    h.nrn_load_dll(lib)
+    h.load_file("stdrun.hoc")
+    for name, mechs in CONFIGS:
+        soma = h.Section(name="soma")
+        soma.L = soma.diam = 20
+        soma.insert("pas")
+        soma.g_pas = 1e-4
+        soma.e_pas = -70
+        for m, g in mechs.items():
+            soma.insert(m)
+            if g is not None:
+                setattr(soma(0.5), "gbar_" + m, g)
+        stim = h.IClamp(soma(0.5))
+        stim.delay, stim.dur, stim.amp = 20, 150, 0.3
+        v = h.Vector()
+        v.record(soma(0.5)._ref_v)
+        h.celsius = 34
+        h.cvode_active(0)
+        h.dt = 0.025
+        h.steps_per_ms = 40
+        h.v_init = -65
+        h.stdinit()
+        h.continuerun(200)
+        d = os.path.join(outdir, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "v.txt"), "w") as f:
+            for x in v:
+                f.write("%.17g\n" % x)
+        del stim, soma
+
+
+main()
