@@ -206,6 +206,27 @@ static void sort_pps(cl_engine *e, int *v, int n) {
     }
 }
 
+/* NEURON's memb_order_ (docs/nmodl-lowering.md §10.2): the ions move to just
+ * after pas (registration order), then the mechanisms that write a
+ * concentration in reverse registration order, then everything else in type
+ * order. It decides summation order and which concentration a reader sees. */
+static int writes_conc(const cl_mech_type *m) {
+    for (int u = 0; u < m->nion; u++)
+        if (m->ions[u].flags & CL_ION_WRITE_CONC) return 1;
+    return 0;
+}
+
+static void exec_order(cl_engine *e) {
+    int n = 0, pas = cl_eng_find(e, "pas");
+    if (pas >= 0) e->exec[n++] = pas;
+    for (int t = 0; t < e->ntypes; t++)
+        if (e->types[t]->kind == CL_MECH_ION) e->exec[n++] = t;
+    for (int t = e->ntypes - 1; t >= 0; t--)
+        if (e->types[t]->kind != CL_MECH_ION && t != pas && writes_conc(e->types[t])) e->exec[n++] = t;
+    for (int t = 0; t < e->ntypes; t++)
+        if (e->types[t]->kind != CL_MECH_ION && t != pas && !writes_conc(e->types[t])) e->exec[n++] = t;
+}
+
 static int build_blocks(cl_engine *e, const int *order) {
     int ntype = e->ntypes;
     int *list = malloc(((size_t)e->npp + 1) * sizeof(int));
@@ -371,6 +392,7 @@ int cl_engine_compile(cl_engine *e) {
     }
 
     if (build_blocks(e, order) != 0) { free(order); return -1; }
+    exec_order(e);
     free(order);
 
     for (int i = 0; i < e->npresyn; i++) {

@@ -162,6 +162,7 @@ typedef struct cl_engine {
     double *cap_cm;
     cl_mech_block block[CL_MAX_TYPES];
     int nblock;
+    int exec[CL_MAX_TYPES]; /* NEURON's memb_order_: the order init, cur and state run in */
 
     /* run state */
     double t;

@@ -140,8 +140,8 @@ static void setup_tree_matrix(cl_engine *e) {
     for (int i = 0; i < n; i++) rhs[i] = 0.;
     for (int i = 0; i < n; i++) d[i] = 0.;
     cl_mech_ctx c = make_ctx(e);
-    for (int t = 0; t < e->nblock; t++) {
-        cl_mech_block *bl = &e->block[t];
+    for (int k = 0; k < e->nblock; k++) {
+        cl_mech_block *bl = &e->block[e->exec[k]];
         if (bl->n && bl->type->cur) bl->type->cur(&c, bl);
     }
     for (int i = e->nroot; i < n; i++) {
@@ -196,8 +196,8 @@ int cl_engine_step(cl_engine *e) {
     for (int i = 0; i < e->nnode; i++) e->v[i] += e->rhs[i];
     e->t += 0.5 * dt;
     cl_mech_ctx c = make_ctx(e);
-    for (int t = 0; t < e->nblock; t++) {
-        cl_mech_block *bl = &e->block[t];
+    for (int k = 0; k < e->nblock; k++) {
+        cl_mech_block *bl = &e->block[e->exec[k]];
         if (bl->n && bl->type->state) bl->type->state(&c, bl);
     }
     record_step(e);
@@ -223,8 +223,8 @@ int cl_engine_initialize(cl_engine *e) {
     cl_mech_ctx c = make_ctx(e);
     /* INITIAL blocks in type order, artificial cells after the others */
     for (int pass = 0; pass < 2; pass++) {
-        for (int t = 0; t < e->nblock; t++) {
-            cl_mech_block *bl = &e->block[t];
+        for (int k = 0; k < e->nblock; k++) {
+            cl_mech_block *bl = &e->block[e->exec[k]];
             int art = bl->type->kind == CL_MECH_ARTIFICIAL;
             if (art != pass || !bl->n || !bl->type->init) continue;
             bl->type->init(&c, bl);

@@ -32,10 +32,65 @@ CONFIGS = [
 ]
 
 
+# The 3-section tree: the spiking soma, a dendrite at soma(1) and one at
+# soma(0.5), different mechanisms and nseg.
+DEND1 = {"Ih": 0.0002, "Im": 0.002, "Ca_LVA": 0.002, "CaDynamics": None, "SK": 0.005}
+DEND2 = {"K_P": 0.01, "Kv3_1": 0.05, "NaTa": 0.02}
+
+
+def run(tstop):
+    h.celsius = 34
+    h.cvode_active(0)
+    h.dt = 0.025
+    h.steps_per_ms = 40
+    h.v_init = -65
+    h.stdinit()
+    h.continuerun(tstop)
+
+
+def write(outdir, name, vecs):
+    d = os.path.join(outdir, name)
+    os.makedirs(d, exist_ok=True)
+    for key, vec in vecs.items():
+        with open(os.path.join(d, key + ".txt"), "w") as f:
+            for x in vec:
+                f.write("%.17g\n" % x)
+
+
+def tree(outdir):
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 20
+    d1 = h.Section(name="d1")
+    d1.L, d1.diam, d1.nseg = 100, 2, 5
+    d2 = h.Section(name="d2")
+    d2.L, d2.diam, d2.nseg = 150, 1.5, 4
+    d1.connect(soma(1))
+    d2.connect(soma(0.5))
+    for sec, mechs in ((soma, CONFIGS[-1][1]), (d1, DEND1), (d2, DEND2)):
+        sec.insert("pas")
+        sec.g_pas = 1e-4
+        sec.e_pas = -70
+        for m, g in mechs.items():
+            sec.insert(m)
+            if g is not None:
+                for seg in sec:
+                    setattr(seg, "gbar_" + m, g)
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 20, 150, 0.3
+    vecs = {}
+    for key, seg in (("v", soma(0.5)), ("v_d1", d1(0.9)), ("v_d2", d2(0.4)), ("cai_d1", None)):
+        vec = h.Vector()
+        vec.record(seg._ref_v if seg is not None else d1(0.5)._ref_cai)
+        vecs[key] = vec
+    run(200)
+    write(outdir, "tree", vecs)
+
+
 def main():
     lib, outdir = sys.argv[1], sys.argv[2]
     h.nrn_load_dll(lib)
     h.load_file("stdrun.hoc")
+    tree(outdir)
     for name, mechs in CONFIGS:
         soma = h.Section(name="soma")
         soma.L = soma.diam = 20
@@ -50,18 +105,8 @@ def main():
         stim.delay, stim.dur, stim.amp = 20, 150, 0.3
         v = h.Vector()
         v.record(soma(0.5)._ref_v)
-        h.celsius = 34
-        h.cvode_active(0)
-        h.dt = 0.025
-        h.steps_per_ms = 40
-        h.v_init = -65
-        h.stdinit()
-        h.continuerun(200)
-        d = os.path.join(outdir, name)
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "v.txt"), "w") as f:
-            for x in v:
-                f.write("%.17g\n" % x)
+        run(200)
+        write(outdir, name, {"v": v})
         del stim, soma
 
 
