@@ -260,6 +260,8 @@ cl_status cl_netcon_from_pp(cl_sim *sim, cl_pp source, cl_pp target, cl_netcon *
  * the target's weights (0 for most synapses). */
 cl_status cl_netcon_set_weight(cl_sim *sim, cl_netcon nc, int index, double weight);
 cl_status cl_netcon_set_delay(cl_sim *sim, cl_netcon nc, double delay);
+/* Read a weight back (NET_RECEIVE may change its arguments, e.g. a count). */
+cl_status cl_netcon_get_weight(cl_sim *sim, cl_netcon nc, int index, double *out);
 cl_status cl_netcon_set_threshold(cl_sim *sim, cl_netcon nc, double threshold);
 
 /* Record the spike times of the connection's source (NEURON's

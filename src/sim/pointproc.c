@@ -294,6 +294,20 @@ cl_status cl_netcon_set_weight(cl_sim *s, cl_netcon h, int index, double w) {
     return cl_ok(s);
 }
 
+cl_status cl_netcon_get_weight(cl_sim *s, cl_netcon h, int index, double *out) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_netcon_get_weight";
+    int i = NC_INDEX(fn, h);
+    if (i < 0) return CL_EHANDLE;
+    const cl_netconobj *nc = &s->eng.nc[i];
+    if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);
+    if (index < 0 || index >= nc->nw)
+        return cl_fail(s, CL_EINVAL, "%s: index: %d is out of range (this connection has %d weight%s)", fn, index,
+                       nc->nw, nc->nw == 1 ? "" : "s");
+    *out = nc->w[index];
+    return cl_ok(s);
+}
+
 cl_status cl_netcon_set_delay(cl_sim *s, cl_netcon h, double delay) {
     if (!s) return CL_EINVAL;
     const char *fn = "cl_netcon_set_delay";
