@@ -168,4 +168,140 @@ static inline double cl_hoc_exp(double x) {
     return exp(x);
 }
 
+double fabs(double);
+
+/* scopmath's simeq (Gaussian elimination with partial pivoting, the first
+ * largest pivot wins) as NEURON 8.2.2 solves LINEAR blocks with it
+ * (docs/nmodl-lowering.md §6.7). coef is n rows of n+1 (the last column the
+ * right-hand side), overwritten; x receives the solution. 0, or 1 when a
+ * pivot is below 1e-20 (SINGULAR). n <= 64. */
+static inline int cl_simeq(int n, double *coef, double *x) {
+    int perm[64];
+    int w = n + 1;
+    if (n > 64) return 1;
+    for (int i = 0; i < n; i++) perm[i] = i;
+    for (int j = 0; j < n; j++) {
+        int ip = perm[j], isave = j;
+        for (int i = j + 1; i < n; i++)
+            if (fabs(coef[ip * w + j]) < fabs(coef[perm[i] * w + j])) { ip = perm[i]; isave = i; }
+        if (fabs(coef[ip * w + j]) < 1e-20) return 1;
+        if (ip != perm[j]) { perm[isave] = perm[j]; perm[j] = ip; }
+        for (int k = j + 1; k <= n; k++) coef[ip * w + k] /= coef[ip * w + j];
+        for (int i = j + 1; i < n; i++) {
+            int jr = perm[i];
+            for (int k = j + 1; k <= n; k++) coef[jr * w + k] -= coef[ip * w + k] * coef[jr * w + j];
+        }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        int jr = perm[i];
+        x[i] = coef[jr * w + n];
+        for (int j = i + 1; j < n; j++) x[i] -= coef[jr * w + j] * x[j];
+    }
+    return 0;
+}
+
+/* SOLVE ... METHOD derivimplicit: scopmath's nrn_newton_thread with its
+ * finite-difference Jacobian, crout and solve, operation for operation
+ * (docs/nmodl-lowering.md §4.3). x[j] points at unknown j (the _slist2
+ * order); f(ctx) evaluates the block body and writes the residuals into
+ * value[0..n-1] (equation order). Returns 0, 1 (too many iterations) or 2
+ * (singular Jacobian). The caller keeps the work arrays across calls only
+ * within one solve. */
+#define CL_NEWTON_MAXN 16
+typedef struct cl_newton_work {
+    double jac[CL_NEWTON_MAXN][CL_NEWTON_MAXN];
+    double high[CL_NEWTON_MAXN], low[CL_NEWTON_MAXN], delta[CL_NEWTON_MAXN], rowmax[CL_NEWTON_MAXN];
+    int perm[CL_NEWTON_MAXN];
+} cl_newton_work;
+double fabs(double);
+static inline int cl_newton_crout(int n, double (*a)[CL_NEWTON_MAXN], int *perm, double *rowmax) {
+    int save_i = 0;
+    for (int i = 0; i < n; i++) {
+        perm[i] = i;
+        int k = 0;
+        for (int j = 1; j < n; j++)
+            if (fabs(a[i][j]) > fabs(a[i][k])) k = j;
+        rowmax[i] = a[i][k];
+    }
+    for (int r = 0; r < n; r++) {
+        for (int i = r; i < n; i++) {
+            int irow = perm[i];
+            double sum = 0.0;
+            for (int k = 0; k < r; k++) sum += a[irow][k] * a[perm[k]][r];
+            a[irow][r] -= sum;
+        }
+        int pivot = perm[r];
+        double e1 = fabs(a[pivot][r] / rowmax[pivot]);
+        for (int i = r + 1; i < n; i++) {
+            int irow = perm[i];
+            double e2 = fabs(a[irow][r] / rowmax[irow]);
+            if (e2 > e1) { pivot = irow; save_i = i; e1 = e2; }
+        }
+        if (pivot != perm[r]) { perm[save_i] = perm[r]; perm[r] = pivot; }
+        if (fabs(a[pivot][r]) < 1e-20) return 2;
+        for (int j = r + 1; j < n; j++) {
+            double sum = 0.0;
+            for (int k = 0; k < r; k++) sum += a[pivot][k] * a[perm[k]][j];
+            a[pivot][j] = (a[pivot][j] - sum) / a[pivot][r];
+        }
+    }
+    return 0;
+}
+static inline void cl_newton_solve(int n, double (*a)[CL_NEWTON_MAXN], const int *perm, const double *b, double *y) {
+    for (int i = 0; i < n; i++) {
+        int p = perm[i];
+        double sum = 0.0;
+        for (int j = 0; j < i; j++) sum += a[p][j] * y[j];
+        y[i] = (b[p] - sum) / a[p][i];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        int p = perm[i];
+        double sum = 0.0;
+        for (int j = i + 1; j < n; j++) sum += a[p][j] * y[j];
+        y[i] -= sum;
+    }
+}
+static inline int cl_newton(int n, double *const *x, double *value, void (*f)(void *), void *ctx, cl_newton_work *w) {
+    int count = 0, error = 0;
+    double change = 1.0;
+    while (count++ < 50) {
+        if (change > 0.05) {
+            for (int j = 0; j < n; j++) {
+                double h = fabs(0.02 * *x[j]);
+                if (!(h > 1e-6)) h = 1e-6;
+                *x[j] += h;
+                f(ctx);
+                for (int i = 0; i < n; i++) w->high[i] = value[i];
+                *x[j] -= 2.0 * h;
+                f(ctx);
+                for (int i = 0; i < n; i++) {
+                    w->low[i] = value[i];
+                    w->jac[i][j] = (w->high[i] - w->low[i]) / (2.0 * h);
+                }
+                *x[j] += h;
+                f(ctx);
+            }
+            for (int i = 0; i < n; i++) value[i] = -value[i];
+            error = cl_newton_crout(n, w->jac, w->perm, w->rowmax);
+            if (error != 0) break;
+        }
+        cl_newton_solve(n, w->jac, w->perm, value, w->delta);
+        change = 0.0;
+        for (int i = 0; i < n; i++) {
+            double xi = *x[i], temp;
+            if (fabs(xi) > 1e-8 && (temp = fabs(w->delta[i] / xi)) > change) change = temp;
+            *x[i] += w->delta[i];
+        }
+        f(ctx);
+        double max_dev = 0.0;
+        for (int i = 0; i < n; i++) {
+            value[i] = -value[i];
+            if (fabs(value[i]) > max_dev) max_dev = fabs(value[i]);
+        }
+        if (change <= 1e-6 && max_dev <= 1e-8) break;
+        if (count == 50) { error = 1; break; }
+    }
+    return error;
+}
+
 #endif

@@ -9,7 +9,8 @@
  * Supported now: SUFFIX / POINT_PROCESS / ARTIFICIAL_CELL, USEION,
  * NONSPECIFIC_CURRENT, ELECTRODE_CURRENT, RANGE, GLOBAL, PARAMETER,
  * ASSIGNED, STATE, CONSTANT, UNITS constants, INITIAL, BREAKPOINT with
- * SOLVE ... METHOD cnexp and SOLVE of a PROCEDURE, DERIVATIVE (cnexp),
+ * SOLVE ... METHOD cnexp / derivimplicit and SOLVE of a PROCEDURE,
+ * DERIVATIVE (cnexp, derivimplicit with scopmath's Newton, §4),
  * PROCEDURE, FUNCTION, LOCAL, if/else, WHILE, FROM loops, NET_RECEIVE with
  * net_send / net_event. Everything else is refused with a message naming
  * the construct and its place. */
@@ -82,6 +83,7 @@ typedef struct sym {
     int ion;        /* SK_ION: which USEION */
     int field;      /* SK_ION: IF_* */
     char *cexpr;    /* SK_CONST: the C text of the value */
+    int dslot;      /* derivimplicit: the instance slot of D<name>, -1 if none */
 } sym;
 
 typedef struct ionuse {
@@ -97,6 +99,8 @@ typedef struct gen {
     cl_error *err;
     int failed;
     const cl_ast *root;
+    const char *text;    /* the MOD source (symbol-table order, §6.1) */
+    size_t textlen;
     /* NEURON block */
     char *mname;         /* suffix or point process name */
     int kind;            /* CL_MECH_* */
@@ -157,6 +161,7 @@ static sym *add_sym(gen *g, const char *name) {
     s->slot = -1;
     s->ion = -1;
     s->field = IF_NONE;
+    s->dslot = -1;
     return s;
 }
 
@@ -214,8 +219,6 @@ static const char *unit_constant(const char *unit, const char *in) {
 
 static const char *unsupported_block(cl_nk k) {
     switch (k) {
-    case NK_KINETIC: return "KINETIC blocks are not supported yet";
-    case NK_LINEAR: return "LINEAR blocks are not supported yet";
     case NK_NONLINEAR: return "NONLINEAR blocks are not supported yet";
     case NK_VERBATIM: return "VERBATIM C code is not supported: rewrite the block in NMODL (or use "
                              "cellulab's maintained version of this mechanism when there is one)";
@@ -333,6 +336,9 @@ static void units_consts(gen *g, const cl_ast *blk) {
     }
 }
 
+static int deriv_implicit(gen *g, const cl_ast *d);
+static int prime_list(gen *g, const cl_ast *d, const char **eq);
+
 /* Give every symbol its storage. */
 static void layout(gen *g) {
     for (int u = 0; u < g->nion; u++) {
@@ -374,6 +380,16 @@ static void layout(gen *g) {
             s->slot = g->nvar;
             g->nvar += s->len ? s->len : 1;
         }
+    /* derivimplicit: a D<state> slot per equation's state (§4.1) */
+    for (int d = 0; d < g->nderiv && !g->failed; d++) {
+        if (!deriv_implicit(g, g->derivs[d])) continue;
+        const char *eq[CL_NEWTON_MAXN];
+        int n = prime_list(g, g->derivs[d], eq);
+        for (int k = 0; k < n; k++) {
+            sym *s = find_sym(g, eq[k]);
+            if (s && s->dslot < 0) s->dslot = g->nvar++;
+        }
+    }
     g->v_slot = g->kind == CL_MECH_ARTIFICIAL ? -1 : g->nvar++;
     g->tsav_slot = g->netrec ? g->nvar++ : -1;
 }
@@ -635,6 +651,8 @@ static four analyse(gen *g, const cl_ast *n, const char *state) {
 /* ---- statements ------------------------------------------------------------- */
 
 static void block(gen *g, const cl_ast *blk, int depth, int cnexp);
+static void kin_solve_stmt(gen *g, const cl_ast *s, int depth); /* kinetic hooks, below */
+static int kin_solve_bp(gen *g, const cl_ast *s);
 
 static void indent(cl_sb *b, int depth) {
     for (int i = 0; i < depth; i++) cl_sb_add(b, "    ");
@@ -659,6 +677,17 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
         break;
     case NK_ASSIGN: {
         const cl_ast *lhs = s->kid[0];
+        if (lhs->kind == NK_PRIME && cnexp == 2) {
+            /* derivimplicit (§4.2): D<state> = rhs, token-copied */
+            if (lhs->num != 1 || lhs->nkid) { fail_at(g, lhs, "higher-order or array derivatives are not supported"); return; }
+            sym *st = find_sym(g, lhs->name);
+            if (!st || !st->is_state || st->dslot < 0) { fail_at(g, lhs, "%s' names no STATE", lhs->name); return; }
+            indent(b, depth);
+            cl_sb_addf(b, "_p[%d][_i] = ", st->dslot);
+            expr(g, b, s->kid[1]);
+            cl_sb_add(b, " ;\n");
+            break;
+        }
         if (lhs->kind == NK_PRIME) {
             if (!cnexp) { fail_at(g, lhs, "a derivative %s' outside a DERIVATIVE block solved by cnexp", lhs->name); return; }
             if (lhs->num != 1 || lhs->nkid) { fail_at(g, lhs, "higher-order or array derivatives are not supported"); return; }
@@ -667,7 +696,7 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
             four f = analyse(g, s->kid[1], lhs->name);
             if (f.fallback) {
                 fail_at(g, s, "%s' = ...: the state appears inside a function argument or a denominator, where "
-                        "nocmodl switches the block to derivimplicit, which cellulab does not support yet", lhs->name);
+                        "nocmodl switches the block to derivimplicit", lhs->name);
             } else if (f.nonlin) {
                 fail_at(g, s, "%s' = ...: non-linear in %s; cnexp would integrate it wrongly (use derivimplicit)",
                         lhs->name, lhs->name);
@@ -763,7 +792,7 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
         expr(g, b, s->kid[0]);
         cl_sb_add(b, " ) ;\n");
         break;
-    case NK_SOLVE: break; /* handled by the wrappers */
+    case NK_SOLVE: kin_solve_stmt(g, s, depth); break; /* BREAKPOINT's: by the wrappers */
     case NK_TABLE: fail_at(g, s, "TABLE is not supported yet"); break;
     case NK_UNITSON: case NK_UNITSOFF: break; /* units are never converted (§2.4) */
     case NK_WATCH: fail_at(g, s, "WATCH is not supported yet"); break;
@@ -772,7 +801,7 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
     case NK_FOR_NETCONS: fail_at(g, s, "FOR_NETCONS is not supported"); break;
     case NK_PRINTF: break; /* diagnostics only; nothing to compute */
     case NK_REACTION: case NK_CONSERVE: case NK_COMPARTMENT: case NK_LINEQ:
-        fail_at(g, s, "%s outside a supported block (KINETIC/LINEAR are not supported yet)", cl_ast_kind_name(s->kind));
+        fail_at(g, s, "%s outside the top level of a KINETIC or LINEAR block (not supported)", cl_ast_kind_name(s->kind));
         break;
     default: fail_at(g, s, "the statement %s is not supported", cl_ast_kind_name(s->kind));
     }
@@ -786,10 +815,208 @@ static void block(gen *g, const cl_ast *blk, int depth, int cnexp) {
     g->nlocal = nlocal0;
 }
 
-/* ---- the generated functions ---------------------------------------------------- */
+/* ---- hooks for KINETIC / LINEAR (kinetic.c, §6) ------------------------------- */
+
+static void kh_expr(void *g, cl_sb *b, const cl_ast *n) { expr(g, b, n); }
+static void kh_name(void *g, cl_sb *b, const char *name) { name_ref(g, b, NULL, name); }
+static int kh_stmt(void *g, const cl_ast *s, int depth) { stmt(g, s, depth, 0); return !((gen *)g)->failed; }
+static int kh_is_state(void *g, const char *name) {
+    sym *s = find_sym(g, name);
+    return s && s->is_state && !s->len;
+}
+static int kh_mark(void *g) { return ((gen *)g)->nlocal; }
+static void kh_reset(void *g, int mark) { ((gen *)g)->nlocal = mark; }
+static void kh_fail(void *g, const cl_ast *n, const char *msg) { fail_at(g, n, "%s", msg); }
+
+static const cl_ast *kin_block(gen *g, cl_nk kind, const char *name) {
+    for (int i = 0; i < g->root->nkid; i++) {
+        const cl_ast *k = g->root->kid[i];
+        if (k && k->kind == kind && k->name && strcmp(k->name, name) == 0) return k;
+    }
+    return NULL;
+}
+
+static void kin_emit(gen *g) {
+    cl_kin_hooks h = {g, &g->out, kh_expr, kh_name, kh_stmt, kh_is_state, kh_mark, kh_reset, kh_fail};
+    for (int i = 0; i < g->root->nkid && !g->failed; i++) {
+        const cl_ast *k = g->root->kid[i];
+        if (k && k->kind == NK_KINETIC) cl_kin_emit_kinetic(&h, g->root, k);
+        if (k && k->kind == NK_LINEAR) cl_kin_emit_linear(&h, k);
+    }
+}
+
+/* SOLVE in INITIAL (or another block): a LINEAR block, or STEADYSTATE sparse. */
+static void kin_solve_stmt(gen *g, const cl_ast *s, int depth) {
+    if (kin_block(g, NK_LINEAR, s->name)) {
+        indent(&g->out, depth);
+        cl_sb_addf(&g->out, "(void)_lin_%s(_b, _i, _c); /* NEURON would abort_run on an error */\n", s->name);
+    } else if (kin_block(g, NK_KINETIC, s->name)) {
+        if (!s->flag || !s->text || strcmp(s->text, "sparse") != 0) {
+            fail_at(g, s, "SOLVE %s outside BREAKPOINT: only STEADYSTATE sparse is supported for KINETIC blocks", s->name);
+            return;
+        }
+        indent(&g->out, depth);
+        cl_sb_addf(&g->out, "(void)_kss_%s(_b, _i, _c); /* NEURON would abort_run on an error */\n", s->name);
+    }
+}
+
+/* SOLVE kin METHOD sparse in BREAKPOINT: 1 when handled. */
+static int kin_solve_bp(gen *g, const cl_ast *s) {
+    if (!kin_block(g, NK_KINETIC, s->name)) {
+        if (kin_block(g, NK_LINEAR, s->name)) {
+            cl_sb_addf(&g->out, "        (void)_lin_%s(_b, _i, _c);\n", s->name);
+            return 1;
+        }
+        return 0;
+    }
+    if (!s->text || strcmp(s->text, "sparse") != 0) {
+        fail_at(g, s, "SOLVE %s METHOD %s: KINETIC blocks are solved with METHOD sparse only", s->name,
+                s->text ? s->text : "(none)");
+        return 1;
+    }
+    cl_sb_addf(&g->out, "        (void)_k_%s(_b, _i, _c, _c->dt, _linmat_%s); /* NEURON would abort_run on an error */\n",
+               s->name, s->name);
+    return 1;
+}
+
+/* ---- derivimplicit (§4) ------------------------------------------------------ */
 
 #define FN_PARAMS "cl_mech_block *_b, int _i, const cl_mech_ctx *_c"
 #define FN_PRELUDE "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n"
+
+/* The METHOD a BREAKPOINT SOLVE names for block name (NULL if none). */
+static const char *solve_method(gen *g, const char *name) {
+    if (!g->breakpoint) return NULL;
+    const cl_ast *blk = g->breakpoint->kid[0];
+    for (int i = 0; i < blk->nkid; i++) {
+        const cl_ast *s = blk->kid[i];
+        if (s && s->kind == NK_SOLVE && !s->flag && s->name && strcmp(s->name, name) == 0) return s->text;
+    }
+    return NULL;
+}
+
+static void primes_walk(const cl_ast *n, const cl_ast **eqs, int *neq, int max) {
+    if (!n) return;
+    if (n->kind == NK_ASSIGN && n->nkid > 1 && n->kid[0] && n->kid[0]->kind == NK_PRIME) {
+        if (*neq < max) eqs[*neq] = n;
+        (*neq)++;
+        return;
+    }
+    for (int i = 0; i < n->nkid; i++) primes_walk(n->kid[i], eqs, neq, max);
+}
+
+/* The states of the block's equations, in equation order (_slist1). */
+static int prime_list(gen *g, const cl_ast *d, const char **eq) {
+    const cl_ast *eqs[CL_NEWTON_MAXN];
+    int n = 0;
+    primes_walk(d->kid[0], eqs, &n, CL_NEWTON_MAXN);
+    if (n > CL_NEWTON_MAXN) {
+        fail_at(g, d, "DERIVATIVE %s: more than %d equations for derivimplicit", d->name, CL_NEWTON_MAXN);
+        return 0;
+    }
+    for (int k = 0; k < n; k++) eq[k] = eqs[k]->kid[0]->name;
+    return n;
+}
+
+/* derivimplicit, or cnexp that nocmodl switches to derivimplicit (§3.1). */
+static int deriv_implicit(gen *g, const cl_ast *d) {
+    const char *m = solve_method(g, d->name);
+    if (!m) return 0;
+    if (strcmp(m, "derivimplicit") == 0) return 1;
+    if (strcmp(m, "cnexp") != 0) return 0;
+    const cl_ast *eqs[64];
+    int n = 0;
+    primes_walk(d->kid[0], eqs, &n, 64);
+    int fb = 0, failed0 = g->failed;
+    cl_error *err0 = g->err;
+    g->err = NULL; /* a probe: errors show when the block is emitted */
+    for (int k = 0; k < n && k < 64 && !fb; k++) {
+        four f = analyse(g, eqs[k]->kid[1], eqs[k]->kid[0]->name);
+        fb = f.fallback;
+        four_free(&f);
+    }
+    g->err = err0;
+    g->failed = failed0;
+    return fb;
+}
+
+/* Where a name is first met by nocmodl's lexer (for the symbol-table order). */
+static size_t first_seen(gen *g, const char *name) {
+    const char *t = g->text;
+    size_t n = g->textlen, len = strlen(name), i = 0;
+    while (i < n) {
+        char c = t[i];
+        if (c == ':' || c == '?') { while (i < n && t[i] != '\n') i++; continue; }
+        if (c == '"') { i++; while (i < n && t[i] != '"') i++; i++; continue; }
+        if (isdigit((unsigned char)c) || (c == '.' && i + 1 < n && isdigit((unsigned char)t[i + 1]))) {
+            while (i < n && (isdigit((unsigned char)t[i]) || t[i] == '.')) i++;
+            if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+                size_t j = i + 1;
+                if (j < n && (t[j] == '+' || t[j] == '-')) j++;
+                if (j < n && isdigit((unsigned char)t[j])) { i = j; while (i < n && isdigit((unsigned char)t[i])) i++; }
+            }
+            continue;
+        }
+        if (isalpha((unsigned char)c) || c == '_') {
+            size_t s0 = i;
+            while (i < n && (isalnum((unsigned char)t[i]) || t[i] == '_')) i++;
+            if (i - s0 == 7 && strncmp(t + s0, "COMMENT", 7) == 0) {
+                const char *e = strstr(t + i, "ENDCOMMENT");
+                i = e ? (size_t)(e - t) + 10 : n;
+                continue;
+            }
+            if (i - s0 == len && strncmp(t + s0, name, len) == 0) return s0;
+            continue;
+        }
+        i++;
+    }
+    return n;
+}
+
+static void emit_derivimplicit(gen *g, const cl_ast *d) {
+    cl_sb *b = &g->out;
+    const char *eq[CL_NEWTON_MAXN], *un[CL_NEWTON_MAXN];
+    int n = prime_list(g, d, eq);
+    if (g->failed) return;
+    if (n == 0) { fail_at(g, d, "DERIVATIVE %s has no equation", d->name); return; }
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(eq[i], eq[k]) == 0) { fail_at(g, d, "DERIVATIVE %s: two equations for %s'", d->name, eq[i]); return; }
+    /* _slist2: the unknowns in symbol-table order (§4.1, §6.1) */
+    size_t pos[CL_NEWTON_MAXN];
+    for (int i = 0; i < n; i++) { un[i] = eq[i]; pos[i] = first_seen(g, eq[i]); }
+    for (int i = 1; i < n; i++)
+        for (int k = i; k > 0; k--) {
+            unsigned char a = (unsigned char)un[k - 1][0], c = (unsigned char)un[k][0];
+            if (a > c || (a == c && pos[k - 1] < pos[k])) {
+                const char *tn = un[k]; un[k] = un[k - 1]; un[k - 1] = tn;
+                size_t tp = pos[k]; pos[k] = pos[k - 1]; pos[k - 1] = tp;
+            } else break;
+        }
+    const char *nm = d->name;
+    /* the block body, then the residuals D - (x - x_old)/dt in equation order */
+    cl_sb_addf(b, "static void _r_%s(" FN_PARAMS ", const double *_sav, double *_val) {\n" FN_PRELUDE, nm);
+    block(g, d->kid[0], 1, 2);
+    for (int i = 0; i < n; i++) {
+        sym *s = find_sym(g, eq[i]);
+        cl_sb_addf(b, "    _val[%d] = _p[%d][_i] - (_p[%d][_i] - _sav[%d])/_c->dt;\n", i, s->dslot, s->slot, i);
+    }
+    cl_sb_add(b, "}\n\n");
+    cl_sb_addf(b, "typedef struct { cl_mech_block *b; int i; const cl_mech_ctx *c; const double *sav; double *val; } _rc_%s;\n", nm);
+    cl_sb_addf(b, "static void _rf_%s(void *_x) { _rc_%s *_r = _x; _r_%s(_r->b, _r->i, _r->c, _r->sav, _r->val); }\n\n", nm, nm, nm);
+    cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, nm);
+    cl_sb_addf(b, "    double _sav[%d], _val[%d];\n    cl_newton_work _nw;\n", n, n);
+    cl_sb_addf(b, "    double *const _x[%d] = {", n);
+    for (int i = 0; i < n; i++) cl_sb_addf(b, "%s&_p[%d][_i]", i ? ", " : "", find_sym(g, un[i])->slot);
+    cl_sb_add(b, "};\n");
+    for (int i = 0; i < n; i++) cl_sb_addf(b, "    _sav[%d] = _p[%d][_i];\n", i, find_sym(g, eq[i])->slot);
+    cl_sb_addf(b, "    _rc_%s _r = {_b, _i, _c, _sav, _val};\n", nm);
+    cl_sb_addf(b, "    (void)cl_newton(%d, _x, _val, _rf_%s, &_r, &_nw); /* NEURON would abort_run on an error */\n", n, nm);
+    cl_sb_addf(b, "    _r_%s(_b, _i, _c, _sav, _val);\n}\n\n", nm);
+}
+
+/* ---- the generated functions ---------------------------------------------------- */
+
 
 static void emit_functions(gen *g) {
     cl_sb *b = &g->out;
@@ -824,6 +1051,7 @@ static void emit_functions(gen *g) {
         }
     }
     for (int i = 0; i < g->nderiv && !g->failed; i++) {
+        if (deriv_implicit(g, g->derivs[i])) { emit_derivimplicit(g, g->derivs[i]); continue; }
         cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, g->derivs[i]->name);
         block(g, g->derivs[i]->kid[0], 1, 1);
         cl_sb_add(b, "}\n\n");
@@ -892,9 +1120,9 @@ static void emit_solves(gen *g) {
         for (int k = 0; k < g->nderiv; k++)
             if (strcmp(g->derivs[k]->name, s->name) == 0) {
                 found = 1;
-                if (!m || strcmp(m, "cnexp") != 0) {
-                    fail_at(g, s, "SOLVE %s METHOD %s: only cnexp is supported yet for DERIVATIVE blocks "
-                                  "(derivimplicit, euler and sparse are planned)", s->name, m ? m : "(none: adrunge)");
+                if (!m || (strcmp(m, "cnexp") != 0 && strcmp(m, "derivimplicit") != 0)) {
+                    fail_at(g, s, "SOLVE %s METHOD %s: only cnexp and derivimplicit are supported yet for DERIVATIVE "
+                                  "blocks (euler and sparse are planned)", s->name, m ? m : "(none: adrunge)");
                     return;
                 }
                 cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
@@ -908,7 +1136,8 @@ static void emit_solves(gen *g) {
                 }
                 cl_sb_addf(b, "        _p_%s(_b, _i, _c);\n", s->name);
             }
-        if (!found) { fail_at(g, s, "SOLVE %s: no DERIVATIVE or PROCEDURE of that name (KINETIC is not supported yet)", s->name); return; }
+        if (!found) found = kin_solve_bp(g, s);
+        if (!found) { fail_at(g, s, "SOLVE %s: no DERIVATIVE, KINETIC, LINEAR or PROCEDURE of that name", s->name); return; }
     }
 }
 
@@ -1052,7 +1281,11 @@ static void emit_type(gen *g) {
             }
         }
         char nm[160];
-        if (slot == g->v_slot) snprintf(nm, sizeof nm, "v");
+        int dk = -1;
+        for (int i = 0; i < g->nsym; i++)
+            if (g->syms[i].dslot == slot) dk = i;
+        if (dk >= 0) snprintf(nm, sizeof nm, "D%s", g->syms[dk].name);
+        else if (slot == g->v_slot) snprintf(nm, sizeof nm, "v");
         else if (slot == g->tsav_slot) snprintf(nm, sizeof nm, "_tsav");
         else if (name && k > 0) snprintf(nm, sizeof nm, "%s[%d]", name, k);
         else snprintf(nm, sizeof nm, "%s", name ? name : "?");
@@ -1132,6 +1365,8 @@ cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **o
     g.err = err;
     g.kind = -1;
     g.root = root;
+    g.text = text;
+    g.textlen = len;
     for (int i = 0; i < root->nkid && !g.failed; i++) {
         const cl_ast *blk = root->kid[i];
         if (!blk) continue;
@@ -1162,6 +1397,7 @@ cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **o
                      "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
                      "#define exp cl_hoc_exp /* NEURON's hoc_Exp (docs/nmodl-lowering.md §1) */\n\n");
         emit_functions(&g);
+        if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);
         if (!g.failed) emit_type(&g);
         if (b->oom) { g.failed = 1; if (err) snprintf(err->msg, sizeof err->msg, "%s: out of memory", name); }
