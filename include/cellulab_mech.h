@@ -17,7 +17,7 @@
 #ifndef CELLULAB_MECH_ABI_H
 #define CELLULAB_MECH_ABI_H
 
-#define CL_MECH_ABI_VERSION 1
+#define CL_MECH_ABI_VERSION 2 /* 2: tables, net_init, nwatch, watch_cond, watch_activate, cl_event_list */
 
 #include <stddef.h>
 
@@ -71,6 +71,8 @@ struct cl_mech_block;
 typedef void (*cl_net_send_fn)(struct cl_engine *eng, struct cl_mech_block *b, int i, double *w,
                                double te, double flag);
 typedef void (*cl_net_event_fn)(struct cl_engine *eng, struct cl_mech_block *b, int i, double te);
+typedef void (*cl_watch_activate_fn)(struct cl_engine *eng, struct cl_mech_block *b, int i, int k,
+                                     int remove_first, double flag);
 
 /* What an entry point may see of the simulation. */
 typedef struct cl_mech_ctx {
@@ -88,6 +90,12 @@ typedef struct cl_mech_ctx {
     cl_net_send_fn net_send;
     /* Instance i emits a spike at time te (its outgoing connections fire). */
     cl_net_event_fn net_event;
+    /* WATCH k (0-based, the order of the WATCH conditions in the MOD file)
+     * of instance i becomes active with the NET_RECEIVE flag `flag`; with
+     * remove_first (the first WATCH run in one NET_RECEIVE call) the
+     * instance's active WATCHes and their pending events go first
+     * (NEURON's _nrn_watch_activate, docs/nmodl-lowering.md §9.4). */
+    cl_watch_activate_fn watch_activate;
 } cl_mech_ctx;
 
 typedef struct cl_mech_type {
@@ -112,6 +120,21 @@ typedef struct cl_mech_type {
     void (*state)(const cl_mech_ctx *c, struct cl_mech_block *b);
     void (*net_receive)(const cl_mech_ctx *c, struct cl_mech_block *b, int i, double *w,
                         double flag);
+    /* Added for compiled MOD files (docs/nmodl-lowering.md §8, §9.3, §9.4);
+     * all may be NULL / 0. */
+    /* TABLE check with the full context (celsius, dt): called where
+     * table_check is (finitialize, the start of every step), only for types
+     * with instances; instance 0's values serve RANGE dependencies. */
+    void (*tables)(const cl_mech_ctx *c, struct cl_mech_block *b);
+    /* INITIAL inside NET_RECEIVE: at finitialize, after the INITIAL blocks,
+     * for each connection (creation order) to an instance of this type, with
+     * its weight vector. Types without it get weights [1..nweight-1] zeroed. */
+    void (*net_init)(const cl_mech_ctx *c, struct cl_mech_block *b, int i, double *w);
+    /* WATCH: nwatch conditions; watch_cond returns lhs - rhs for
+     * WATCH (lhs > rhs), -(lhs - rhs) for WATCH (lhs < rhs), with v re-read
+     * from the node. The engine keeps which are active (see watch_activate). */
+    int nwatch;
+    double (*watch_cond)(const cl_mech_ctx *c, struct cl_mech_block *b, int i, int k);
 } cl_mech_type;
 
 /* Instances of one type in one simulation. */
@@ -130,9 +153,55 @@ typedef struct cl_mech_block {
     int *iflag;         /* ions: per-instance style, the OR of the users' CL_ION_* flags */
 } cl_mech_block;
 
+/* Per-instance event list behind point processes and artificial cells:
+ * cl_mech_block.user[i] (may be NULL): the times a VecStim plays, the times
+ * an APCount saw. */
+typedef struct cl_event_list {
+    double *t;
+    size_t n, cap;
+} cl_event_list;
+
+void *realloc(void *, size_t);
+
 /* CODATA 2018 constants as NEURON 8.2 uses them (e*NA, k*NA). */
 #define CL_FARADAY (1.602176634e-19 * 6.02214076e+23)
 #define CL_GASCONST (1.380649e-23 * 6.02214076e+23)
+
+/* The extensions' bodies (declared above). An instance without a list
+ * (user NULL) plays nothing and records nothing. */
+static inline const cl_event_list *cl_event_list_of_(const cl_mech_block *b, int i) {
+    return b->user ? (const cl_event_list *)b->user[i] : NULL;
+}
+static inline double cl_play_count(const cl_mech_block *b, int i) {
+    const cl_event_list *l = cl_event_list_of_(b, i);
+    return l ? (double)l->n : 0.0;
+}
+/* Element k (truncated to an integer) of the list; 0 outside it. */
+static inline double cl_play_time(const cl_mech_block *b, int i, double k) {
+    const cl_event_list *l = cl_event_list_of_(b, i);
+    if (!l || !(k >= 0.0) || k >= (double)l->n) return 0.0;
+    return l->t[(size_t)k];
+}
+/* Appends t. When memory runs out the time is dropped (the list keeps what
+ * it has); nothing else of the simulation depends on the list. */
+static inline double cl_record_event(cl_mech_block *b, int i, double t) {
+    cl_event_list *l = b->user ? (cl_event_list *)b->user[i] : NULL;
+    if (!l) return 0.0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        double *p = (double *)realloc(l->t, cap * sizeof *p);
+        if (!p) return 0.0;
+        l->t = p;
+        l->cap = cap;
+    }
+    l->t[l->n++] = t;
+    return 0.0;
+}
+static inline double cl_record_clear(cl_mech_block *b, int i) {
+    cl_event_list *l = b->user ? (cl_event_list *)b->user[i] : NULL;
+    if (l) l->n = 0;
+    return 0.0;
+}
 
 double log(double);
 

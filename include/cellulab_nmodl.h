@@ -13,6 +13,25 @@
 extern "C" {
 #endif
 
+/* NMODL extensions (cellulab only; NEURON's nocmodl does not know them).
+ * They give a POINT_PROCESS or ARTIFICIAL_CELL access to its instance's
+ * event list (the times cl_vecstim_play gives a VecStim, the times
+ * cl_apcount_times returns for an APCount), so that such mechanisms can be
+ * written in NMODL without VERBATIM (see mod/vecstim.mod, mod/apcount.mod):
+ *
+ *   cellulab_play_count()      FUNCTION: the number of times in the list
+ *                              (0 when the instance has no list)
+ *   cellulab_play_time(k)      FUNCTION: element k (truncated to an integer,
+ *                              from 0); 0 when k is outside the list
+ *   cellulab_record_event(t)   statement (or FUNCTION returning 0): appends
+ *                              t to the list; if memory runs out the time
+ *                              is dropped (nothing else depends on it)
+ *   cellulab_record_clear()    statement: empties the list
+ *
+ * They compile to calls of the static inline cl_play_count, cl_play_time,
+ * cl_record_event and cl_record_clear of cellulab_mech.h. A density
+ * mechanism using them is refused. */
+
 /* Translate one MOD file into C written against cellulab_mech.h. The C
  * defines `const cl_mech_type cl_mod_<name>` (name: SUFFIX or
  * POINT_PROCESS / ARTIFICIAL_CELL name). Errors name file:line:column, the

@@ -82,6 +82,7 @@ void cl_engine_release(cl_engine *e) {
     for (int i = 0; i < e->nplay; i++) { free(e->play[i].t); free(e->play[i].y); }
     free(e->play);
     free(e->heap);
+    cl_engine_watch_free(e);
     for (int t = 0; t < e->ntypes; t++) {
         free(e->global[t]);
         const cl_mech_type *m = e->types[t];

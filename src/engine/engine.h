@@ -111,7 +111,21 @@ typedef struct cl_playobj {
     double *ptr;     /* compiled target */
 } cl_playobj;
 
-enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD, CL_EV_PLAY };
+enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD, CL_EV_PLAY, CL_EV_WATCH };
+
+/* One WATCH condition of one instance (docs/nmodl-lowering.md §9.4). The
+ * engine keeps these per type (n * nwatch, instance-major) and a list of
+ * the active ones in activation order, checked in that order at the start
+ * of every step. gen counts removals: a queued WATCH event carries the gen
+ * it was sent with and is dropped when they differ (NEURON removes it from
+ * the queue). */
+typedef struct cl_watch {
+    int type, inst, k;
+    int active;    /* in the engine's active list */
+    int flag;      /* NEURON's flag_: the condition was true at the last check */
+    double nrflag; /* the NET_RECEIVE flag of its events */
+    int gen;
+} cl_watch;
 
 typedef struct cl_event {
     double t;
@@ -119,8 +133,9 @@ typedef struct cl_event {
     int kind;
     int a;       /* netcon / record index, or mechanism type for self events */
     int b;       /* instance for self events */
-    int wnc;     /* netcon whose weights a self event carries, -1 for none */
+    int wnc;     /* netcon whose weights a self event carries, -1 for none; CL_EV_WATCH: k */
     double flag;
+    int gen;     /* CL_EV_WATCH: the watch's gen when sent */
 } cl_event;
 
 typedef struct cl_engine {
@@ -172,6 +187,10 @@ typedef struct cl_engine {
     int oom; /* an allocation failed inside a step */
     int cur_netcon; /* connection whose event is being delivered, -1 */
     int *ps_nc_start, *ps_nc; /* connections of each source (CSR) */
+    cl_watch *wstate[CL_MAX_TYPES]; /* WATCH state per type, NULL without WATCH (step.c) */
+    int wn[CL_MAX_TYPES];           /* instances wstate[type] was made for */
+    cl_watch **wact;                /* the active WATCHes in activation order */
+    int nwact, capwact;
 } cl_engine;
 
 /* Lifetime. */
@@ -198,6 +217,9 @@ int cl_engine_compile(cl_engine *e);
 
 /* NEURON's finitialize(v_init). Compiles first when needed. */
 int cl_engine_initialize(cl_engine *e);
+
+/* Frees the WATCH state (cl_engine_release calls it). */
+void cl_engine_watch_free(cl_engine *e);
 
 /* One fadvance. */
 int cl_engine_step(cl_engine *e);

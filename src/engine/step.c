@@ -4,10 +4,12 @@
 
 #include "engine/engine.h"
 
+static void watch_activate(cl_engine *e, cl_mech_block *b, int i, int k, int remove_first, double flag);
+
 static cl_mech_ctx make_ctx(cl_engine *e) {
     cl_mech_ctx c = {.t = e->t, .dt = e->dt, .celsius = e->celsius, .v = e->v, .rhs = e->rhs,
                      .d = e->d, .area = e->area, .diam = e->diam, .eng = e, .net_send = cl_engine_net_send,
-                     .net_event = cl_engine_net_event};
+                     .net_event = cl_engine_net_event, .watch_activate = watch_activate};
     return c;
 }
 
@@ -37,6 +39,102 @@ static void presyn_send(cl_engine *e, int ps, double tt) {
 void cl_engine_net_event(cl_engine *e, cl_mech_block *b, int i, double te) {
     int pp = b->owner[i];
     if (e->pp[pp].presyn >= 0) presyn_send(e, e->pp[pp].presyn, te);
+}
+
+/* ---- WATCH (docs/nmodl-lowering.md §9.4) -------------------------------------
+ * NEURON keeps one list of active WatchConditions per thread, appended to on
+ * activation (after removal when already there) and checked in list order
+ * at the start of every fixed step, after the NetCon thresholds. Here: the
+ * per-instance states in e->wstate[type] and the list e->wact. */
+
+void cl_engine_watch_free(cl_engine *e) {
+    for (int t = 0; t < CL_MAX_TYPES; t++) {
+        free(e->wstate[t]);
+        e->wstate[t] = NULL;
+        e->wn[t] = 0;
+    }
+    free(e->wact);
+    e->wact = NULL;
+    e->nwact = e->capwact = 0;
+}
+
+/* finitialize: fresh, inactive states for the current layout. */
+static void watch_reset(cl_engine *e) {
+    e->nwact = 0;
+    for (int t = 0; t < e->nblock; t++) {
+        cl_mech_block *b = &e->block[t];
+        free(e->wstate[t]);
+        e->wstate[t] = NULL;
+        e->wn[t] = 0;
+        int nw = b->type ? b->type->nwatch : 0;
+        if (nw <= 0 || b->n <= 0) continue;
+        e->wstate[t] = calloc((size_t)b->n * (size_t)nw, sizeof(cl_watch));
+        if (!e->wstate[t]) { e->oom = 1; continue; }
+        e->wn[t] = b->n;
+        for (int i = 0; i < b->n; i++)
+            for (int k = 0; k < nw; k++) {
+                cl_watch *w = &e->wstate[t][i * nw + k];
+                w->type = t;
+                w->inst = i;
+                w->k = k;
+            }
+    }
+}
+
+static void watch_unlink(cl_engine *e, cl_watch *w) {
+    for (int j = 0; j < e->nwact; j++)
+        if (e->wact[j] == w) {
+            for (int m = j + 1; m < e->nwact; m++) e->wact[m - 1] = e->wact[m];
+            e->nwact--;
+            break;
+        }
+    w->active = 0;
+}
+
+static void watch_activate(cl_engine *e, cl_mech_block *b, int i, int k, int remove_first, double flag) {
+    int type = (int)(b - e->block);
+    int nw = b->type->nwatch;
+    if (!e->wstate[type] || i < 0 || i >= b->n || i >= e->wn[type] || k < 0 || k >= nw) return;
+    cl_watch *ws = &e->wstate[type][i * nw];
+    if (remove_first)
+        for (int j = 0; j < nw; j++)
+            if (ws[j].active) {
+                watch_unlink(e, &ws[j]);
+                ws[j].gen++; /* its pending event goes too */
+            }
+    cl_watch *w = &ws[k];
+    if (w->active) watch_unlink(e, w);
+    if (e->nwact == e->capwact) {
+        int cap = e->capwact ? 2 * e->capwact : 16;
+        cl_watch **p = realloc(e->wact, (size_t)cap * sizeof *p);
+        if (!p) { e->oom = 1; return; }
+        e->wact = p;
+        e->capwact = cap;
+    }
+    e->wact[e->nwact++] = w;
+    w->active = 1;
+    w->nrflag = flag;
+    cl_mech_ctx c = make_ctx(e);
+    w->flag = b->type->watch_cond(&c, b, i, k) >= -1e-11; /* hoc_epsilon */
+}
+
+/* Checked at t_n: an event at t (no epsilon) when a condition becomes true. */
+static void check_watches(cl_engine *e) {
+    cl_mech_ctx c = make_ctx(e);
+    for (int j = 0; j < e->nwact; j++) {
+        cl_watch *w = e->wact[j];
+        cl_mech_block *b = &e->block[w->type];
+        if (w->inst >= b->n || w->inst >= e->wn[w->type]) continue;
+        if (b->type->watch_cond(&c, b, w->inst, w->k) > 0.0) {
+            if (!w->flag) {
+                w->flag = 1;
+                push(e, (cl_event){.t = e->t, .kind = CL_EV_WATCH, .a = w->type, .b = w->inst, .wnc = w->k,
+                                   .flag = w->nrflag, .gen = w->gen});
+            }
+        } else {
+            w->flag = 0;
+        }
+    }
 }
 
 /* ---- Vector.play (VecPlayContinuous) -------------------------------------- */
@@ -81,6 +179,11 @@ static void deliver(cl_engine *e, const cl_event *ev) {
         cl_mech_block *b = &e->block[ev->a];
         e->cur_netcon = ev->wnc;
         b->type->net_receive(&c, b, ev->b, ev->wnc >= 0 ? e->nc[ev->wnc].w : NULL, ev->flag);
+    } else if (ev->kind == CL_EV_WATCH) {
+        cl_mech_block *b = &e->block[ev->a];
+        int nw = b->type->nwatch;
+        const cl_watch *w = e->wstate[ev->a] && ev->b < b->n && ev->b < e->wn[ev->a] ? &e->wstate[ev->a][ev->b * nw + ev->wnc] : NULL;
+        if (w && w->gen == ev->gen) b->type->net_receive(&c, b, ev->b, NULL, ev->flag);
     } else if (ev->kind == CL_EV_PLAY) {
         cl_playobj *p = &e->play[ev->a];
         p->last = p->ubound;
@@ -127,6 +230,10 @@ static void table_check(cl_engine *e) {
     for (int t = 0; t < e->nblock; t++) {
         cl_mech_block *b = &e->block[t];
         if (b->type->table_check) b->type->table_check(b, e->celsius);
+        if (b->type->tables && b->n) {
+            cl_mech_ctx c = make_ctx(e);
+            b->type->tables(&c, b);
+        }
     }
 }
 
@@ -188,6 +295,7 @@ int cl_engine_step(cl_engine *e) {
     table_check(e);
     /* deliver_net_events */
     check_thresholds(e);
+    if (e->nwact) check_watches(e);
     deliver_until(e, e->t + 0.5 * dt);
     e->t += 0.5 * dt;
     play_continuous(e);
@@ -234,6 +342,23 @@ int cl_engine_initialize(cl_engine *e) {
         e->presyn[i].flag = 0;
         e->presyn[i].spikes.n = 0;
     }
+    /* NetCon init (§9.3): NET_RECEIVE's INITIAL per connection, in creation
+     * order; other targets get weights [1..n-1] zeroed. Then no WATCH is
+     * active. */
+    for (int n = 0; n < e->nnc; n++) {
+        cl_netconobj *nc = &e->nc[n];
+        if (!nc->alive || nc->target < 0) continue;
+        const cl_ppobj *p = &e->pp[nc->target];
+        cl_mech_block *b = &e->block[p->type];
+        if (b->type->net_init) {
+            e->cur_netcon = n;
+            b->type->net_init(&c, b, p->inst, nc->w);
+            e->cur_netcon = -1;
+        } else {
+            for (int k = nc->nw - 1; k > 0; --k) nc->w[k] = 0.;
+        }
+    }
+    watch_reset(e);
     deliver_until(e, e->t);
     setup_tree_matrix(e);
     for (int i = 0; i < e->nrec; i++) {

@@ -13,11 +13,8 @@ void cl_engine_net_send(struct cl_engine *eng, cl_mech_block *b, int i, double *
                         double flag);
 void cl_engine_net_event(struct cl_engine *eng, cl_mech_block *b, int i, double te);
 
-/* Engine data behind a VecStim / APCount instance. */
-typedef struct cl_event_list {
-    double *t;
-    size_t n, cap;
-} cl_event_list;
+/* Engine data behind a VecStim / APCount instance: cl_event_list
+ * (include/cellulab_mech.h). */
 int cl_event_list_push(cl_event_list *l, double t);
 
 /* The built-in mechanisms, in NEURON's type order. A simulation starts its

@@ -11,9 +11,13 @@
  * ASSIGNED, STATE, CONSTANT, UNITS constants, INITIAL, BREAKPOINT with
  * SOLVE ... METHOD cnexp / derivimplicit and SOLVE of a PROCEDURE,
  * DERIVATIVE (cnexp, derivimplicit with scopmath's Newton, §4),
+ * SOLVE ... METHOD euler (§5), TABLE in PROCEDUREs and FUNCTIONs (§8),
  * PROCEDURE, FUNCTION, LOCAL, if/else, WHILE, FROM loops, NET_RECEIVE with
- * net_send / net_event. Everything else is refused with a message naming
- * the construct and its place. */
+ * net_send / net_event, INITIAL inside NET_RECEIVE (§9.3), WATCH (§9.4),
+ * and cellulab's extensions cellulab_play_count(), cellulab_play_time(k),
+ * cellulab_record_event(t), cellulab_record_clear() (cellulab_nmodl.h).
+ * Everything else is refused with a message naming the construct and its
+ * place. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -120,6 +124,13 @@ typedef struct gen {
     const cl_ast *initial, *breakpoint, *netrec;
     const cl_ast **procs, **funcs, **derivs;
     int nproc, nfunc, nderiv;
+    const cl_ast **tabled;    /* PROCEDUREs / FUNCTIONs with a TABLE, in file order */
+    int ntabled;
+    int usetable_slot;        /* global slot of usetable_<suffix>, -1 without tables */
+    const cl_ast *netinit;    /* INITIAL inside NET_RECEIVE, or NULL */
+    const cl_ast **watches;   /* NK_WATCH_ITEMs in NET_RECEIVE, in text order */
+    int nwatch;
+    int in_table_body;        /* emitting the un-tabled body of a tabled block */
     /* the block being emitted */
     const cl_ast *cur_func;   /* FUNCTION whose name is its value */
     const cl_ast *cur_args;   /* NK_ARGS of the current function/procedure/net_receive */
@@ -337,6 +348,7 @@ static void units_consts(gen *g, const cl_ast *blk) {
 }
 
 static int deriv_implicit(gen *g, const cl_ast *d);
+static int deriv_euler(gen *g, const cl_ast *d);
 static int prime_list(gen *g, const cl_ast *d, const char **eq);
 
 /* Give every symbol its storage. */
@@ -382,7 +394,7 @@ static void layout(gen *g) {
         }
     /* derivimplicit: a D<state> slot per equation's state (§4.1) */
     for (int d = 0; d < g->nderiv && !g->failed; d++) {
-        if (!deriv_implicit(g, g->derivs[d])) continue;
+        if (!deriv_implicit(g, g->derivs[d]) && !deriv_euler(g, g->derivs[d])) continue;
         const char *eq[CL_NEWTON_MAXN];
         int n = prime_list(g, g->derivs[d], eq);
         for (int k = 0; k < n; k++) {
@@ -468,6 +480,32 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
         cl_sb_addf(b, "%s ( ", n->name);
     } else if (strcmp(n->name, "nrn_ghk") == 0) {
         cl_sb_add(b, "cl_nrn_ghk ( ");
+    } else if (strncmp(n->name, "cellulab_", 9) == 0) {
+        /* cellulab's extensions (cellulab_nmodl.h): the instance's event list */
+        static const struct { const char *name, *c; int nargs; } ext[] = {
+            {"cellulab_play_count", "cl_play_count", 0}, {"cellulab_play_time", "cl_play_time", 1},
+            {"cellulab_record_event", "cl_record_event", 1}, {"cellulab_record_clear", "cl_record_clear", 0}};
+        for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+            if (strcmp(ext[k].name, n->name) != 0) continue;
+            if (n->nkid != ext[k].nargs) {
+                fail_at(g, n, "%s takes %d argument(s), called with %d", n->name, ext[k].nargs, n->nkid);
+                return;
+            }
+            if (g->kind == CL_MECH_DENSITY) {
+                fail_at(g, n, "%s: only point processes and artificial cells have an event list", n->name);
+                return;
+            }
+            cl_sb_addf(b, "%s ( _b, _i", ext[k].c);
+            for (int i = 0; i < n->nkid; i++) {
+                cl_sb_add(b, ", ");
+                expr(g, b, n->kid[i]);
+            }
+            cl_sb_add(b, " )");
+            return;
+        }
+        fail_at(g, n, "%s is not a cellulab extension (cellulab_play_count, cellulab_play_time, "
+                      "cellulab_record_event, cellulab_record_clear)", n->name);
+        return;
     } else if (strcmp(n->name, "at_time") == 0) {
         cl_sb_add(b, "0.0"); /* does nothing in a fixed step (returns 0) */
         return;
@@ -793,10 +831,31 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
         cl_sb_add(b, " ) ;\n");
         break;
     case NK_SOLVE: kin_solve_stmt(g, s, depth); break; /* BREAKPOINT's: by the wrappers */
-    case NK_TABLE: fail_at(g, s, "TABLE is not supported yet"); break;
+    case NK_TABLE: /* §8: the table is built and looked up around the body (emit_tables) */
+        if (!g->in_table_body) fail_at(g, s, "TABLE must be a statement of its FUNCTION or PROCEDURE's body");
+        break;
     case NK_UNITSON: case NK_UNITSOFF: break; /* units are never converted (§2.4) */
-    case NK_WATCH: fail_at(g, s, "WATCH is not supported yet"); break;
-    case NK_INITIAL: fail_at(g, s, "INITIAL inside NET_RECEIVE is not supported yet"); break;
+    case NK_WATCH: /* §9.4: activation; the conditions become _watch_cond */
+        if (!g->in_netrec || g->kind == CL_MECH_DENSITY) {
+            fail_at(g, s, "WATCH is only allowed in the NET_RECEIVE block of a POINT_PROCESS or ARTIFICIAL_CELL");
+            return;
+        }
+        for (int k = 0; k < s->nkid; k++) {
+            const cl_ast *item = s->kid[k];
+            const cl_ast **p = realloc(g->watches, (size_t)(g->nwatch + 1) * sizeof *p);
+            if (!p) { g->failed = 1; return; }
+            g->watches = p;
+            p[g->nwatch] = item;
+            indent(b, depth);
+            cl_sb_addf(b, "_c->watch_activate(_c->eng, _b, _i, %d, _watch_rm++ == 0, ", g->nwatch);
+            expr(g, b, item->kid[1]);
+            cl_sb_add(b, ") ;\n");
+            g->nwatch++;
+        }
+        break;
+    case NK_INITIAL: /* INITIAL inside NET_RECEIVE: _net_init (§9.3) */
+        if (!g->in_netrec || g->netinit != s) fail_at(g, s, "INITIAL is only allowed at the top level of NET_RECEIVE");
+        break;
     case NK_NET_MOVE: fail_at(g, s, "net_move is not supported"); break;
     case NK_FOR_NETCONS: fail_at(g, s, "FOR_NETCONS is not supported"); break;
     case NK_PRINTF: break; /* diagnostics only; nothing to compute */
@@ -940,6 +999,29 @@ static int deriv_implicit(gen *g, const cl_ast *d) {
     return fb;
 }
 
+/* SOLVE ... METHOD euler (§5). */
+static int deriv_euler(gen *g, const cl_ast *d) {
+    const char *m = solve_method(g, d->name);
+    return m && strcmp(m, "euler") == 0;
+}
+
+/* euler_thread: the block once (D<x> from the old states, statements in
+ * order), then x += dt*Dx in equation order. */
+static void emit_euler(gen *g, const cl_ast *d) {
+    cl_sb *b = &g->out;
+    const char *eq[CL_NEWTON_MAXN];
+    int n = prime_list(g, d, eq);
+    if (g->failed) return;
+    if (n == 0) { fail_at(g, d, "DERIVATIVE %s has no equation", d->name); return; }
+    cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, d->name);
+    block(g, d->kid[0], 1, 2);
+    for (int i = 0; i < n; i++) {
+        sym *st = find_sym(g, eq[i]);
+        cl_sb_addf(b, "    _p[%d][_i] += _c->dt * (_p[%d][_i]);\n", st->slot, st->dslot);
+    }
+    cl_sb_add(b, "}\n\n");
+}
+
 /* Where a name is first met by nocmodl's lexer (for the symbol-table order). */
 static size_t first_seen(gen *g, const char *name) {
     const char *t = g->text;
@@ -1018,40 +1100,164 @@ static void emit_derivimplicit(gen *g, const cl_ast *d) {
 /* ---- the generated functions ---------------------------------------------------- */
 
 
+/* The TABLE statement of a FUNCTION/PROCEDURE body, or NULL. */
+static const cl_ast *table_of(const cl_ast *f) {
+    const cl_ast *blk = f->kid[1];
+    for (int i = 0; blk && i < blk->nkid; i++)
+        if (blk->kid[i] && blk->kid[i]->kind == NK_TABLE) return blk->kid[i];
+    return NULL;
+}
+
+static void proto(gen *g, const cl_ast *f, int is_proc, const char *pre, const char *end) {
+    cl_sb *b = &g->out;
+    cl_sb_addf(b, "static double %s%s(" FN_PARAMS, pre, f->name);
+    for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
+    cl_sb_add(b, end);
+    (void)is_proc;
+}
+
+/* §8: per-simulation table storage (cl_mech_block.priv), the build
+ * (_check_<name>, from nrn_thread_table_check: finitialize and the start of
+ * every step, with instance 0) and the lookup that replaces the block. */
+static void emit_tables(gen *g) {
+    cl_sb *b = &g->out;
+    if (!g->ntabled) return;
+    for (int t = 0; t < g->ntabled; t++) {
+        const cl_ast *f = g->tabled[t], *tb = table_of(f);
+        int is_proc = f->kind == NK_PROCEDURE;
+        int nv = is_proc ? tb->kid[0]->nkid : 1, nd = tb->kid[1]->nkid;
+        const cl_ast *with = tb->kid[4];
+        if (with->kind != NK_NUM || with->num < 1 || with->num != (double)(int)with->num) {
+            fail_at(g, with, "TABLE ... WITH needs a positive integer"); return;
+        }
+        if (f->kid[0]->nkid != 1) {
+            fail_at(g, tb, "TABLE in %s: the FUNCTION or PROCEDURE must take exactly one argument", f->name); return;
+        }
+        if (is_proc && nv == 0) { fail_at(g, tb, "TABLE in PROCEDURE %s names no variable", f->name); return; }
+        if (!is_proc && nv != 1) { fail_at(g, tb, "TABLE in FUNCTION %s: the table is the function's value; "
+                                         "name no variable", f->name); return; }
+        int n = (int)with->num;
+        cl_sb_addf(b, "typedef struct { int mak; double sav[%d]; double tmin, mfac; double t[%d][%d]; } _tab_%s;\n",
+                   nd ? nd : 1, nv, n + 1, f->name);
+    }
+    cl_sb_add(b, "typedef struct {\n");
+    for (int t = 0; t < g->ntabled; t++) cl_sb_addf(b, "    _tab_%s %s;\n", g->tabled[t]->name, g->tabled[t]->name);
+    cl_sb_add(b, "} _tabs;\n\n");
+    cl_sb_add(b, "static void *_tabs_new(void) {\n    _tabs *_T = calloc(1, sizeof *_T);\n    if (!_T) return NULL;\n");
+    for (int t = 0; t < g->ntabled; t++) cl_sb_addf(b, "    _T->%s.mak = 1;\n", g->tabled[t]->name);
+    cl_sb_add(b, "    return _T;\n}\nstatic void _tabs_free(void *_T) { free(_T); }\n\n");
+    for (int t = 0; t < g->ntabled && !g->failed; t++) {
+        const cl_ast *f = g->tabled[t], *tb = table_of(f);
+        int is_proc = f->kind == NK_PROCEDURE;
+        int nv = is_proc ? tb->kid[0]->nkid : 1, nd = tb->kid[1]->nkid, n = (int)tb->kid[4]->num;
+        const char *nm = f->name;
+        /* the build */
+        cl_sb_addf(b, "static void _check_%s(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; int _i = 0;\n"
+                      "    (void)_p; (void)_w;\n"
+                      "    _tab_%s *_t = &((_tabs *)_b->priv)->%s;\n"
+                      "    if (!_g[%d]) return;\n", nm, nm, nm, g->usetable_slot);
+        for (int d = 0; d < nd; d++) {
+            cl_sb_addf(b, "    if (_t->sav[%d] != ", d);
+            name_ref(g, b, tb->kid[1]->kid[d], tb->kid[1]->kid[d]->name);
+            cl_sb_add(b, ") _t->mak = 1;\n");
+        }
+        cl_sb_add(b, "    if (_t->mak) {\n        double _x, _dx, _tmax; int _ix;\n        _t->mak = 0;\n        _t->tmin = ");
+        expr(g, b, tb->kid[2]);
+        cl_sb_add(b, " ;\n        _tmax = ");
+        expr(g, b, tb->kid[3]);
+        cl_sb_addf(b, " ;\n        _dx = (_tmax - _t->tmin)/%d.; _t->mfac = 1./_dx;\n", n);
+        cl_sb_addf(b, "        for (_ix = 0, _x = _t->tmin; _ix < %d; _x += _dx, _ix++) {\n", n + 1);
+        if (is_proc) {
+            cl_sb_addf(b, "            _pb_%s(_b, _i, _c, _x);\n", nm);
+            for (int k = 0; k < nv; k++) {
+                cl_sb_addf(b, "            _t->t[%d][_ix] = ", k);
+                name_ref(g, b, tb->kid[0]->kid[k], tb->kid[0]->kid[k]->name);
+                cl_sb_add(b, ";\n");
+            }
+        } else {
+            cl_sb_addf(b, "            _t->t[0][_ix] = _fb_%s(_b, _i, _c, _x);\n", nm);
+        }
+        cl_sb_add(b, "        }\n");
+        for (int d = 0; d < nd; d++) {
+            cl_sb_addf(b, "        _t->sav[%d] = ", d);
+            name_ref(g, b, tb->kid[1]->kid[d], tb->kid[1]->kid[d]->name);
+            cl_sb_add(b, ";\n");
+        }
+        cl_sb_add(b, "    }\n}\n\n");
+        /* the lookup */
+        proto(g, f, is_proc, is_proc ? "_p_" : "_f_", ") {\n" FN_PRELUDE);
+        const char *arg = f->kid[0]->kid[0]->name;
+        cl_sb_addf(b, "    const _tab_%s *_t = &((const _tabs *)_b->priv)->%s;\n    double _xi, _theta; int _j;\n"
+                      "    (void)_theta;\n", nm, nm);
+        if (is_proc) {
+            cl_sb_addf(b, "    if (!_g[%d]) { _pb_%s(_b, _i, _c, _l%s); return 0.; }\n", g->usetable_slot, nm, arg);
+            cl_sb_addf(b, "    _xi = _t->mfac * (_l%s - _t->tmin);\n", arg);
+            const char *val[4] = {"_xi", "_t->t[%d][0]", "", "_t->t[%d][_j] + _theta*(_t->t[%d][_j+1] - _t->t[%d][_j])"};
+            char last[64];
+            snprintf(last, sizeof last, "_t->t[%%d][%d]", n);
+            val[2] = last;
+            for (int c = 0; c < 4; c++) {
+                if (c == 0) cl_sb_add(b, "    if (isnan(_xi)) {\n");
+                if (c == 1) cl_sb_add(b, "    if (_xi <= 0.) {\n");
+                if (c == 2) cl_sb_addf(b, "    if (_xi >= %d.) {\n", n);
+                if (c == 3) cl_sb_add(b, "    _j = (int) _xi;\n    _theta = _xi - (double)_j;\n    {\n");
+                for (int k = 0; k < nv; k++) {
+                    cl_sb_add(b, "        ");
+                    name_ref(g, b, tb->kid[0]->kid[k], tb->kid[0]->kid[k]->name);
+                    cl_sb_add(b, " = ");
+                    cl_sb_addf(b, val[c], k, k, k);
+                    cl_sb_add(b, ";\n");
+                }
+                cl_sb_add(b, "        return 0.;\n    }\n");
+            }
+        } else {
+            cl_sb_addf(b, "    if (!_g[%d]) return _fb_%s(_b, _i, _c, _l%s);\n", g->usetable_slot, nm, arg);
+            cl_sb_addf(b, "    _xi = _t->mfac * (_l%s - _t->tmin);\n", arg);
+            cl_sb_add(b, "    if (isnan(_xi)) return _xi;\n    if (_xi <= 0.) return _t->t[0][0];\n");
+            cl_sb_addf(b, "    if (_xi >= %d.) return _t->t[0][%d];\n", n, n);
+            cl_sb_add(b, "    _j = (int) _xi;\n    return _t->t[0][_j] + (_xi - (double)_j)*(_t->t[0][_j+1] - _t->t[0][_j]);\n");
+        }
+        cl_sb_add(b, "}\n\n");
+    }
+    cl_sb_add(b, "static void _tables(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    if (!_b->priv) return;\n");
+    for (int t = 0; t < g->ntabled; t++) cl_sb_addf(b, "    _check_%s(_c, _b);\n", g->tabled[t]->name);
+    cl_sb_add(b, "}\n\n");
+}
+
 static void emit_functions(gen *g) {
     cl_sb *b = &g->out;
     /* prototypes first: functions may call each other in any order */
-    for (int i = 0; i < g->nfunc; i++) {
-        const cl_ast *f = g->funcs[i];
-        cl_sb_addf(b, "static double _f_%s(" FN_PARAMS, f->name);
-        for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
-        cl_sb_add(b, ");\n");
-    }
-    for (int i = 0; i < g->nproc; i++) {
-        const cl_ast *f = g->procs[i];
-        cl_sb_addf(b, "static double _p_%s(" FN_PARAMS, f->name);
-        for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
-        cl_sb_add(b, ");\n");
+    for (int k = 0; k < 2; k++) {
+        int n = k ? g->nproc : g->nfunc;
+        for (int i = 0; i < n; i++) {
+            const cl_ast *f = k ? g->procs[i] : g->funcs[i];
+            proto(g, f, k, k ? "_p_" : "_f_", ");\n");
+            if (table_of(f)) proto(g, f, k, k ? "_pb_" : "_fb_", ");\n");
+        }
     }
     for (int k = 0; k < 2; k++) {
         int n = k ? g->nproc : g->nfunc;
         for (int i = 0; i < n && !g->failed; i++) {
             const cl_ast *f = k ? g->procs[i] : g->funcs[i];
-            cl_sb_addf(b, "static double _%c_%s(" FN_PARAMS, k ? 'p' : 'f', f->name);
-            for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
-            cl_sb_add(b, ") {\n" FN_PRELUDE);
+            int tabled = table_of(f) != NULL;
+            proto(g, f, k, k ? (tabled ? "_pb_" : "_p_") : (tabled ? "_fb_" : "_f_"), ") {\n" FN_PRELUDE);
             if (!k) cl_sb_addf(b, "    double _l%s = 0.0;\n", f->name);
             g->cur_func = k ? NULL : f;
             g->cur_args = f->kid[0];
+            g->in_table_body = tabled;
             block(g, f->kid[1], 1, 0);
+            g->in_table_body = 0;
             g->cur_func = NULL;
             g->cur_args = NULL;
             if (!k) cl_sb_addf(b, "    return _l%s;\n}\n\n", f->name);
             else cl_sb_add(b, "    return 0.;\n}\n\n");
         }
     }
+    if (!g->failed) emit_tables(g);
     for (int i = 0; i < g->nderiv && !g->failed; i++) {
         if (deriv_implicit(g, g->derivs[i])) { emit_derivimplicit(g, g->derivs[i]); continue; }
+        if (deriv_euler(g, g->derivs[i])) { emit_euler(g, g->derivs[i]); continue; }
         cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, g->derivs[i]->name);
         block(g, g->derivs[i]->kid[0], 1, 1);
         cl_sb_add(b, "}\n\n");
@@ -1120,9 +1326,9 @@ static void emit_solves(gen *g) {
         for (int k = 0; k < g->nderiv; k++)
             if (strcmp(g->derivs[k]->name, s->name) == 0) {
                 found = 1;
-                if (!m || (strcmp(m, "cnexp") != 0 && strcmp(m, "derivimplicit") != 0)) {
-                    fail_at(g, s, "SOLVE %s METHOD %s: only cnexp and derivimplicit are supported yet for DERIVATIVE "
-                                  "blocks (euler and sparse are planned)", s->name, m ? m : "(none: adrunge)");
+                if (!m || (strcmp(m, "cnexp") != 0 && strcmp(m, "derivimplicit") != 0 && strcmp(m, "euler") != 0)) {
+                    fail_at(g, s, "SOLVE %s METHOD %s: DERIVATIVE blocks are solved with cnexp, derivimplicit or "
+                                  "euler", s->name, m ? m : "(none: adrunge)");
                     return;
                 }
                 cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
@@ -1252,13 +1458,39 @@ static void emit_wrappers(gen *g) {
     if (g->netrec) {
         cl_sb_add(b, "static void _net_receive(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w, double _lflag) {\n"
                      "    double **_p = _b->var; double *_g = _b->global; (void)_g; (void)_lflag;\n");
-        cl_sb_addf(b, "    _p[%d][_i] = _c->t;\n", g->tsav_slot);
+        cl_sb_addf(b, "    int _watch_rm = 0; (void)_watch_rm;\n    _p[%d][_i] = _c->t;\n", g->tsav_slot);
         g->in_netrec = 1;
         g->cur_args = g->netrec->kid[0];
         block(g, g->netrec->kid[1], 1, 0);
         g->cur_args = NULL;
         g->in_netrec = 0;
         cl_sb_add(b, "}\n\n");
+    }
+    /* INITIAL inside NET_RECEIVE (§9.3): flag 0, the connection's weights */
+    if (g->netinit) {
+        cl_sb_add(b, "static void _net_init(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w) {\n"
+                     "    double **_p = _b->var; double *_g = _b->global; double _lflag = 0.0; (void)_p; (void)_g; (void)_lflag;\n");
+        g->in_netrec = 1;
+        g->cur_args = g->netrec->kid[0];
+        block(g, g->netinit->kid[0], 1, 0);
+        g->cur_args = NULL;
+        g->in_netrec = 0;
+        cl_sb_add(b, "}\n\n");
+    }
+    /* WATCH conditions (§9.4): v re-read from the node into the instance's copy */
+    if (g->nwatch) {
+        cl_sb_add(b, "static double _watch_cond(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, int _k) {\n" FN_PRELUDE);
+        if (g->v_slot >= 0) cl_sb_addf(b, "    _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
+        cl_sb_add(b, "    switch (_k) {\n");
+        for (int k = 0; k < g->nwatch; k++) {
+            const cl_ast *cond = g->watches[k]->kid[0];
+            cl_sb_addf(b, "    case %d: return %s( ", k, cond->op == OP_LT ? "-( " : " ");
+            expr(g, b, cond->kid[0]);
+            cl_sb_add(b, " ) - ( ");
+            expr(g, b, cond->kid[1]);
+            cl_sb_addf(b, " )%s;\n", cond->op == OP_LT ? " )" : "");
+        }
+        cl_sb_add(b, "    }\n    return 0.0;\n}\n\n");
     }
 }
 
@@ -1313,10 +1545,14 @@ static void emit_type(gen *g) {
                "    .name = \"%s\", .kind = %s, .nvar = %d, .vars = _vars, .nion = %d, .ions = _ions,\n"
                "    .electrode_current = %d, .nweight = %d, .emits_events = %d, .nglobal = %d, .globals = _globals,\n"
                "    .init = _init, .cur = %s, .state = %s, .net_receive = %s,\n"
+               "    .globals_new = %s, .globals_free = %s, .tables = %s, .net_init = %s,\n"
+               "    .nwatch = %d, .watch_cond = %s,\n"
                "};\n",
                g->mname, g->mname, kinds[g->kind], g->nvar, g->nion, g->electrode,
                g->netrec ? g->netrec->kid[0]->nkid : 0, g->netrec && strstr(g->out.s, "net_event(") != NULL,
-               g->nglob, g->ncur ? "_cur" : "NULL", has_state ? "_state" : "NULL", g->netrec ? "_net_receive" : "NULL");
+               g->nglob, g->ncur ? "_cur" : "NULL", has_state ? "_state" : "NULL", g->netrec ? "_net_receive" : "NULL",
+               g->ntabled ? "_tabs_new" : "NULL", g->ntabled ? "_tabs_free" : "NULL", g->ntabled ? "_tables" : "NULL",
+               g->netinit ? "_net_init" : "NULL", g->nwatch, g->nwatch ? "_watch_cond" : "NULL");
 }
 
 static void gen_free(gen *g) {
@@ -1339,6 +1575,8 @@ static void gen_free(gen *g) {
     free(g->procs);
     free(g->funcs);
     free(g->derivs);
+    free(g->tabled);
+    free(g->watches);
     free(g->locals);
     cl_sb_free(&g->out);
 }
@@ -1385,13 +1623,30 @@ cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **o
         default: break; /* TITLE, INDEPENDENT, UNITSON/OFF, DEFINE: nothing to emit */
         }
     }
+    for (int i = 0; i < root->nkid && !g.failed; i++) { /* tables in file order (§8) */
+        const cl_ast *blk = root->kid[i];
+        if (blk && (blk->kind == NK_PROCEDURE || blk->kind == NK_FUNCTION) && table_of(blk))
+            add_block(&g.tabled, &g.ntabled, blk);
+    }
+    g.usetable_slot = -1;
+    if (!g.failed && g.ntabled) { /* usetable_<suffix>, GLOBAL, default 1 */
+        if (find_sym(&g, "usetable")) fail_at(&g, NULL, "usetable is declared by the file, but TABLE defines it");
+        sym *u = add_sym(&g, "usetable");
+        if (u) { u->is_param = 1; u->dflt = 1; }
+    }
+    if (!g.failed && g.netrec) { /* INITIAL inside NET_RECEIVE (§9.3) */
+        const cl_ast *blk = g.netrec->kid[1];
+        for (int i = 0; blk && i < blk->nkid; i++)
+            if (blk->kid[i] && blk->kid[i]->kind == NK_INITIAL) g.netinit = blk->kid[i];
+    }
     if (!g.failed && (g.kind < 0 || !g.mname)) fail_at(&g, NULL, "no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL in the NEURON block");
     if (!g.failed && g.kind == CL_MECH_ARTIFICIAL && g.ncur) fail_at(&g, NULL, "an ARTIFICIAL_CELL cannot have currents");
     if (!g.failed) layout(&g);
+    if (!g.failed && g.ntabled) g.usetable_slot = find_sym(&g, "usetable")->slot;
     if (!g.failed) {
         cl_sb *b = &g.out;
         cl_sb_addf(b, "/* generated by cellulab nmodl from %s: do not edit */\n", name);
-        cl_sb_add(b, "#include <math.h>\n#include <stddef.h>\n#include \"cellulab_mech.h\"\n"
+        cl_sb_add(b, "#include <math.h>\n#include <stddef.h>\n#include <stdlib.h>\n#include \"cellulab_mech.h\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-variable\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
