@@ -11,13 +11,18 @@
  * the same order as the C that NEURON's nocmodl emits.
  *
  * A shared library of mechanisms exports
- *     const cl_mech_type *const *cellulab_mechanisms_v1(int *count);
+ *     const cl_mech_type *const *cellulab_mechanisms_v<CL_MECH_ABI_VERSION>(int *count);
+ * (CL_MECH_LIST_SYMBOL), so that a library built against another version of
+ * this header is refused instead of misread.
  * returning its types in registration order.
  */
 #ifndef CELLULAB_MECH_ABI_H
 #define CELLULAB_MECH_ABI_H
 
 #define CL_MECH_ABI_VERSION 2 /* 2: tables, net_init, nwatch, watch_cond, watch_activate, cl_event_list */
+#define CL_MECH_STR2_(x) #x
+#define CL_MECH_STR_(x) CL_MECH_STR2_(x)
+#define CL_MECH_LIST_SYMBOL "cellulab_mechanisms_v" CL_MECH_STR_(CL_MECH_ABI_VERSION)
 
 #include <stddef.h>
 

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cellulab_mech.h"
 #include "cellulab_nmodl.h"
 #include "nmodl/nmodl.h"
 #include "util/atomic_file.h"
@@ -97,8 +98,11 @@ static cl_status collect(const char *const *inputs, size_t n, strlist *out, cl_e
 static int content_hash(const strlist *files, const char *cc, uint64_t *out) {
     uint64_t h = 1469598103934665603ULL;
 #define MIX(byte) (h = (h ^ (uint8_t)(byte)) * 1099511628211ULL)
-    const char *salt[3] = {CELLULAB_VERSION, cc, CELLULAB_INCLUDE_DIR};
-    for (int k = 0; k < 3; k++)
+    /* the generator's revision and the ABI: a library made by another
+     * translator, or against another cellulab_mech.h, is rebuilt */
+    const char *salt[5] = {CELLULAB_VERSION, cc, CELLULAB_INCLUDE_DIR, CL_MECH_STR_(CL_MECH_ABI_VERSION),
+                           CL_NMODL_GENERATOR_REVISION};
+    for (int k = 0; k < 5; k++)
         for (const char *p = salt[k]; *p; p++) MIX(*p);
     for (size_t i = 0; i < files->n; i++) {
         const char *base = strrchr(files->s[i], '/');
@@ -184,8 +188,8 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
     }
     if (st == CL_OK) {
         len += (size_t)snprintf(mechlist + len, cap - len,
-                                "const cl_mech_type *const *cellulab_mechanisms_v1(int *n) {\n"
-                                "    static const cl_mech_type *const list[] = {\n");
+                                "const cl_mech_type *const *cellulab_mechanisms_v%d(int *n) {\n"
+                                "    static const cl_mech_type *const list[] = {\n", CL_MECH_ABI_VERSION);
         for (size_t i = 0; i < files.n; i++)
             len += (size_t)snprintf(mechlist + len, cap - len, "        &cl_mod_%s,\n", names[i]);
         snprintf(mechlist + len, cap - len, "    };\n    *n = %zu;\n    return list;\n}\n", files.n);

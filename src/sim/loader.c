@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellulab_mech.h"
 #include "mech/ion.h"
 #include "sim/sim.h"
 
@@ -46,11 +47,16 @@ cl_status cl_sim_load_mechanisms(cl_sim *s, const char *path) {
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) return cl_fail(s, CL_EIO, "cl_sim_load_mechanisms: %s: %s", path, dlerror());
     list_fn list;
-    *(void **)&list = dlsym(h, "cellulab_mechanisms_v1");
+    *(void **)&list = dlsym(h, CL_MECH_LIST_SYMBOL);
     if (!list) {
+        int other = dlsym(h, "cellulab_mechanisms_v1") != NULL;
         dlclose(h);
+        if (other)
+            return cl_fail(s, CL_EFORMAT, "cl_sim_load_mechanisms: %s: built for an older cellulab (mechanism "
+                                          "ABI 1, this is %d): rebuild it with cellulab build-mechanisms --force",
+                           path, CL_MECH_ABI_VERSION);
         return cl_fail(s, CL_EFORMAT, "cl_sim_load_mechanisms: %s: not a cellulab mechanism library (no "
-                                      "cellulab_mechanisms_v1; build it with cellulab build-mechanisms)", path);
+                                      "%s; build it with cellulab build-mechanisms)", path, CL_MECH_LIST_SYMBOL);
     }
     int n = 0;
     const cl_mech_type *const *types = list(&n);

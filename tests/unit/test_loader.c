@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "cellulab.h"
+#include "cellulab_mech.h"
 
 #define OK(call) assert_int_equal((call), CL_OK)
 
@@ -30,7 +31,7 @@ static const char *leak_src =
     "static const cl_mech_type leak = {.name = \"leak2\", .kind = CL_MECH_DENSITY, .nvar = 3,\n"
     "                                  .vars = vars, .cur = cur};\n"
     "static const cl_mech_type *const list[1] = {&leak};\n"
-    "const cl_mech_type *const *cellulab_mechanisms_v1(int *n) { *n = 1; return list; }\n";
+    "const cl_mech_type *const *cellulab_mechanisms_v2(int *n) { *n = 1; return list; }\n";
 
 static char libpath[256], dir[64];
 
@@ -98,7 +99,7 @@ static void test_load_errors(void **state) {
     assert_int_equal(cl_sim_load_mechanisms(s, "/nonexistent/libx.so"), CL_EIO);
     assert_non_null(strstr(cl_sim_errmsg(s), "/nonexistent/libx.so"));
     assert_int_equal(cl_sim_load_mechanisms(s, "libm.so.6"), CL_EFORMAT);
-    assert_non_null(strstr(cl_sim_errmsg(s), "cellulab_mechanisms_v1"));
+    assert_non_null(strstr(cl_sim_errmsg(s), CL_MECH_LIST_SYMBOL));
     OK(cl_sim_load_mechanisms(s, libpath));
     assert_int_equal(cl_sim_load_mechanisms(s, libpath), CL_EINVAL); /* leak2 exists now */
     assert_non_null(strstr(cl_sim_errmsg(s), "leak2 already exists"));
