@@ -1,20 +1,21 @@
 /* The built-in mechanisms, in NEURON 8.2's type order (src/nrnoc/cabvars.h):
  * the order decides the order in which currents are summed into a node, and
- * so the last bits of every result. Ions precede the channels that use them. */
+ * so the last bits of every result. Ions precede the channels that use them.
+ * All but the ions are MOD files (mod/), translated when the library is
+ * built; the ions are NEURON's eion.cpp written in C (src/mech/ion.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mech/mech.h"
 
-extern const cl_mech_type cl_mech_pas, cl_mech_iclamp, cl_mech_expsyn, cl_mech_exp2syn,
-    cl_mech_seclamp, cl_mech_apcount, cl_mech_na_ion, cl_mech_k_ion, cl_mech_hh,
-    cl_mech_netstim, cl_mech_intfire1, cl_mech_ca_ion, cl_mech_vecstim;
+extern const cl_mech_type cl_mod_pas, cl_mod_IClamp, cl_mod_ExpSyn, cl_mod_Exp2Syn, cl_mod_SEClamp,
+    cl_mod_APCount, cl_mech_na_ion, cl_mech_k_ion, cl_mod_hh, cl_mod_NetStim, cl_mod_IntFire1,
+    cl_mech_ca_ion, cl_mod_VecStim;
 
 static const cl_mech_type *const builtin[] = {
-    &cl_mech_pas,     &cl_mech_iclamp, &cl_mech_expsyn, &cl_mech_exp2syn,
-    &cl_mech_seclamp, &cl_mech_apcount, &cl_mech_na_ion, &cl_mech_k_ion,
-    &cl_mech_hh,      &cl_mech_netstim, &cl_mech_intfire1, &cl_mech_ca_ion,
-    &cl_mech_vecstim,
+    &cl_mod_pas,     &cl_mod_IClamp,  &cl_mod_ExpSyn,   &cl_mod_Exp2Syn, &cl_mod_SEClamp,
+    &cl_mod_APCount, &cl_mech_na_ion, &cl_mech_k_ion,   &cl_mod_hh,      &cl_mod_NetStim,
+    &cl_mod_IntFire1, &cl_mech_ca_ion, &cl_mod_VecStim,
 };
 #define NBUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
 
