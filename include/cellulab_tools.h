@@ -184,6 +184,9 @@ typedef struct cl_tool_config {
      * NULL for silence. */
     void (*progress)(void *progress_ctx, const char *what);
     void *progress_ctx;
+    /* A library of compiled mechanisms (cellulab build-mechanisms) loaded
+     * into every trial's simulation before the cell is built; NULL: none. */
+    const char *mechanisms;
 } cl_tool_config;
 
 /* Fill a configuration with the defaults above. */

@@ -36,6 +36,7 @@ static void cell_usage(FILE *f) {
             "  --max NA          fi: the largest amplitude (default 0.8)\n"
             "  --rheobase NA     iv, fi: skip the rheobase search\n"
             "  --nproc N         processes for curves (default: all cores)\n"
+            "  --mechanisms LIB  load a library of compiled MOD files (cellulab build-mechanisms)\n"
             "  --csv FILE        write the data as CSV\n"
             "  --svg FILE        write a figure\n"
             "  --json            print one JSON object (keys name quantity and unit)\n"
@@ -43,7 +44,7 @@ static void cell_usage(FILE *f) {
 }
 
 typedef struct opts {
-    const char *cmd, *model, *protocol, *csv, *svg;
+    const char *cmd, *model, *protocol, *csv, *svg, *mechanisms;
     double amp, threshold, percent, v_hold, max, rheobase;
     int json, nproc, have_amp, have_threshold;
 } opts;
@@ -79,6 +80,7 @@ static int parse(int argc, char **argv, opts *o) {
             if (strcmp(a, "--protocol") == 0) o->protocol = v;
             else if (strcmp(a, "--csv") == 0) o->csv = v;
             else if (strcmp(a, "--svg") == 0) o->svg = v;
+            else if (strcmp(a, "--mechanisms") == 0) o->mechanisms = v;
             else if (strcmp(a, "--amp") == 0) { if (parse_number(a, v, &o->amp)) return -1; o->have_amp = 1; }
             else if (strcmp(a, "--threshold") == 0) { if (parse_number(a, v, &o->threshold)) return -1; o->have_threshold = 1; }
             else if (strcmp(a, "--percent") == 0) { if (parse_number(a, v, &o->percent)) return -1; }
@@ -279,6 +281,7 @@ int cli_cell(int argc, char **argv) {
     cl_tool_config cfg;
     cl_tool_config_default(&cfg);
     cfg.nproc = o.nproc;
+    cfg.mechanisms = o.mechanisms;
     int count = 0;
     if (isatty(STDERR_FILENO) && !o.json) {
         cfg.progress = progress;

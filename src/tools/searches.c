@@ -123,6 +123,7 @@ static cl_status new_trial_sim(const cl_tool_config *c, cl_sim **out, cl_cell *c
     cl_sim *s;
     if (cl_sim_new(&s) != CL_OK) { seterr(err, "out of memory"); return CL_ENOMEM; }
     cl_status st = cl_sim_set_dt(s, c->dt);
+    if (st == CL_OK && c->mechanisms) st = cl_sim_load_mechanisms(s, c->mechanisms);
     if (st == CL_OK) st = cl_sim_set_celsius(s, c->celsius);
     if (st == CL_OK) st = cl_sim_set_v_init(s, c->v_init);
     if (st == CL_OK) st = c->build(s, c->ctx, cell);

@@ -53,5 +53,7 @@ check "cell fi files" "$bin" cell fi ballstick --rheobase 0.3 --max 0.5 --csv "$
 check "cell fi csv" sh -c "head -1 '$tmp/fi.csv' | grep -qx 'amp_nA,spike_count,rate_Hz' && [ \$(wc -l < '$tmp/fi.csv') -eq 12 ]"
 check "cell fi svg" sh -c "tail -1 '$tmp/fi.svg' | grep -qx '</svg>'"
 check "cell run" sh -c "\"$bin\" cell run ballstick --protocol step --amp 0.5 --json | grep -q '\"spike_count\": '"
+expect_status "cell missing mechanisms library" 1 "$bin" cell rin ballstick --mechanisms "$tmp/nope.so"
+check "cell missing mechanisms message" grep -q 'nope.so' "$tmp/last_err"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
