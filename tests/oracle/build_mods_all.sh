@@ -9,19 +9,13 @@
 # usage: build_mods_all.sh CELLULAB_BINARY SHARED_DATA OUTDIR
 # writes OUTDIR/<tag>/{nrn,cl/libmech.so,ref/manifest.txt,skipped.txt}
 set -eu
+. "$(dirname "$0")/nrnivmodl.sh"
 cellulab=$1
 shared=$2
 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out"
 mkdir -p "$out"
-# Debian's nrnivmodl looks for its makefile on the PATH (docs: neuron-oracle.md)
-if ! command -v nrnmech_makefile >/dev/null 2>&1; then
-    mkdir -p "$out/bin"
-    ln -sf /usr/lib/nrn/nrnmech_makefile "$out/bin/nrnmech_makefile"
-    PATH="$out/bin:$PATH"
-    export PATH
-fi
 LC_ALL=C
 export LC_ALL
 for entry in \
@@ -33,9 +27,7 @@ for entry in \
     o="$out/$tag"
     mkdir -p "$o/nrn" "$o/cl"
     cp "$mods"/*.mod "$o/nrn/"
-    # the link step of `special` fails on Debian (missing ivstream.h); the library is built before it
-    (cd "$o/nrn" && nrnivmodl -loadflags "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn" > build.log 2>&1 || true)
-    test -f "$o/nrn/x86_64/.libs/libnrnmech.so" || { cat "$o/nrn/build.log"; exit 1; }
+    nrnivmodl_build "$o/nrn" "$out/bin"
     files=""
     : > "$o/skipped.txt"
     for f in "$mods"/*.mod; do   # the glob sorts bytewise under LC_ALL=C

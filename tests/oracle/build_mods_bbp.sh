@@ -4,6 +4,7 @@
 # translates), then write NEURON's reference traces.
 # usage: build_mods_bbp.sh CELLULAB_BINARY SHARED_DATA OUTDIR
 set -eu
+. "$(dirname "$0")/nrnivmodl.sh"
 cellulab=$1
 shared=$2
 out=$3
@@ -11,16 +12,7 @@ mods="$shared/bluecellulab/mechanisms"
 rm -rf "$out"
 mkdir -p "$out/nrn" "$out/cl"
 cp "$mods"/*.mod "$out/nrn/"
-# Debian's nrnivmodl looks for its makefile on the PATH (docs: neuron-oracle.md)
-if ! command -v nrnmech_makefile >/dev/null 2>&1; then
-    mkdir -p "$out/bin"
-    ln -sf /usr/lib/nrn/nrnmech_makefile "$out/bin/nrnmech_makefile"
-    PATH="$out/bin:$PATH"
-    export PATH
-fi
-# the link step of `special` fails on Debian (missing ivstream.h); the library is built before it
-(cd "$out/nrn" && LC_ALL=C nrnivmodl -loadflags "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn" > build.log 2>&1 || true)
-test -f "$out/nrn/x86_64/.libs/libnrnmech.so" || { cat "$out/nrn/build.log"; exit 1; }
+nrnivmodl_build "$out/nrn" "$out/bin"
 # cellulab: every file it translates (VERBATIM/BBCOREPOINTER and KINETIC
 # files are refused for now; VecStim is built in)
 files=""

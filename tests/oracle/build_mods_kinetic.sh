@@ -5,6 +5,7 @@
 # build-mechanisms, then write NEURON's reference traces.
 # usage: build_mods_kinetic.sh CELLULAB_BINARY SHARED_DATA OUTDIR
 set -eu
+. "$(dirname "$0")/nrnivmodl.sh"
 cellulab=$1
 shared=$2
 out=$3
@@ -18,16 +19,7 @@ rm -rf "$out"
 mkdir -p "$out/nrn" "$out/cl"
 # shellcheck disable=SC2086
 cp $files "$out/nrn/"
-# Debian's nrnivmodl looks for its makefile on the PATH (docs: neuron-oracle.md)
-if ! command -v nrnmech_makefile >/dev/null 2>&1; then
-    mkdir -p "$out/bin"
-    ln -sf /usr/lib/nrn/nrnmech_makefile "$out/bin/nrnmech_makefile"
-    PATH="$out/bin:$PATH"
-    export PATH
-fi
-# the link step of `special` fails on Debian (missing ivstream.h); the library is built before it
-(cd "$out/nrn" && LC_ALL=C nrnivmodl -loadflags "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn" > build.log 2>&1 || true)
-test -f "$out/nrn/x86_64/.libs/libnrnmech.so" || { cat "$out/nrn/build.log"; exit 1; }
+nrnivmodl_build "$out/nrn" "$out/bin"
 # shellcheck disable=SC2086
 "$cellulab" build-mechanisms $files -o "$out/cl/libmech.so"
 /usr/bin/python3 "$(dirname "$0")/neuron_mods_kinetic.py" "$out/nrn/x86_64/.libs/libnrnmech.so" "$out/ref"

@@ -3,20 +3,14 @@
 # build-mechanisms, then write NEURON's reference (neuron_pp.py).
 # usage: build_pp.sh CELLULAB_BINARY OUTDIR
 set -eu
+. "$(dirname "$0")/nrnivmodl.sh"
 cellulab=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out"
 mkdir -p "$out/nrn" "$out/cl"
 cp "$here"/mods_pp/*.mod "$out/nrn/"
-if ! command -v nrnmech_makefile >/dev/null 2>&1; then
-    mkdir -p "$out/bin"
-    ln -sf /usr/lib/nrn/nrnmech_makefile "$out/bin/nrnmech_makefile"
-    PATH="$out/bin:$PATH"
-    export PATH
-fi
-(cd "$out/nrn" && LC_ALL=C nrnivmodl -loadflags "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn" > build.log 2>&1 || true)
-test -f "$out/nrn/x86_64/.libs/libnrnmech.so" || { cat "$out/nrn/build.log"; exit 1; }
+nrnivmodl_build "$out/nrn" "$out/bin"
 "$cellulab" build-mechanisms "$here/mods_pp" -o "$out/cl/libmech.so"
 # run NEURON away from the folder: its module would load ./x86_64 by itself too
 cd "$out"
