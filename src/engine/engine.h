@@ -72,6 +72,10 @@ typedef struct cl_presyn {
     int node;      /* compiled */
     int record;    /* keep spike times */
     cl_event_list spikes;
+    /* NEURON's use_min_delay_: more than two connections, all with one
+     * delay, share a single queued event (decided at initialisation) */
+    int use_min_delay;
+    double delay;
 } cl_presyn;
 
 typedef struct cl_netconobj {
@@ -111,7 +115,7 @@ typedef struct cl_playobj {
     double *ptr;     /* compiled target */
 } cl_playobj;
 
-enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD, CL_EV_PLAY, CL_EV_WATCH };
+enum { CL_EV_NETCON, CL_EV_SELF, CL_EV_RECORD, CL_EV_PLAY, CL_EV_PRESYN, CL_EV_WATCH };
 
 /* One WATCH condition of one instance (docs/nmodl-lowering.md §9.4). The
  * engine keeps these per type (n * nwatch, instance-major) and a list of
@@ -181,6 +185,12 @@ typedef struct cl_engine {
 
     /* run state */
     double t;
+    /* NEURON's TQueue: the earliest event kept apart (least), the others in a
+     * queue ordered by time, then insertion ("after all equal keys"); an
+     * earlier arrival sends the old least back into the queue behind its
+     * equals. This decides the delivery order of simultaneous events. */
+    cl_event least;
+    int has_least;
     cl_event *heap;
     size_t nheap, capheap;
     uint64_t evseq;

@@ -26,13 +26,30 @@ void cl_engine_net_send(cl_engine *e, cl_mech_block *b, int i, double *w, double
                        .wnc = w ? e->cur_netcon : -1, .flag = flag});
 }
 
-/* A spike from a source: recorded, and sent along each of its connections. */
+/* A spike from a source: recorded, and sent along each of its connections,
+ * or as one event for all of them (NEURON's use_min_delay_). */
 static void presyn_send(cl_engine *e, int ps, double tt) {
     cl_presyn *p = &e->presyn[ps];
     if (p->record && cl_event_list_push(&p->spikes, tt) != 0) e->oom = 1;
+    if (p->use_min_delay) {
+        push(e, (cl_event){.t = tt + p->delay, .kind = CL_EV_PRESYN, .a = ps});
+        return;
+    }
     for (int k = e->ps_nc_start[ps]; k < e->ps_nc_start[ps + 1]; k++) {
         int n = e->ps_nc[k];
-        push(e, (cl_event){.t = tt + e->nc[n].delay, .kind = CL_EV_NETCON, .a = n});
+        if (e->nc[n].target >= 0) push(e, (cl_event){.t = tt + e->nc[n].delay, .kind = CL_EV_NETCON, .a = n});
+    }
+}
+
+/* NEURON's init_events: which sources send one event for all connections. */
+static void presyn_min_delay(cl_engine *e) {
+    for (int ps = 0; ps < e->npresyn; ps++) {
+        cl_presyn *p = &e->presyn[ps];
+        int k0 = e->ps_nc_start[ps], k1 = e->ps_nc_start[ps + 1];
+        p->use_min_delay = k1 - k0 > 2;
+        p->delay = k1 > k0 ? e->nc[e->ps_nc[k0]].delay : 0;
+        for (int k = k0; k < k1 && p->use_min_delay; k++)
+            if (e->nc[e->ps_nc[k]].delay != p->delay) p->use_min_delay = 0;
     }
 }
 
@@ -167,7 +184,16 @@ static void deliver(cl_engine *e, const cl_event *ev) {
     double tsav = e->t;
     e->t = ev->t;
     cl_mech_ctx c = make_ctx(e);
-    if (ev->kind == CL_EV_NETCON) {
+    if (ev->kind == CL_EV_PRESYN) { /* every connection of the source, in creation order */
+        for (int k = e->ps_nc_start[ev->a]; k < e->ps_nc_start[ev->a + 1]; k++) {
+            cl_netconobj *nc = &e->nc[e->ps_nc[k]];
+            if (!nc->alive || nc->target < 0) continue;
+            const cl_ppobj *p = &e->pp[nc->target];
+            cl_mech_block *b = &e->block[p->type];
+            e->cur_netcon = e->ps_nc[k];
+            b->type->net_receive(&c, b, p->inst, nc->w, 0.0);
+        }
+    } else if (ev->kind == CL_EV_NETCON) {
         cl_netconobj *nc = &e->nc[ev->a];
         if (nc->alive && nc->target >= 0) {
             const cl_ppobj *p = &e->pp[nc->target];
@@ -320,6 +346,7 @@ int cl_engine_initialize(cl_engine *e) {
     e->t = 0.;
     table_check(e);
     cl_event_clear(e);
+    presyn_min_delay(e);
     for (int i = 0; i < e->nplay; i++) { /* nrn_play_init, then the play events at t = 0 */
         cl_playobj *p = &e->play[i];
         if (!p->alive || !p->ptr || p->n == 0) continue;

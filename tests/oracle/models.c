@@ -248,3 +248,53 @@ void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[ORACLE_TREE_NSEC]) {
     }
     run(s, 40, 34, 1);
 }
+
+/* Twin of model_ties: simultaneous events in NEURON's queue order. */
+void oracle_ties(cl_sim *s, oracle_run *r) {
+    cl_cell cell;
+    cl_section soma;
+    OK(cl_cell_new(s, "ties", &cell));
+    OK(cl_section_new(s, cell, "soma", &soma));
+    OK(cl_section_set_L(s, soma, 20));
+    OK(cl_section_set_diam(s, soma, 20));
+    OK(cl_section_insert(s, soma, "pas"));
+    cl_pp syn = pp(s, "ExpSyn", soma, 0.5), syns[3];
+    OK(cl_pp_set(s, syn, "tau", 2));
+    for (int i = 0; i < 3; i++) syns[i] = pp(s, "ExpSyn", soma, 0.5);
+    const double start[4] = {10, 12, 13, 11}, delay[4] = {5, 3, 1, 4}, w[4] = {0.1, 0.7, 0.3, 0.05};
+    for (int i = 0; i < 4; i++) {
+        cl_pp ns;
+        cl_netcon nc;
+        OK(cl_artcell_new(s, "NetStim", &ns));
+        OK(cl_pp_set(s, ns, "start", start[i]));
+        OK(cl_pp_set(s, ns, "number", 1));
+        OK(cl_netcon_from_pp(s, ns, syn, &nc));
+        OK(cl_netcon_set_delay(s, nc, delay[i]));
+        OK(cl_netcon_set_weight(s, nc, 0, w[i]));
+    }
+    cl_pp fan, extra;
+    cl_netcon nc;
+    OK(cl_artcell_new(s, "NetStim", &fan));
+    OK(cl_pp_set(s, fan, "start", 9));
+    OK(cl_pp_set(s, fan, "number", 1));
+    const double fw[3] = {0.2, 0.9, 0.4};
+    for (int i = 0; i < 3; i++) {
+        OK(cl_netcon_from_pp(s, fan, syns[i], &nc));
+        OK(cl_netcon_set_delay(s, nc, 6));
+        OK(cl_netcon_set_weight(s, nc, 0, fw[i]));
+    }
+    OK(cl_artcell_new(s, "NetStim", &extra));
+    OK(cl_pp_set(s, extra, "start", 14));
+    OK(cl_pp_set(s, extra, "number", 1));
+    OK(cl_netcon_from_pp(s, extra, syns[1], &nc));
+    OK(cl_netcon_set_delay(s, nc, 1));
+    OK(cl_netcon_set_weight(s, nc, 0, 0.33));
+    add(r, "t", rec_t(s, 0));
+    add(r, "v", rec(s, soma, 0.5, "v", 0));
+    cl_rec g, g1;
+    OK(cl_rec_pp(s, syn, "g", 0, &g));
+    OK(cl_rec_pp(s, syns[1], "g", 0, &g1));
+    add(r, "g", g);
+    add(r, "g1", g1);
+    run(s, 30, 34, 1);
+}

@@ -25,5 +25,6 @@ void oracle_hh1(cl_sim *s, double celsius, oracle_run *r);
 void oracle_headline(cl_sim *s, int usetable, oracle_run *r);
 void oracle_synapses(cl_sim *s, int usetable, oracle_run *r);
 void oracle_tree(cl_sim *s, oracle_run *r, cl_section secs[ORACLE_TREE_NSEC]);
+void oracle_ties(cl_sim *s, oracle_run *r);
 
 #endif

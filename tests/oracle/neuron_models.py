@@ -258,6 +258,45 @@ def model_tree(outdir):
     write(outdir, "tree", "geometry", geo)
 
 
+def model_ties(outdir):
+    """Events with equal times, in the order NEURON's queue delivers them: A
+    (sent first) and B arrive at 15 ms; C, sent later for 14 ms, pushes A
+    back behind B. D fans out to three connections with one delay (one
+    queued event for all, NEURON's use_min_delay)."""
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 20
+    soma.insert("pas")
+    syn = h.ExpSyn(soma(0.5))
+    syn.tau = 2
+    syns = [h.ExpSyn(soma(0.5)) for _ in range(3)]
+    keep = []
+    for start, delay, w, target in ((10, 5, 0.1, syn), (12, 3, 0.7, syn), (13, 1, 0.3, syn),
+                                     (11, 4, 0.05, syn)):
+        ns = h.NetStim()
+        ns.start, ns.number = start, 1
+        nc = h.NetCon(ns, target)
+        nc.delay, nc.weight[0] = delay, w
+        keep += [ns, nc]
+    fan = h.NetStim()
+    fan.start, fan.number = 9, 1
+    for s_, w in zip(syns, (0.2, 0.9, 0.4)):
+        nc = h.NetCon(fan, s_)
+        nc.delay, nc.weight[0] = 6, w
+        keep.append(nc)
+    extra = h.NetStim()
+    extra.start, extra.number = 14, 1
+    nc = h.NetCon(extra, syns[1])
+    nc.delay, nc.weight[0] = 1, 0.33
+    keep += [fan, extra, nc]
+    t = vec_record(h._ref_t)
+    v = vec_record(soma(0.5)._ref_v)
+    g = vec_record(syn._ref_g)
+    g1 = vec_record(syns[1]._ref_g)
+    run(30, 34)
+    for n, vec in (("t", t), ("v", v), ("g", g), ("g1", g1)):
+        write(outdir, "ties", n, vec)
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: neuron_models.py OUTDIR [SHARED_DATA_DIR]")
@@ -270,6 +309,7 @@ def main():
     model_headline(outdir)
     model_synapses(outdir)
     model_tree(outdir)
+    model_ties(outdir)
     print("NEURON %s references written to %s" % (h.nrnversion(), outdir))
 
 

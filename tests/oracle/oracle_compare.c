@@ -155,6 +155,17 @@ static void test_tree(void **state) {
     cl_sim_free(s);
 }
 
+/* Events with equal times delivered in NEURON's queue order. */
+static void test_ties(void **state) {
+    (void)state;
+    cl_sim *s;
+    oracle_run r = {0};
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    oracle_ties(s, &r);
+    compare_run(s, &r, "ties");
+    cl_sim_free(s);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: oracle_compare NEURON_REFERENCE_DIR\n");
@@ -166,6 +177,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_headline),
         cmocka_unit_test(test_synapses),
         cmocka_unit_test(test_tree),
+        cmocka_unit_test(test_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
