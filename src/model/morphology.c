@@ -1,0 +1,534 @@
+/* Morphology files into cells, as NEURON 8.2.2's Import3d:
+ * Import3d_SWC_read (read_swc.hoc: rdfile, check_pid, sectionify,
+ * mksections) and Import3d_GUI.instantiate (import3d_gui.hoc: chk_valid,
+ * set_nameindex, sphere_rep, points written with %.8g then stored as float
+ * by pt3dadd). Everything is read and checked before the first section is
+ * created, so a failure leaves the simulation as it was. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cellulab.h"
+#include "cellulab_morph.h"
+#include "sim/sim.h"
+
+/* ---- SWC samples ------------------------------------------------------- */
+
+typedef struct swc {
+    size_t n, cap;
+    double *id, *type, *x, *y, *z, *d, *pid;
+    long *line;
+    long maxid;
+    long *id2index; /* by raw id, -1 where absent */
+} swc;
+
+static void swc_free(swc *w) {
+    free(w->id); free(w->type); free(w->x); free(w->y); free(w->z); free(w->d); free(w->pid);
+    free(w->line); free(w->id2index);
+    memset(w, 0, sizeof *w);
+}
+
+static int swc_push(swc *w, const double a[7], long line) {
+    if (w->n == w->cap) {
+        size_t c = w->cap ? 2 * w->cap : 256;
+        double **v[] = {&w->id, &w->type, &w->x, &w->y, &w->z, &w->d, &w->pid};
+        for (int k = 0; k < 7; k++) {
+            double *p = realloc(*v[k], c * sizeof(double));
+            if (!p) return -1;
+            *v[k] = p;
+        }
+        long *l = realloc(w->line, c * sizeof(long));
+        if (!l) return -1;
+        w->line = l;
+        w->cap = c;
+    }
+    size_t i = w->n++;
+    w->id[i] = a[0]; w->type[i] = a[1]; w->x[i] = a[2]; w->y[i] = a[3]; w->z[i] = a[4];
+    w->d[i] = a[5] * 2; /* radius to diameter */
+    w->pid[i] = a[6];
+    w->line[i] = line;
+    return 0;
+}
+
+static long pix(const swc *w, size_t i) {
+    double p = w->pid[i];
+    if (p < 0) return -1;
+    return w->id2index[(long)p];
+}
+
+/* read and check the samples; 0 on success, else message in err */
+static cl_status swc_read(const char *path, swc *w, char *err, size_t errlen) {
+    memset(w, 0, sizeof *w);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return CL_EIO;
+    }
+    char *buf = NULL;
+    size_t bcap = 0;
+    ssize_t len;
+    long lineno = 0;
+    cl_status st = CL_OK;
+    while ((len = getline(&buf, &bcap, f)) >= 0) {
+        lineno++;
+        if ((size_t)len != strlen(buf)) {
+            snprintf(err, errlen, "%s:%ld: NUL byte in line", path, lineno);
+            st = CL_EFORMAT;
+            break;
+        }
+        const char *p = buf;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        if (*p == '#' || *p == '\0') continue; /* comment, blank */
+        double a[7];
+        int k = 0;
+        const char *q = buf;
+        for (; k < 7; k++) {
+            char *e;
+            errno = 0;
+            a[k] = strtof(q, &e); /* hoc's sscanf "%f" reads a float */
+            if (e == q) break;
+            q = e;
+        }
+        if (k < 7) {
+            snprintf(err, errlen, "%s:%ld: could not parse (expected 7 numbers): %.60s", path, lineno, p);
+            st = CL_EFORMAT;
+            break;
+        }
+        for (k = 0; k < 7; k++)
+            if (!isfinite(a[k])) {
+                snprintf(err, errlen, "%s:%ld: value %d is not finite", path, lineno, k + 1);
+                st = CL_EFORMAT;
+                break;
+            }
+        if (st != CL_OK) break;
+        if (a[0] != floor(a[0]) || a[6] != floor(a[6]) || a[0] < 0 || a[0] > 1e7 || a[6] > 1e7) {
+            snprintf(err, errlen, "%s:%ld: sample id %g or parent %g is not a valid integer", path, lineno,
+                     a[0], a[6]);
+            st = CL_EFORMAT;
+            break;
+        }
+        if (a[1] != floor(a[1]) || fabs(a[1]) > 1e6) {
+            snprintf(err, errlen, "%s:%ld: type %g is not an integer", path, lineno, a[1]);
+            st = CL_EFORMAT;
+            break;
+        }
+        if (swc_push(w, a, lineno) != 0) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            st = CL_ENOMEM;
+            break;
+        }
+    }
+    free(buf);
+    fclose(f);
+    if (st != CL_OK) return st;
+    if (w->n == 0) {
+        snprintf(err, errlen, "%s: no samples", path);
+        return CL_EFORMAT;
+    }
+    /* tree topology: pid < id (so no cycles); sort by id (stable) */
+    int needsort = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (i > 0 && w->id[i] <= w->id[i - 1]) needsort = 1;
+        if (w->pid[i] >= w->id[i]) {
+            snprintf(err, errlen, "%s:%ld: parent %g is not less than id %g (not a tree)", path, w->line[i],
+                     w->pid[i], w->id[i]);
+            return CL_EFORMAT;
+        }
+    }
+    if (needsort) { /* insertion sort of all columns, keeps file order of ties */
+        for (size_t i = 1; i < w->n; i++) {
+            double id = w->id[i], ty = w->type[i], x = w->x[i], y = w->y[i], z = w->z[i], d = w->d[i],
+                   pi = w->pid[i];
+            long ln = w->line[i];
+            size_t j = i;
+            while (j > 0 && w->id[j - 1] > id) {
+                w->id[j] = w->id[j - 1]; w->type[j] = w->type[j - 1]; w->x[j] = w->x[j - 1];
+                w->y[j] = w->y[j - 1]; w->z[j] = w->z[j - 1]; w->d[j] = w->d[j - 1];
+                w->pid[j] = w->pid[j - 1]; w->line[j] = w->line[j - 1];
+                j--;
+            }
+            w->id[j] = id; w->type[j] = ty; w->x[j] = x; w->y[j] = y; w->z[j] = z; w->d[j] = d;
+            w->pid[j] = pi; w->line[j] = ln;
+        }
+    }
+    size_t nroot = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (i > 0 && w->id[i] == w->id[i - 1]) {
+            snprintf(err, errlen, "%s:%ld: duplicate id %g (also line %ld)", path, w->line[i], w->id[i],
+                     w->line[i - 1]);
+            return CL_EFORMAT;
+        }
+        if (w->pid[i] < 0) nroot++;
+    }
+    if (nroot != 1) {
+        snprintf(err, errlen, "%s: %zu trees (roots), expected one", path, nroot);
+        return CL_EFORMAT;
+    }
+    w->maxid = (long)w->id[w->n - 1];
+    w->id2index = malloc((size_t)(w->maxid + 1) * sizeof(long));
+    if (!w->id2index) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return CL_ENOMEM;
+    }
+    for (long k = 0; k <= w->maxid; k++) w->id2index[k] = -1;
+    for (size_t i = 0; i < w->n; i++) w->id2index[(long)w->id[i]] = (long)i;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->pid[i] >= 0 && w->id2index[(long)w->pid[i]] < 0) {
+            snprintf(err, errlen, "%s:%ld: unknown parent id %g", path, w->line[i], w->pid[i]);
+            return CL_EFORMAT;
+        }
+    if (w->pid[0] >= 0) { /* cannot happen with pid < id, kept for safety */
+        snprintf(err, errlen, "%s:%ld: first sample is not a root", path, w->line[0]);
+        return CL_EFORMAT;
+    }
+    return CL_OK;
+}
+
+/* ---- Import3d sections ----------------------------------------------- */
+
+typedef struct i3sec {
+    long id;       /* Import3d_Section.id: index of its first own sample */
+    int type;
+    long parent;   /* index into the section list, -1 for the root */
+    double parentx;
+    int first;     /* 1: the first point is a wire start (skipped) */
+    size_t npt;
+    double *x, *y, *z, *d;
+    int removed;
+    int nameindex;
+} i3sec;
+
+typedef struct i3 {
+    i3sec *sec;
+    size_t nsec;
+} i3;
+
+static void i3_free(i3 *m) {
+    for (size_t i = 0; i < m->nsec; i++) {
+        free(m->sec[i].x);
+        free(m->sec[i].y);
+        free(m->sec[i].z);
+        free(m->sec[i].d);
+    }
+    free(m->sec);
+    memset(m, 0, sizeof *m);
+}
+
+static int sec_alloc(i3sec *s, size_t n) {
+    s->npt = n;
+    s->x = calloc(n ? n : 1, sizeof(double));
+    s->y = calloc(n ? n : 1, sizeof(double));
+    s->z = calloc(n ? n : 1, sizeof(double));
+    s->d = calloc(n ? n : 1, sizeof(double));
+    return (s->x && s->y && s->z && s->d) ? 0 : -1;
+}
+
+static void sec_set(i3sec *s, size_t j, const swc *w, size_t k) {
+    s->x[j] = w->x[k];
+    s->y[j] = w->y[k];
+    s->z[j] = w->z[k];
+    s->d[j] = w->d[k];
+}
+
+/* read_swc.hoc's sectionify + mksections */
+static cl_status swc_sections(swc *w, i3 *m) {
+    size_t n = w->n;
+    memset(m, 0, sizeof *m);
+    double *nchild = calloc(n, sizeof(double));
+    double *nchild_soma = calloc(n, sizeof(double));
+    char *c2p = calloc(n, 1);
+    long *p2s = calloc(n, sizeof(long));
+    cl_status st = CL_ENOMEM;
+    if (!nchild || !nchild_soma || !c2p || !p2s) goto out;
+    /* mark_branch */
+    for (size_t i = 0; i < n; i++) {
+        long p = pix(w, i);
+        if (p < 0) continue;
+        nchild[p] += 1;
+        if (p != (long)i - 1) {
+            nchild[p] += .01;
+            if (p > 1) {
+                if (w->type[p] != 1 && w->type[pix(w, (size_t)p)] == 1) {
+                    c2p[i] = 1;
+                    nchild[p] = 1;
+                }
+            } else if (p == 0) {
+                if (w->type[p] != 1) {
+                    c2p[i] = 1;
+                    nchild[p] = 1;
+                }
+            }
+        }
+        if (w->type[p] != w->type[i]) nchild[p] += .01;
+    }
+    int nsoma = w->type[0] == 1;
+    for (size_t i = 1; i < n; i++)
+        if (w->type[i] == 1) {
+            nsoma++;
+            long p = pix(w, i);
+            if (p >= 0 && w->type[p] == 1) nchild_soma[p] += 1;
+        }
+    int soma3geom = 0;
+    if (nsoma == 3 && n >= 3 && pix(w, 1) == 0 && pix(w, 2) == 0 && nchild[1] == 0 && nchild[2] == 0 &&
+        w->d[1] == w->d[0] && w->d[2] == w->d[0]) {
+        double len = 0;
+        for (int i = 1; i <= 2; i++)
+            len += sqrt(pow(w->x[i] - w->x[0], 2) + pow(w->y[i] - w->y[0], 2) + pow(w->z[i] - w->z[0], 2));
+        if (fabs(len / w->d[0] - 1) < .01) {
+            soma3geom = 1;
+            w->pid[2] = w->id[1];
+        }
+    }
+    for (size_t i = 0; i + 1 < n; i++)
+        if (w->type[i] == 1 && w->type[i + 1] == 1 && pix(w, i + 1) == (long)i) {
+            if (!(i != 0 && nchild_soma[i] > 1)) nchild[i] = 1;
+        }
+    /* sec2point: the last point of each section; point2sec */
+    size_t nsec = 0;
+    for (size_t i = 0; i < n; i++)
+        if (nchild[i] != 1) nsec++;
+    long *s2p = calloc(nsec ? nsec : 1, sizeof(long));
+    if (!s2p) goto out;
+    nsec = 0;
+    for (size_t i = 0; i < n; i++)
+        if (nchild[i] != 1) s2p[nsec++] = (long)i;
+    {
+        long si = 0;
+        p2s[0] = 0;
+        for (size_t i = 1; i < n; i++) {
+            if ((long)i > s2p[si]) si++;
+            p2s[i] = si;
+        }
+        nsec = (size_t)si + 1;
+    }
+    free(s2p);
+    m->sec = calloc(nsec, sizeof(i3sec));
+    if (!m->sec) goto out;
+    /* mksections */
+    {
+        size_t first = 0;
+        long isec = 0;
+        for (size_t i = 0; i <= n; i++) {
+            if (i < n && p2s[i] <= isec) continue;
+            /* section isec: points first .. i-1 */
+            i3sec *s = &m->sec[m->nsec];
+            s->id = (long)first;
+            s->parent = -1;
+            s->parentx = 1;
+            size_t end = i;
+            if (isec == 0) {
+                if (soma3geom) end = 1;
+                if (sec_alloc(s, end - first) != 0) goto out;
+                for (size_t k = first; k < end; k++) sec_set(s, k - first, w, k);
+            } else {
+                long pp = pix(w, first);
+                s->parent = p2s[pp];
+                const i3sec *ps = &m->sec[s->parent];
+                int den_con_soma = ps->type == 1 && w->type[first] != 1;
+                int con_soma = ps->type == 1;
+                int handled = 0;
+                if (s->parent == 0) {
+                    handled = 1;
+                    if (den_con_soma && ps->npt == 1) {
+                        s->parentx = 0.5;
+                        if (end - first > 1) s->first = 1;
+                    } else if (pp == ps->id) {
+                        s->parentx = 0.0;
+                        if (w->type[first] != 1 && nchild_soma[pp] > 1) s->first = 1;
+                    } else {
+                        handled = 0;
+                    }
+                }
+                if (!handled && con_soma) {
+                    long offset = ps->id == 0 ? -1 : -2;
+                    if (pp < ps->id + (long)ps->npt + offset) {
+                        s->parentx = 0.5;
+                        if (den_con_soma && end - first > 1) s->first = 1;
+                    } else if (end - first > 1 && nchild_soma[pp] > 1) {
+                        if (w->type[first] != 1) s->first = 1;
+                    }
+                }
+                if (sec_alloc(s, end - first + 1) != 0) goto out;
+                sec_set(s, 0, w, (size_t)pp);
+                for (size_t k = first; k < end; k++) sec_set(s, k - first + 1, w, k);
+            }
+            s->type = (int)w->type[first];
+            if (s->parent >= 0 && m->sec[s->parent].type == 1 && s->type != 1) s->d[0] = s->d[1];
+            if (c2p[first]) s->parentx = 0; /* sec.pid = parent's id: display only */
+            m->nsec++;
+            isec++;
+            first = i;
+        }
+    }
+    st = CL_OK;
+out:
+    free(nchild);
+    free(nchild_soma);
+    free(c2p);
+    free(p2s);
+    return st;
+}
+
+/* ---- Import3d_GUI.instantiate ------------------------------------------- */
+
+/* chk_valid: one-point and zero-length two-point sections (not the root) */
+static void chk_valid(i3 *m) {
+    for (size_t ii = m->nsec; ii-- > 0;) {
+        i3sec *s = &m->sec[ii];
+        if (s->removed || s->parent < 0) continue;
+        int rm = 0;
+        if (s->npt - (size_t)s->first <= 1) rm = 1;
+        else if (s->npt - (size_t)s->first <= 2) {
+            size_t a = (size_t)s->first;
+            rm = s->x[a] == s->x[a + 1] && s->y[a] == s->y[a + 1] && s->z[a] == s->z[a + 1];
+        }
+        if (!rm) continue;
+        s->removed = 1;
+        for (size_t j = ii + 1; j < m->nsec; j++) {
+            i3sec *c = &m->sec[j];
+            if (!c->removed && c->parent == (long)ii) {
+                c->parent = s->parent;
+                c->parentx = s->parentx;
+            }
+        }
+    }
+}
+
+static void type2name(int type, char *buf, size_t len) {
+    switch (type) {
+    case 1: snprintf(buf, len, "soma"); break;
+    case 2: snprintf(buf, len, "axon"); break;
+    case 3: snprintf(buf, len, "dend"); break;
+    case 4: snprintf(buf, len, "apic"); break;
+    default:
+        if (type < 0) snprintf(buf, len, "minus_%d", -type);
+        else snprintf(buf, len, "dend_%d", type);
+    }
+}
+
+/* the value pt3dadd receives: printed with %.8g, read back */
+static double g8(double v) {
+    char b[64];
+    snprintf(b, sizeof b, "%.8g", v);
+    return strtod(b, NULL);
+}
+
+static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *out) {
+    chk_valid(m);
+    int tmin = 0, tmax = 0, any = 0;
+    for (size_t i = 0; i < m->nsec; i++) {
+        if (m->sec[i].removed) continue;
+        int t = m->sec[i].type;
+        if (!any || t < tmin) tmin = t;
+        if (!any || t > tmax) tmax = t;
+        any = 1;
+    }
+    size_t ntypes = (size_t)(tmax - tmin + 1);
+    int *count = calloc(ntypes, sizeof(int));
+    cl_section *h = calloc(m->nsec ? m->nsec : 1, sizeof(cl_section));
+    cl_status st = CL_ENOMEM;
+    if (!count || !h) {
+        st = cl_fail(s, CL_ENOMEM, "cl_cell_load_morphology: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < m->nsec; i++)
+        if (!m->sec[i].removed) m->sec[i].nameindex = count[m->sec[i].type - tmin]++;
+    cl_cell cell;
+    st = cl_cell_new(s, cellname, &cell);
+    if (st != CL_OK) goto done;
+    /* create, grouped by type in ascending order (forall order) */
+    for (size_t t = 0; t < ntypes; t++) {
+        char base[32], name[64];
+        type2name((int)t + tmin, base, sizeof base);
+        for (size_t i = 0; i < m->nsec; i++) {
+            if (m->sec[i].removed || m->sec[i].type - tmin != (int)t) continue;
+            snprintf(name, sizeof name, "%s[%d]", base, m->sec[i].nameindex);
+            if ((st = cl_section_new(s, cell, name, &h[i])) != CL_OK) goto done;
+        }
+    }
+    for (size_t i = 0; i < m->nsec; i++) {
+        const i3sec *c = &m->sec[i];
+        if (c->removed) continue;
+        if (c->parent >= 0 && (st = cl_section_connect(s, h[i], h[c->parent], c->parentx)) != CL_OK) goto done;
+        size_t j = (size_t)c->first, np = c->npt - j;
+        if (np == 1) { /* sphere_rep: 3-point cylinder along x, L = diam */
+            double x = c->x[j], y = c->y[j], z = c->z[j], d = c->d[j];
+            double xs[3] = {x - d / 2, x, x + d / 2};
+            for (int k = 0; k < 3; k++)
+                if ((st = cl_section_pt3dadd(s, h[i], g8(xs[k]), g8(y), g8(z), g8(d))) != CL_OK) goto done;
+        } else {
+            for (; j < c->npt; j++)
+                if ((st = cl_section_pt3dadd(s, h[i], g8(c->x[j]), g8(c->y[j]), g8(c->z[j]), g8(c->d[j]))) !=
+                    CL_OK)
+                    goto done;
+        }
+    }
+    *out = cell;
+    st = cl_ok(s);
+done:
+    free(count);
+    free(h);
+    return st;
+}
+
+static int has_ext(const char *path, const char *ext) {
+    size_t n = strlen(path), e = strlen(ext);
+    return n >= e && strcasecmp(path + n - e, ext) == 0;
+}
+
+cl_status cl_cell_load_morphology(cl_sim *s, const char *path, cl_cell *out) {
+    if (!s) return CL_EINVAL;
+    if (!path || !out) return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: path and out must not be NULL");
+    char err[512];
+    char cellname[128];
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    snprintf(cellname, sizeof cellname, "%s", b);
+    char *dot = strrchr(cellname, '.');
+    if (dot && dot != cellname) *dot = '\0';
+    if (has_ext(path, ".swc")) {
+        swc w;
+        cl_status st = swc_read(path, &w, err, sizeof err);
+        if (st != CL_OK) {
+            swc_free(&w);
+            return cl_fail(s, st, "cl_cell_load_morphology: %s", err);
+        }
+        i3 m;
+        st = swc_sections(&w, &m);
+        swc_free(&w);
+        if (st != CL_OK) {
+            i3_free(&m);
+            return cl_fail(s, st, "cl_cell_load_morphology: %s: out of memory", path);
+        }
+        st = instantiate(s, &m, cellname, out);
+        i3_free(&m);
+        return st;
+    }
+    return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: unknown morphology format (expected .swc)", path);
+}
+
+cl_status cl_section_n3d(cl_sim *s, cl_section sec, size_t *out) {
+    if (!s) return CL_EINVAL;
+    int i = cl_handle_index(s, sec.id, CL_TAG_SECTION, "cl_section_n3d", "sec");
+    if (i < 0) return CL_EHANDLE;
+    if (!out) return cl_fail(s, CL_EINVAL, "cl_section_n3d: out is NULL");
+    *out = s->eng.sec[i].npt;
+    return cl_ok(s);
+}
+
+cl_status cl_section_pt3d(cl_sim *s, cl_section sec, size_t k, double *x, double *y, double *z, double *d) {
+    if (!s) return CL_EINVAL;
+    int i = cl_handle_index(s, sec.id, CL_TAG_SECTION, "cl_section_pt3d", "sec");
+    if (i < 0) return CL_EHANDLE;
+    const cl_sec *c = &s->eng.sec[i];
+    if (k >= c->npt) return cl_fail(s, CL_EINVAL, "cl_section_pt3d: point %zu of %zu", k, c->npt);
+    if (x) *x = c->pt[k].x;
+    if (y) *y = c->pt[k].y;
+    if (z) *z = c->pt[k].z;
+    if (d) *d = c->pt[k].d;
+    return cl_ok(s);
+}
