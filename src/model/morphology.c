@@ -1,6 +1,7 @@
 /* Morphology files into cells, as NEURON 8.2.2's Import3d:
  * Import3d_SWC_read (read_swc.hoc: rdfile, check_pid, sectionify,
- * mksections) and Import3d_GUI.instantiate (import3d_gui.hoc: chk_valid,
+ * mksections), Import3d_Neurolucida3 (read_nlcda3.hoc: newsec, need_extra,
+ * connect2soma; one soma contour at most) and Import3d_GUI.instantiate (import3d_gui.hoc: chk_valid,
  * set_nameindex, sphere_rep, points written with %.8g then stored as float
  * by pt3dadd). Everything is read and checked before the first section is
  * created, so a failure leaves the simulation as it was. */
@@ -14,6 +15,8 @@
 
 #include "cellulab.h"
 #include "cellulab_morph.h"
+#include "morph/asc.h"
+#include "morph/contour.h"
 #include "sim/sim.h"
 
 /* ---- SWC samples ------------------------------------------------------- */
@@ -373,6 +376,114 @@ out:
     return st;
 }
 
+/* ---- Neurolucida ASC: read_nlcda3.hoc (Import3d_Neurolucida3) ------------ */
+
+/* Sections as Import3d_Neurolucida3 makes them: the soma contour first (as
+ * its 21 centroid points, contour2centroid), then every tree's branches in
+ * file order (pre-order). A root branch gets the soma as parent at 0.5 with
+ * the soma centre in front as a skipped logical point (connect2soma: with one
+ * soma every root connects to it, inside its bounding box or not), so only
+ * its own points are kept here. A branch whose first point differs from its
+ * parent's last (need_extra) gets that parent point in front, with the
+ * branch's first diameter. Numbers are read as double (sscanf "%lf"). */
+static cl_status asc_sections(const cl_asc_morph *a, i3 *m, char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    size_t nsoma = 0, isoma = 0;
+    for (size_t i = 0; i < a->nsomas; i++)
+        if (a->somas[i].npts > 2) { /* contours with < 3 points are ignored */
+            if (!nsoma) isoma = i;
+            nsoma++;
+        }
+    if (nsoma > 1) {
+        snprintf(err, errlen, "%zu soma contours (soma stacks and several somas are not supported)", nsoma);
+        return CL_EFORMAT;
+    }
+    size_t n = nsoma;
+    for (size_t t = 0; t < a->ntrees; t++) n += a->trees[t].nbranches;
+    if (n == 0) {
+        snprintf(err, errlen, "no soma contour and no tree");
+        return CL_EFORMAT;
+    }
+    m->sec = calloc(n, sizeof(i3sec));
+    if (!m->sec) {
+        snprintf(err, errlen, "out of memory");
+        return CL_ENOMEM;
+    }
+    if (nsoma) {
+        const cl_asc_contour *c = &a->somas[isoma];
+        i3sec *s = &m->sec[m->nsec++];
+        s->type = 1;
+        s->parent = -1;
+        s->parentx = 1;
+        double *cx = malloc(3 * c->npts * sizeof(double));
+        if (!cx || sec_alloc(s, CL_CONTOUR_NPTS) != 0) {
+            free(cx);
+            snprintf(err, errlen, "out of memory");
+            return CL_ENOMEM;
+        }
+        double *cy = cx + c->npts, *cz = cy + c->npts;
+        for (size_t i = 0; i < c->npts; i++) {
+            cx[i] = c->pts[i].x;
+            cy[i] = c->pts[i].y;
+            cz[i] = c->pts[i].z;
+        }
+        char e2[256];
+        int rc = cl_contour_to_centroid(cx, cy, cz, c->npts, CL_SOMA_AXIS_NEURON8, s->x, s->y, s->z, s->d, e2,
+                                        sizeof e2);
+        free(cx);
+        if (rc != 0) {
+            snprintf(err, errlen, "soma contour: %s", e2);
+            return CL_EFORMAT;
+        }
+    }
+    for (size_t t = 0; t < a->ntrees; t++) {
+        const cl_asc_tree *tr = &a->trees[t];
+        size_t base = m->nsec;
+        for (size_t b = 0; b < tr->nbranches; b++) {
+            const cl_asc_branch *br = &tr->branches[b];
+            i3sec *s = &m->sec[m->nsec++];
+            s->type = (int)tr->type;
+            s->parentx = 1;
+            if (br->npts == 0) {
+                snprintf(err, errlen, "branch without points");
+                return CL_EFORMAT;
+            }
+            size_t extra = 0;
+            const cl_asc_point *pl = NULL;
+            if (br->parent < 0) {
+                s->parent = nsoma ? 0 : -1;
+                s->parentx = nsoma ? 0.5 : 1;
+            } else {
+                if ((size_t)br->parent >= b) {
+                    snprintf(err, errlen, "branch parent out of order");
+                    return CL_EFORMAT;
+                }
+                s->parent = (long)(base + (size_t)br->parent);
+                const cl_asc_branch *pb = &tr->branches[br->parent];
+                pl = &pb->pts[pb->npts - 1];
+                if (pl->x != br->pts[0].x || pl->y != br->pts[0].y || pl->z != br->pts[0].z) extra = 1;
+            }
+            if (sec_alloc(s, br->npts + extra) != 0) {
+                snprintf(err, errlen, "out of memory");
+                return CL_ENOMEM;
+            }
+            if (extra) {
+                s->x[0] = pl->x;
+                s->y[0] = pl->y;
+                s->z[0] = pl->z;
+                s->d[0] = br->pts[0].d;
+            }
+            for (size_t k = 0; k < br->npts; k++) {
+                s->x[k + extra] = br->pts[k].x;
+                s->y[k + extra] = br->pts[k].y;
+                s->z[k + extra] = br->pts[k].z;
+                s->d[k + extra] = br->pts[k].d;
+            }
+        }
+    }
+    return CL_OK;
+}
+
 /* ---- Import3d_GUI.instantiate ------------------------------------------- */
 
 /* chk_valid: one-point and zero-length two-point sections (not the root) */
@@ -508,7 +619,26 @@ cl_status cl_cell_load_morphology(cl_sim *s, const char *path, cl_cell *out) {
         i3_free(&m);
         return st;
     }
-    return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: unknown morphology format (expected .swc)", path);
+    if (has_ext(path, ".asc")) {
+        FILE *f = fopen(path, "r");
+        if (!f) return cl_fail(s, CL_EIO, "cl_cell_load_morphology: %s: cannot open: %s", path, strerror(errno));
+        fclose(f);
+        cl_asc_morph a;
+        if (cl_asc_read(path, &a, err, sizeof err) != 0) return cl_fail(s, CL_EFORMAT, "cl_cell_load_morphology: %s", err);
+        i3 m;
+        char e2[300];
+        cl_status st = asc_sections(&a, &m, e2, sizeof e2);
+        cl_asc_free(&a);
+        if (st != CL_OK) {
+            i3_free(&m);
+            return cl_fail(s, st, "cl_cell_load_morphology: %s: %s", path, e2);
+        }
+        st = instantiate(s, &m, cellname, out);
+        i3_free(&m);
+        return st;
+    }
+    return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: unknown morphology format (expected .swc or .asc)",
+                   path);
 }
 
 cl_status cl_section_n3d(cl_sim *s, cl_section sec, size_t *out) {

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Reference geometry from NEURON 8.2 (Debian's python3-neuron) for the
-morphology oracle: every .swc file under SHARED_DATA_DIR (ASC: not yet) is loaded
+morphology oracle: every .swc and .asc file under SHARED_DATA_DIR is loaded
 with Import3d (Import3d_SWC_read / Import3d_Neurolucida3) and
 Import3d_GUI(morph, 0).instantiate(cell) into a template with soma, dend,
 apic, axon and the usual section lists. For each file, OUTDIR/<n>.txt lists:
@@ -40,7 +40,7 @@ def find_files(root):
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for f in sorted(filenames):
-            if f.lower().endswith(".swc"):
+            if f.lower().endswith((".swc", ".asc")):
                 out.append(os.path.join(dirpath, f))
     return sorted(out)
 
