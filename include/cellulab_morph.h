@@ -27,6 +27,51 @@ cl_status cl_section_n3d(cl_sim *sim, cl_section sec, size_t *out);
 cl_status cl_section_pt3d(cl_sim *sim, cl_section sec, size_t i, double *x, double *y,
                           double *z, double *d);
 
+/* ---- discretisation rules (src/model/discretize.c) -------------------- */
+
+typedef enum cl_nseg_rule {
+    CL_NSEG_FIXED = 0,   /* nseg = (int)value in every section */
+    CL_NSEG_DLAMBDA = 1, /* NEURON's d_lambda rule, value = d_lambda, at freq_hz:
+                          * nseg = int((L/(d_lambda*lambda_f(freq))+0.9)/2)*2+1 */
+    CL_NSEG_MAXLEN = 2,  /* bmtk: nseg = 1 + 2*int(L/(2*value)), value = max length µm */
+    CL_NSEG_BBP40 = 3    /* BluePyOpt / BBP templates: nseg = 1 + 2*int(L/40) */
+} cl_nseg_rule;
+
+/* Set nseg of every section of a cell by one rule. For CL_NSEG_DLAMBDA,
+ * lambda_f is stdlib.hoc's (NEURON 8.2.2): the section's pt3d arc lengths
+ * and diameters when it has >= 2 points, else diam(0.5); cm is cm(0.5) and
+ * Ra must be given (the public API has no Ra getter), as must freq_hz
+ * (> 0; the usual 100). freq_hz and Ra are ignored by the other rules.
+ * Errors: CL_EINVAL for a bad value or a 0 pt3d diameter (as lambda_f's
+ * execerror); sections before the failing one keep their new nseg. */
+cl_status cl_cell_discretize(cl_sim *sim, cl_cell cell, cl_nseg_rule rule, double value,
+                             double freq_hz, double Ra);
+
+/* nseg for one section by one rule, without setting it (same arguments). */
+cl_status cl_section_nseg_by_rule(cl_sim *sim, cl_section sec, cl_nseg_rule rule, double value,
+                                  double freq_hz, double Ra, int *out);
+
+/* stdlib.hoc's lambda_f(freq_hz) for one section (µm), with the given Ra. */
+cl_status cl_section_lambda_f(cl_sim *sim, cl_section sec, double freq_hz, double Ra,
+                              double *out);
+
+/* ---- axon handling (src/model/axon.c) ----------------------------------- */
+
+/* Load a morphology as cl_cell_load_morphology into a new cell, with the
+ * axon handled by name: "none" (as loaded) or "bluepyopt" (BluePyOpt's
+ * default replace_axon hoc: the axon[i] sections are dropped and axon[0],
+ * axon[1] added, L 30 µm, nseg 1, axon[0](0) at soma[0](1), axon[1](0) at
+ * axon[0](1); diameters D1 = diam(0.5) of the original axon[0], D2 = that of
+ * the first original axon section whose midpoint is > 60 µm from soma[0](0),
+ * D1 if none, both 1 without an axon). Sections are copies built through
+ * the public API (no section can be deleted), so the new axon sections come
+ * last; Ra and cm have NEURON's defaults. The Allen perisomatic stub is not
+ * provided yet: it needs NEURON's define_shape. CL_EINVAL for an unknown
+ * rule; on a failure after the copy began, the partly built cell stays in
+ * sim (there is no way to delete it) and *out is not set. */
+cl_status cl_cell_load_morphology_axon(cl_sim *sim, const char *path, const char *axon_rule,
+                                       cl_cell *out);
+
 #ifdef __cplusplus
 }
 #endif
