@@ -153,12 +153,6 @@ static int section_order(cl_engine *e, int *order) {
     return 0;
 }
 
-static int find_sec_mech(const cl_sec *sec, int type) {
-    for (int m = 0; m < sec->nmech; m++)
-        if (sec->mech[m].type == type) return m;
-    return -1;
-}
-
 static int alloc_block(cl_mech_block *b, const cl_mech_type *m, int n) {
     size_t nn = n ? (size_t)n : 1;
     b->type = m;
@@ -240,7 +234,7 @@ static int build_blocks(cl_engine *e, const int *order) {
         if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
             for (int i = 0; i < e->nsec; i++) {
                 cl_sec *sec = &e->sec[order[i]];
-                int mi = find_sec_mech(sec, t);
+                int mi = cl_sec_mech_find(sec, t);
                 if (mi < 0) continue;
                 sec->mech[mi].inst0 = n;
                 n += sec->nseg;
@@ -258,7 +252,7 @@ static int build_blocks(cl_engine *e, const int *order) {
         if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
             for (int i = 0; i < e->nsec; i++) {
                 cl_sec *sec = &e->sec[order[i]];
-                int mi = find_sec_mech(sec, t);
+                int mi = cl_sec_mech_find(sec, t);
                 if (mi < 0) continue;
                 const cl_sec_mech *sm = &sec->mech[mi];
                 for (int j = 0; j < sec->nseg; j++) {
@@ -297,9 +291,9 @@ static int build_blocks(cl_engine *e, const int *order) {
             if (m->kind == CL_MECH_DENSITY) {
                 for (int s = 0; s < e->nsec; s++) {
                     cl_sec *sec = &e->sec[s];
-                    int mi = find_sec_mech(sec, t);
+                    int mi = cl_sec_mech_find(sec, t);
                     if (mi < 0) continue;
-                    int ii = find_sec_mech(sec, it);
+                    int ii = cl_sec_mech_find(sec, it);
                     for (int j = 0; j < sec->nseg; j++)
                         b->ion_index[u][sec->mech[mi].inst0 + j] = sec->mech[ii].inst0 + j;
                 }
@@ -308,7 +302,7 @@ static int build_blocks(cl_engine *e, const int *order) {
                     cl_ppobj *p = &e->pp[i];
                     if (!p->alive || p->type != t) continue;
                     cl_sec *sec = &e->sec[p->sec];
-                    int ii = find_sec_mech(sec, it);
+                    int ii = cl_sec_mech_find(sec, it);
                     b->ion_index[u][p->inst] =
                         sec->mech[ii].inst0 + cl_engine_seg_index(e, p->sec, p->x);
                 }
@@ -326,7 +320,7 @@ static double *rec_target(cl_engine *e, const cl_recobj *r) {
     }
     if (r->type < 0) return &e->v[cl_engine_node_exact(e, r->sec, r->x)];
     const cl_sec *sec = &e->sec[r->sec];
-    int mi = find_sec_mech(sec, r->type);
+    int mi = cl_sec_mech_find(sec, r->type);
     if (mi < 0) return NULL;
     return &e->block[r->type].var[r->var][sec->mech[mi].inst0 + cl_engine_seg_index(e, r->sec, r->x)];
 }

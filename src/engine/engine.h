@@ -211,6 +211,8 @@ void cl_engine_release(cl_engine *e);
 const cl_mech_type *cl_eng_type(const cl_engine *e, int type); /* NULL if out of range */
 int cl_eng_find(const cl_engine *e, const char *name);          /* type, or -1 */
 
+/* Index in sec->mech of a mechanism type, or -1 when it is not inserted. */
+int cl_sec_mech_find(const cl_sec *sec, int type);
 /* Insert a mechanism type in a section's description (no-op when present):
  * its index in sec->mech, or -1 when out of memory. */
 int cl_sec_insert_type(cl_engine *e, cl_sec *sec, int type);

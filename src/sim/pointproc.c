@@ -7,7 +7,6 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt); /* section.c */
 int cl_cell_soma_index(const cl_engine *e, int c);        /* section.c */
 
 #define PP_INDEX(fn, h, arg) cl_handle_index(s, (h).id, CL_TAG_PP, fn, arg)

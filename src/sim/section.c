@@ -338,44 +338,6 @@ cl_status cl_section_ri(cl_sim *s, cl_section h, double x, double *out) {
 
 /* ---- mechanisms ---------------------------------------------------------- */
 
-static int sec_mech_index(const cl_sec *sec, int type) {
-    for (int m = 0; m < sec->nmech; m++)
-        if (sec->mech[m].type == type) return m;
-    return -1;
-}
-
-/* Insert type in sec (no-op if present); returns its index or -1 (no memory). */
-int cl_sec_insert_type(cl_engine *e, cl_sec *sec, int type) {
-    int m = sec_mech_index(sec, type);
-    if (m >= 0) return m;
-    size_t cap = (size_t)sec->capmech;
-    if (CL_GROW(sec->mech, cap, (size_t)sec->nmech + 1) != 0) return -1;
-    sec->capmech = (int)cap;
-    const cl_mech_type *mt = cl_eng_type(e, type);
-    cl_sec_mech *sm = &sec->mech[sec->nmech];
-    memset(sm, 0, sizeof *sm);
-    sm->type = type;
-    sm->val = malloc(((size_t)mt->nvar * (size_t)sec->nseg + 1) * sizeof(double));
-    if (!sm->val) return -1;
-    for (int k = 0; k < mt->nvar; k++)
-        for (int j = 0; j < sec->nseg; j++) sm->val[(size_t)k * sec->nseg + j] = mt->vars[k].dflt;
-    return sec->nmech++;
-}
-
-/* Make sure the ions a mechanism uses are in the section, with its flags. */
-int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt) {
-    for (int u = 0; u < mt->nion; u++) {
-        char name[32];
-        snprintf(name, sizeof name, "%s_ion", mt->ions[u].ion);
-        int it = cl_eng_find(e, name);
-        if (it < 0) return -1;
-        int m = cl_sec_insert_type(e, sec, it);
-        if (m < 0) return -1;
-        sec->mech[m].style |= mt->ions[u].flags;
-    }
-    return 0;
-}
-
 cl_status cl_section_insert(cl_sim *s, cl_section h, const char *mech) {
     if (!s) return CL_EINVAL;
     const char *fn = "cl_section_insert";
@@ -388,7 +350,7 @@ cl_status cl_section_insert(cl_sim *s, cl_section h, const char *mech) {
     if (mt->kind != CL_MECH_DENSITY && mt->kind != CL_MECH_ION)
         return cl_fail(s, CL_EINVAL, "%s: mech: %s is a point process; place it with cl_pp_new", fn, mech);
     cl_sec *sec = &s->eng.sec[i];
-    if (sec_mech_index(sec, t) >= 0) return cl_ok(s);
+    if (cl_sec_mech_find(sec, t) >= 0) return cl_ok(s);
     if (cl_sec_insert_type(&s->eng, sec, t) < 0 || cl_sec_add_ions(&s->eng, sec, mt) != 0)
         return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     cl_sim_structure_changed(s);
@@ -422,7 +384,7 @@ static cl_status resolve_range(cl_sim *s, const char *fn, int si, const char *na
         shortname[len] = '\0';
         int kk = cl_mech_var_find(mt, shortname);
         if (kk < 0) continue;
-        if (sec_mech_index(sec, t) < 0)
+        if (cl_sec_mech_find(sec, t) < 0)
             return cl_fail(s, CL_ENOTFOUND, "%s: var: %s is not inserted in section %s (insert it first)", fn,
                            mt->name, sec->name);
         *type = t;
@@ -449,7 +411,7 @@ static void write_range(cl_sim *s, int si, int type, int k, int j, double value)
         }
         return;
     }
-    int m = sec_mech_index(sec, type);
+    int m = cl_sec_mech_find(sec, type);
     sec->mech[m].val[(size_t)k * sec->nseg + j] = value;
     if (e->compiled) e->block[type].var[k][sec->mech[m].inst0 + j] = value;
 }
@@ -510,7 +472,7 @@ cl_status cl_section_get_at(cl_sim *s, cl_section h, double x, const char *var, 
     } else if (type == -2) {
         *out = sec->cm[j];
     } else {
-        int m = sec_mech_index(sec, type);
+        int m = cl_sec_mech_find(sec, type);
         *out = e->compiled ? e->block[type].var[k][sec->mech[m].inst0 + j]
                            : sec->mech[m].val[(size_t)k * sec->nseg + j];
     }

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "cellulab.h"
+#include "soma_oracle.h"
 #include "sim/sim.h"
 
 static const char *lib, *refdir;
@@ -33,20 +34,10 @@ static const char *lib, *refdir;
     } while (0)
 
 static double compare(int run, const char *name, const double *x, size_t n) {
-    char path[1024];
+    char path[1024], label[128];
     snprintf(path, sizeof path, "%s/run%d_%s.txt", refdir, run, name);
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    double y, maxd = 0;
-    size_t m = 0;
-    while (fscanf(f, "%lf", &y) == 1) {
-        if (m < n) maxd = fmax(maxd, fabs(x[m] - y));
-        m++;
-    }
-    fclose(f);
-    if (m != n) maxd = INFINITY;
-    printf("  run %d %-10s samples %zu/%zu  max|diff| %.3g\n", run, name, n, m, maxd);
-    return maxd;
+    snprintf(label, sizeof label, "run %d %s", run, name);
+    return so_compare_file(path, label, x, n);
 }
 
 static void test_ext_oracle(void **state) {

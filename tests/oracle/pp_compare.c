@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "cellulab.h"
+#include "soma_oracle.h"
 
 static const char *lib, *refdir;
 
@@ -28,18 +29,7 @@ static const char *lib, *refdir;
 static double compare(const char *name, const double *x, size_t n) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.txt", refdir, name);
-    FILE *f = fopen(path, "r");
-    if (!f) fail_msg("cannot open %s", path);
-    double y, maxd = 0;
-    size_t m = 0;
-    while (fscanf(f, "%lf", &y) == 1) {
-        if (m < n) maxd = fmax(maxd, fabs(x[m] - y));
-        m++;
-    }
-    fclose(f);
-    if (m != n) maxd = INFINITY;
-    printf("  %-12s samples %zu/%zu  max|diff| %.3g\n", name, n, m, maxd);
-    return maxd;
+    return so_compare_file(path, name, x, n);
 }
 
 static void test_point_processes(void **state) {

@@ -32,6 +32,21 @@ double *so_load(const char *refdir, const char *model, const char *vec, size_t *
     return x;
 }
 
+double so_compare_file(const char *path, const char *label, const double *x, size_t n) {
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    double y, maxd = 0;
+    size_t m = 0;
+    while (fscanf(f, "%lf", &y) == 1) {
+        if (m < n) maxd = fmax(maxd, fabs(x[m] - y));
+        m++;
+    }
+    fclose(f);
+    if (m != n) maxd = INFINITY;
+    printf("  %-16s samples %zu/%zu  max|diff| %.3g\n", label, n, m, maxd);
+    return maxd;
+}
+
 void so_decorate(cl_sim *s, cl_section sec, const so_mech *m) {
     OK(cl_section_insert(s, sec, "pas"));
     OK(cl_section_set(s, sec, "g_pas", 1e-4));

@@ -25,6 +25,10 @@ typedef struct so_config {
 /* A reference vector REFDIR/MODEL/VEC.txt (malloc'd). */
 double *so_load(const char *refdir, const char *model, const char *vec, size_t *n);
 
+/* Compare x (n values) with the numbers in the file at path: the largest
+ * |difference|, infinity when the counts differ; printed with label. */
+double so_compare_file(const char *path, const char *label, const double *x, size_t n);
+
 /* Insert pas and the mechanisms of m in sec, with their parameters set. */
 void so_decorate(cl_sim *s, cl_section sec, const so_mech *m);
 
