@@ -167,6 +167,7 @@ cl_status cl_section_set_Ra(cl_sim *sim, cl_section sec, double Ra);
 cl_status cl_section_set_cm(cl_sim *sim, cl_section sec, double cm);
 cl_status cl_section_get_L(cl_sim *sim, cl_section sec, double *out);
 cl_status cl_section_get_nseg(cl_sim *sim, cl_section sec, int *out);
+cl_status cl_section_get_Ra(cl_sim *sim, cl_section sec, double *out);
 
 /* Append a 3-D point (µm; d is the diameter, >= 0). Points are stored as
  * float32 like NEURON's pt3d; L and the segment diameters, areas and axial

@@ -22,10 +22,41 @@ extern "C" {
  * problem in cl_sim_errmsg(); nothing is created on failure. */
 cl_status cl_cell_load_morphology(cl_sim *sim, const char *path, cl_cell *out);
 
+/* How a Neurolucida soma contour's major axis is oriented. NEURON 9.0
+ * flips the axis when its largest component is negative, which reverses the
+ * 21 soma points of some cells (and moves what attaches at soma(1)); NEURON
+ * 8.2 keeps the sign its eigen-solver returns. */
+typedef enum cl_soma_orientation {
+    CL_SOMA_NEURON9 = 0, /* the default */
+    CL_SOMA_NEURON82 = 1
+} cl_soma_orientation;
+
+/* Options of a morphology load; all-zero means the defaults. */
+typedef struct cl_morph_options {
+    cl_soma_orientation soma; /* contour somas (ASC, HDF5 contours) */
+    /* Axon handling by name (NULL = "none"): "none", "bluepyopt",
+     * "aibs_perisomatic", "aibs_allactive"; see cl_cell_load_morphology_axon. */
+    const char *axon;
+} cl_morph_options;
+
+/* cl_cell_load_morphology with options (opt NULL: the defaults). */
+cl_status cl_cell_load_morphology_opt(cl_sim *sim, const char *path, const cl_morph_options *opt,
+                                      cl_cell *out);
+
 /* Number of 3-D points of a section and one of them (as stored: float). */
 cl_status cl_section_n3d(cl_sim *sim, cl_section sec, size_t *out);
 cl_status cl_section_pt3d(cl_sim *sim, cl_section sec, size_t i, double *x, double *y,
                           double *z, double *d);
+
+/* The sections of a cell in one of Import3d's section lists, in creation
+ * order: "all", "somatic" (soma...), "axonal" (axon...), "basal" (dend[...]),
+ * "apical" (apic...), and BluePyOpt's "alldend" (basal + apical, in creation
+ * order) and "allact" (= all). Membership follows the section name's prefix
+ * as Import3d names them. Writes up to cap handles to out (out may be NULL
+ * with cap 0 to count) and the list's size to *n. CL_EINVAL for an unknown
+ * list name. */
+cl_status cl_cell_section_list(cl_sim *sim, cl_cell cell, const char *list, cl_section *out,
+                               size_t cap, size_t *n);
 
 /* ---- discretisation rules (src/model/discretize.c) -------------------- */
 

@@ -8,6 +8,8 @@
 
 #include "cellulab.h"
 #include "cellulab_morph.h"
+#include "model/model.h"
+#include "sim/sim.h"
 
 static int is_axon(const char *name) { return strncmp(name, "axon[", 5) == 0; }
 
@@ -47,14 +49,30 @@ static cl_status bpo_diams(cl_sim *s, cl_cell c, double *d1, double *d2) {
 
 cl_status cl_cell_load_morphology_axon(cl_sim *sim, const char *path, const char *axon_rule,
                                        cl_cell *out) {
-    if (!sim || !path || !axon_rule || !out) return CL_EINVAL;
+    if (!sim) return CL_EINVAL;
+    cl_morph_options o = {0};
+    o.axon = axon_rule;
+    return cl_cell_load_morphology_opt(sim, path, &o, out);
+}
+
+cl_status cl_axon_load(cl_sim *sim, const char *path, const cl_morph_options *opt, cl_cell *out) {
+    const char *axon_rule = opt->axon;
     int bpo = strcmp(axon_rule, "bluepyopt") == 0;
-    if (!bpo && strcmp(axon_rule, "none") != 0) return CL_EINVAL;
+    if (!bpo)
+        return cl_fail(sim, CL_EINVAL,
+                       "cl_cell_load_morphology: %s: unknown axon rule \"%s\" (expected none, bluepyopt, "
+                       "aibs_perisomatic or aibs_allactive)",
+                       path, axon_rule);
     cl_sim *tmp;
     cl_cell src, dst;
     cl_status st;
-    if ((st = cl_sim_new(&tmp)) != CL_OK) return st;
-    if ((st = cl_cell_load_morphology(tmp, path, &src)) != CL_OK) goto done;
+    cl_morph_options plain = *opt;
+    plain.axon = NULL;
+    if ((st = cl_sim_new(&tmp)) != CL_OK) return cl_fail(sim, st, "cl_cell_load_morphology: out of memory");
+    if ((st = cl_cell_load_morphology_opt(tmp, path, &plain, &src)) != CL_OK) {
+        cl_fail(sim, st, "%s", cl_sim_errmsg(tmp));
+        goto done;
+    }
     double d1 = 1, d2 = 1;
     if (bpo && (st = bpo_diams(tmp, src, &d1, &d2)) != CL_OK) goto done;
     if ((st = cl_cell_new(sim, NULL, &dst)) != CL_OK) goto done;

@@ -16,6 +16,7 @@
 #include "cellulab.h"
 #include "cellulab_morph.h"
 #include "morph/asc.h"
+#include "model/model.h"
 #include "morph/contour.h"
 #include "sim/sim.h"
 
@@ -386,7 +387,7 @@ out:
  * its own points are kept here. A branch whose first point differs from its
  * parent's last (need_extra) gets that parent point in front, with the
  * branch's first diameter. Numbers are read as double (sscanf "%lf"). */
-static cl_status asc_sections(const cl_asc_morph *a, i3 *m, char *err, size_t errlen) {
+static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     size_t nsoma = 0, isoma = 0;
     for (size_t i = 0; i < a->nsomas; i++)
@@ -428,7 +429,7 @@ static cl_status asc_sections(const cl_asc_morph *a, i3 *m, char *err, size_t er
             cz[i] = c->pts[i].z;
         }
         char e2[256];
-        int rc = cl_contour_to_centroid(cx, cy, cz, c->npts, CL_SOMA_AXIS_NEURON8, s->x, s->y, s->z, s->d, e2,
+        int rc = cl_contour_to_centroid(cx, cy, cz, c->npts, axis, s->x, s->y, s->z, s->d, e2,
                                         sizeof e2);
         free(cx);
         if (rc != 0) {
@@ -592,8 +593,19 @@ static int has_ext(const char *path, const char *ext) {
 }
 
 cl_status cl_cell_load_morphology(cl_sim *s, const char *path, cl_cell *out) {
+    return cl_cell_load_morphology_opt(s, path, NULL, out);
+}
+
+cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morph_options *opt, cl_cell *out) {
     if (!s) return CL_EINVAL;
     if (!path || !out) return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: path and out must not be NULL");
+    cl_morph_options o = {0};
+    if (opt) o = *opt;
+    if (o.soma != CL_SOMA_NEURON9 && o.soma != CL_SOMA_NEURON82)
+        return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: soma orientation %d is neither CL_SOMA_NEURON9 nor CL_SOMA_NEURON82",
+                       path, (int)o.soma);
+    if (o.axon && strcmp(o.axon, "none") != 0) return cl_axon_load(s, path, &o, out);
+    cl_soma_axis axis = o.soma == CL_SOMA_NEURON82 ? CL_SOMA_AXIS_NEURON8 : CL_SOMA_AXIS_NEURON9;
     char err[512];
     char cellname[128];
     const char *b = strrchr(path, '/');
@@ -627,7 +639,7 @@ cl_status cl_cell_load_morphology(cl_sim *s, const char *path, cl_cell *out) {
         if (cl_asc_read(path, &a, err, sizeof err) != 0) return cl_fail(s, CL_EFORMAT, "cl_cell_load_morphology: %s", err);
         i3 m;
         char e2[300];
-        cl_status st = asc_sections(&a, &m, e2, sizeof e2);
+        cl_status st = asc_sections(&a, axis, &m, e2, sizeof e2);
         cl_asc_free(&a);
         if (st != CL_OK) {
             i3_free(&m);

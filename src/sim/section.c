@@ -266,6 +266,15 @@ cl_status cl_section_get_L(cl_sim *s, cl_section h, double *out) {
     return cl_ok(s);
 }
 
+cl_status cl_section_get_Ra(cl_sim *s, cl_section h, double *out) {
+    if (!s) return CL_EINVAL;
+    int i = SEC_INDEX("cl_section_get_Ra", h);
+    if (i < 0) return CL_EHANDLE;
+    if (!out) return cl_fail(s, CL_EINVAL, "cl_section_get_Ra: out is NULL");
+    *out = s->eng.sec[i].Ra;
+    return cl_ok(s);
+}
+
 cl_status cl_section_get_nseg(cl_sim *s, cl_section h, int *out) {
     if (!s) return CL_EINVAL;
     int i = SEC_INDEX("cl_section_get_nseg", h);

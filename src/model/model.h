@@ -1,0 +1,25 @@
+/* Internal interfaces of the model layer: morphology post-processing and
+ * the biophysics loaders behind cl_cell_load_model (include/cellulab_model.h). */
+#ifndef CELLULAB_MODEL_MODEL_H
+#define CELLULAB_MODEL_MODEL_H
+
+#include "cellulab.h"
+#include "cellulab_model.h"
+#include "cellulab_morph.h"
+
+/* Load path's morphology with opt->axon handling (not "none"): the
+ * morphology is read into a scratch simulation and copied, without the
+ * axon, into a new cell of sim; the replacement axon is added last. */
+cl_status cl_axon_load(cl_sim *sim, const char *path, const cl_morph_options *opt, cl_cell *out);
+
+/* The biophysics loaders. Each builds the whole cell (morphology, axon,
+ * mechanisms, parameters, nseg) in the order its source tool does, into a
+ * new cell of sim. opt is never NULL here (the defaults are filled in). */
+cl_status cl_model_load_neuroml(cl_sim *sim, const char *morph, const char *model,
+                                const cl_model_options *opt, cl_cell *out);
+cl_status cl_model_load_allen_json(cl_sim *sim, const char *morph, const char *model,
+                                   const cl_model_options *opt, cl_cell *out);
+cl_status cl_model_load_bluepyopt(cl_sim *sim, const char *morph, const char *model,
+                                  const cl_model_options *opt, cl_cell *out);
+
+#endif
