@@ -14,7 +14,14 @@ extern "C" {
 /* Build a new cell from a morphology file, the reader chosen by the
  * extension (".swc": Import3d_SWC_read; ".asc": Import3d_Neurolucida3, with
  * at most one soma contour, which becomes 21 centroid points; trees attach
- * at soma(0.5); case-insensitive). Sections are named and ordered as
+ * at soma(0.5); ".h5": MorphIO's H5 v1 layout, single cell or container (see
+ * cl_morph_options.h5_cell), built as Import3d builds the equivalent text
+ * file: a soma of >= 3 points (or no soma) is a contour and the cell is the
+ * ASC whose trees hold each section's points in depth-first order; a soma of
+ * 1 or 2 points is the SWC whose soma samples are those points, root
+ * sections hanging from the first, and each other section's samples its
+ * points, less the first when it repeats its parent's last (x, y, z and d);
+ * case-insensitive). Sections are named and ordered as
  * Import3d_GUI.instantiate creates them: soma[i], axon[i], dend[i], apic[i]
  * (other SWC types: dend_N / minus_N), grouped by type in ascending type
  * code, each group in file order; parents, connection points and pt3d points
@@ -37,6 +44,11 @@ typedef struct cl_morph_options {
     /* Axon handling by name (NULL = "none"): "none", "bluepyopt",
      * "aibs_perisomatic", "aibs_allactive"; see cl_cell_load_morphology_axon. */
     const char *axon;
+    /* HDF5 containers (one file, one top-level group per cell): the cell's
+     * group name, i.e. the morphology name without extension (a trailing
+     * ".h5" is accepted), as MorphIO's Collection, neurodamus and BlueCelluLab
+     * name it. NULL for single-cell files (and any other format). */
+    const char *h5_cell;
 } cl_morph_options;
 
 /* cl_cell_load_morphology with options (opt NULL: the defaults). */

@@ -16,181 +16,11 @@
 #include "cellulab.h"
 #include "cellulab_morph.h"
 #include "morph/asc.h"
+#include "morph/h5.h"
+#include "morph/swc.h"
 #include "model/model.h"
 #include "morph/contour.h"
 #include "sim/sim.h"
-
-/* ---- SWC samples ------------------------------------------------------- */
-
-typedef struct swc {
-    size_t n, cap;
-    double *id, *type, *x, *y, *z, *d, *pid;
-    long *line;
-    long maxid;
-    long *id2index; /* by raw id, -1 where absent */
-} swc;
-
-static void swc_free(swc *w) {
-    free(w->id); free(w->type); free(w->x); free(w->y); free(w->z); free(w->d); free(w->pid);
-    free(w->line); free(w->id2index);
-    memset(w, 0, sizeof *w);
-}
-
-static int swc_push(swc *w, const double a[7], long line) {
-    if (w->n == w->cap) {
-        size_t c = w->cap ? 2 * w->cap : 256;
-        double **v[] = {&w->id, &w->type, &w->x, &w->y, &w->z, &w->d, &w->pid};
-        for (int k = 0; k < 7; k++) {
-            double *p = realloc(*v[k], c * sizeof(double));
-            if (!p) return -1;
-            *v[k] = p;
-        }
-        long *l = realloc(w->line, c * sizeof(long));
-        if (!l) return -1;
-        w->line = l;
-        w->cap = c;
-    }
-    size_t i = w->n++;
-    w->id[i] = a[0]; w->type[i] = a[1]; w->x[i] = a[2]; w->y[i] = a[3]; w->z[i] = a[4];
-    w->d[i] = a[5] * 2; /* radius to diameter */
-    w->pid[i] = a[6];
-    w->line[i] = line;
-    return 0;
-}
-
-static long pix(const swc *w, size_t i) {
-    double p = w->pid[i];
-    if (p < 0) return -1;
-    return w->id2index[(long)p];
-}
-
-/* read and check the samples; 0 on success, else message in err */
-static cl_status swc_read(const char *path, swc *w, char *err, size_t errlen) {
-    memset(w, 0, sizeof *w);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return CL_EIO;
-    }
-    char *buf = NULL;
-    size_t bcap = 0;
-    ssize_t len;
-    long lineno = 0;
-    cl_status st = CL_OK;
-    while ((len = getline(&buf, &bcap, f)) >= 0) {
-        lineno++;
-        if ((size_t)len != strlen(buf)) {
-            snprintf(err, errlen, "%s:%ld: NUL byte in line", path, lineno);
-            st = CL_EFORMAT;
-            break;
-        }
-        const char *p = buf;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-        if (*p == '#' || *p == '\0') continue; /* comment, blank */
-        double a[7];
-        int k = 0;
-        const char *q = buf;
-        for (; k < 7; k++) {
-            char *e;
-            errno = 0;
-            a[k] = strtof(q, &e); /* hoc's sscanf "%f" reads a float */
-            if (e == q) break;
-            q = e;
-        }
-        if (k < 7) {
-            snprintf(err, errlen, "%s:%ld: could not parse (expected 7 numbers): %.60s", path, lineno, p);
-            st = CL_EFORMAT;
-            break;
-        }
-        for (k = 0; k < 7; k++)
-            if (!isfinite(a[k])) {
-                snprintf(err, errlen, "%s:%ld: value %d is not finite", path, lineno, k + 1);
-                st = CL_EFORMAT;
-                break;
-            }
-        if (st != CL_OK) break;
-        if (a[0] != floor(a[0]) || a[6] != floor(a[6]) || a[0] < 0 || a[0] > 1e7 || a[6] > 1e7) {
-            snprintf(err, errlen, "%s:%ld: sample id %g or parent %g is not a valid integer", path, lineno,
-                     a[0], a[6]);
-            st = CL_EFORMAT;
-            break;
-        }
-        if (a[1] != floor(a[1]) || fabs(a[1]) > 1e6) {
-            snprintf(err, errlen, "%s:%ld: type %g is not an integer", path, lineno, a[1]);
-            st = CL_EFORMAT;
-            break;
-        }
-        if (swc_push(w, a, lineno) != 0) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            st = CL_ENOMEM;
-            break;
-        }
-    }
-    free(buf);
-    fclose(f);
-    if (st != CL_OK) return st;
-    if (w->n == 0) {
-        snprintf(err, errlen, "%s: no samples", path);
-        return CL_EFORMAT;
-    }
-    /* tree topology: pid < id (so no cycles); sort by id (stable) */
-    int needsort = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        if (i > 0 && w->id[i] <= w->id[i - 1]) needsort = 1;
-        if (w->pid[i] >= w->id[i]) {
-            snprintf(err, errlen, "%s:%ld: parent %g is not less than id %g (not a tree)", path, w->line[i],
-                     w->pid[i], w->id[i]);
-            return CL_EFORMAT;
-        }
-    }
-    if (needsort) { /* insertion sort of all columns, keeps file order of ties */
-        for (size_t i = 1; i < w->n; i++) {
-            double id = w->id[i], ty = w->type[i], x = w->x[i], y = w->y[i], z = w->z[i], d = w->d[i],
-                   pi = w->pid[i];
-            long ln = w->line[i];
-            size_t j = i;
-            while (j > 0 && w->id[j - 1] > id) {
-                w->id[j] = w->id[j - 1]; w->type[j] = w->type[j - 1]; w->x[j] = w->x[j - 1];
-                w->y[j] = w->y[j - 1]; w->z[j] = w->z[j - 1]; w->d[j] = w->d[j - 1];
-                w->pid[j] = w->pid[j - 1]; w->line[j] = w->line[j - 1];
-                j--;
-            }
-            w->id[j] = id; w->type[j] = ty; w->x[j] = x; w->y[j] = y; w->z[j] = z; w->d[j] = d;
-            w->pid[j] = pi; w->line[j] = ln;
-        }
-    }
-    size_t nroot = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        if (i > 0 && w->id[i] == w->id[i - 1]) {
-            snprintf(err, errlen, "%s:%ld: duplicate id %g (also line %ld)", path, w->line[i], w->id[i],
-                     w->line[i - 1]);
-            return CL_EFORMAT;
-        }
-        if (w->pid[i] < 0) nroot++;
-    }
-    if (nroot != 1) {
-        snprintf(err, errlen, "%s: %zu trees (roots), expected one", path, nroot);
-        return CL_EFORMAT;
-    }
-    w->maxid = (long)w->id[w->n - 1];
-    w->id2index = malloc((size_t)(w->maxid + 1) * sizeof(long));
-    if (!w->id2index) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return CL_ENOMEM;
-    }
-    for (long k = 0; k <= w->maxid; k++) w->id2index[k] = -1;
-    for (size_t i = 0; i < w->n; i++) w->id2index[(long)w->id[i]] = (long)i;
-    for (size_t i = 0; i < w->n; i++)
-        if (w->pid[i] >= 0 && w->id2index[(long)w->pid[i]] < 0) {
-            snprintf(err, errlen, "%s:%ld: unknown parent id %g", path, w->line[i], w->pid[i]);
-            return CL_EFORMAT;
-        }
-    if (w->pid[0] >= 0) { /* cannot happen with pid < id, kept for safety */
-        snprintf(err, errlen, "%s:%ld: first sample is not a root", path, w->line[0]);
-        return CL_EFORMAT;
-    }
-    return CL_OK;
-}
 
 /* ---- Import3d sections ----------------------------------------------- */
 
@@ -231,7 +61,7 @@ static int sec_alloc(i3sec *s, size_t n) {
     return (s->x && s->y && s->z && s->d) ? 0 : -1;
 }
 
-static void sec_set(i3sec *s, size_t j, const swc *w, size_t k) {
+static void sec_set(i3sec *s, size_t j, const cl_swc *w, size_t k) {
     s->x[j] = w->x[k];
     s->y[j] = w->y[k];
     s->z[j] = w->z[k];
@@ -239,7 +69,7 @@ static void sec_set(i3sec *s, size_t j, const swc *w, size_t k) {
 }
 
 /* read_swc.hoc's sectionify + mksections */
-static cl_status swc_sections(swc *w, i3 *m) {
+static cl_status swc_sections(cl_swc *w, i3 *m) {
     size_t n = w->n;
     memset(m, 0, sizeof *m);
     double *nchild = calloc(n, sizeof(double));
@@ -250,13 +80,13 @@ static cl_status swc_sections(swc *w, i3 *m) {
     if (!nchild || !nchild_soma || !c2p || !p2s) goto out;
     /* mark_branch */
     for (size_t i = 0; i < n; i++) {
-        long p = pix(w, i);
+        long p = cl_swc_parent(w, i);
         if (p < 0) continue;
         nchild[p] += 1;
         if (p != (long)i - 1) {
             nchild[p] += .01;
             if (p > 1) {
-                if (w->type[p] != 1 && w->type[pix(w, (size_t)p)] == 1) {
+                if (w->type[p] != 1 && w->type[cl_swc_parent(w, (size_t)p)] == 1) {
                     c2p[i] = 1;
                     nchild[p] = 1;
                 }
@@ -273,11 +103,11 @@ static cl_status swc_sections(swc *w, i3 *m) {
     for (size_t i = 1; i < n; i++)
         if (w->type[i] == 1) {
             nsoma++;
-            long p = pix(w, i);
+            long p = cl_swc_parent(w, i);
             if (p >= 0 && w->type[p] == 1) nchild_soma[p] += 1;
         }
     int soma3geom = 0;
-    if (nsoma == 3 && n >= 3 && pix(w, 1) == 0 && pix(w, 2) == 0 && nchild[1] == 0 && nchild[2] == 0 &&
+    if (nsoma == 3 && n >= 3 && cl_swc_parent(w, 1) == 0 && cl_swc_parent(w, 2) == 0 && nchild[1] == 0 && nchild[2] == 0 &&
         w->d[1] == w->d[0] && w->d[2] == w->d[0]) {
         double len = 0;
         for (int i = 1; i <= 2; i++)
@@ -288,7 +118,7 @@ static cl_status swc_sections(swc *w, i3 *m) {
         }
     }
     for (size_t i = 0; i + 1 < n; i++)
-        if (w->type[i] == 1 && w->type[i + 1] == 1 && pix(w, i + 1) == (long)i) {
+        if (w->type[i] == 1 && w->type[i + 1] == 1 && cl_swc_parent(w, i + 1) == (long)i) {
             if (!(i != 0 && nchild_soma[i] > 1)) nchild[i] = 1;
         }
     /* sec2point: the last point of each section; point2sec */
@@ -329,7 +159,7 @@ static cl_status swc_sections(swc *w, i3 *m) {
                 if (sec_alloc(s, end - first) != 0) goto out;
                 for (size_t k = first; k < end; k++) sec_set(s, k - first, w, k);
             } else {
-                long pp = pix(w, first);
+                long pp = cl_swc_parent(w, first);
                 s->parent = p2s[pp];
                 const i3sec *ps = &m->sec[s->parent];
                 int den_con_soma = ps->type == 1 && w->type[first] != 1;
@@ -485,6 +315,178 @@ static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, c
     return CL_OK;
 }
 
+/* ---- HDF5 (MorphIO H5 v1): the equivalent ASC or SWC ------------------- */
+
+/* Sections in depth-first pre-order, children and roots in file order (the
+ * order MorphIO writes; the ASC or SWC text of the cell lists them so).
+ * Roots: sections without parent or whose parent is the soma. */
+static cl_status h5_preorder(const cl_h5_morph *h, long *order, size_t *norder) {
+    size_t n = h->nsec;
+    long *first = malloc(n * sizeof(long)), *next = malloc(n * sizeof(long)), *last = malloc(n * sizeof(long));
+    long *stack = malloc(n * sizeof(long));
+    cl_status st = CL_ENOMEM;
+    if (!first || !next || !last || !stack) goto out;
+    for (size_t i = 0; i < n; i++) first[i] = next[i] = last[i] = -1;
+    long rfirst = -1, rlast = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (h->type[i] == 1) continue;
+        long p = h->parent[i];
+        int root = p < 0 || h->type[p] == 1;
+        long *f = root ? &rfirst : &first[p], *l = root ? &rlast : &last[p];
+        if (*f < 0) *f = (long)i;
+        else next[*l] = (long)i;
+        *l = (long)i;
+    }
+    size_t k = 0, sp = 0;
+    /* push roots in reverse so the first root comes out first */
+    for (long r = rfirst; r >= 0; r = next[r]) stack[sp++] = r;
+    for (size_t a = 0, b = sp; a + 1 < b; a++, b--) { long t = stack[a]; stack[a] = stack[b - 1]; stack[b - 1] = t; }
+    while (sp) {
+        long i = stack[--sp];
+        order[k++] = i;
+        size_t base = sp;
+        for (long ch = first[i]; ch >= 0; ch = next[ch]) stack[sp++] = ch;
+        for (size_t a = base, b = sp; a + 1 < b; a++, b--) { long t = stack[a]; stack[a] = stack[b - 1]; stack[b - 1] = t; }
+    }
+    *norder = k;
+    st = CL_OK;
+out:
+    free(first); free(next); free(last); free(stack);
+    return st;
+}
+
+static size_t h5_nsoma(const cl_h5_morph *h) {
+    return h->type[0] == 1 ? cl_h5_sec_end(h, 0) : 0;
+}
+
+/* soma of >= 3 points or none: the Neurolucida file with that contour and
+ * one tree per root section, its branches the sections in pre-order */
+static cl_status h5_as_asc(const cl_h5_morph *h, const long *order, size_t norder, cl_asc_morph *a) {
+    memset(a, 0, sizeof *a);
+    long *where = malloc(h->nsec * sizeof(long)); /* section -> branch index in its tree */
+    if (!where) return CL_ENOMEM;
+    size_t ns = h5_nsoma(h);
+    if (ns) {
+        a->somas = calloc(1, sizeof *a->somas);
+        if (!a->somas) goto oom;
+        a->nsomas = 1;
+        a->somas[0].pts = malloc(ns * sizeof(cl_asc_point));
+        if (!a->somas[0].pts) goto oom;
+        a->somas[0].npts = ns;
+        for (size_t i = 0; i < ns; i++)
+            a->somas[0].pts[i] = (cl_asc_point){h->pts[4 * i], h->pts[4 * i + 1], h->pts[4 * i + 2], h->pts[4 * i + 3]};
+    }
+    size_t nroots = 0;
+    for (size_t k = 0; k < norder; k++) {
+        long p = h->parent[order[k]];
+        if (p < 0 || h->type[p] == 1) nroots++;
+    }
+    a->trees = calloc(nroots ? nroots : 1, sizeof *a->trees);
+    if (!a->trees) goto oom;
+    for (size_t k = 0; k < norder;) {
+        /* a tree: the root at k and every following section until the next root */
+        size_t e = k + 1;
+        while (e < norder && !(h->parent[order[e]] < 0 || h->type[h->parent[order[e]]] == 1)) e++;
+        cl_asc_tree *t = &a->trees[a->ntrees++];
+        t->type = (cl_asc_tree_type)h->type[order[k]];
+        t->branches = calloc(e - k, sizeof *t->branches);
+        if (!t->branches) goto oom;
+        for (size_t j = k; j < e; j++) {
+            long i = order[j];
+            cl_asc_branch *b = &t->branches[t->nbranches];
+            where[i] = (long)t->nbranches++;
+            b->parent = j == k ? -1 : (int)where[h->parent[i]];
+            size_t s0 = (size_t)h->offset[i], s1 = cl_h5_sec_end(h, (size_t)i);
+            b->pts = malloc((s1 - s0) * sizeof(cl_asc_point));
+            if (!b->pts) goto oom;
+            b->npts = s1 - s0;
+            for (size_t q = s0; q < s1; q++)
+                b->pts[q - s0] = (cl_asc_point){h->pts[4 * q], h->pts[4 * q + 1], h->pts[4 * q + 2], h->pts[4 * q + 3]};
+        }
+        k = e;
+    }
+    free(where);
+    return CL_OK;
+oom:
+    free(where);
+    cl_asc_free(a);
+    return CL_ENOMEM;
+}
+
+/* soma of 1 or 2 points: the SWC file whose samples are the soma points,
+ * then each section's points in pre-order; a section's first point is left
+ * out when it repeats its parent's last (x, y, z and d: SWC shares that
+ * sample), and its first sample hangs from the parent's last sample (root
+ * sections from the first soma sample) */
+static cl_status h5_as_swc(const cl_h5_morph *h, const long *order, size_t norder, cl_swc *w) {
+    memset(w, 0, sizeof *w);
+    long *lastid = malloc(h->nsec * sizeof(long));
+    if (!lastid) return CL_ENOMEM;
+    size_t ns = h5_nsoma(h);
+    double id = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const double *p = &h->pts[4 * i];
+        id++;
+        if (cl_swc_add(w, id, 1, p[0], p[1], p[2], p[3], i ? id - 1 : -1) != 0) goto oom;
+    }
+    lastid[0] = 1;
+    for (size_t k = 0; k < norder; k++) {
+        long i = order[k], par = h->parent[i];
+        int root = par < 0 || h->type[par] == 1;
+        double pid = root ? 1 : (double)lastid[par];
+        size_t s0 = (size_t)h->offset[i], s1 = cl_h5_sec_end(h, (size_t)i);
+        if (!root) {
+            const double *q = &h->pts[4 * (cl_h5_sec_end(h, (size_t)par) - 1)], *f = &h->pts[4 * s0];
+            if (q[0] == f[0] && q[1] == f[1] && q[2] == f[2] && q[3] == f[3]) s0++;
+        }
+        lastid[i] = (long)pid;
+        for (size_t q = s0; q < s1; q++) {
+            const double *p = &h->pts[4 * q];
+            id++;
+            if (cl_swc_add(w, id, h->type[i], p[0], p[1], p[2], p[3], pid) != 0) goto oom;
+            pid = id;
+            lastid[i] = (long)id;
+        }
+    }
+    free(lastid);
+    return cl_swc_index(w) == 0 ? CL_OK : CL_ENOMEM;
+oom:
+    free(lastid);
+    cl_swc_free(w);
+    return CL_ENOMEM;
+}
+
+static cl_status h5_sections(const cl_h5_morph *h, cl_soma_axis axis, i3 *m, char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    long *order = malloc(h->nsec * sizeof(long));
+    size_t norder = 0;
+    cl_status st = order ? h5_preorder(h, order, &norder) : CL_ENOMEM;
+    if (st != CL_OK) {
+        free(order);
+        snprintf(err, errlen, "out of memory");
+        return st;
+    }
+    size_t ns = h5_nsoma(h);
+    if (ns == 0 || ns >= 3) {
+        cl_asc_morph a;
+        st = h5_as_asc(h, order, norder, &a);
+        if (st == CL_OK) {
+            st = asc_sections(&a, axis, m, err, errlen);
+            cl_asc_free(&a);
+        } else {
+            snprintf(err, errlen, "out of memory");
+        }
+    } else {
+        cl_swc w;
+        st = h5_as_swc(h, order, norder, &w);
+        if (st == CL_OK) st = swc_sections(&w, m);
+        if (st != CL_OK) snprintf(err, errlen, "out of memory");
+        cl_swc_free(&w);
+    }
+    free(order);
+    return st;
+}
+
 /* ---- Import3d_GUI.instantiate ------------------------------------------- */
 
 /* chk_valid: one-point and zero-length two-point sections (not the root) */
@@ -613,16 +615,19 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
     snprintf(cellname, sizeof cellname, "%s", b);
     char *dot = strrchr(cellname, '.');
     if (dot && dot != cellname) *dot = '\0';
+    if (o.h5_cell && !has_ext(path, ".h5"))
+        return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: h5_cell \"%s\" given for a file that is not .h5", path,
+                       o.h5_cell);
     if (has_ext(path, ".swc")) {
-        swc w;
-        cl_status st = swc_read(path, &w, err, sizeof err);
+        cl_swc w;
+        cl_status st = cl_swc_read(path, &w, err, sizeof err);
         if (st != CL_OK) {
-            swc_free(&w);
+            cl_swc_free(&w);
             return cl_fail(s, st, "cl_cell_load_morphology: %s", err);
         }
         i3 m;
         st = swc_sections(&w, &m);
-        swc_free(&w);
+        cl_swc_free(&w);
         if (st != CL_OK) {
             i3_free(&m);
             return cl_fail(s, st, "cl_cell_load_morphology: %s: out of memory", path);
@@ -649,7 +654,29 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
         i3_free(&m);
         return st;
     }
-    return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: unknown morphology format (expected .swc or .asc)",
+    if (has_ext(path, ".h5")) {
+        cl_h5_morph h;
+        cl_status st = cl_h5_read(path, o.h5_cell, &h, err, sizeof err);
+        if (st != CL_OK) return cl_fail(s, st, "cl_cell_load_morphology: %s", err);
+        i3 m;
+        char e2[300];
+        st = h5_sections(&h, axis, &m, e2, sizeof e2);
+        cl_h5_free(&h);
+        if (st != CL_OK) {
+            i3_free(&m);
+            if (o.h5_cell) return cl_fail(s, st, "cl_cell_load_morphology: %s: /%s: %s", path, o.h5_cell, e2);
+            return cl_fail(s, st, "cl_cell_load_morphology: %s: %s", path, e2);
+        }
+        if (o.h5_cell) {
+            snprintf(cellname, sizeof cellname, "%s", o.h5_cell);
+            size_t L = strlen(cellname);
+            if (L > 3 && has_ext(cellname, ".h5")) cellname[L - 3] = '\0';
+        }
+        st = instantiate(s, &m, cellname, out);
+        i3_free(&m);
+        return st;
+    }
+    return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: unknown morphology format (expected .swc, .asc or .h5)",
                    path);
 }
 

@@ -40,7 +40,7 @@ static int axon_compare(const char *ref) {
             }
             want = 0;
             if (cl_sim_new(&sim) != CL_OK ||
-                cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){CL_SOMA_NEURON82, "bluepyopt"}, &cell) != CL_OK) {
+                cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82, .axon = "bluepyopt"}, &cell) != CL_OK) {
                 fprintf(stderr, "%s: cannot load with replace_axon\n", path);
                 return 1;
             }
@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
         int nseg;
         if (sscanf(line, "file %4095s", path) == 1) {
             if (sim) cl_sim_free(sim);
-            if (cl_sim_new(&sim) != CL_OK || cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){CL_SOMA_NEURON82, NULL}, &cell) != CL_OK) {
+            if (cl_sim_new(&sim) != CL_OK || cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82}, &cell) != CL_OK) {
                 fprintf(stderr, "%s: cannot load\n", path);
                 return 1;
             }

@@ -30,7 +30,7 @@ static int compare(const char *ref) {
     cl_cell cell;
     int fails = 0;
     /* NEURON 8.2 is the reference: its soma orientation */
-    if (cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){CL_SOMA_NEURON82, NULL}, &cell) != CL_OK) {
+    if (cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82}, &cell) != CL_OK) {
         fprintf(stderr, "%s: load failed: %s\n", path, cl_sim_errmsg(sim));
         cl_sim_free(sim); fclose(f); return 1;
     }
