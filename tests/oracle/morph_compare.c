@@ -1,7 +1,9 @@
 /* Morphology oracle: cellulab's cl_cell_load_morphology against NEURON 8.2's
  * Import3d (reference files from neuron_morph.py): section number, names,
  * order, parents and connection x exactly; pt3d points exactly (float);
- * segment area and ri to 1e-9 relative (nseg = 1).
+ * segment area and ri to 1e-9 relative (nseg = 1). HDF5 files (and each
+ * cell of an HDF5 container) are loaded directly here; the reference read
+ * the equivalent text file that neuron_morph.py wrote.
  * usage: morph_compare REFDIR */
 #include <math.h>
 #include <stdio.h>
@@ -21,8 +23,9 @@ static double rel(double a, double b) {
 static int compare(const char *ref) {
     FILE *f = fopen(ref, "r");
     if (!f) { fprintf(stderr, "%s: cannot open\n", ref); return 1; }
-    char line[4096], path[4096] = "";
-    if (!fgets(line, sizeof line, f) || sscanf(line, "file %4095s", path) != 1) {
+    char line[4096], path[4096] = "", cellname[1024] = "";
+    /* "file PATH [CELL]": CELL names the cell of an HDF5 container */
+    if (!fgets(line, sizeof line, f) || sscanf(line, "file %4095s %1023s", path, cellname) < 1) {
         fprintf(stderr, "%s: bad header\n", ref); fclose(f); return 1;
     }
     cl_sim *sim;
@@ -30,7 +33,8 @@ static int compare(const char *ref) {
     cl_cell cell;
     int fails = 0;
     /* NEURON 8.2 is the reference: its soma orientation */
-    if (cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82}, &cell) != CL_OK) {
+    if (cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82, .h5_cell = *cellname ? cellname : NULL},
+                                    &cell) != CL_OK) {
         fprintf(stderr, "%s: load failed: %s\n", path, cl_sim_errmsg(sim));
         cl_sim_free(sim); fclose(f); return 1;
     }
@@ -81,7 +85,8 @@ static int compare(const char *ref) {
     fclose(f);
     if (!fails && nref != nsec) { fprintf(stderr, "%s: %zu sections, NEURON %zu\n", path, nsec, nref); fails++; }
     if (maxpt != 0 || maxarea > TOL || maxri > TOL) fails++;
-    printf("%s %s: %zu sections, max rel diff pt3d %.3g area %.3g ri %.3g\n", fails ? "FAIL" : "ok", path, nref,
+    printf("%s %s%s%s: %zu sections, max rel diff pt3d %.3g area %.3g ri %.3g\n", fails ? "FAIL" : "ok", path,
+           *cellname ? " cell " : "", cellname, nref,
            maxpt, maxarea, maxri);
     cl_sim_free(sim);
     return fails != 0;
