@@ -664,8 +664,8 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
         cl_h5_free(&h);
         if (st != CL_OK) {
             i3_free(&m);
-            if (o.h5_cell) return cl_fail(s, st, "cl_cell_load_morphology: %s: /%s: %s", path, o.h5_cell, e2);
-            return cl_fail(s, st, "cl_cell_load_morphology: %s: %s", path, e2);
+            return cl_fail(s, st, "cl_cell_load_morphology: %s: %s%s/points and /structure: %s", path,
+                           o.h5_cell ? "/" : "", o.h5_cell ? o.h5_cell : "", e2);
         }
         if (o.h5_cell) {
             snprintf(cellname, sizeof cellname, "%s", o.h5_cell);

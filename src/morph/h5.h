@@ -35,7 +35,7 @@ static inline size_t cl_h5_sec_end(const cl_h5_morph *m, size_t i) {
  * below the number of points; parents -1 or an earlier section; type 1 (soma)
  * only as the first section, without a parent; version 1.x; cell_family 0.
  * CL_OK, or CL_EIO / CL_EFORMAT / CL_EINVAL / CL_ENOMEM with "path: /dataset:
- * problem" in err. HDF5's own error printing is off during the call and
+ * problem" in err (rows counted from 0). HDF5's own error printing is off during the call and
  * restored after. *out is empty on failure; free it with cl_h5_free. */
 cl_status cl_h5_read(const char *path, const char *cell, cl_h5_morph *out, char *err, size_t errlen);
 

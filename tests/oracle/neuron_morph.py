@@ -51,14 +51,25 @@ def h5_cells(path):
 
 
 def find_files(root):
+    """The .swc and .asc files (neuron_discretize.py uses this too)."""
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for f in sorted(filenames):
-            p = os.path.join(dirpath, f)
             if f.lower().endswith((".swc", ".asc")):
-                out.append((p, None))
-            elif f.lower().endswith(".h5"):
+                out.append(os.path.join(dirpath, f))
+    return sorted(out)
+
+
+def find_cells(root):
+    """(path, cell) for every .swc, .asc and MorphIO .h5 file (cell None)
+    and every cell of an HDF5 container."""
+    out = [(p, None) for p in find_files(root)]
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for f in sorted(filenames):
+            if f.lower().endswith(".h5"):
+                p = os.path.join(dirpath, f)
                 out.extend((p, c) for c in h5_cells(p))
     return sorted(out, key=lambda t: (t[0], t[1] or ""))
 
@@ -212,7 +223,7 @@ def one_point_soma_twin(src, out):
 def main():
     outdir, data = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
-    files = find_files(data)
+    files = find_cells(data)
     single = [p for p, c in files if p.lower().endswith(".h5") and c is None]
     if single:
         twin = os.path.join(outdir, "one_point_soma.h5")
