@@ -267,6 +267,48 @@ static void test_container(void **state) {
     cl_sim_free(s);
 }
 
+/* a soma alone (one point, or a contour) and a cell without soma, as their
+ * SWC / ASC twins */
+static void test_edge_shapes(void **state) {
+    (void)state;
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    const double one[][4] = {{1, 2, 3, 8}};
+    const double st1[][3] = {{0, 1, -1}};
+    const char *p = tmp("soma_only.h5");
+    hid_t f = H5Fcreate(p, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    write_cell(f, one, 1, st1, 1);
+    H5Fclose(f);
+    cl_cell a, b;
+    assert_int_equal(cl_cell_load_morphology(s, p, &a), CL_OK);
+    assert_int_equal(cl_cell_load_morphology(s, write_text("soma_only.swc", "1 1 1 2 3 4 -1\n"), &b), CL_OK);
+    same_cell(s, a, b);
+    p = tmp("contour_only.h5");
+    f = H5Fcreate(p, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    write_cell(f, contour_pts, 8, contour_structure, 1);
+    H5Fclose(f);
+    assert_int_equal(cl_cell_load_morphology(s, p, &a), CL_OK);
+    assert_int_equal(cl_cell_load_morphology(s, write_text("contour_only.asc",
+        "(\"CellBody\" (CellBody)\n (5 0 0 0) (3.5 3.5 0.5 0) (0 5 1 0) (-3.5 3.5 0.5 0)\n"
+        " (-5 0 0 0) (-3.5 -3.5 -0.5 0) (0 -5 -1 0) (3.5 -3.5 -0.5 0))\n"), &b), CL_OK);
+    same_cell(s, a, b);
+    /* no soma: the dendrite tree alone (sections 2..4, offsets from 0) */
+    double nosoma_pts[9][4];
+    memcpy(nosoma_pts, contour_pts[11], sizeof nosoma_pts);
+    const double nosoma_st[][3] = {{0, 3, -1}, {3, 3, 0}, {6, 3, 0}};
+    p = tmp("nosoma.h5");
+    f = H5Fcreate(p, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    write_cell(f, (const double (*)[4])nosoma_pts, 9, nosoma_st, 3);
+    H5Fclose(f);
+    assert_int_equal(cl_cell_load_morphology(s, p, &a), CL_OK);
+    assert_int_equal(cl_cell_load_morphology(s, write_text("nosoma.asc",
+        "( (Dendrite) (6 0 0 3) (20 1 0 2.5) (40 2 0.5 2)\n"
+        "  ( (40 2 0.5 2) (60 12 0.5 1.5) (80 20 1 1)\n"
+        "  | (40 2 0.5 1.75) (60 -10 0 1.25) (70 -25 0 0.75) ) )\n"), &b), CL_OK);
+    same_cell(s, a, b);
+    cl_sim_free(s);
+}
+
 /* ---- bad files ---------------------------------------------------------- */
 
 typedef enum { B_NOPOINTS, B_COLS, B_RANK, B_INTPOINTS, B_FLOATSTRUCT, B_PARENT, B_PARENT_LATE, B_OFFSET,
@@ -439,6 +481,7 @@ int main(void) {
         cmocka_unit_test(test_contour_soma),
         cmocka_unit_test(test_one_point_soma),
         cmocka_unit_test(test_container),
+        cmocka_unit_test(test_edge_shapes),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_l5_twin),
     };
