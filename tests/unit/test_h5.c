@@ -309,6 +309,57 @@ static void test_edge_shapes(void **state) {
     cl_sim_free(s);
 }
 
+static int rnd(unsigned long long *r, int n) {
+    *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (int)((*r >> 33) % (unsigned long long)n);
+}
+
+/* Many small random files (fixed seed): each loads or fails with a message
+ * naming the file; never a crash (the sanitizer build runs this too). */
+static void test_random_files(void **state) {
+    (void)state;
+    unsigned long long r = 12345;
+#define RND(n) rnd(&r, (n))
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    int ok = 0, bad = 0;
+    for (int it = 0; it < 1000; it++) {
+        int n = 1 + RND(14), m = 1 + RND(6);
+        double pts[16][4], st[8][3];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < 4; k++) pts[i][k] = RND(400) == 0 ? NAN : (double)RND(5) * (k == 3 ? 0.5 : 1.5);
+        for (int i = 0; i < n; i++)
+            if (i && RND(3) == 0) memcpy(pts[i], pts[i - 1], sizeof pts[i]); /* repeated points */
+        int off = 0;
+        for (int i = 0; i < m; i++) {
+            st[i][0] = RND(12) == 0 ? RND(n + 2) - 1 : off;
+            off += 1 + RND(4);
+            st[i][1] = i == 0 && RND(4) ? 1 : 2 + RND(3) - (RND(20) == 0 ? 3 : 0);
+            st[i][2] = i == 0 ? -1 : RND(10) == 0 ? RND(m + 2) - 1 : RND(6) == 0 ? -1 : RND(i);
+        }
+        const char *p = tmp("random.h5");
+        hid_t f = H5Fcreate(p, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        write_cell(f, (const double (*)[4])pts, (size_t)n, (const double (*)[3])st, (size_t)m);
+        H5Fclose(f);
+        cl_cell c;
+        cl_status rc = cl_cell_load_morphology_opt(s, p, &(cl_morph_options){.soma = (cl_soma_orientation)RND(2)}, &c);
+        if (rc == CL_OK) {
+            size_t ns = 0;
+            assert_int_equal(cl_cell_section_count(s, c, &ns), CL_OK);
+            assert_true(ns >= 1);
+            ok++;
+        } else {
+            if (!strstr(cl_sim_errmsg(s), p)) fail_msg("random file %d: %s", it, cl_sim_errmsg(s));
+            if (getenv("TEST_H5_VERBOSE")) print_message("%s\n", cl_sim_errmsg(s));
+            bad++;
+        }
+    }
+#undef RND
+    print_message("random files: %d loaded, %d refused\n", ok, bad);
+    assert_true(ok > 20 && bad > 20);
+    cl_sim_free(s);
+}
+
 /* ---- bad files ---------------------------------------------------------- */
 
 typedef enum { B_NOPOINTS, B_COLS, B_RANK, B_INTPOINTS, B_FLOATSTRUCT, B_PARENT, B_PARENT_LATE, B_OFFSET,
@@ -482,6 +533,7 @@ int main(void) {
         cmocka_unit_test(test_one_point_soma),
         cmocka_unit_test(test_container),
         cmocka_unit_test(test_edge_shapes),
+        cmocka_unit_test(test_random_files),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_l5_twin),
     };
