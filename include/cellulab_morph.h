@@ -12,21 +12,31 @@ extern "C" {
 #endif
 
 /* Build a new cell from a morphology file, the reader chosen by the
- * extension (".swc": Import3d_SWC_read; ".asc": Import3d_Neurolucida3, with
- * at most one soma contour, which becomes 21 centroid points; trees attach
- * at soma(0.5); ".h5": MorphIO's H5 v1 layout, single cell or container (see
- * cl_morph_options.h5_cell), built as Import3d builds the equivalent text
- * file: a soma of >= 3 points (or no soma) is a contour and the cell is the
- * ASC whose trees hold each section's points in depth-first order; a soma of
- * 1 or 2 points is the SWC whose soma samples are those points, root
- * sections hanging from the first, and each other section's samples its
- * points, less the first when it repeats its parent's last (x, y, z and d);
- * case-insensitive). Sections are named and ordered as
- * Import3d_GUI.instantiate creates them: soma[i], axon[i], dend[i], apic[i]
- * (other SWC types: dend_N / minus_N), grouped by type in ascending type
- * code, each group in file order; parents, connection points and pt3d points
- * as NEURON 8.2.2. Errors (CL_EIO, CL_EFORMAT) name file:line and the
- * problem in cl_sim_errmsg(); nothing is created on failure. */
+ * extension, case-insensitive:
+ *  ".swc": Import3d_SWC_read;
+ *  ".asc": Import3d_Neurolucida3, with at most one soma contour, which
+ *          becomes 21 centroid points; trees attach at soma(0.5);
+ *  ".h5":  MorphIO's H5 v1 layout, single cell or container (see
+ *          cl_morph_options.h5_cell), built as Import3d builds the
+ *          equivalent text file. A soma of >= 3 points (or none): the ASC
+ *          with that soma contour and one tree per root section, each
+ *          section a branch of all its points, children in file order. A
+ *          soma of 1 or 2 points: the SWC whose soma samples are those
+ *          points, root sections hanging from the first, each other
+ *          section's samples its points less the first when it repeats its
+ *          parent's last (x, y, z and d). MorphIO also calls an H5 soma of
+ *          >= 3 points a contour and of 1 point a sphere (2: undefined);
+ *          neurodamus and BlueCelluLab, which build through MorphIO and not
+ *          Import3d, make a 1-point soma 21 points (via a circle) where
+ *          Import3d's SWC reader makes 3. Sections are taken depth-first,
+ *          which is the file order of MorphIO-written files.
+ * Sections are named and ordered as Import3d_GUI.instantiate creates them:
+ * soma[i], axon[i], dend[i], apic[i] (other SWC types: dend_N / minus_N),
+ * grouped by type in ascending type code, each group in file order;
+ * parents, connection points and pt3d points as NEURON 8.2.2. Errors
+ * (CL_EIO, CL_EFORMAT, CL_EINVAL) name the file and the line or HDF5
+ * dataset and the problem in cl_sim_errmsg(); nothing is created on
+ * failure. */
 cl_status cl_cell_load_morphology(cl_sim *sim, const char *path, cl_cell *out);
 
 /* How a Neurolucida soma contour's major axis is oriented. NEURON 9.0
