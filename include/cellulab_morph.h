@@ -57,7 +57,9 @@ typedef struct cl_morph_options {
     /* HDF5 containers (one file, one top-level group per cell): the cell's
      * group name, i.e. the morphology name without extension (a trailing
      * ".h5" is accepted), as MorphIO's Collection, neurodamus and BlueCelluLab
-     * name it. NULL for single-cell files (and any other format). */
+     * name it: in SONATA, the node's "morphology" attribute when the
+     * population's alternate_morphologies "h5v1" names a file (a container)
+     * rather than a folder. NULL for single-cell files (and other formats). */
     const char *h5_cell;
 } cl_morph_options;
 
