@@ -12,9 +12,12 @@ extern "C" {
 #endif
 
 /* Build a new cell from a morphology file, the reader chosen by the
- * extension (".swc": Import3d_SWC_read; ".asc": Import3d_Neurolucida3, with
- * at most one soma contour, which becomes 21 centroid points; trees attach
- * at soma(0.5); case-insensitive). Sections are named and ordered as
+ * extension (".swc": Import3d_SWC_read; ".asc": Import3d_Neurolucida3: a
+ * soma contour becomes 21 centroid points, a stack of overlapping contours
+ * one circle per contour, separate contours separate somas; each tree
+ * attaches at soma(0.5) of the soma whose box holds its first point, else
+ * the nearest; case-insensitive). Soma orientation: NEURON 9's (see
+ * cl_morph_options). Sections are named and ordered as
  * Import3d_GUI.instantiate creates them: soma[i], axon[i], dend[i], apic[i]
  * (other SWC types: dend_N / minus_N), grouped by type in ascending type
  * code, each group in file order; parents, connection points and pt3d points
