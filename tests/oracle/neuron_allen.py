@@ -30,7 +30,7 @@ import sys
 
 from neuron import h
 
-h.load_file("stdlib.hoc")
+h.load_file("stdrun.hoc")
 h.load_file("import3d.hoc")
 
 # bmtk's Biophys1 template, with NEURON 8.2's own Import3d
