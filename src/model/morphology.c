@@ -557,6 +557,14 @@ static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *ou
         if (c->removed) continue;
         if (c->parent >= 0 && (st = cl_section_connect(s, h[i], h[c->parent], c->parentx)) != CL_OK) goto done;
         size_t j = (size_t)c->first, np = c->npt - j;
+        if (c->first == 1) { /* pt3dstyle(1, raw point 0) with %.8g */
+            int k = cl_handle_index(s, h[i].id, CL_TAG_SECTION, "cl_cell_load_morphology", "sec");
+            if (k >= 0) {
+                cl_sec *e = &s->eng.sec[k];
+                e->has_logical = 1;
+                e->lx = (float)g8(c->x[0]), e->ly = (float)g8(c->y[0]), e->lz = (float)g8(c->z[0]);
+            }
+        }
         if (np == 1) { /* sphere_rep: 3-point cylinder along x, L = diam */
             double x = c->x[j], y = c->y[j], z = c->z[j], d = c->d[j];
             double xs[3] = {x - d / 2, x, x + d / 2};
