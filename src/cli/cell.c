@@ -45,6 +45,7 @@ static void cell_usage(FILE *f) {
             "                    maxlen=UM, bbp40 (default: the model format's own rule)\n"
             "  --axon RULE       none, bluepyopt, aibs_perisomatic, aibs_allactive\n"
             "                    (default: the model format's own rule; none without a model)\n"
+            "  --h5-cell NAME    the cell of an HDF5 morphology container (its group name)\n"
             "  --recipe NAME     Allen fit JSON: aibs_perisomatic (default) or aibs_allactive\n"
             "  --soma-orientation V  neuron9 (default) or neuron8.2: how a contour soma's\n"
             "                    axis is oriented (NEURON 9.0 flips it, 8.2 does not)\n"
@@ -121,6 +122,7 @@ static int parse(int argc, char **argv, opts *o) {
                 }
             }
             else if (strcmp(a, "--axon") == 0) o->load.morph.axon = v;
+            else if (strcmp(a, "--h5-cell") == 0) o->load.morph.h5_cell = v;
             else if (strcmp(a, "--recipe") == 0) o->load.recipe = v;
             else if (strcmp(a, "--soma-orientation") == 0) {
                 if (strcmp(v, "neuron9") == 0) o->load.morph.soma = CL_SOMA_NEURON9;

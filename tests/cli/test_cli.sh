@@ -84,5 +84,12 @@ printf 'NEURON { SUFFIX bad }\nBREAKPOINT {\nVERBATIM\nx = 1;\nENDVERBATIM\n}\n'
 expect_status "nmodl refuses VERBATIM" 1 "$bin" nmodl "$tmp/bad.mod" -o "$tmp/bad.c"
 check "nmodl VERBATIM message" grep -q 'bad.mod:3:[0-9]*: VERBATIM' "$tmp/last_err"
 check "no output for a refused file" sh -c "[ ! -e '$tmp/bad.c' ]"
+# HDF5 morphology containers: the cell by name (--h5-cell)
+h5c="$(dirname "$0")/../../../shared/data/bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A/morphologies/merged-morphologies.h5"
+if [ -f "$h5c" ]; then
+    check "cell info h5 container" sh -c "\"$bin\" cell info '$h5c' --h5-cell dend-rat_20150119_LH1_cell1_axon-rp111203_C3_idA_-_Scale_x1.000_y0.950_z1.000_-_Clone_0 | grep -q '^sections *242 '"
+    expect_status "cell info h5 container without a name" 1 "$bin" cell info "$h5c"
+    check "h5 container message" grep -q 'container of 1 cells' "$tmp/last_err"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
