@@ -3,8 +3,11 @@
  * mksections), Import3d_Neurolucida3 (read_nlcda3.hoc: newsec, need_extra,
  * connect2soma; one soma contour at most) and Import3d_GUI.instantiate (import3d_gui.hoc: chk_valid,
  * set_nameindex, sphere_rep, points written with %.8g then stored as float
- * by pt3dadd). Everything is read and checked before the first section is
- * created, so a failure leaves the simulation as it was. */
+ * by pt3dadd). HDF5 files (MorphIO H5 v1, read by src/morph/h5.c) go
+ * through the same builders as the ASC or SWC text NEURON would be given
+ * for them (h5_sections). The SWC text reader is src/morph/swc.c.
+ * Everything is read and checked before the first section is created, so a
+ * failure leaves the simulation as it was. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
