@@ -368,6 +368,22 @@ void cl_nml_free(cl_nml *m) {
     memset(m, 0, sizeof *m);
 }
 
+/* The first error libxml2 reports (it goes on after some, and its
+ * lastError is the last): kept in the context's _private. */
+typedef struct first_error {
+    int set, line;
+    char msg[256];
+} first_error;
+
+static void on_error(void *data, xmlErrorPtr e) {
+    xmlParserCtxtPtr ctx = data;
+    first_error *fe = ctx ? ctx->_private : NULL;
+    if (!fe || fe->set || !e || e->level < XML_ERR_ERROR) return;
+    fe->set = 1;
+    fe->line = e->line;
+    snprintf(fe->msg, sizeof fe->msg, "%s", e->message ? e->message : "not well-formed");
+}
+
 int cl_nml_parse_memory(const char *buf, size_t len, const char *name, cl_nml *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (len > INT_MAX) {
@@ -380,18 +396,23 @@ int cl_nml_parse_memory(const char *buf, size_t len, const char *name, cl_nml *o
         snprintf(err, errlen, "%s: out of memory", name);
         return -1;
     }
+    first_error fe = {0, 0, ""};
+    ctx->_private = &fe;
+    ctx->sax->serror = on_error;
     /* no network, no DTD loading, no entity substitution, no messages on
-     * stderr (the error is taken from the context) */
+     * stderr */
     xmlDocPtr doc = xmlCtxtReadMemory(ctx, buf, (int)len, name, NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                           XML_PARSE_BIG_LINES);
-    if (!doc) {
-        const xmlError *e = &ctx->lastError;
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not well-formed XML\n");
-        size_t ml = strlen(msg);
-        while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' ')) msg[--ml] = 0;
-        snprintf(err, errlen, "%s:%d: malformed XML: %s", name, e->line, msg);
+    if (!doc || fe.set) {
+        if (!fe.set) {
+            fe.line = ctx->lastError.line;
+            snprintf(fe.msg, sizeof fe.msg, "%s", ctx->lastError.message ? ctx->lastError.message : "not well-formed");
+        }
+        size_t ml = strlen(fe.msg);
+        while (ml && (fe.msg[ml - 1] == '\n' || fe.msg[ml - 1] == ' ')) fe.msg[--ml] = 0;
+        snprintf(err, errlen, "%s:%d: malformed XML: %s", name, fe.line, fe.msg);
+        if (doc) xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctx);
         return -1;
     }
