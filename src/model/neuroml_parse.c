@@ -270,6 +270,10 @@ static int add(pstate *ps, const xmlNode *n, cl_nml_prop *p) {
 
 static int element(pstate *ps, const xmlNode *n) {
     const char *nm = (const char *)n->name;
+    /* elements of another vocabulary (bmtk reads only NeuroML2's; a
+     * document without a namespace is read too) */
+    if (n->ns && n->ns->href && strcmp((const char *)n->ns->href, "http://www.neuroml.org/schema/neuroml2") != 0)
+        return 0;
     cl_nml_prop p;
     memset(&p, 0, sizeof p);
     p.line = (int)xmlGetLineNo((xmlNode *)n);

@@ -153,7 +153,8 @@ static void test_dict_order(void **state) {
     const char *doc = HEAD "<resistivity segmentGroup=\"all\" value=\"100 ohm_cm\"/>\n"
                            "<channelDensity id=\"g_pas\" segmentGroup=\"soma\" ion=\"non_specific\" ionChannel=\"pas\" "
                            "erev=\"-70 mV\" condDensity=\"1e-4 S_per_cm2\"/>\n"
-                           "<resistivity segmentGroup=\"soma\" value=\"200 ohm_cm\"/>\n" TAIL;
+                           "<resistivity segmentGroup=\"soma\" value=\"200 ohm_cm\"/>\n"
+                           "<x:resistivity xmlns:x=\"urn:other\" segmentGroup=\"bogus\" value=\"1 furlong\"/>\n" TAIL;
     cl_nml m;
     char err[768];
     assert_int_equal(cl_nml_parse_memory(doc, strlen(doc), "t.nml", &m, err, sizeof err), 0);
