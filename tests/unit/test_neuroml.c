@@ -216,6 +216,15 @@ static void test_load(void **state) {
     assert_int_equal(cl_section_get_L(sim, dend, &x), CL_OK);
     assert_int_equal(cl_section_get_nseg(sim, dend, &nseg), CL_OK);
     assert_int_equal(nseg, 1 + 2 * (int)(x / 40.));
+
+    /* the default axon is bmtk's: the perisomatic stub, two 30 µm sections */
+    cl_model_options dflt = {0};
+    cl_section ax1;
+    if (cl_cell_load_model(sim, MORPH, path, &dflt, &cell) != CL_OK) fail_msg("%s", cl_sim_errmsg(sim));
+    assert_int_equal(cl_cell_section(sim, cell, "axon[1]", &ax1), CL_OK);
+    assert_int_equal(cl_section_get_L(sim, ax1, &x), CL_OK);
+    assert_true(fabs(x - 30.) < 1e-4); /* from float pt3d points */
+    assert_int_equal(cl_cell_section(sim, cell, "axon[2]", &ax1), CL_ENOTFOUND);
     unlink(path);
 
     /* a mechanism that is not loaded is named, with the file and line */
