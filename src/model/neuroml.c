@@ -74,7 +74,8 @@ static cl_status apply(cl_sim *s, const char *model, const cl_nml_prop *p, cl_se
     case CL_NML_CONCENTRATION:
         if ((st = cl_section_insert(s, sec, p->key)) != CL_OK) {
             char what[300];
-            snprintf(what, sizeof what, "concentration model \"%s\" is not a loaded mechanism", p->key);
+            snprintf(what, sizeof what, "concentration model \"%s\" is not a loaded mechanism (build its MOD file with "
+                     "cellulab build-mechanisms and load it with cl_sim_load_mechanisms)", p->key);
             return prop_fail(s, model, p, nm, st, what);
         }
         snprintf(var, sizeof var, "gamma_%s", p->type);
