@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,13 +389,17 @@ static void on_error(void *data, xmlErrorPtr e) {
     snprintf(fe->msg, sizeof fe->msg, "%s", e->message ? e->message : "not well-formed");
 }
 
+/* libxml2 2.9 wants one initialisation before threads use it */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void) { xmlInitParser(); }
+
 int cl_nml_parse_memory(const char *buf, size_t len, const char *name, cl_nml *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (len > INT_MAX) {
         snprintf(err, errlen, "%s: too large", name);
         return -1;
     }
-    xmlInitParser();
+    pthread_once(&xml_once, xml_init);
     xmlParserCtxtPtr ctx = xmlNewParserCtxt();
     if (!ctx) {
         snprintf(err, errlen, "%s: out of memory", name);
