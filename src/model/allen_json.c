@@ -239,6 +239,13 @@ static cl_status wrap(cl_sim *s, cl_status st, const char *file, const char *pat
     return cl_fail(s, st, "%s: %s: section %s: %s", file, path, secname, msg);
 }
 
+/* Python's setattr(sec, name, value): Ra is a section attribute, the rest
+ * (cm, g_pas, gbar_X, ...) range variables */
+static cl_status set_attr(cl_sim *s, cl_section sec, const char *name, double value) {
+    if (strcmp(name, "Ra") == 0) return cl_section_set_Ra(s, sec, value);
+    return cl_section_set(s, sec, name, value);
+}
+
 static cl_status apply_peri(cl_sim *s, cl_cell cell, const cl_allen_fit *f, const char *file) {
     size_t n;
     cl_status st;
@@ -270,7 +277,7 @@ static cl_status apply_peri(cl_sim *s, cl_cell cell, const cl_allen_fit *f, cons
                 snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
                 return wrap(s, st, file, p, nm);
             }
-            if ((st = cl_section_set(s, sec, e->name, e->value)) != CL_OK) {
+            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
                 snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
                 return wrap(s, st, file, p, nm);
             }
@@ -338,7 +345,7 @@ static cl_status apply_allact(cl_sim *s, cl_cell cell, const cl_allen_fit *f, co
                 snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
                 return wrap(s, st, file, p, nm);
             }
-            if ((st = cl_section_set(s, sec, e->name, e->value)) != CL_OK) {
+            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
                 snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
                 return wrap(s, st, file, p, nm);
             }
