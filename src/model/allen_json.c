@@ -384,10 +384,22 @@ cl_status cl_model_load_allen_json(cl_sim *s, const char *morph, const char *mod
     cl_cell cell;
     if ((st = cl_cell_load_morphology_opt(s, morph, &mo, &cell)) != CL_OK) goto done;
     if ((st = cl_allen_fit_apply(s, cell, &f, model)) != CL_OK) goto done;
-    /* bmtk's BioCell sets nseg after the biophysics: 1 + 2*int(L/(2*20)) */
-    double Ra = f.has_ra ? f.ra : 35.4;
-    if (opt->nseg_set) st = cl_cell_discretize(s, cell, opt->nseg_rule, opt->nseg_value, opt->nseg_freq_hz, Ra);
-    else st = cl_cell_discretize(s, cell, CL_NSEG_MAXLEN, 20., 100., Ra);
+    /* bmtk's BioCell sets nseg after the biophysics: 1 + 2*int(L/(2*20));
+     * section by section with its own Ra (a genome may set Ra per type) */
+    size_t n;
+    cl_cell_section_count(s, cell, &n);
+    for (size_t i = 0; i < n && st == CL_OK; i++) {
+        cl_section sec;
+        double Ra;
+        int nseg;
+        cl_cell_section_at(s, cell, i, &sec);
+        cl_section_get_Ra(s, sec, &Ra);
+        if (opt->nseg_set)
+            st = cl_section_nseg_by_rule(s, sec, opt->nseg_rule, opt->nseg_value, opt->nseg_freq_hz, Ra, &nseg);
+        else
+            st = cl_section_nseg_by_rule(s, sec, CL_NSEG_MAXLEN, 20., 100., Ra, &nseg);
+        if (st == CL_OK) st = cl_section_set_nseg(s, sec, nseg);
+    }
     if (st != CL_OK) goto done;
     if (opt->apply_conditions) {
         if (f.has_celsius && (st = cl_sim_set_celsius(s, f.celsius)) != CL_OK) goto done;
