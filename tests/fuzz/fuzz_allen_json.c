@@ -1,10 +1,13 @@
 /* libFuzzer target for the Allen fit JSON reader: parse and check a text
  * for both recipes, and where it passes, apply it to a tiny cell (soma[0],
  * dend[0], apic[0], axon[0]; built-in mechanisms only).
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude \
- *     tests/fuzz/fuzz_allen_json.c build-fuzz/libcellulab.a -ljansson -lxml2 -lhdf5 -lm -ldl \
- *     -o fuzz_allen_json      (libcellulab built with the same sanitizers)
- *   ./fuzz_allen_json -max_total_time=60
+ *   CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCELLULAB_SANITIZE=ON \
+ *     -DCELLULAB_ORACLE=OFF -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link -O1"
+ *   cmake --build build-fuzz -j2 --target cellulab
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude tests/fuzz/fuzz_allen_json.c \
+ *     build-fuzz/libcellulab.a build-fuzz/libcellulab_nmodl.a -ljansson -lxml2 -lhdf5_serial -lm -ldl \
+ *     -lpthread -o fuzz_allen_json
+ *   ./fuzz_allen_json -max_total_time=60 -max_len=8192 CORPUS   (e.g. the shared *_fit.json files)
  * Any input must be accepted or refused with a message; never crash, leak
  * or hang. */
 #include <stddef.h>

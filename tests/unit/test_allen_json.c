@@ -17,6 +17,7 @@
 
 #include "cellulab.h"
 #include "cellulab_model.h"
+#include "cellulab_morph.h"
 
 #define OK(call) assert_int_equal((call), CL_OK)
 #define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Nr5a1_471087815_m.swc"
@@ -245,12 +246,46 @@ static void test_bad_json(void **state) {
     expect_msg(m, "aibs_other");
 }
 
+/* the stub rules on their own: allactive needs an axon; peri builds one */
+static void test_stub_rules(void **state) {
+    (void)state;
+    cl_sim *s;
+    cl_cell c;
+    cl_section ax0, p;
+    double px, d;
+    const char *asc = CELLULAB_SHARED_DATA "/bluecellulab/ballstick/morphology.asc"; /* soma + dendrite */
+    OK(cl_sim_new(&s));
+    cl_morph_options o = {CL_SOMA_NEURON82, "aibs_allactive"};
+    assert_int_equal(cl_cell_load_morphology_opt(s, asc, &o, &c), CL_EFORMAT);
+    expect_msg(cl_sim_errmsg(s), "needs an axon");
+    o.axon = "aibs_perisomatic";
+    OK(cl_cell_load_morphology_opt(s, asc, &o, &c));
+    OK(cl_cell_section(s, c, "axon[0]", &ax0));
+    OK(cl_section_parent(s, ax0, &p, &px));
+    assert_true(px == 0.5);
+    OK(cl_section_get_at(s, ax0, 0.5, "diam", &d));
+    assert_true(d == 1.);
+    o.axon = "aibs_other";
+    assert_int_equal(cl_cell_load_morphology_opt(s, asc, &o, &c), CL_EINVAL);
+    expect_msg(cl_sim_errmsg(s), "aibs_other");
+    /* the all-active stub takes the axon's diameters (diam(0.5) at nseg 1) */
+    o.axon = "aibs_allactive";
+    OK(cl_cell_load_morphology_opt(s, MORPH, &o, &c));
+    OK(cl_cell_section(s, c, "axon[0]", &ax0));
+    OK(cl_section_parent(s, ax0, &p, &px));
+    assert_true(px == 1.0);
+    OK(cl_section_get_at(s, ax0, 0.5, "diam", &d));
+    assert_true(d > 0 && d != 1.);
+    cl_sim_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_perisomatic),
         cmocka_unit_test(test_defaults_keep_conditions),
         cmocka_unit_test(test_allactive),
         cmocka_unit_test(test_bad_json),
+        cmocka_unit_test(test_stub_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
