@@ -114,7 +114,8 @@ int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *o
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    for (size_t g = 0; g < ng; g++, out->nsoma++) {
+    for (size_t g = 0; g < ng; g++) {
+        out->nsoma = g + 1; /* freed on failure from here on */
         cl_asc_soma *s = &out->soma[g];
         size_t i0 = group[g], k = gsize[g];
         if (k == 1) {
