@@ -125,10 +125,11 @@ static cl_status load_morphology(cl_sim *s, const char *morph, const cl_model_op
 }
 
 /* A failure while building: "MODEL: JSON.PATH: what the engine said". */
-static cl_status fail_at(cl_sim *s, cl_status st, const char *model, const char *path) {
+static cl_status fail_at(cl_sim *s, cl_status st, const char *model, const char *path, const char *what,
+                         const char *name) {
     char msg[512];
     snprintf(msg, sizeof msg, "%s", cl_sim_errmsg(s));
-    return cl_fail(s, st, "cl_cell_load_model: %s: %s: %s", model, path, msg);
+    return cl_fail(s, st, "cl_cell_load_model: %s: %s: %s %s: %s", model, path, what, name, msg);
 }
 
 static cl_status set_global(cl_sim *s, const cl_bpo_param *p, const cl_model_options *opt) {
@@ -146,19 +147,20 @@ static cl_status set_distributed(cl_sim *s, const char *model, const cl_bpo_mode
     size_t nv = 2;
     names[0] = "distance", names[1] = "value";
     vals[1] = p->value;
-    for (size_t j = 0; j < d->np && nv < MAXV; j++, nv++) names[nv] = d->pnames[j], vals[nv] = d->pvals[j];
+    for (size_t j = 0; j < d->np && nv < MAXV; j++, nv++)
+        names[nv] = d->pnames[j], vals[nv] = d->pvals[j];
     if (nv - 2 < d->np)
-        return cl_fail(s, CL_EINVAL, "cl_cell_load_model: %s: %s: too many distribution parameters", model,
-                       d->path);
+        return cl_fail(s, CL_EINVAL, "cl_cell_load_model: %s: %s: too many distribution parameters", model, d->path);
     cl_expr_vars vars = {names, vals, nv};
     cl_status st;
     for (size_t i = 0; i < n; i++) {
         int nseg;
-        if ((st = cl_section_get_nseg(s, secs[i], &nseg)) != CL_OK) return fail_at(s, st, model, p->path);
+        if ((st = cl_section_get_nseg(s, secs[i], &nseg)) != CL_OK)
+            return fail_at(s, st, model, p->path, "setting", p->name);
         for (int k = 0; k < nseg; k++) {
             double x = ((double)k + 0.5) / nseg, r; /* NEURON's segment centre, as `for seg in sec` */
             if ((st = cl_section_distance(s, soma, d->soma_ref, secs[i], x, &vals[0])) != CL_OK)
-                return fail_at(s, st, model, p->path);
+                return fail_at(s, st, model, p->path, "setting", p->name);
             char err[256];
             if (cl_expr_eval(d->fun, &vars, &r, err, sizeof err) != 0) {
                 const char *sn = "?";
@@ -168,7 +170,8 @@ static cl_status set_distributed(cl_sim *s, const char *model, const cl_bpo_mode
                                "distance %.17g, value %.17g: %s",
                                model, p->path, d->fun, d->name, sn, x, vals[0], p->value, err);
             }
-            if ((st = cl_section_set_at(s, secs[i], x, p->name, r)) != CL_OK) return fail_at(s, st, model, p->path);
+            if ((st = cl_section_set_at(s, secs[i], x, p->name, r)) != CL_OK)
+                return fail_at(s, st, model, p->path, "setting", p->name);
         }
     }
     return CL_OK;
@@ -184,7 +187,8 @@ static cl_status build(cl_sim *s, const char *morph, const char *model, const cl
     for (size_t i = 0; i < m->nmechs; i++) {
         if ((st = sections_of(s, c, m->mechs[i].loc, &secs, &n)) != CL_OK) return st;
         for (size_t k = 0; k < n && st == CL_OK; k++)
-            if ((st = cl_section_insert(s, secs[k], m->mechs[i].mech)) != CL_OK) st = fail_at(s, st, model, m->mechs[i].path);
+            if ((st = cl_section_insert(s, secs[k], m->mechs[i].mech)) != CL_OK)
+                st = fail_at(s, st, model, m->mechs[i].path, "inserting", m->mechs[i].mech);
         free(secs);
         if (st != CL_OK) return st;
     }
@@ -193,19 +197,20 @@ static cl_status build(cl_sim *s, const char *morph, const char *model, const cl
     for (size_t i = 0; i < m->nparams; i++) {
         const cl_bpo_param *p = &m->params[i];
         if (p->kind == CL_BPO_GLOBAL) {
-            if ((st = set_global(s, p, opt)) != CL_OK) return fail_at(s, st, model, p->path);
+            if ((st = set_global(s, p, opt)) != CL_OK) return fail_at(s, st, model, p->path, "setting", p->name);
             continue;
         }
         if (p->kind == CL_BPO_DISTRIBUTED && !have_soma)
             return cl_fail(s, CL_EINVAL, "cl_cell_load_model: %s: %s: a distribution needs soma[0], and %s has none",
                            model, p->path, morph);
         if ((st = sections_of(s, c, p->loc, &secs, &n)) != CL_OK) return st;
-        if (p->kind == CL_BPO_DISTRIBUTED) st = set_distributed(s, model, m, p, soma, secs, n);
+        if (p->kind == CL_BPO_DISTRIBUTED)
+            st = set_distributed(s, model, m, p, soma, secs, n);
         else {
             double v = 1.0 * p->value + 0.0; /* NrnSegmentLinearScaler: multiplier*value + offset */
             for (size_t k = 0; k < n && st == CL_OK; k++) {
                 st = !strcmp(p->name, "Ra") ? cl_section_set_Ra(s, secs[k], v) : cl_section_set(s, secs[k], p->name, v);
-                if (st != CL_OK) st = fail_at(s, st, model, p->path);
+                if (st != CL_OK) st = fail_at(s, st, model, p->path, "setting", p->name);
             }
         }
         free(secs);

@@ -163,15 +163,19 @@ static int find_dist(const cl_bpo_model *m, const char *name) {
 static int check_formula(reader *r, const char *path, cl_bpo_dist *d) {
     char msg[256], names[512];
     size_t n;
-    if (cl_expr_check(d->fun, msg, sizeof msg) || cl_expr_placeholders(d->fun, names, sizeof names, &n, msg, sizeof msg))
+    if (cl_expr_check(d->fun, msg, sizeof msg) ||
+        cl_expr_placeholders(d->fun, names, sizeof names, &n, msg, sizeof msg))
         return fail(r, path, "formula \"%s\": %s", d->fun, msg);
     for (size_t k = 0, i = 0; i < n; i++, k += strlen(names + k) + 1) {
         const char *nm = names + k;
         int known = !strcmp(nm, "distance") || !strcmp(nm, "value");
-        for (size_t j = 0; j < d->np && !known; j++) known = !strcmp(d->pnames[j], nm);
+        for (size_t j = 0; j < d->np && !known; j++)
+            known = !strcmp(d->pnames[j], nm);
         if (!known)
-            return fail(r, path, "formula \"%s\": unknown placeholder {%s} (expected {distance}, {value} or a "
-                                 "name in \"parameters\")", d->fun, nm);
+            return fail(r, path,
+                        "formula \"%s\": unknown placeholder {%s} (expected {distance}, {value} or a "
+                        "name in \"parameters\")",
+                        d->fun, nm);
     }
     /* BluePyOpt refuses a declared parameter the formula does not mention */
     for (size_t j = 0; j < d->np; j++)
@@ -210,8 +214,7 @@ static int add_dist(reader *r, const char *path, const char *name, json_t *fun, 
     }
     if (!strcmp(name, "uniform")) return 0; /* BluePyEModel: always the linear scaler */
     if (!json_is_string(fun)) return fail(r, path, "expected a formula string (\"fun\")");
-    if (strlen(json_string_value(fun)) != json_string_length(fun))
-        return fail(r, path, "formula contains a NUL byte");
+    if (strlen(json_string_value(fun)) != json_string_length(fun)) return fail(r, path, "formula contains a NUL byte");
     if (!(d->fun = dup(json_string_value(fun)))) return fail(r, path, "out of memory");
     return check_formula(r, path, d);
 }
@@ -269,8 +272,8 @@ static int add_param(reader *r, const char *path, const char *loc_name, json_t *
     json_t *v = json_object_get(e, "val");
     if (!v) v = json_object_get(e, "value");
     if (json_is_array(v) || (!v && json_object_get(e, "bounds")))
-        return fail(r, path,
-                    "\"%s\" has bounds, not a value: this is an optimisation set-up; give the fitted value", name);
+        return fail(r, path, "\"%s\" has bounds, not a value: this is an optimisation set-up; give the fitted value",
+                    name);
     if (!json_is_number(v)) return fail(r, path, "\"%s\": the value (\"val\") must be a number", name);
     double value = json_number_value(v);
 
@@ -358,7 +361,8 @@ static int parameters(reader *r, json_t *v) {
                 json_t *t = json_object_get(e, "type");
                 if (!json_is_string(t)) return fail(r, path, "\"type\" must be global, section or range");
                 const char *ts = json_string_value(t);
-                if (!strcmp(ts, "global")) ln = "global";
+                if (!strcmp(ts, "global"))
+                    ln = "global";
                 else if (!strcmp(ts, "section") || !strcmp(ts, "range")) {
                     l = json_object_get(e, "sectionlist");
                     if (!json_is_string(l)) return fail(r, path, "\"sectionlist\" must be a string");
@@ -379,13 +383,16 @@ static int parameters(reader *r, json_t *v) {
 
 void cl_bpo_free(cl_bpo_model *m) {
     if (!m) return;
-    for (size_t i = 0; i < m->nmechs; i++) free(m->mechs[i].mech);
+    for (size_t i = 0; i < m->nmechs; i++)
+        free(m->mechs[i].mech);
     for (size_t i = 0; i < m->ndists; i++) {
         cl_bpo_dist *d = &m->dists[i];
-        for (size_t j = 0; j < d->np; j++) free(d->pnames[j]);
+        for (size_t j = 0; j < d->np; j++)
+            free(d->pnames[j]);
         free(d->pnames), free(d->pvals), free(d->pset), free(d->name), free(d->fun);
     }
-    for (size_t i = 0; i < m->nparams; i++) free(m->params[i].name);
+    for (size_t i = 0; i < m->nparams; i++)
+        free(m->params[i].name);
     free(m->mechs), free(m->dists), free(m->params);
     memset(m, 0, sizeof *m);
 }

@@ -105,7 +105,8 @@ static int next(parser *p) {
         return 0;
     }
     const char *s = p->src;
-    while (s[p->pos] == ' ' || s[p->pos] == '\t') p->pos++;
+    while (s[p->pos] == ' ' || s[p->pos] == '\t')
+        p->pos++;
     size_t i = p->pos;
     p->col = i + 1;
     unsigned char c = (unsigned char)s[i];
@@ -118,8 +119,8 @@ static int next(parser *p) {
         if (s[i + 1] == '{') return fail_at(p, p->col, "'{{' (a literal brace) is not a number");
         if (read_placeholder(s, i + 1, &len, &end) != 0)
             return fail_at(p, p->col, "malformed placeholder (expected {name} with a plain name)");
-        if ((i > 0 && (is_ident((unsigned char)s[i - 1]) || s[i - 1] == '.')) ||
-            is_ident((unsigned char)s[end]) || s[end] == '.')
+        if ((i > 0 && (is_ident((unsigned char)s[i - 1]) || s[i - 1] == '.')) || is_ident((unsigned char)s[end]) ||
+            s[end] == '.')
             return fail_at(p, p->col, "placeholder {%.*s} touches a number or name", (int)len, s + i + 1);
         double v = 0;
         if (placeholder_value(p, s + i + 1, len, p->col, &v) != 0) return -1;
@@ -137,20 +138,23 @@ static int next(parser *p) {
     }
     if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1]))) {
         size_t j = i;
-        while (isdigit((unsigned char)s[j])) j++;
+        while (isdigit((unsigned char)s[j]))
+            j++;
         if (s[j] == '.') {
             j++;
-            while (isdigit((unsigned char)s[j])) j++;
+            while (isdigit((unsigned char)s[j]))
+                j++;
         }
         if (s[j] == 'e' || s[j] == 'E') {
             size_t k = j + 1;
             if (s[k] == '+' || s[k] == '-') k++;
             if (!isdigit((unsigned char)s[k])) return fail_at(p, p->col, "malformed exponent in number");
-            while (isdigit((unsigned char)s[k])) k++;
+            while (isdigit((unsigned char)s[k]))
+                k++;
             j = k;
         }
-        if (is_ident((unsigned char)s[j]) || s[j] == '.' || s[j] == '{')
-            return fail_at(p, p->col, "malformed number");
+        if (s[j] == '{') return fail_at(p, j + 1, "placeholder touches a number or name");
+        if (is_ident((unsigned char)s[j]) || s[j] == '.') return fail_at(p, p->col, "malformed number");
         char buf[128];
         if (j - i >= sizeof buf) return fail_at(p, p->col, "number too long");
         memcpy(buf, s + i, j - i);
@@ -162,7 +166,8 @@ static int next(parser *p) {
     }
     if (isalpha(c) || c == '_') {
         size_t j = i;
-        while (is_ident((unsigned char)s[j]) || (s[j] == '.' && is_ident((unsigned char)s[j + 1]))) j++;
+        while (is_ident((unsigned char)s[j]) || (s[j] == '.' && is_ident((unsigned char)s[j + 1])))
+            j++;
         if (j - i >= MAX_NAME) return fail_at(p, p->col, "name too long");
         memcpy(p->name, s + i, j - i);
         p->name[j - i] = 0;
@@ -201,10 +206,12 @@ static int factor(parser *p, double *out);
 static int py_pow(parser *p, size_t col, double a, double b, double *out) {
     const char *bad = NULL;
     double r = pow(a, b);
-    if (a == 0 && b < 0) bad = "0 raised to a negative power (ZeroDivisionError in Python)";
+    if (a == 0 && b < 0)
+        bad = "0 raised to a negative power (ZeroDivisionError in Python)";
     else if (a < 0 && isfinite(a) && isfinite(b) && b != floor(b))
         bad = "negative number raised to a fractional power (a complex number in Python)";
-    else if (isinf(r) && isfinite(a) && isfinite(b)) bad = "overflow in power";
+    else if (isinf(r) && isfinite(a) && isfinite(b))
+        bad = "overflow in power";
     if (bad) {
         if (runtime_err(p, col, bad) < 0) return -1;
         r = 1.;
@@ -226,8 +233,10 @@ static int call(parser *p, const char *fn, size_t col, const double *a, int n, d
         if (n < 2) return fail_at(p, col, "%s needs at least 2 arguments here", fn);
         want = n;
     } else if (!strncmp(fn, "math.", 5))
-        return fail_at(p, col, "unknown function %s (supported: math.exp, math.log, math.sqrt, math.pow, "
-                               "math.fabs)", fn);
+        return fail_at(p, col,
+                       "unknown function %s (supported: math.exp, math.log, math.sqrt, math.pow, "
+                       "math.fabs)",
+                       fn);
     else if (!strcmp(fn, "exp") || !strcmp(fn, "log") || !strcmp(fn, "sqrt") || !strcmp(fn, "pow"))
         return fail_at(p, col, "unknown function %s (Python needs math.%s)", fn, fn);
     else
@@ -278,9 +287,7 @@ enum { MAX_ARGS = 16 };
 static int atom(parser *p, double *out) {
     size_t col = p->col;
     switch (p->tok) {
-    case T_NUM:
-        *out = p->num;
-        return next(p);
+    case T_NUM: *out = p->num; return next(p);
     case T_LP:
         if (++p->depth > MAX_DEPTH) return fail_at(p, col, "formula nested too deeply");
         if (next(p) || expr(p, out)) return -1;
@@ -292,9 +299,12 @@ static int atom(parser *p, double *out) {
         memcpy(fn, p->name, sizeof fn);
         if (next(p)) return -1;
         if (p->tok != T_LP) {
-            if (!strcmp(fn, "math.pi")) *out = 3.141592653589793;
-            else if (!strcmp(fn, "math.e")) *out = 2.718281828459045;
-            else return fail_at(p, col, "unknown name %s (placeholders are written {name})", fn);
+            if (!strcmp(fn, "math.pi"))
+                *out = 3.141592653589793;
+            else if (!strcmp(fn, "math.e"))
+                *out = 2.718281828459045;
+            else
+                return fail_at(p, col, "unknown name %s (placeholders are written {name})", fn);
             return 0;
         }
         if (++p->depth > MAX_DEPTH) return fail_at(p, col, "formula nested too deeply");
@@ -358,7 +368,8 @@ static int term(parser *p, double *out) {
         int op = p->tok;
         size_t col = p->col;
         if (next(p) || factor(p, &b)) return -1;
-        if (op == T_STAR) a = a * b;
+        if (op == T_STAR)
+            a = a * b;
         else {
             if (b == 0) {
                 if (runtime_err(p, col, "division by zero") < 0) return -1;

@@ -16,11 +16,11 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                                             \
-    do {                                                                                                             \
-        if (!(cond)) {                                                                                               \
-            if (failures++ < 20) printf(__VA_ARGS__);                                                                \
-        }                                                                                                            \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            if (failures++ < 20) printf(__VA_ARGS__);                                                                  \
+        }                                                                                                              \
     } while (0)
 
 static void ok(cl_sim *s, cl_status st, const char *what) {
