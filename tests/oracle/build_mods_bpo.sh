@@ -4,13 +4,16 @@
 # folder (the others there need VERBATIM, which cellulab refuses), built by
 # NEURON 8.2's nrnivmodl and by cellulab build-mechanisms; then NEURON's
 # references (neuron_bluepyopt.py) for the ASC and the SWC file of the cell.
-# usage: build_mods_bpo.sh CELLULAB_BINARY SHARED_DATA MODEL_JSON OUTDIR
+# usage: build_mods_bpo.sh CELLULAB_BINARY SHARED_DATA MODEL_JSON OUTDIR [LISTS_JSON]
+# LISTS_JSON: the same model in the list layout (other soma reference
+# points), referenced on the ASC file only
 set -eu
 . "$(dirname "$0")/nrnivmodl.sh"
 cellulab=$1
 shared=$2
 model=$3
 out=$4
+lists=${5:-}
 container="$shared/bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A"
 cell="dend-rat_20150119_LH1_cell1_axon-rp111203_C3_idA_-_Scale_x1.000_y0.950_z1.000_-_Clone_0"
 rm -rf "$out"
@@ -25,3 +28,7 @@ for ext in asc swc; do
     /usr/bin/python3 "$(dirname "$0")/neuron_bluepyopt.py" "$out/nrn/x86_64/.libs/libnrnmech.so" \
         "$container/morphologies/$ext/$cell.$ext" "$model" "$out/ref_$ext"
 done
+if [ -n "$lists" ]; then
+    /usr/bin/python3 "$(dirname "$0")/neuron_bluepyopt.py" "$out/nrn/x86_64/.libs/libnrnmech.so" \
+        "$container/morphologies/asc/$cell.asc" "$lists" "$out/ref_lists"
+fi

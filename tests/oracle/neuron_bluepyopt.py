@@ -84,6 +84,32 @@ def replace_axon(cell):
     cell.axon[1].connect(cell.axon[0](1), 0)
 
 
+def normalise(m):
+    """(location, mechanism) pairs; {name: (formula, soma_ref_location)};
+    (location, name, value, distribution) in file order. Reads the
+    object-by-location layout and BluePyEModel's EModel lists."""
+    mechs, dists, params = [], {}, []
+    if isinstance(m["mechanisms"], list):
+        mechs = [(e["location"], e["name"]) for e in m["mechanisms"]]
+    else:
+        for loc, v in m["mechanisms"].items():
+            if not loc.startswith("__"):
+                mechs += [(loc, n) for n in (v["mech"] if isinstance(v, dict) else v)]
+    d = m.get("distributions", {})
+    items = [(e["name"], e) for e in d] if isinstance(d, list) else d.items()
+    for name, e in items:
+        if not name.startswith("__") and name != "uniform":
+            dists[name] = (e.get("fun", e.get("function")), e.get("soma_ref_location", 0.5))
+    if isinstance(m["parameters"], list):
+        params = [(e["location"], e["name"], e["value"], e.get("distribution", "uniform"))
+                  for e in m["parameters"]]
+    else:
+        for loc, lst in m["parameters"].items():
+            if not loc.startswith("__"):
+                params += [(loc, e["name"], e["val"], e.get("dist", "uniform")) for e in lst]
+    return mechs, dists, params
+
+
 def short(sec):
     return sec.name().split(".", 1)[1]
 
@@ -106,47 +132,38 @@ def main():
         s.nseg = 1 + 2 * int(s.L / 40.0)
     replace_axon(cell)
 
-    for loc, mechs in m["mechanisms"].items():
-        if loc.startswith("__"):
-            continue
-        names = mechs["mech"] if isinstance(mechs, dict) else mechs
-        for mech in names:
-            for s in seclists(cell, loc):
-                s.insert(mech)
+    mechs, dists, params = normalise(m)
+    for loc, mech in mechs:
+        for s in seclists(cell, loc):
+            s.insert(mech)
 
-    dists = {k: v for k, v in m.get("distributions", {}).items() if not k.startswith("__")}
     # MetaParameter: the distribution's own parameters, set when the model is made
     dparams = {}
-    for loc, plist in m["parameters"].items():
+    for loc, name, value, dist in params:
         if loc.startswith("distribution_"):
-            for p in plist:
-                dparams.setdefault(loc[len("distribution_"):], {})[p["name"]] = p["val"]
+            dparams.setdefault(loc[len("distribution_"):], {})[name] = value
 
     touched = {}  # section name -> [variable names]
-    for loc, plist in m["parameters"].items():
-        if loc.startswith("__") or loc.startswith("distribution_"):
+    for loc, name, value, dist in params:
+        if loc.startswith("distribution_"):
             continue
-        for p in plist:
-            name, value = p["name"], p["val"]
-            if loc == "global":
-                setattr(h, name, value)
-                continue
-            dist = p.get("dist", "uniform")
-            for s in seclists(cell, loc):
-                if dist == "uniform":
-                    setattr(s, name, 1.0 * value + 0.0)
-                else:
-                    d = dists[dist]
-                    ref = d.get("soma_ref_location", 0.5)
-                    fun = string.Formatter().vformat(d["fun"], (), MissingDict(dparams.get(dist, {})))
-                    for seg in s:
-                        h.distance(0, ref, sec=cell.soma[0])
-                        dd = h.distance(1, seg.x, sec=s)
-                        text = fun.format(value="%.17g" % value, distance="%.17g" % dd)
-                        setattr(seg, name, eval(text))
-                lst = touched.setdefault(short(s), [])
-                if name not in lst and name != "Ra":
-                    lst.append(name)
+        if loc == "global":
+            setattr(h, name, value)
+            continue
+        for s in seclists(cell, loc):
+            if dist == "uniform":
+                setattr(s, name, 1.0 * value + 0.0)
+            else:
+                fun, ref = dists[dist]
+                fun = string.Formatter().vformat(fun, (), MissingDict(dparams.get(dist, {})))
+                for seg in s:
+                    h.distance(0, ref, sec=cell.soma[0])
+                    dd = h.distance(1, seg.x, sec=s)
+                    text = fun.format(value="%.17g" % value, distance="%.17g" % dd)
+                    setattr(seg, name, eval(text))
+            lst = touched.setdefault(short(s), [])
+            if name not in lst and name != "Ra":
+                lst.append(name)
 
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "params.txt"), "w") as f:
