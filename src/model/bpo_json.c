@@ -145,6 +145,9 @@ static int mechanisms(reader *r, json_t *v) {
             unsigned loc;
             if (!json_is_string(l)) return fail(r, path, "\"location\" must be a string");
             if (location(r, path, json_string_value(l), &loc)) return -1;
+            /* BluePyOpt would switch such a mechanism to its stochastic mode */
+            if (json_is_true(json_object_get(e, "stochastic")))
+                return fail(r, path, "stochastic mechanisms are not supported");
             if (add_mech(r, path, loc, json_object_get(e, "name"))) return -1;
         }
         return 0;

@@ -216,6 +216,9 @@ static void json_errors(void **state) {
                       "\"location\"");
     expect_json_error("{" MECH ", \"parameters\": [{\"param_name\": \"g_pas\", \"type\": \"weird\", \"value\": 1}]}",
                       "parameters[0]", "global, section or range");
+    expect_json_error("{\"mechanisms\": [{\"name\": \"StochKv3\", \"location\": \"all\", \"stochastic\": true}], "
+                      "\"parameters\": {}}",
+                      "mechanisms[0]", "stochastic");
     expect_json_error("{\"mechanisms\": {\"all\": [\"pas\"], \"all\": [\"hh\"]}, \"parameters\": {}}", "line 1",
                       "duplicate");
 }
