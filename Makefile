@@ -10,7 +10,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_DEPS := gcc make cmake pkg-config libcmocka-dev librandom123-dev libjansson-dev libxml2-dev libhdf5-dev
 TEST_DEPS  := neuron neuron-dev python3-neuron python3-numpy python3-h5py
 
-.PHONY: all deps deps-test build demo test check-sanitize bench clean
+.PHONY: all deps deps-test build demo test check-sanitize fuzz bench clean
 
 all: build
 
@@ -36,6 +36,16 @@ check-sanitize: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCELLULAB_SANITIZE=ON -DCELLULAB_ORACLE=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit -j $(JOBS)
+
+# Fuzz every file reader for FUZZ_SECONDS each (libFuzzer, clang; not part of
+# make test). Crashes leave a crash-* file in $(FUZZ_BUILD)/corpus-NAME/.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./tools/apt-ensure.sh clang
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCELLULAB_FUZZ=ON -DCELLULAB_ORACLE=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./tools/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # Benchmark (not a test): N hh ball-and-sticks for 1 s in NEURON and cellulab.
 N ?= 100

@@ -196,6 +196,11 @@ cl_status cl_section_ri(cl_sim *sim, cl_section sec, double x, double *out);
  * Inserting twice is a no-op, as in NEURON. */
 cl_status cl_section_insert(cl_sim *sim, cl_section sec, const char *mech);
 
+/* The density mechanisms inserted in a section (not the ions), in the
+ * section's mechanism order (NEURON's). Writes up to cap names (owned by sim) to out
+ * (out may be NULL with cap 0 to count) and their number to *n. */
+cl_status cl_section_mechanisms(cl_sim *sim, cl_section sec, const char **out, size_t cap, size_t *n);
+
 /* Set or get a range variable in every segment of a section, or in the
  * segment containing x. Names are NEURON's: "gnabar_hh", "e_pas", "ena",
  * "diam" and "cm" are range variables too. */

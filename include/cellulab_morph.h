@@ -12,9 +12,12 @@ extern "C" {
 #endif
 
 /* Build a new cell from a morphology file, the reader chosen by the
- * extension (".swc": Import3d_SWC_read; ".asc": Import3d_Neurolucida3, with
- * at most one soma contour, which becomes 21 centroid points; trees attach
- * at soma(0.5); case-insensitive). Sections are named and ordered as
+ * extension (".swc": Import3d_SWC_read; ".asc": Import3d_Neurolucida3: a
+ * soma contour becomes 21 centroid points, a stack of overlapping contours
+ * one circle per contour, separate contours separate somas; each tree
+ * attaches at soma(0.5) of the soma whose box holds its first point, else
+ * the nearest; case-insensitive). Soma orientation: NEURON 9's (see
+ * cl_morph_options). Sections are named and ordered as
  * Import3d_GUI.instantiate creates them: soma[i], axon[i], dend[i], apic[i]
  * (other SWC types: dend_N / minus_N), grouped by type in ascending type
  * code, each group in file order; parents, connection points and pt3d points
@@ -96,8 +99,17 @@ cl_status cl_section_lambda_f(cl_sim *sim, cl_section sec, double freq_hz, doubl
  * the first original axon section whose midpoint is > 60 µm from soma[0](0),
  * D1 if none, both 1 without an axon). Sections are copies built through
  * the public API (no section can be deleted), so the new axon sections come
- * last; Ra and cm have NEURON's defaults. The Allen perisomatic stub is not
- * provided yet: it needs NEURON's define_shape. CL_EINVAL for an unknown
+ * last; Ra and cm have NEURON's defaults. "aibs_perisomatic" (bmtk's
+ * fix_axon_peri): the axon[i] sections are dropped, axon[0] and axon[1]
+ * added with L 30 µm, diam 1, nseg 1, axon[0](0) at soma[0](0.5),
+ * axon[1](0) at axon[0](1), then NEURON 8.2's define_shape gives the stub
+ * its 3-D points (nseg + 2 float points on a line whose angle depends on
+ * the soma's axis and on the other children at soma(0.5)) and moves the
+ * other sections onto their parents' connection points; "aibs_allactive"
+ * (fix_axon_allactive): the same at soma[0](1), diameters diam(0.5) of the
+ * original axon[0] and of the last original axon section (an axon is
+ * required). Connections keep the file's order (NEURON's sibling and node
+ * order). CL_EINVAL for an unknown
  * rule; on a failure after the copy began, the partly built cell stays in
  * sim (there is no way to delete it) and *out is not set. */
 cl_status cl_cell_load_morphology_axon(cl_sim *sim, const char *path, const char *axon_rule,

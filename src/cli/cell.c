@@ -1,20 +1,21 @@
-/* cellulab cell: single-cell protocols and searches.
- *   cellulab cell run MODEL --protocol NAME [--amp NA | --threshold NA [--percent P]]
- *   cellulab cell rheobase|iv|fi|holding|rin MODEL [options]
- * MODEL is "ballstick" (model descriptions with morphologies come with the
- * morphology/model loaders). */
+/* cellulab cell: single-cell protocols, searches and the cell's description.
+ *   cellulab cell run CELL --protocol NAME [--amp NA | --threshold NA [--percent P]]
+ *   cellulab cell rheobase|iv|fi|holding|rin CELL [options]
+ *   cellulab cell info CELL [--json] [--sections]
+ * CELL is "ballstick" or MORPHOLOGY [MODEL] (cl_cell_load_model). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cellulab_model.h"
 #include "cellulab_tools.h"
 #include "cli/cli.h"
 
 static void cell_usage(FILE *f) {
     fprintf(f,
-            "usage: cellulab cell COMMAND MODEL [options]\n"
+            "usage: cellulab cell COMMAND CELL [options]\n"
             "\n"
             "commands (BlueCelluLab's defaults; every trial in its own process):\n"
             "  run       inject a protocol and record the soma\n"
@@ -23,8 +24,11 @@ static void cell_usage(FILE *f) {
             "  rin       input resistance from a -0.02 nA step (MOhm)\n"
             "  iv        steady-state voltage of 11 steps up to rheobase - 0.1 nA\n"
             "  fi        spike counts of 11 steps from rheobase to --max nA (default 0.8)\n"
+            "  info      sections, segments, membrane area and mechanisms of the cell\n"
             "\n"
-            "MODEL: ballstick (the built-in ball-and-stick cell)\n"
+            "CELL: ballstick (the built-in ball-and-stick cell), or MORPHOLOGY [MODEL]:\n"
+            "  a morphology (.swc, .asc, .h5) and a model description (NeuroML2 .cell.nml,\n"
+            "  Allen fit JSON, BluePyOpt JSON); the model's MOD files via --mechanisms\n"
             "\n"
             "options:\n"
             "  --protocol NAME   run: ap_waveform, idrest, iv, fire_pattern, pos_cheops,\n"
@@ -37,17 +41,21 @@ static void cell_usage(FILE *f) {
             "  --rheobase NA     iv, fi: skip the rheobase search\n"
             "  --nproc N         processes for curves (default: all cores)\n"
             "  --mechanisms LIB  load a library of compiled MOD files (cellulab build-mechanisms)\n"
+            "  --nseg-rule RULE  discretisation: fixed=N, dlambda=D (at --freq Hz, default 100),\n"
+            "                    maxlen=UM, bbp40 (default: the model format's own rule)\n"
+            "  --axon RULE       none, bluepyopt, aibs_perisomatic, aibs_allactive\n"
+            "                    (default: the model format's own rule; none without a model)\n"
+            "  --recipe NAME     Allen fit JSON: aibs_perisomatic (default) or aibs_allactive\n"
+            "  --soma-orientation V  neuron9 (default) or neuron8.2: how a contour soma's\n"
+            "                    axis is oriented (NEURON 9.0 flips it, 8.2 does not)\n"
+            "  --sections        info: print every section\n"
             "  --csv FILE        write the data as CSV\n"
             "  --svg FILE        write a figure\n"
             "  --json            print one JSON object (keys name quantity and unit)\n"
             "  -h, --help        show this help\n");
 }
 
-typedef struct opts {
-    const char *cmd, *model, *protocol, *csv, *svg, *mechanisms;
-    double amp, threshold, percent, v_hold, max, rheobase;
-    int json, nproc, have_amp, have_threshold;
-} opts;
+typedef cli_cell_opts opts;
 
 static int parse_number(const char *opt, const char *s, double *out) {
     char *end;
@@ -60,6 +68,29 @@ static int parse_number(const char *opt, const char *s, double *out) {
     return 0;
 }
 
+/* fixed=N, dlambda=D, maxlen=UM, bbp40 */
+static int parse_nseg_rule(const char *v, cl_model_options *m) {
+    const char *eq = strchr(v, '=');
+    size_t klen = eq ? (size_t)(eq - v) : strlen(v);
+    double x = 0;
+    m->nseg_set = 1;
+    if (klen == 5 && strncmp(v, "bbp40", 5) == 0 && !eq) {
+        m->nseg_rule = CL_NSEG_BBP40;
+        return 0;
+    }
+    if (eq && parse_number("--nseg-rule", eq + 1, &x) == 0 && x > 0) {
+        if (klen == 5 && strncmp(v, "fixed", 5) == 0 && x == floor(x) && x <= 32767) m->nseg_rule = CL_NSEG_FIXED;
+        else if (klen == 7 && strncmp(v, "dlambda", 7) == 0) m->nseg_rule = CL_NSEG_DLAMBDA;
+        else if (klen == 6 && strncmp(v, "maxlen", 6) == 0) m->nseg_rule = CL_NSEG_MAXLEN;
+        else goto bad;
+        m->nseg_value = x;
+        return 0;
+    }
+bad:
+    fprintf(stderr, "cellulab cell: --nseg-rule: expected fixed=N (1..32767), dlambda=D, maxlen=UM or bbp40, got \"%s\"\n", v);
+    return -1;
+}
+
 static int parse(int argc, char **argv, opts *o) {
     memset(o, 0, sizeof *o);
     o->v_hold = -70;
@@ -70,6 +101,7 @@ static int parse(int argc, char **argv, opts *o) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) return 1;
         if (strcmp(a, "--json") == 0) { o->json = 1; continue; }
+        if (strcmp(a, "--sections") == 0) { o->sections = 1; continue; }
         if (a[0] == '-' && a[1] == '-') {
             if (i + 1 >= argc) {
                 fprintf(stderr, "cellulab cell: %s needs a value\n", a);
@@ -81,6 +113,23 @@ static int parse(int argc, char **argv, opts *o) {
             else if (strcmp(a, "--csv") == 0) o->csv = v;
             else if (strcmp(a, "--svg") == 0) o->svg = v;
             else if (strcmp(a, "--mechanisms") == 0) o->mechanisms = v;
+            else if (strcmp(a, "--nseg-rule") == 0) { if (parse_nseg_rule(v, &o->load)) return -1; }
+            else if (strcmp(a, "--freq") == 0) {
+                if (parse_number(a, v, &o->load.nseg_freq_hz) || o->load.nseg_freq_hz <= 0) {
+                    fprintf(stderr, "cellulab cell: --freq: expected a frequency > 0 Hz\n");
+                    return -1;
+                }
+            }
+            else if (strcmp(a, "--axon") == 0) o->load.morph.axon = v;
+            else if (strcmp(a, "--recipe") == 0) o->load.recipe = v;
+            else if (strcmp(a, "--soma-orientation") == 0) {
+                if (strcmp(v, "neuron9") == 0) o->load.morph.soma = CL_SOMA_NEURON9;
+                else if (strcmp(v, "neuron8.2") == 0) o->load.morph.soma = CL_SOMA_NEURON82;
+                else {
+                    fprintf(stderr, "cellulab cell: --soma-orientation: expected neuron9 or neuron8.2, got \"%s\"\n", v);
+                    return -1;
+                }
+            }
             else if (strcmp(a, "--amp") == 0) { if (parse_number(a, v, &o->amp)) return -1; o->have_amp = 1; }
             else if (strcmp(a, "--threshold") == 0) { if (parse_number(a, v, &o->threshold)) return -1; o->have_threshold = 1; }
             else if (strcmp(a, "--percent") == 0) { if (parse_number(a, v, &o->percent)) return -1; }
@@ -101,15 +150,23 @@ static int parse(int argc, char **argv, opts *o) {
             o->cmd = a;
         } else if (!o->model) {
             o->model = a;
+        } else if (!o->model_file) {
+            o->model_file = a;
         } else {
             fprintf(stderr, "cellulab cell: unexpected argument \"%s\"\n", a);
             return -1;
         }
     }
     if (!o->cmd || !o->model) {
-        fprintf(stderr, "cellulab cell: expected COMMAND and MODEL (see cellulab cell --help)\n");
+        fprintf(stderr, "cellulab cell: expected COMMAND and CELL (see cellulab cell --help)\n");
         return -1;
     }
+    if (strcmp(o->model, "ballstick") == 0 && o->model_file) {
+        fprintf(stderr, "cellulab cell: ballstick takes no model file (got \"%s\")\n", o->model_file);
+        return -1;
+    }
+    if (o->load.nseg_set && o->load.nseg_rule == CL_NSEG_DLAMBDA && o->load.nseg_freq_hz == 0)
+        o->load.nseg_freq_hz = 100;
     return 0;
 }
 
@@ -273,13 +330,14 @@ int cli_cell(int argc, char **argv) {
         return 0;
     }
     if (pr != 0) return 2;
-    if (strcmp(o.model, "ballstick") != 0) {
-        fprintf(stderr, "cellulab cell: MODEL \"%s\": only \"ballstick\" is available yet (morphology "
-                        "and biophysics files come with the model loaders)\n", o.model);
-        return 2;
-    }
+    if (strcmp(o.cmd, "info") == 0) return cli_cell_info(&o);
     cl_tool_config cfg;
     cl_tool_config_default(&cfg);
+    cli_cell_files files = {o.model, o.model_file, o.load};
+    if (strcmp(o.model, "ballstick") != 0) {
+        cfg.build = cli_build_from_files;
+        cfg.ctx = &files;
+    }
     cfg.nproc = o.nproc;
     cfg.mechanisms = o.mechanisms;
     int count = 0;

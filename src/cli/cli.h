@@ -10,6 +10,26 @@ int cli_cell(int argc, char **argv);
 int cli_nmodl(int argc, char **argv);
 int cli_build_mechanisms(int argc, char **argv);
 
+#include "cellulab_model.h"
+
+/* cellulab cell's options (src/cli/cell.c). */
+typedef struct cli_cell_opts {
+    const char *cmd, *model, *model_file, *protocol, *csv, *svg, *mechanisms;
+    double amp, threshold, percent, v_hold, max, rheobase;
+    int json, nproc, have_amp, have_threshold, sections;
+    cl_model_options load;
+} cli_cell_opts;
+
+/* A cell from files, for the toolbox (cl_cell_builder): ctx is a cli_cell_files. */
+typedef struct cli_cell_files {
+    const char *morph, *model;
+    cl_model_options load;
+} cli_cell_files;
+cl_status cli_build_from_files(cl_sim *sim, const void *ctx, cl_cell *out);
+
+/* cellulab cell info (src/cli/cell_info.c) */
+int cli_cell_info(const cli_cell_opts *o);
+
 /* Write a file atomically: the content goes to PATH.tmp-XXXXXX, which is
  * renamed to PATH only when complete. write_fn returns 0 on success. */
 int cli_write_file(const char *path, int (*write_fn)(FILE *f, void *ctx), void *ctx);

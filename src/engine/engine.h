@@ -37,6 +37,10 @@ typedef struct cl_sec {
     int parent;      /* section index, -1 for a root */
     double parent_x;
     long connect_seq;
+    /* NEURON's pt3dstyle 1 (Import3d's wire to the soma): the logical
+     * connection point, float as NEURON stores it; used by define_shape */
+    int has_logical;
+    float lx, ly, lz;
     cl_sec_mech *mech;
     int nmech, capmech;
     /* compiled */

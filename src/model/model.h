@@ -24,6 +24,12 @@ typedef struct cl_nseg_spec {
 cl_status cl_axon_load_nseg(cl_sim *sim, const char *path, const cl_morph_options *opt, const cl_nseg_spec *pre,
                             cl_cell *out);
 
+/* NEURON 8.2's define_shape on one cell (src/model/shape.c): sections
+ * without 3-D points get nseg + 2 points from their parent's connection
+ * point (float arithmetic as nrn_define_shape); sections with points are
+ * translated to their parent's connection point (or their logical point). */
+cl_status cl_define_shape(cl_sim *sim, cl_cell cell);
+
 /* The biophysics loaders. Each builds the whole cell (morphology, axon,
  * mechanisms, parameters, nseg) in the order its source tool does, into a
  * new cell of sim. opt is never NULL here (the defaults are filled in). */

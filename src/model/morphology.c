@@ -16,6 +16,7 @@
 #include "cellulab.h"
 #include "cellulab_morph.h"
 #include "morph/asc.h"
+#include "morph/asc_soma.h"
 #include "model/model.h"
 #include "morph/contour.h"
 #include "sim/sim.h"
@@ -379,26 +380,18 @@ out:
 
 /* ---- Neurolucida ASC: read_nlcda3.hoc (Import3d_Neurolucida3) ------------ */
 
-/* Sections as Import3d_Neurolucida3 makes them: the soma contour first (as
- * its 21 centroid points, contour2centroid), then every tree's branches in
- * file order (pre-order). A root branch gets the soma as parent at 0.5 with
- * the soma centre in front as a skipped logical point (connect2soma: with one
- * soma every root connects to it, inside its bounding box or not), so only
- * its own points are kept here. A branch whose first point differs from its
+/* Sections as Import3d_Neurolucida3 makes them: the somas first (a single
+ * contour as its 21 centroid points, a stack of contours as one circle per
+ * contour; src/morph/asc_soma.c), then every tree's branches in file order
+ * (pre-order). A root branch gets its soma (connect2soma) as parent at 0.5
+ * with the soma centre in front as a skipped logical point, so only its own
+ * points are kept here. A branch whose first point differs from its
  * parent's last (need_extra) gets that parent point in front, with the
  * branch's first diameter. Numbers are read as double (sscanf "%lf"). */
-static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, char *err, size_t errlen) {
-    memset(m, 0, sizeof *m);
-    size_t nsoma = 0, isoma = 0;
-    for (size_t i = 0; i < a->nsomas; i++)
-        if (a->somas[i].npts > 2) { /* contours with < 3 points are ignored */
-            if (!nsoma) isoma = i;
-            nsoma++;
-        }
-    if (nsoma > 1) {
-        snprintf(err, errlen, "%zu soma contours (soma stacks and several somas are not supported)", nsoma);
-        return CL_EFORMAT;
-    }
+static cl_status asc_sections_somas(const cl_asc_morph *a, const cl_asc_somas *so_, i3 *m, char *err,
+                                    size_t errlen) {
+    const cl_asc_somas so = *so_;
+    size_t nsoma = so.nsoma;
     size_t n = nsoma;
     for (size_t t = 0; t < a->ntrees; t++) n += a->trees[t].nbranches;
     if (n == 0) {
@@ -410,32 +403,20 @@ static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, c
         snprintf(err, errlen, "out of memory");
         return CL_ENOMEM;
     }
-    if (nsoma) {
-        const cl_asc_contour *c = &a->somas[isoma];
+    for (size_t g = 0; g < nsoma; g++) {
+        const cl_asc_soma *c = &so.soma[g];
         i3sec *s = &m->sec[m->nsec++];
         s->type = 1;
         s->parent = -1;
         s->parentx = 1;
-        double *cx = malloc(3 * c->npts * sizeof(double));
-        if (!cx || sec_alloc(s, CL_CONTOUR_NPTS) != 0) {
-            free(cx);
+        if (sec_alloc(s, c->npt) != 0) {
             snprintf(err, errlen, "out of memory");
             return CL_ENOMEM;
         }
-        double *cy = cx + c->npts, *cz = cy + c->npts;
-        for (size_t i = 0; i < c->npts; i++) {
-            cx[i] = c->pts[i].x;
-            cy[i] = c->pts[i].y;
-            cz[i] = c->pts[i].z;
-        }
-        char e2[256];
-        int rc = cl_contour_to_centroid(cx, cy, cz, c->npts, axis, s->x, s->y, s->z, s->d, e2,
-                                        sizeof e2);
-        free(cx);
-        if (rc != 0) {
-            snprintf(err, errlen, "soma contour: %s", e2);
-            return CL_EFORMAT;
-        }
+        memcpy(s->x, c->x, c->npt * sizeof *s->x);
+        memcpy(s->y, c->y, c->npt * sizeof *s->y);
+        memcpy(s->z, c->z, c->npt * sizeof *s->z);
+        memcpy(s->d, c->d, c->npt * sizeof *s->d);
     }
     for (size_t t = 0; t < a->ntrees; t++) {
         const cl_asc_tree *tr = &a->trees[t];
@@ -452,8 +433,8 @@ static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, c
             size_t extra = 0;
             const cl_asc_point *pl = NULL;
             if (br->parent < 0) {
-                s->parent = nsoma ? 0 : -1;
-                s->parentx = nsoma ? 0.5 : 1;
+                s->parent = so.root_soma[t]; /* the soma's section index: somas come first */
+                s->parentx = s->parent >= 0 ? 0.5 : 1;
             } else {
                 if ((size_t)br->parent >= b) {
                     snprintf(err, errlen, "branch parent out of order");
@@ -483,6 +464,15 @@ static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, c
         }
     }
     return CL_OK;
+}
+
+static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    cl_asc_somas so;
+    if (cl_asc_somas_build(a, axis, &so, err, errlen) != 0) return CL_EFORMAT;
+    cl_status st = asc_sections_somas(a, &so, m, err, errlen);
+    cl_asc_somas_free(&so);
+    return st;
 }
 
 /* ---- Import3d_GUI.instantiate ------------------------------------------- */
@@ -567,6 +557,14 @@ static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *ou
         if (c->removed) continue;
         if (c->parent >= 0 && (st = cl_section_connect(s, h[i], h[c->parent], c->parentx)) != CL_OK) goto done;
         size_t j = (size_t)c->first, np = c->npt - j;
+        if (c->first == 1) { /* pt3dstyle(1, raw point 0) with %.8g */
+            int k = cl_handle_index(s, h[i].id, CL_TAG_SECTION, "cl_cell_load_morphology", "sec");
+            if (k >= 0) {
+                cl_sec *e = &s->eng.sec[k];
+                e->has_logical = 1;
+                e->lx = (float)g8(c->x[0]), e->ly = (float)g8(c->y[0]), e->lz = (float)g8(c->z[0]);
+            }
+        }
         if (np == 1) { /* sphere_rep: 3-point cylinder along x, L = diam */
             double x = c->x[j], y = c->y[j], z = c->z[j], d = c->d[j];
             double xs[3] = {x - d / 2, x, x + d / 2};

@@ -288,8 +288,6 @@ static int finish_tree(parser *P, const frame *f) {
         return 0;
     }
     if (root_n == 0) return perr(P, f->line, f->col, "tree has no points");
-    if (tr->type == 0)
-        return perr(P, f->line, f->col, "tree has no type: expected (Dendrite), (Apical) or (Axon)");
     return 0;
 }
 
@@ -436,9 +434,14 @@ static int parse(parser *P) {
                 f->kind = F_POINT;
                 goto again;
             case T_WORD:
-            case T_STR:
-                if (ctx->kind == F_ROOT && tree_type_of(&t))
+                /* Import3d takes a tree's type from its last leading property:
+                 * ((Color Red) (Dendrite) ...) is a dendrite, ((Dendrite)
+                 * (Color Red) ...) is untyped (0) */
+                if (ctx->kind == F_ROOT && cur_tree(P)->branches[ctx->branch].npts == 0)
                     cur_tree(P)->type = (cl_asc_tree_type)tree_type_of(&t);
+                f->kind = F_SKIP;
+                continue;
+            case T_STR: /* a set ("name" ...) is not a property */
                 f->kind = F_SKIP;
                 continue;
             case T_LP:

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 typedef enum cl_asc_tree_type {
+    CL_ASC_UNTYPED = 0,   /* no (Dendrite)/(Apical)/(Axon) as the last property */
     CL_ASC_DENDRITE = 3,  /* SWC type codes */
     CL_ASC_APICAL = 4,
     CL_ASC_AXON = 2

@@ -20,6 +20,7 @@
 
 #define NRES 101        /* contourcenter's resampled points */
 #define HOC_EPS 1e-11   /* hoc's float_epsilon, used by its comparison operators */
+#define HOC_PI 3.14159265358979323846 /* hoc's PI */
 #define IND_EPS 1e-9    /* Vector.indgen's rounding slack */
 #define MAX_QR 1000     /* the QR loop has no cap in Meschach; NaN would loop forever */
 
@@ -235,23 +236,14 @@ static double round_8g(double v) {
     return strtod(buf, NULL);
 }
 
-int cl_contour_to_centroid(const double *x, const double *y, const double *z, size_t n,
-                           cl_soma_axis axis, double *out_x, double *out_y, double *out_z,
-                           double *out_d, char *err, size_t errlen) {
-    if (!x || !y || !z || !out_x || !out_y || !out_z || !out_d)
-        return fail(err, errlen, "soma contour: null argument");
-    if (n < 3) return fail(err, errlen, "soma contour has %zu points; need at least 3", n);
-    if (axis != CL_SOMA_AXIS_NEURON8 && axis != CL_SOMA_AXIS_NEURON9)
-        return fail(err, errlen, "soma contour: unknown axis mode %d", (int)axis);
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(z[i]))
-            return fail(err, errlen, "soma contour point %zu is not finite", i);
-
+/* contourcenter (import3d_sec.hoc): the outline resampled at 101 points
+ * equally spaced along its x-y arc length (the closing difference is
+ * computed by hoc but never summed), and their mean. Returns nonzero when
+ * out of memory. */
+static int contour_center(const double *x, const double *y, const double *z, size_t n, double res[3][NRES],
+                          double mean[3]) {
     double *perim = malloc(n * sizeof *perim);
-    if (!perim) return fail(err, errlen, "soma contour: out of memory");
-
-    /* contourcenter: arc length in x-y along the open polyline (the closing
-     * difference is computed by hoc but never summed). */
+    if (!perim) return 1;
     perim[0] = 0.0;
     for (size_t i = 1; i < n; i++) {
         double dx = x[i] - x[i - 1], dy = y[i] - y[i - 1];
@@ -262,19 +254,115 @@ int cl_contour_to_centroid(const double *x, const double *y, const double *z, si
         perim[i] = perim[i - 1] + sqrt(ss);
     }
     double step = perim[n - 1] / 100;
-    double t[NRES], res[3][NRES];
+    double t[NRES];
     for (int i = 0; i < NRES; i++) t[i] = (double)i * step + 0.0;
     interpolate(res[0], t, NRES, perim, x, n);
     interpolate(res[1], t, NRES, perim, y, n);
     interpolate(res[2], t, NRES, perim, z, n);
     free(perim);
-
-    double mean[3];
     for (int k = 0; k < 3; k++) {
         double s = 0.0;
         for (int i = 0; i < NRES; i++) s += res[k][i];
         mean[k] = s / NRES;
     }
+    return 0;
+}
+
+static int check_finite(const double *x, const double *y, const double *z, size_t n, char *err, size_t errlen) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(z[i]))
+            return fail(err, errlen, "soma contour point %zu is not finite", i);
+    return 0;
+}
+
+int cl_contour_center(const double *x, const double *y, const double *z, size_t n, double center[3], char *err,
+                      size_t errlen) {
+    if (n < 3) return fail(err, errlen, "soma contour has %zu points; need at least 3", n);
+    if (check_finite(x, y, z, n, err, errlen)) return 1;
+    double res[3][NRES];
+    if (contour_center(x, y, z, n, res, center)) return fail(err, errlen, "soma contour: out of memory");
+    return 0;
+}
+
+int cl_contour_circle(const double *x, const double *y, const double *z, size_t n, double center[3], double *d,
+                      char *err, size_t errlen) {
+    if (n < 3) return fail(err, errlen, "soma contour has %zu points; need at least 3", n);
+    if (check_finite(x, y, z, n, err, errlen)) return 1;
+    /* the closed outline's perimeter in 3-D (edgelen: sqrt of sumsq) */
+    double perim = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = (i + 1) % n;
+        double dx = x[i] - x[j], dy = y[i] - y[j], dz = z[i] - z[j];
+        double ss = 0.0;
+        ss += dx * dx;
+        ss += dy * dy;
+        ss += dz * dz;
+        perim += sqrt(ss);
+    }
+    double res[3][NRES];
+    if (contour_center(x, y, z, n, res, center)) return fail(err, errlen, "soma contour: out of memory");
+    /* mean distance of the resampled points from the centre, plus the
+     * radius of a circle with that perimeter: hoc calls it a diameter */
+    double s = 0;
+    for (int i = 0; i < NRES; i++) {
+        double a = (res[0][i] - center[0]) * (res[0][i] - center[0]);
+        double b = (res[1][i] - center[1]) * (res[1][i] - center[1]);
+        double c = (res[2][i] - center[2]) * (res[2][i] - center[2]);
+        s += sqrt(a + b + c);
+    }
+    *d = s / NRES + perim / (2 * HOC_PI);
+    return 0;
+}
+
+int cl_contour_stack_center(const cl_contour_pts *c, size_t k, double center[3], char *err, size_t errlen) {
+    if (k == 0) return fail(err, errlen, "soma stack without contours");
+    double(*cen)[3] = malloc(k * sizeof *cen);
+    double *lenvec = malloc(k * sizeof *lenvec);
+    if (!cen || !lenvec) {
+        free(cen);
+        free(lenvec);
+        return fail(err, errlen, "soma stack: out of memory");
+    }
+    double len = 0;
+    lenvec[0] = 0;
+    int rc = 0;
+    for (size_t i = 0; i < k && !rc; i++) {
+        rc = cl_contour_center(c[i].x, c[i].y, c[i].z, c[i].n, cen[i], err, errlen);
+        if (rc || i == 0) continue;
+        double ss = 0.0;
+        for (int j = 0; j < 3; j++) ss += (cen[i][j] - cen[i - 1][j]) * (cen[i][j] - cen[i - 1][j]);
+        len += sqrt(ss);
+        lenvec[i] = len;
+    }
+    if (!rc) {
+        /* the point halfway along the polyline of contour centres */
+        len = len / 2;
+        if (fabs(len) <= HOC_EPS) {
+            memcpy(center, cen[0], sizeof cen[0]);
+        } else {
+            size_t i = 1;
+            while (i < k - 1 && !(lenvec[i] > len + HOC_EPS)) i++;
+            double th = (len - lenvec[i - 1]) / (lenvec[i] - lenvec[i - 1]);
+            for (int j = 0; j < 3; j++) center[j] = th * cen[i][j] + (1 - th) * cen[i - 1][j];
+        }
+    }
+    free(cen);
+    free(lenvec);
+    return rc;
+}
+
+int cl_contour_to_centroid(const double *x, const double *y, const double *z, size_t n,
+                           cl_soma_axis axis, double *out_x, double *out_y, double *out_z,
+                           double *out_d, char *err, size_t errlen) {
+    if (!x || !y || !z || !out_x || !out_y || !out_z || !out_d)
+        return fail(err, errlen, "soma contour: null argument");
+    if (n < 3) return fail(err, errlen, "soma contour has %zu points; need at least 3", n);
+    if (axis != CL_SOMA_AXIS_NEURON8 && axis != CL_SOMA_AXIS_NEURON9)
+        return fail(err, errlen, "soma contour: unknown axis mode %d", (int)axis);
+    if (check_finite(x, y, z, n, err, errlen)) return 1;
+
+    double res[3][NRES], mean[3];
+    if (contour_center(x, y, z, n, res, mean)) return fail(err, errlen, "soma contour: out of memory");
     double pts[3][NRES];
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < NRES; i++) pts[k][i] = res[k][i] - mean[k];

@@ -20,4 +20,25 @@ int cl_contour_to_centroid(const double *x, const double *y, const double *z, si
                            cl_soma_axis axis, double *out_x, double *out_y, double *out_z,
                            double *out_d, char *err, size_t errlen);
 
+/* contourcenter: the mean of the outline resampled at 101 points equally
+ * spaced along its x-y arc length. 0, or nonzero with a message. */
+int cl_contour_center(const double *x, const double *y, const double *z, size_t n, double center[3], char *err,
+                      size_t errlen);
+
+/* approximate_contour_by_circle: the centre as cl_contour_center and a
+ * diameter: the mean distance of the resampled points from it plus the
+ * closed outline's perimeter / 2 pi. */
+int cl_contour_circle(const double *x, const double *y, const double *z, size_t n, double center[3], double *d,
+                      char *err, size_t errlen);
+
+/* One contour of a soma stack. */
+typedef struct cl_contour_pts {
+    const double *x, *y, *z;
+    size_t n;
+} cl_contour_pts;
+
+/* stk_center: the point halfway along the polyline through the centres of
+ * the k contours of a stack (first = the main one). */
+int cl_contour_stack_center(const cl_contour_pts *c, size_t k, double center[3], char *err, size_t errlen);
+
 #endif

@@ -366,6 +366,24 @@ cl_status cl_section_insert(cl_sim *s, cl_section h, const char *mech) {
     return cl_ok(s);
 }
 
+cl_status cl_section_mechanisms(cl_sim *s, cl_section h, const char **out, size_t cap, size_t *n) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_section_mechanisms";
+    int i = SEC_INDEX(fn, h);
+    if (i < 0) return CL_EHANDLE;
+    if (!n || (!out && cap)) return cl_fail(s, CL_EINVAL, "%s: n must not be NULL (out only with cap 0)", fn);
+    const cl_sec *sec = &s->eng.sec[i];
+    size_t k = 0;
+    for (int m = 0; m < sec->nmech; m++) {
+        const cl_mech_type *mt = cl_eng_type(&s->eng, sec->mech[m].type);
+        if (mt->kind != CL_MECH_DENSITY) continue;
+        if (k < cap) out[k] = mt->name;
+        k++;
+    }
+    *n = k;
+    return cl_ok(s);
+}
+
 /* A range variable of a section: "diam", "cm", an ion variable ("ena") or
  * "<var>_<mech>". Sets *type (-1 diam, -2 cm) and *k. */
 static cl_status resolve_range(cl_sim *s, const char *fn, int si, const char *name, int *type, int *k) {

@@ -44,8 +44,21 @@ check "no temporary files left" sh -c "! ls '$tmp' | grep -q 'tmp-'"
 check "cell help" sh -c "\"$bin\" cell --help | grep -q rheobase"
 check "cell rin json" sh -c "\"$bin\" cell rin ballstick --json | grep -q '\"input_resistance_MOhm\": 40.94'"
 check "cell holding json" sh -c "\"$bin\" cell holding ballstick --v-hold -70 --json | grep -q '\"holding_current_nA\": -0.117'"
-expect_status "cell unknown model" 2 "$bin" cell rin nosuchmodel
-check "cell unknown model message" grep -q 'only "ballstick"' "$tmp/last_err"
+expect_status "cell unknown morphology" 1 "$bin" cell rin nosuchmodel.swc
+check "cell unknown morphology message" grep -q 'nosuchmodel.swc' "$tmp/last_err"
+expect_status "cell unknown morphology format" 1 "$bin" cell info nosuchmodel
+check "cell unknown format message" grep -q 'unknown morphology format' "$tmp/last_err"
+check "cell info" sh -c "\"$bin\" cell info ballstick | grep -q '^segments    201'"
+check "cell info json" sh -c "\"$bin\" cell info ballstick --json | grep -q '\"n_segments\": 201'"
+printf '# a soma and one dendrite\n1 1 0 0 0 5 -1\n2 3 10 0 0 1 1\n3 3 30 0 0 1 2\n' > "$tmp/two.swc"
+check "cell info swc" sh -c "\"$bin\" cell info '$tmp/two.swc' --nseg-rule fixed=3 --sections | grep -q '^dend\[0\] .* 3 '"
+expect_status "cell info bad nseg rule" 2 "$bin" cell info "$tmp/two.swc" --nseg-rule fixed=0
+check "bad nseg rule message" grep -q 'expected fixed=N' "$tmp/last_err"
+expect_status "cell info bad soma orientation" 2 "$bin" cell info "$tmp/two.swc" --soma-orientation 9
+expect_status "ballstick takes no model" 2 "$bin" cell info ballstick "$tmp/two.swc"
+printf 'not a model' > "$tmp/bad.model"
+expect_status "cell info bad model file" 1 "$bin" cell info "$tmp/two.swc" "$tmp/bad.model"
+check "bad model file message" grep -q 'bad.model: not a model description' "$tmp/last_err"
 expect_status "cell run without protocol" 2 "$bin" cell run ballstick --amp 0.3
 expect_status "cell bad number" 2 "$bin" cell run ballstick --protocol step --amp abc
 expect_status "cell unknown protocol" 1 "$bin" cell run ballstick --protocol nosuch --amp 0.3

@@ -24,12 +24,12 @@ h.load_file("import3d.hoc")
 
 h("""
 begintemplate ClMorphCell
-public soma, dend, apic, axon, all, somatic, axonal, basal, apical
-create soma[1], dend[1], apic[1], axon[1]
-objref all, somatic, axonal, basal, apical
+public soma, dend, apic, axon, dend_0, all, somatic, axonal, basal, apical, dendritic_0
+create soma[1], dend[1], apic[1], axon[1], dend_0[1]
+objref all, somatic, axonal, basal, apical, dendritic_0
 proc init() {
   all = new SectionList() somatic = new SectionList() axonal = new SectionList()
-  basal = new SectionList() apical = new SectionList()
+  basal = new SectionList() apical = new SectionList() dendritic_0 = new SectionList()
 }
 endtemplate ClMorphCell
 """)

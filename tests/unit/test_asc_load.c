@@ -117,11 +117,11 @@ static void test_errors(void **state) {
     (void)state;
     expect_error("/nonexistent/none.asc", NULL, CL_EIO, "none.asc");
     expect_error("bad.asc", "( (Dendrite)\n  (0 5 0 2) (0 10 0 2)\n", CL_EFORMAT, "bad.asc");
+    /* a contour with no width: no centroid */
     expect_error("two.asc",
-                 "(\"CellBody\" (CellBody) (0 5 0 0) (5 0 0 0) (0 -5 0 0))\n"
-                 "(\"CellBody\" (CellBody) (100 5 0 0) (105 0 0 0) (100 -5 0 0))\n"
+                 "(\"CellBody\" (CellBody) (0 0 0 0) (5 0 0 0) (10 0 0 0))\n"
                  "( (Dendrite) (0 5 0 2) (0 10 0 2))\n",
-                 CL_EFORMAT, "soma contours");
+                 CL_EFORMAT, "two.asc: soma contour");
 }
 
 int main(void) {

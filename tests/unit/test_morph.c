@@ -124,7 +124,7 @@ static void test_nested_branches(void **state) {
         "    (0 10 0 1) (-5 15 0 1) Incomplete\n"
         "  )\n"
         ")\n"
-        "( (\"Axon\") (0 0 0 1) (0 -10 0 1) Generated)\n";
+        "( (Axon) (0 0 0 1) (0 -10 0 1) Generated)\n";
     cl_asc_morph m;
     parse_ok(text, &m);
     assert_int_equal(m.nsomas, 1);
@@ -175,6 +175,25 @@ static void test_three_number_point(void **state) {
     cl_asc_free(&m);
 }
 
+/* Import3d_Neurolucida3's set_sectype: the type is the label of the tree's
+ * last property (Axon 2, Dendrite 3, Apical 4, anything else 0); sets
+ * ("name" ...) are not properties. */
+static void test_tree_type_from_last_property(void **state) {
+    (void)state;
+    cl_asc_morph m;
+    parse_ok("( (Color Red) (Dendrite) (0 0 0 1) (1 0 0 1) )\n"
+             "( (Apical) (Color Red) (0 0 0 1) (1 0 0 1) )\n"
+             "( (0 0 0 1) (1 0 0 1) )\n"
+             "( (Axon) (\"a set\" x) (0 0 0 1) (1 0 0 1) )\n",
+             &m);
+    assert_int_equal(m.ntrees, 4);
+    assert_int_equal(m.trees[0].type, CL_ASC_DENDRITE);
+    assert_int_equal(m.trees[1].type, CL_ASC_UNTYPED);
+    assert_int_equal(m.trees[2].type, CL_ASC_UNTYPED);
+    assert_int_equal(m.trees[3].type, CL_ASC_AXON);
+    cl_asc_free(&m);
+}
+
 /* text must fail with exactly "t.asc:line:col: ..." containing what. */
 static void expect_error(const char *text, size_t line, size_t col, const char *what) {
     char err[512] = "", prefix[64];
@@ -213,8 +232,6 @@ static void test_malformed(void **state) {
     expect_error("Dendrite", 1, 1, "expected '(' at top level");
     snprintf(buf, sizeof buf, "%s( (Dendrite) (0 0 0 1) | (1 0 0 1) )", soma);
     expect_error(buf, 2, 24, "'|' outside a branch group");
-    snprintf(buf, sizeof buf, "%s( (Color Red) (0 0 0 1) (1 0 0 1) )", soma);
-    expect_error(buf, 2, 1, "tree has no type");
     snprintf(buf, sizeof buf, "%s( (Axon) (0 0 0 1) ( | (1 0 0 1) ) )", soma);
     expect_error(buf, 2, 20, "branch has no points");
     snprintf(buf, sizeof buf, "%s( (Axon) ( (0 0 0 1) | (1 0 0 1) ) )", soma);
@@ -455,6 +472,7 @@ int main(void) {
         cmocka_unit_test(test_nested_branches),
         cmocka_unit_test(test_single_child_chain),
         cmocka_unit_test(test_three_number_point),
+        cmocka_unit_test(test_tree_type_from_last_property),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_no_crash_on_mutations),
