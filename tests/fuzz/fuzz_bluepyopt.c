@@ -2,10 +2,11 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude \
  *     tests/fuzz/fuzz_bluepyopt.c src/model/bpo_json.c src/model/expr.c -ljansson -lm -o fuzz_bluepyopt
  *   ./fuzz_bluepyopt -max_total_time=60
- * The first byte picks the target: even, the model JSON (parse and check,
- * then every distribution's formula evaluated at a few distances); odd, the
- * rest is one formula evaluated with {value}, {distance} and {k}. Any input
- * must succeed or fail with a message; never crash, leak or hang. */
+ * An input that begins with '{' or white space is a model JSON (parsed and
+ * checked, then every distribution's formula evaluated at a few
+ * distances), so JSON files seed it; any other input is one formula,
+ * evaluated with {value}, {distance} and {k}. Any input must succeed or
+ * fail with a message; never crash, leak or hang. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,10 +28,10 @@ static void eval_all(const char *f, const char *const *names, double *vals, size
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
-    const char *text = (const char *)data + 1;
-    size_t len = size - 1;
+    const char *text = (const char *)data;
+    size_t len = size;
     char err[512];
-    if (data[0] & 1) {
+    if (!(data[0] == '{' || data[0] == ' ' || data[0] == '\t' || data[0] == '\n' || data[0] == '\r')) {
         char *f = malloc(len + 1);
         if (!f) return 0;
         memcpy(f, text, len);
