@@ -44,9 +44,17 @@ cl_status cl_nmodl_translate(const char *mod_path, const char *c_path, cl_error 
  * mechanisms register in that order. The library is rebuilt only when the
  * sources (or cellulab's version) changed: a content hash is kept next to
  * it (so_path + ".hash"); force = 1 rebuilds anyway. Uses the system C
- * compiler ($CC, default cc). */
+ * compiler ($CC, default cc). A file cellulab cannot translate that
+ * defines a mechanism cellulab maintains itself (cl_nmodl_maintained_name:
+ * vecevent.mod's VecStim) is left out: the built-in version is used. */
 cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *so_path, int force,
                               cl_error *err);
+
+/* If the MOD file at mod_path defines a mechanism that cellulab ships as
+ * its own maintained MOD file (the built-in VecStim, written without the
+ * VERBATIM code of NEURON's vecevent.mod), return its name (static
+ * storage); else NULL, also for a file that cannot be read or parsed. */
+const char *cl_nmodl_maintained_name(const char *mod_path);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /* cellulab nmodl FILE.mod [-o FILE.c]
  * cellulab build-mechanisms DIR_OR_FILES... [-o libNAME.so] [--force] */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,25 @@ int cli_nmodl(int argc, char **argv) {
     return 0;
 }
 
+/* Say which input files were left out for a built-in version. */
+static void note_maintained(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) {
+        const char *name = cl_nmodl_maintained_name(path);
+        if (name) printf("%s: %s is built into cellulab (without VERBATIM); its version is used\n", path, name);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 4, ".mod") != 0) continue;
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        note_maintained(full);
+    }
+    closedir(d);
+}
+
 int cli_build_mechanisms(int argc, char **argv) {
     const char *out = "libcellulabmech.so";
     int force = 0;
@@ -72,11 +92,13 @@ int cli_build_mechanisms(int argc, char **argv) {
     }
     cl_error err = {{0}};
     cl_status st = cl_build_mechanisms(inputs, n, out, force, &err);
-    free(inputs);
     if (st != CL_OK) {
+        free(inputs);
         fprintf(stderr, "cellulab build-mechanisms: %s\n", err.msg);
         return 1;
     }
+    for (size_t i = 0; i < n; i++) note_maintained(inputs[i]);
+    free(inputs);
     printf("%s is up to date\n", out);
     return 0;
 }

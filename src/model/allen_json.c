@@ -239,6 +239,13 @@ static cl_status wrap(cl_sim *s, cl_status st, const char *file, const char *pat
     return cl_fail(s, st, "%s: %s: section %s: %s", file, path, secname, msg);
 }
 
+/* Python's setattr(sec, name, value): Ra is a section attribute, the rest
+ * (cm, g_pas, gbar_X, ...) range variables */
+static cl_status set_attr(cl_sim *s, cl_section sec, const char *name, double value) {
+    if (strcmp(name, "Ra") == 0) return cl_section_set_Ra(s, sec, value);
+    return cl_section_set(s, sec, name, value);
+}
+
 static cl_status apply_peri(cl_sim *s, cl_cell cell, const cl_allen_fit *f, const char *file) {
     size_t n;
     cl_status st;
@@ -270,7 +277,7 @@ static cl_status apply_peri(cl_sim *s, cl_cell cell, const cl_allen_fit *f, cons
                 snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
                 return wrap(s, st, file, p, nm);
             }
-            if ((st = cl_section_set(s, sec, e->name, e->value)) != CL_OK) {
+            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
                 snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
                 return wrap(s, st, file, p, nm);
             }
@@ -338,7 +345,7 @@ static cl_status apply_allact(cl_sim *s, cl_cell cell, const cl_allen_fit *f, co
                 snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
                 return wrap(s, st, file, p, nm);
             }
-            if ((st = cl_section_set(s, sec, e->name, e->value)) != CL_OK) {
+            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
                 snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
                 return wrap(s, st, file, p, nm);
             }
@@ -377,10 +384,22 @@ cl_status cl_model_load_allen_json(cl_sim *s, const char *morph, const char *mod
     cl_cell cell;
     if ((st = cl_cell_load_morphology_opt(s, morph, &mo, &cell)) != CL_OK) goto done;
     if ((st = cl_allen_fit_apply(s, cell, &f, model)) != CL_OK) goto done;
-    /* bmtk's BioCell sets nseg after the biophysics: 1 + 2*int(L/(2*20)) */
-    double Ra = f.has_ra ? f.ra : 35.4;
-    if (opt->nseg_set) st = cl_cell_discretize(s, cell, opt->nseg_rule, opt->nseg_value, opt->nseg_freq_hz, Ra);
-    else st = cl_cell_discretize(s, cell, CL_NSEG_MAXLEN, 20., 100., Ra);
+    /* bmtk's BioCell sets nseg after the biophysics: 1 + 2*int(L/(2*20));
+     * section by section with its own Ra (a genome may set Ra per type) */
+    size_t n;
+    cl_cell_section_count(s, cell, &n);
+    for (size_t i = 0; i < n && st == CL_OK; i++) {
+        cl_section sec;
+        double Ra;
+        int nseg;
+        cl_cell_section_at(s, cell, i, &sec);
+        cl_section_get_Ra(s, sec, &Ra);
+        if (opt->nseg_set)
+            st = cl_section_nseg_by_rule(s, sec, opt->nseg_rule, opt->nseg_value, opt->nseg_freq_hz, Ra, &nseg);
+        else
+            st = cl_section_nseg_by_rule(s, sec, CL_NSEG_MAXLEN, 20., 100., Ra, &nseg);
+        if (st == CL_OK) st = cl_section_set_nseg(s, sec, nseg);
+    }
     if (st != CL_OK) goto done;
     if (opt->apply_conditions) {
         if (f.has_celsius && (st = cl_sim_set_celsius(s, f.celsius)) != CL_OK) goto done;

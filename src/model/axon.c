@@ -162,6 +162,11 @@ out:
 }
 
 cl_status cl_axon_load(cl_sim *sim, const char *path, const cl_morph_options *opt, cl_cell *out) {
+    return cl_axon_load_nseg(sim, path, opt, NULL, out);
+}
+
+cl_status cl_axon_load_nseg(cl_sim *sim, const char *path, const cl_morph_options *opt, const cl_nseg_spec *pre,
+                            cl_cell *out) {
     const char *axon_rule = opt->axon;
     stub_rule rule;
     if (strcmp(axon_rule, "bluepyopt") == 0) rule = RULE_BPO;
@@ -180,6 +185,12 @@ cl_status cl_axon_load(cl_sim *sim, const char *path, const cl_morph_options *op
     if ((st = cl_sim_new(&tmp)) != CL_OK) return cl_fail(sim, st, "cl_cell_load_morphology: out of memory");
     if ((st = cl_cell_load_morphology_opt(tmp, path, &plain, &src)) != CL_OK) {
         cl_fail(sim, st, "%s", cl_sim_errmsg(tmp));
+        goto done;
+    }
+    /* BluePyOpt sets nseg before replace_axon: the diameters it reads
+     * (diam at 0.5) are those of the segments this rule makes */
+    if (pre && (st = cl_cell_discretize(tmp, src, pre->rule, pre->value, pre->freq_hz, pre->Ra)) != CL_OK) {
+        cl_fail(sim, st, "%s: %s", path, cl_sim_errmsg(tmp));
         goto done;
     }
     double d1 = 1, d2 = 1;

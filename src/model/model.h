@@ -12,6 +12,18 @@
  * axon, into a new cell of sim; the replacement axon is added last. */
 cl_status cl_axon_load(cl_sim *sim, const char *path, const cl_morph_options *opt, cl_cell *out);
 
+/* A discretisation rule with its arguments (cl_cell_discretize's). */
+typedef struct cl_nseg_spec {
+    cl_nseg_rule rule;
+    double value, freq_hz, Ra;
+} cl_nseg_spec;
+
+/* cl_axon_load with the rule pre (NULL: none) applied to every section of
+ * the morphology as loaded, before the axon is replaced (BluePyOpt's
+ * order: the replacement axon's diameters are read from those segments). */
+cl_status cl_axon_load_nseg(cl_sim *sim, const char *path, const cl_morph_options *opt, const cl_nseg_spec *pre,
+                            cl_cell *out);
+
 /* NEURON 8.2's define_shape on one cell (src/model/shape.c): sections
  * without 3-D points get nseg + 2 points from their parent's connection
  * point (float arithmetic as nrn_define_shape); sections with points are

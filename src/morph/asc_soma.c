@@ -115,6 +115,7 @@ int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *o
         goto done;
     }
     for (size_t g = 0; g < ng; g++) {
+        out->nsoma = g + 1; /* freed on failure from here on */
         cl_asc_soma *s = &out->soma[g];
         size_t i0 = group[g], k = gsize[g];
         if (k == 1) {
@@ -122,7 +123,6 @@ int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *o
                 snprintf(err, errlen, "out of memory");
                 goto done;
             }
-            out->nsoma++; /* counted once allocated, so a failure below frees it */
             if (cl_contour_to_centroid(xyz[i0].x, xyz[i0].y, xyz[i0].z, c[i0]->npts, axis, s->x, s->y, s->z, s->d,
                                        err, errlen) != 0)
                 goto done;
@@ -136,7 +136,6 @@ int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *o
             snprintf(err, errlen, "out of memory");
             goto done;
         }
-        out->nsoma++;
         cl_contour_pts *stk = calloc(k, sizeof *stk);
         if (!stk) {
             snprintf(err, errlen, "out of memory");

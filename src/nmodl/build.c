@@ -141,6 +141,31 @@ static int run(char *const argv[], cl_error *err) {
     return -1;
 }
 
+/* Mechanisms whose original MOD files need VERBATIM and of which cellulab
+ * keeps its own NMODL version among the built-ins (mod/). */
+static const char *const maintained[] = {"VecStim"};
+
+const char *cl_nmodl_maintained_name(const char *mod_path) {
+    if (!mod_path) return NULL;
+    char perr[256];
+    cl_ast *root = cl_nmodl_parse_file(mod_path, perr, sizeof perr);
+    const char *found = NULL;
+    for (int i = 0; root && i < root->nkid && !found; i++) {
+        const cl_ast *blk = root->kid[i];
+        if (!blk || blk->kind != NK_NEURON) continue;
+        for (int j = 0; j < blk->nkid && !found; j++) {
+            const cl_ast *st = blk->kid[j];
+            if (!st || !st->name ||
+                (st->kind != NK_SUFFIX && st->kind != NK_POINT_PROCESS && st->kind != NK_ARTIFICIAL_CELL))
+                continue;
+            for (size_t m = 0; m < sizeof maintained / sizeof *maintained; m++)
+                if (strcmp(st->name, maintained[m]) == 0) found = maintained[m];
+        }
+    }
+    cl_ast_free(root);
+    return found;
+}
+
 cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *so_path, int force, cl_error *err) {
     if (!inputs || n == 0 || !so_path) {
         seterr(err, "build-mechanisms: expected inputs and an output path");
@@ -181,6 +206,10 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
         snprintf(cpath, sizeof cpath, "%s/m%zu.c", tmpdir, i);
         char *mechname = NULL;
         st = cl_nmodl_translate_named(files.s[i], cpath, &mechname, err);
+        if (st != CL_OK && cl_nmodl_maintained_name(files.s[i])) {
+            st = CL_OK; /* the built-in version is used */
+            continue;
+        }
         if (st != CL_OK) break;
         names[i] = mechname;
         cfiles[i] = cl_strdup(cpath);
@@ -190,9 +219,14 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
         len += (size_t)snprintf(mechlist + len, cap - len,
                                 "const cl_mech_type *const *cellulab_mechanisms_v%d(int *n) {\n"
                                 "    static const cl_mech_type *const list[] = {\n", CL_MECH_ABI_VERSION);
+        size_t nmech = 0;
         for (size_t i = 0; i < files.n; i++)
-            len += (size_t)snprintf(mechlist + len, cap - len, "        &cl_mod_%s,\n", names[i]);
-        snprintf(mechlist + len, cap - len, "    };\n    *n = %zu;\n    return list;\n}\n", files.n);
+            if (names[i]) {
+                len += (size_t)snprintf(mechlist + len, cap - len, "        &cl_mod_%s,\n", names[i]);
+                nmech++;
+            }
+        if (nmech == 0) len += (size_t)snprintf(mechlist + len, cap - len, "        0,\n");
+        snprintf(mechlist + len, cap - len, "    };\n    *n = %zu;\n    return list;\n}\n", nmech);
         char listpath[128], incl[4200], out_tmp[4200];
         snprintf(listpath, sizeof listpath, "%s/mechlist.c", tmpdir);
         snprintf(incl, sizeof incl, "-I%s", CELLULAB_INCLUDE_DIR);
@@ -217,7 +251,8 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
             argv[a++] = "-o";
             argv[a++] = out_tmp;
             argv[a++] = listpath;
-            for (size_t i = 0; i < files.n && a < sizeof argv / sizeof argv[0] - 2; i++) argv[a++] = cfiles[i];
+            for (size_t i = 0; i < files.n && a < sizeof argv / sizeof argv[0] - 2; i++)
+                if (cfiles[i]) argv[a++] = cfiles[i];
             argv[a++] = "-lm";
             argv[a] = NULL;
             if (files.n > 4000) { seterr(err, "build-mechanisms: more than 4000 files"); st = CL_EINVAL; }

@@ -78,6 +78,12 @@ check "unchanged library kept" sh -c "[ '$tmp/lib.so' -ot '$tmp/lib.so.first' ] 
 echo ": a comment changes the content" >> "$tmp/mods/gen.mod"
 check "build-mechanisms after a change" "$bin" build-mechanisms "$tmp/mods" -o "$tmp/lib.so"
 check "changed library rebuilt" sh -c "[ '$tmp/lib.so' -nt '$tmp/lib.so.first' ]"
+# a folder with NEURON's VERBATIM VecStim: left out for the built-in one
+mkdir -p "$tmp/mods2" && cp "$tmp/mods/gen.mod" "$tmp/mods2/"
+printf 'NEURON { ARTIFICIAL_CELL VecStim }\nNET_RECEIVE (w) {\nVERBATIM\nreturn;\nENDVERBATIM\n}\n' > "$tmp/mods2/vecevent.mod"
+check "build-mechanisms with vecevent.mod" sh -c "\"$bin\" build-mechanisms '$tmp/mods2' -o '$tmp/lib2.so' > '$tmp/b2.out'"
+check "vecevent.mod note" grep -q 'vecevent.mod: VecStim is built into cellulab' "$tmp/b2.out"
+check "library without VecStim loads" "$bin" cell info ballstick --mechanisms "$tmp/lib2.so"
 check "nmodl translates" "$bin" nmodl "$tmp/mods/gen.mod" -o "$tmp/gen.c"
 check "nmodl output" grep -q "cl_mod_Gen" "$tmp/gen.c"
 printf 'NEURON { SUFFIX bad }\nBREAKPOINT {\nVERBATIM\nx = 1;\nENDVERBATIM\n}\n' > "$tmp/bad.mod"

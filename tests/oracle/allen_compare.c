@@ -9,7 +9,8 @@
  *     exactly (same float points, same arithmetic: no tolerance).
  *   allen_compare dyn LIBMECH REFDIR
  *     the five 5_cells_iclamp cells through cl_cell_load_model (fit JSON,
- *     aibs_perisomatic), 0.4 nA from 100 to 1100 ms, 1200 ms, dt 0.025,
+ *     aibs_perisomatic) and the all-active fit 318331342 (aibs_allactive)
+ *     on Rorb_325404214_m, 0.4 nA (0.8 nA for the all-active cell) from 100 to 1100 ms, 1200 ms, dt 0.025,
  *     34 degC, v_init -80: soma voltage at every step within 1e-6 mV of
  *     NEURON's (the brief's bound; the same operations in the same order
  *     are expected to give 0), and the built cell's geometry (sections,
@@ -134,24 +135,26 @@ static int geom(const char *ref) {
 }
 
 static int dyn(const char *lib, const char *refdir) {
-    char p[4200], line[8192], id[64], morph[4096], fit[4096];
+    char p[4200], line[8192], id[64], morph[4096], fit[4096], recipe[64];
     snprintf(p, sizeof p, "%s/cells.txt", refdir);
     FILE *cells = fopen(p, "r");
     if (!cells) { fprintf(stderr, "%s: cannot open\n", p); return 1; }
     int bad = 0, ncells = 0;
     double worst = 0;
     while (fgets(line, sizeof line, cells)) {
-        if (sscanf(line, "%63s %4095s %4095s", id, morph, fit) != 3) continue;
+        double amp;
+        if (sscanf(line, "%63s %4095s %4095s %63s %lf", id, morph, fit, recipe, &amp) != 5) continue;
         cl_sim *sim;
         cl_cell cell;
         cl_section soma;
         cl_pp stim;
         cl_model_options o = {0};
         o.morph.soma = CL_SOMA_NEURON82;
+        o.recipe = recipe;
         if (cl_sim_new(&sim) != CL_OK || cl_sim_load_mechanisms(sim, lib) != CL_OK ||
             cl_cell_load_model(sim, morph, fit, &o, &cell) != CL_OK || cl_cell_section(sim, cell, "soma[0]", &soma) ||
             cl_pp_new(sim, "IClamp", soma, 0.5, &stim) != CL_OK || cl_pp_set(sim, stim, "del", 100) != CL_OK ||
-            cl_pp_set(sim, stim, "dur", 1000) != CL_OK || cl_pp_set(sim, stim, "amp", 0.4) != CL_OK ||
+            cl_pp_set(sim, stim, "dur", 1000) != CL_OK || cl_pp_set(sim, stim, "amp", amp) != CL_OK ||
             cl_sim_set_celsius(sim, 34) != CL_OK || cl_sim_set_v_init(sim, -80) != CL_OK ||
             cl_sim_set_dt(sim, 0.025) != CL_OK || cl_sim_run(sim, 1200) != CL_OK) {
             fprintf(stderr, "%s: %s\n", id, cl_sim_errmsg(sim));

@@ -21,7 +21,9 @@ usage:
       soma[0](0.5) (AMP nA from DELAY for DUR ms), 34 degC, v_init -80,
       dt 0.025, TSTOP ms, secondorder 0; OUTDIR/<id>.txt: soma[0](0.5) v at
       every step (%.17g), OUTDIR/<id>.geom: sec/seg lines as above (no pt).
-      OUTDIR/cells.txt lists: ID MORPHOLOGY_PATH FIT_JSON_PATH
+      OUTDIR/cells.txt lists: ID MORPHOLOGY_PATH FIT_JSON_PATH RECIPE AMP; a sixth
+      cell is the all-active fit 318331342 on Rorb_325404214_m (aibs_allactive,
+      0.8 nA: it spikes tonically there).
 """
 import csv
 import json
@@ -112,6 +114,41 @@ def set_params_peri(cell, p):
             sec.ek = e["ek"]
 
 
+def set_params_allactive(cell, p):
+    passive = p["passive"][0]
+    genome = p["genome"]
+    conditions = p["conditions"][0]
+    smap = {}
+    for sec in cell.all:
+        smap.setdefault(prefix(sec), []).append(sec)
+    for sec in cell.all:
+        sec.insert("pas")
+    if "e_pas" in passive:
+        for sec in cell.all:
+            for seg in sec:
+                seg.pas.e = passive["e_pas"]
+    if "ra" in passive:
+        for sec in cell.all:
+            sec.Ra = passive["ra"]
+    for c in passive.get("cm", []):
+        for sec in smap.get(c["section"], []):
+            sec.cm = c["cm"]
+    for g in genome:
+        if g["section"] == "glob":
+            continue
+        mech = g.get("mechanism", "")
+        for sec in smap.get(g["section"], []):
+            if mech != "":
+                sec.insert(mech)
+            setattr(sec, g["name"], float(g["value"]))
+    for e in conditions["erev"]:
+        for sec in smap.get(e["section"], []):
+            if h.ismembrane("k_ion", sec=sec) == 1:
+                sec.ek = e["ek"]
+            if h.ismembrane("na_ion", sec=sec) == 1:
+                sec.ena = e["ena"]
+
+
 def nseg_rule(cell):
     for sec in cell.all:
         sec.nseg = 1 + 2 * int(sec.L / 40.0)
@@ -156,7 +193,12 @@ def cells(sonata):
         for row in csv.DictReader(f, delimiter=" "):
             mid = row["model_template"].split("_")[-1].split(".")[0]
             out.append((mid, os.path.join(shared, "morphologies", row["morphology"] + ".swc"),
-                        os.path.join(shared, "biophysical_neuron_templates", "json", mid + "_fit.json")))
+                        os.path.join(shared, "biophysical_neuron_templates", "json", mid + "_fit.json"),
+                        "aibs_perisomatic", AMP))
+    # the all-active fit of the shared folder (no node uses it) on a cell with an apical tree
+    out.append(("318331342", os.path.join(shared, "morphologies", "Rorb_325404214_m.swc"),
+                os.path.join(shared, "biophysical_neuron_templates", "json", "318331342_fit.json"),
+                "aibs_allactive", 0.8))
     return out
 
 
@@ -165,17 +207,21 @@ def dyn(lib, outdir, sonata):
     os.makedirs(outdir, exist_ok=True)
     todo = cells(sonata)
     with open(os.path.join(outdir, "cells.txt"), "w") as f:
-        for mid, morph, fit in todo:
-            f.write("%s %s %s\n" % (mid, morph, fit))
-    for mid, morph, fit in todo:
+        for mid, morph, fit, recipe, amp in todo:
+            f.write("%s %s %s %s %.17g\n" % (mid, morph, fit, recipe, amp))
+    for mid, morph, fit, recipe, amp in todo:
         with open(fit) as f:
             params = json.load(f)
         cell = h.ClBiophys1(morph)
-        fix_axon_peri(cell)
-        set_params_peri(cell, params)
+        if recipe == "aibs_perisomatic":
+            fix_axon_peri(cell)
+            set_params_peri(cell, params)
+        else:
+            fix_axon_allactive(cell)
+            set_params_allactive(cell, params)
         nseg_rule(cell)
         stim = h.IClamp(cell.soma[0](0.5))
-        stim.delay, stim.dur, stim.amp = DELAY, DUR, AMP
+        stim.delay, stim.dur, stim.amp = DELAY, DUR, amp
         v = h.Vector()
         v.record(cell.soma[0](0.5)._ref_v)
         h.celsius = 34
