@@ -246,6 +246,35 @@ static cl_status set_attr(cl_sim *s, cl_section sec, const char *name, double va
     return cl_section_set(s, sec, name, value);
 }
 
+/* The genome, entry by entry: insert the mechanism (if named) and set the
+ * value in every section of the entry's type. The all-active recipe skips
+ * "glob" entries (bmtk: "probably old json file"). */
+static cl_status apply_genome(cl_sim *s, cl_cell cell, size_t n, const cl_allen_fit *f, const char *file,
+                              int skip_glob) {
+    cl_status st;
+    char p[160];
+    for (size_t g = 0; g < f->ngene; g++) {
+        const cl_allen_gene *e = &f->gene[g];
+        if (skip_glob && strcmp(e->section, "glob") == 0) continue;
+        for (size_t i = 0; i < n; i++) {
+            cl_section sec;
+            const char *nm;
+            cl_cell_section_at(s, cell, i, &sec);
+            cl_section_name(s, sec, &nm);
+            if (!type_is(nm, e->section)) continue;
+            if (*e->mech && (st = cl_section_insert(s, sec, e->mech)) != CL_OK) {
+                snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
+                return wrap(s, st, file, p, nm);
+            }
+            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
+                snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
+                return wrap(s, st, file, p, nm);
+            }
+        }
+    }
+    return CL_OK;
+}
+
 static cl_status apply_peri(cl_sim *s, cl_cell cell, const cl_allen_fit *f, const char *file) {
     size_t n;
     cl_status st;
@@ -265,24 +294,7 @@ static cl_status apply_peri(cl_sim *s, cl_cell cell, const cl_allen_fit *f, cons
         if ((st = cl_section_insert(s, sec, "pas")) != CL_OK) return wrap(s, st, file, "passive[0]", nm);
         if ((st = cl_section_set(s, sec, "e_pas", f->e_pas)) != CL_OK) return wrap(s, st, file, "passive[0].e_pas", nm);
     }
-    for (size_t g = 0; g < f->ngene; g++) {
-        const cl_allen_gene *e = &f->gene[g];
-        for (size_t i = 0; i < n; i++) {
-            cl_section sec;
-            const char *nm;
-            cl_cell_section_at(s, cell, i, &sec);
-            cl_section_name(s, sec, &nm);
-            if (!type_is(nm, e->section)) continue;
-            if (*e->mech && (st = cl_section_insert(s, sec, e->mech)) != CL_OK) {
-                snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
-                return wrap(s, st, file, p, nm);
-            }
-            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
-                snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
-                return wrap(s, st, file, p, nm);
-            }
-        }
-    }
+    if ((st = apply_genome(s, cell, n, f, file, 0)) != CL_OK) return st;
     for (size_t r = 0; r < f->nerev; r++) {
         for (size_t i = 0; i < n; i++) {
             cl_section sec;
@@ -332,25 +344,7 @@ static cl_status apply_allact(cl_sim *s, cl_cell cell, const cl_allen_fit *f, co
             snprintf(p, sizeof p, "passive[0].cm[%zu]", k);
             if ((st = cl_section_set_cm(s, sec, f->cm[k].value)) != CL_OK) return wrap(s, st, file, p, nm);
         }
-    for (size_t g = 0; g < f->ngene; g++) {
-        const cl_allen_gene *e = &f->gene[g];
-        if (strcmp(e->section, "glob") == 0) continue; /* bmtk: "probably old json file" */
-        for (size_t i = 0; i < n; i++) {
-            cl_section sec;
-            const char *nm;
-            cl_cell_section_at(s, cell, i, &sec);
-            cl_section_name(s, sec, &nm);
-            if (!type_is(nm, e->section)) continue;
-            if (*e->mech && (st = cl_section_insert(s, sec, e->mech)) != CL_OK) {
-                snprintf(p, sizeof p, "genome[%zu].mechanism \"%s\"", g, e->mech);
-                return wrap(s, st, file, p, nm);
-            }
-            if ((st = set_attr(s, sec, e->name, e->value)) != CL_OK) {
-                snprintf(p, sizeof p, "genome[%zu].name \"%s\"", g, e->name);
-                return wrap(s, st, file, p, nm);
-            }
-        }
-    }
+    if ((st = apply_genome(s, cell, n, f, file, 1)) != CL_OK) return st;
     for (size_t r = 0; r < f->nerev; r++)
         for (size_t i = 0; i < n; i++) {
             cl_section sec;

@@ -35,6 +35,9 @@ import xml.etree.ElementTree as ET
 import h5py
 from neuron import h
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from neuron_allen import fix_axon_peri  # noqa: E402  (and bmtk's Biophys1 template, ClBiophys1)
+
 DELAY, DUR, TSTOP = 100.0, 1000.0, 1200.0
 # a step every cell answers with spikes (checked below)
 AMP = 0.3
@@ -90,55 +93,12 @@ def apply_nml(cell, table):
                 setattr(sec, "decay_" + a["type"], first_number(a["decay"]))
 
 
-TEMPLATE = """
-begintemplate ClBiophys1
-public init
-public soma, dend, apic, axon
-public all, somatic, basal, apical, axonal
-objref all, somatic, basal, apical, axonal
-objref this
-create soma[1]
-create dend[1]
-create apic[1]
-create axon[1]
-proc init() {localobj nl, import
-  all = new SectionList()
-  somatic = new SectionList()
-  basal = new SectionList()
-  apical = new SectionList()
-  axonal = new SectionList()
-  forall delete_section()
-  nl = new Import3d_SWC_read()
-  nl.quiet = 1
-  nl.input($s1)
-  import = new Import3d_GUI(nl, 0)
-  import.instantiate(this)
-}
-endtemplate ClBiophys1
-"""
-
-
-def fix_axon_peri(cell):
-    for sec in cell.axon:
-        h.delete_section(sec=sec)
-    h.execute("create axon[2]", cell)
-    for sec in cell.axon:
-        sec.L = 30
-        sec.diam = 1
-        cell.axonal.append(sec=sec)
-        cell.all.append(sec=sec)
-    cell.axon[0].connect(cell.soma[0], 0.5, 0)
-    cell.axon[1].connect(cell.axon[0], 1, 0)
-    h.define_shape()
-
-
 def main():
     lib, shared, out, axon = sys.argv[1:5]
     h.load_file("stdrun.hoc")
     h.load_file("stdlib.hoc")
     h.load_file("import3d.hoc")
     h.nrn_load_dll(lib)
-    h(TEMPLATE)
     ex = os.path.join(shared, "sonata-examples")
     net = os.path.join(ex, "5_cells_iclamp", "network")
     morph_dir = os.path.join(ex, "shared_components", "morphologies")
