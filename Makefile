@@ -47,10 +47,11 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	./tools/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# Benchmark (not a test): N hh ball-and-sticks for 1 s in NEURON and cellulab.
-N ?= 100
+# Benchmarks (not tests): three models in NEURON 8.2 and in cellulab in one
+# run, printed as a table and written to bench/results.json (bench/README.md).
+# QUICK=1: small sizes, about a minute.
 bench: deps-test build
-	/usr/bin/python3 bench/bench_ballsticks.py --cellulab $(BUILD)/bench/bench_ballsticks --n $(N)
+	/usr/bin/python3 bench/bench.py --build $(BUILD) $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Benchmarks (not tests): each model in NEURON 8.2 and in cellulab, in the
+same run, each side in its own process, one after the other.
+
+  (a) ring   rings of hh ball-and-sticks connected through NetCons (default
+             50 rings x 10 cells = 100,500 compartments, 100 ms)
+  (b) allen5 the five Allen perisomatic cells of 5_cells_iclamp from their
+             NeuroML2 files, a 1 s step (1200 ms)
+  (c) l5tpc  the L5 TPC with the 40 um rule, hh in soma and axon, pas in the
+             dendrites, 5,000 Exp2Syn driven by 500 NetStims (1000 ms)
+
+For each: wall time of the run (building excluded), ns per
+compartment-step, the ratio NEURON/cellulab, memory (peak resident set
+minus the resident set before building, per compartment) and agreement
+(max |dv| of the traced soma, its spike counts). Prints a table and writes
+bench/results.json. --quick: small sizes, about a minute in all.
+
+usage: bench.py --build BUILD_DIR [--quick] [--only ring,allen5,l5tpc]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.environ.get("CELLULAB_SHARED_DATA", os.path.normpath(os.path.join(ROOT, "..", "shared", "data")))
+ALLEN_MODS = os.path.join(DATA, "sonata-examples", "shared_components", "mechanisms", "modfiles")
+
+FULL = {"ring": {"nring": 50, "ncell": 10, "tstop": 100.0}, "allen5": {"tstop": 1200.0},
+        "l5tpc": {"nsyn": 5000, "tstop": 1000.0}}
+QUICK = {"ring": {"nring": 4, "ncell": 5, "tstop": 50.0}, "allen5": {"tstop": 300.0},
+         "l5tpc": {"nsyn": 5000, "tstop": 100.0}}
+
+
+def run_child(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("benchmark child failed: %s\n%s" % (" ".join(cmd), p.stderr[-3000:]))
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def build_allen_mechanisms(build, work):
+    """The Allen MOD files for both simulators (cached in the build folder)."""
+    cl_lib = os.path.join(build, "bench", "allen_mechanisms.so")
+    subprocess.run([os.path.join(build, "cellulab"), "build-mechanisms", ALLEN_MODS, "-o", cl_lib],
+                   check=True, capture_output=True)
+    nrn_dir = os.path.join(build, "bench", "nrn_allen")
+    nrn_lib = os.path.join(nrn_dir, "x86_64", ".libs", "libnrnmech.so")
+    if not os.path.exists(nrn_lib):
+        os.makedirs(nrn_dir, exist_ok=True)
+        for f in sorted(os.listdir(ALLEN_MODS)):
+            if f.endswith(".mod"):
+                with open(os.path.join(ALLEN_MODS, f)) as a, open(os.path.join(nrn_dir, f), "w") as b:
+                    b.write(a.read())
+        script = ". '%s'; nrnivmodl_build '%s' '%s'" % (os.path.join(ROOT, "tests", "oracle", "nrnivmodl.sh"),
+                                                       nrn_dir, os.path.join(work, "tool"))
+        subprocess.run(["sh", "-c", script], check=True)
+    return cl_lib, nrn_lib
+
+
+def bench(model, p, build, libs, work):
+    ct, nt = os.path.join(work, model + ".cl"), os.path.join(work, model + ".nrn")
+    exe = os.path.join(build, "bench", "bench_models")
+    tstop = str(p["tstop"])
+    if model == "ring":
+        cargs = ["--nring", str(p["nring"]), "--ncell", str(p["ncell"])]
+        nargs = [str(p["nring"]), str(p["ncell"]), DATA]
+    elif model == "allen5":
+        cargs = ["--data", DATA, "--mechanisms", libs[0]]
+        nargs = [DATA, libs[1]]
+    else:
+        cargs = ["--data", DATA, "--nsyn", str(p["nsyn"])]
+        nargs = [DATA, str(p["nsyn"])]
+    c = run_child([exe, model, "--tstop", tstop, "--trace", ct] + cargs)
+    n = run_child(["/usr/bin/python3", os.path.join(HERE, "neuron_models.py"), model, nt, tstop] + nargs)
+    cv = [float(x) for x in open(ct)]
+    nv = [float(x) for x in open(nt)]
+    if c["compartments"] != n["compartments"] or len(cv) != len(nv):
+        sys.exit("%s: the two models differ: %d vs %d compartments, %d vs %d samples"
+                 % (model, c["compartments"], n["compartments"], len(cv), len(nv)))
+    cs = c["compartments"] * c["steps"]
+    mem = lambda r: 1024.0 * (r["peak_kib"] - r["rss0_kib"]) / r["compartments"]  # noqa: E731
+    return {
+        "compartments": c["compartments"], "steps": c["steps"],
+        "neuron_s": n["wall_s"], "cellulab_s": c["wall_s"], "ratio": n["wall_s"] / c["wall_s"],
+        "ns_per_compartment_step": 1e9 * c["wall_s"] / cs,
+        "neuron_ns_per_compartment_step": 1e9 * n["wall_s"] / cs,
+        "bytes_per_compartment": mem(c), "neuron_bytes_per_compartment": mem(n),
+        "memory_ratio": mem(n) / mem(c),
+        "max_dv_mV": max(abs(a - b) for a, b in zip(cv, nv)),
+        "spikes": c["spikes"], "neuron_spikes": n["spikes"],
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="ring,allen5,l5tpc")
+    a = ap.parse_args()
+    sizes = QUICK if a.quick else FULL
+    models = [m for m in a.only.split(",") if m]
+    for m in models:
+        if m not in FULL:
+            sys.exit("unknown model %s (ring, allen5, l5tpc)" % m)
+    results = {}
+    with tempfile.TemporaryDirectory() as work:
+        libs = build_allen_mechanisms(a.build, work) if "allen5" in models else None
+        for m in models:
+            print("running %s ..." % m, file=sys.stderr, flush=True)
+            results[m] = bench(m, sizes[m], a.build, libs, work)
+    print("%-7s %9s %6s %10s %10s %6s %8s %8s %10s %10s %6s %9s %9s" % (
+        "model", "comps", "steps", "NEURON s", "cellulab s", "ratio", "ns/c-s", "NRN ns", "B/comp",
+        "NRN B/comp", "mem x", "max|dv|", "spikes"))
+    for m, r in results.items():
+        print("%-7s %9d %6d %10.3f %10.3f %6.2f %8.1f %8.1f %10.0f %10.0f %6.2f %9.2g %4d/%-4d" % (
+            m, r["compartments"], r["steps"], r["neuron_s"], r["cellulab_s"], r["ratio"],
+            r["ns_per_compartment_step"], r["neuron_ns_per_compartment_step"], r["bytes_per_compartment"],
+            r["neuron_bytes_per_compartment"], r["memory_ratio"], r["max_dv_mV"], r["spikes"], r["neuron_spikes"]))
+    out = os.path.join(HERE, "results.json")
+    with open(out + ".tmp", "w") as f:
+        json.dump({"quick": a.quick, "models": results}, f, indent=1)
+    os.replace(out + ".tmp", out)
+    print("written %s" % out)
+
+
+if __name__ == "__main__":
+    main()
