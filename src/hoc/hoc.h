@@ -1,0 +1,36 @@
+/* A hoc interpreter for Blue Brain e-model templates (see docs/hoc.md).
+ * No global state: every hoc_interp is independent, several may run at
+ * once (one thread each). Errors carry "file:line:col: problem" and the
+ * hoc call chain. */
+#ifndef CL_HOC_HOC_H
+#define CL_HOC_HOC_H
+
+#include <stddef.h>
+
+typedef struct hoc_interp hoc_interp;
+
+/* Where printed output goes (print, printf); NULL writes to stdout. */
+typedef void (*hoc_output_fn)(void *ctx, const char *text, size_t len);
+
+typedef struct hoc_limits {
+    int max_call_depth;      /* proc/func nesting; 0: 500 */
+    long long max_loop_iters;/* iterations of all loops together; 0: unlimited */
+} hoc_limits;
+
+/* A new interpreter (NULL when out of memory). */
+hoc_interp *hoc_new(const hoc_limits *limits);
+void hoc_free(hoc_interp *h);
+void hoc_set_output(hoc_interp *h, hoc_output_fn fn, void *ctx);
+
+/* Runs hoc source text; `file` names it in errors and anchors relative
+ * load_file paths (its folder). 0 on success, -1 with hoc_error set. */
+int hoc_run_string(hoc_interp *h, const char *src, const char *file);
+/* Reads and runs a file. 0 on success, -1 with hoc_error set. */
+int hoc_run_file(hoc_interp *h, const char *path);
+/* The last error message ("" when none). */
+const char *hoc_error(const hoc_interp *h);
+
+/* Value of a top-level number variable (0 when found, -1 otherwise). */
+int hoc_get_number(hoc_interp *h, const char *name, double *out);
+
+#endif

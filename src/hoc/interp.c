@@ -1,0 +1,1260 @@
+/* The hoc evaluator: walks the AST. Scoping follows NEURON: inside a
+ * template, names are the object's own (plus `external` ones and the
+ * built-ins); at top level, names are global; proc locals shadow both.
+ * Assigning to an undeclared name creates a number in the current scope. */
+#include "hoc/interp.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hoc/lexer.h"
+#include "hoc/parser.h"
+
+#define HOC_EPS 1e-11 /* hoc's float_epsilon for comparisons */
+
+enum { EX_OK, EX_BREAK, EX_CONTINUE, EX_RETURN, EX_STOP, EX_ERR };
+
+/* ---------- errors and output ---------- */
+
+int hoc_fail(hoc_interp *h, const hoc_node *at, const char *fmt, ...) {
+    if (h->err_set) return -1;
+    h->err_set = 1;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t n;
+    if (at) n = (size_t)snprintf(h->err, sizeof h->err, "%s:%d:%d: %s", at->file, at->line, at->col, msg);
+    else n = (size_t)snprintf(h->err, sizeof h->err, "%s", msg);
+    for (hoc_frame *f = h->fr; f && f->site && n < sizeof h->err; f = f->up) {
+        n += (size_t)snprintf(h->err + n, sizeof h->err - n, "\n  in %s, called from %s:%d:%d", f->name,
+                              f->site->file, f->site->line, f->site->col);
+    }
+    return -1;
+}
+
+void hoc_out(hoc_interp *h, const char *s, size_t n) {
+    if (h->out) h->out(h->out_ctx, s, n);
+    else fwrite(s, 1, n, stdout);
+}
+
+/* ---------- scopes ---------- */
+
+static size_t hash(const char *s) {
+    size_t x = 5381;
+    while (*s) x = x * 33 + (unsigned char)*s++;
+    return x;
+}
+
+static hoc_sym *scope_find(const hoc_scope *sc, const char *name) {
+    if (!sc->nb) return NULL;
+    for (hoc_sym *s = sc->b[hash(name) % sc->nb]; s; s = s->next)
+        if (strcmp(s->name, name) == 0) return s;
+    return NULL;
+}
+
+static void sym_clear_storage(hoc_interp *h, hoc_sym *s) {
+    for (size_t i = 0; s->strs && i < s->count; i++) free(s->strs[i]);
+    for (size_t i = 0; s->objs && i < s->count; i++) hoc_obj_unref(h, s->objs[i]);
+    free(s->nums);
+    free(s->strs);
+    free(s->objs);
+    s->nums = NULL;
+    s->strs = NULL;
+    s->objs = NULL;
+    s->count = 0;
+}
+
+static hoc_sym *scope_add(hoc_scope *sc, const char *name) {
+    if (sc->n >= sc->nb) {
+        size_t nb = sc->nb ? sc->nb * 2 : 16;
+        hoc_sym **b = calloc(nb, sizeof *b);
+        if (!b) return NULL;
+        for (size_t i = 0; i < sc->nb; i++) {
+            for (hoc_sym *s = sc->b[i], *nx; s; s = nx) {
+                nx = s->next;
+                size_t k = hash(s->name) % nb;
+                s->next = b[k];
+                b[k] = s;
+            }
+        }
+        free(sc->b);
+        sc->b = b;
+        sc->nb = nb;
+    }
+    hoc_sym *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->name = strdup(name);
+    if (!s->name) {
+        free(s);
+        return NULL;
+    }
+    size_t k = hash(name) % sc->nb;
+    s->next = sc->b[k];
+    sc->b[k] = s;
+    sc->n++;
+    return s;
+}
+
+static void scope_free(hoc_interp *h, hoc_scope *sc) {
+    for (size_t i = 0; i < sc->nb; i++) {
+        for (hoc_sym *s = sc->b[i], *nx; s; s = nx) {
+            nx = s->next;
+            sym_clear_storage(h, s);
+            if (s->tmpl) {
+                free(s->tmpl->publics);
+                free(s->tmpl->externals);
+                free(s->tmpl);
+            }
+            free(s->name);
+            free(s);
+        }
+        sc->b[i] = NULL;
+    }
+    free(sc->b);
+    sc->b = NULL;
+    sc->nb = sc->n = 0;
+}
+
+/* ---------- values and objects ---------- */
+
+void hoc_value_clear(hoc_interp *h, hoc_value *v) {
+    free(v->str);
+    if (v->obj) hoc_obj_unref(h, v->obj);
+    memset(v, 0, sizeof *v);
+}
+
+hoc_object *hoc_obj_ref(hoc_object *o) {
+    if (o) o->ref++;
+    return o;
+}
+
+static void obj_destroy(hoc_interp *h, hoc_object *o) {
+    o->dying = 1;
+    if (o->cls && o->cls->dtor) o->cls->dtor(h, o);
+    scope_free(h, &o->fields);
+    if (o->prev) o->prev->next = o->next;
+    else h->objects = o->next;
+    if (o->next) o->next->prev = o->prev;
+    free(o);
+}
+
+void hoc_obj_unref(hoc_interp *h, hoc_object *o) {
+    if (!o || o->dying) return;
+    if (--o->ref <= 0) obj_destroy(h, o);
+}
+
+const char *hoc_obj_name(const hoc_object *o, char *buf, size_t n) {
+    if (!o) snprintf(buf, n, "NULLobject");
+    else snprintf(buf, n, "%s[%d]", o->tmpl ? o->tmpl->name : o->cls->name, o->index);
+    return buf;
+}
+
+static hoc_object *obj_alloc(hoc_interp *h) {
+    hoc_object *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->next = h->objects;
+    if (h->objects) h->objects->prev = o;
+    h->objects = o;
+    return o;
+}
+
+static char *xstrdup(hoc_interp *h, const hoc_node *at, const char *s) {
+    char *d = strdup(s ? s : "");
+    if (!d) hoc_fail(h, at, "out of memory");
+    return d;
+}
+
+/* ---------- interpreter lifetime ---------- */
+
+static void set_global(hoc_interp *h, const char *name, double v) {
+    hoc_sym *s = scope_add(&h->globals, name);
+    if (!s) return;
+    s->type = S_NUM;
+    s->count = 1;
+    s->nums = calloc(1, sizeof(double));
+    if (s->nums) s->nums[0] = v;
+}
+
+hoc_interp *hoc_new(const hoc_limits *limits) {
+    hoc_interp *h = calloc(1, sizeof *h);
+    if (!h) return NULL;
+    if (limits) h->lim = *limits;
+    if (h->lim.max_call_depth <= 0) h->lim.max_call_depth = 500;
+    h->fr = &h->top;
+    h->top.name = "top level";
+    /* NEURON's defaults for the globals templates read */
+    set_global(h, "PI", 3.14159265358979323846);
+    set_global(h, "E", 2.71828182845904523536);
+    set_global(h, "DEG", 57.29577951308232087680);
+    set_global(h, "GAMMA", 0.57721566490153286060);
+    set_global(h, "FARADAY", 96485.309);
+    set_global(h, "R", 8.31441);
+    set_global(h, "float_epsilon", HOC_EPS);
+    set_global(h, "hoc_ac_", 0);
+    set_global(h, "celsius", 6.3);
+    set_global(h, "v_init", -65);
+    set_global(h, "dt", 0.025);
+    set_global(h, "t", 0);
+    set_global(h, "tstop", 5);
+    set_global(h, "secondorder", 0);
+    return h;
+}
+
+void hoc_free(hoc_interp *h) {
+    if (!h) return;
+    /* Break reference cycles (e.g. CellRef = this): pin every object, empty
+     * every object's fields, then the globals, then free the objects. */
+    for (hoc_object *o = h->objects; o; o = o->next) o->ref++;
+    for (hoc_object *o = h->objects; o; o = o->next) scope_free(h, &o->fields);
+    scope_free(h, &h->globals);
+    while (h->objects) obj_destroy(h, h->objects);
+    for (size_t i = 0; i < h->nunits; i++) hoc_unit_free(h->units[i]);
+    free(h->units);
+    for (size_t i = 0; i < h->nloaded; i++) free(h->loaded[i]);
+    free(h->loaded);
+    free(h);
+}
+
+void hoc_set_output(hoc_interp *h, hoc_output_fn fn, void *ctx) {
+    h->out = fn;
+    h->out_ctx = ctx;
+}
+
+const char *hoc_error(const hoc_interp *h) { return h->err; }
+
+int hoc_get_number(hoc_interp *h, const char *name, double *out) {
+    hoc_sym *s = scope_find(&h->globals, name);
+    if (!s || s->type != S_NUM || !s->count) return -1;
+    *out = s->nums[0];
+    return 0;
+}
+
+/* ---------- name resolution ---------- */
+
+static int template_has(char **names, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return 1;
+    return 0;
+}
+
+/* The scope where a new name is created: the object's or the globals. */
+static hoc_scope *current_scope(hoc_interp *h) {
+    return h->fr->obj ? &h->fr->obj->fields : &h->globals;
+}
+
+static hoc_sym *lookup(hoc_interp *h, const char *name) {
+    hoc_sym *s;
+    if (h->fr->is_proc && (s = scope_find(&h->fr->locals, name))) return s;
+    hoc_object *o = h->fr->obj;
+    if (o) {
+        if ((s = scope_find(&o->fields, name))) return s;
+        if (o->tmpl && template_has(o->tmpl->externals, o->tmpl->next, name)) return scope_find(&h->globals, name);
+        /* templates are visible everywhere (for `new`) */
+        s = scope_find(&h->globals, name);
+        if (s && s->type == S_TEMPLATE) return s;
+        return NULL;
+    }
+    return scope_find(&h->globals, name);
+}
+
+/* ---------- declarations ---------- */
+
+static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out);
+static int exec(hoc_interp *h, const hoc_node *n);
+
+static int eval_num(hoc_interp *h, const hoc_node *n, double *out) {
+    hoc_value v = {0};
+    if (eval(h, n, &v)) return -1;
+    if (v.k != V_NUM) {
+        hoc_value_clear(h, &v);
+        return hoc_fail(h, n, "expected a number here");
+    }
+    *out = v.num;
+    return 0;
+}
+
+/* Declares (or re-declares) name with the given type and dimensions. */
+static int declare(hoc_interp *h, hoc_scope *sc, const hoc_node *d, int type) {
+    size_t dims[4] = {1, 1, 1, 1};
+    int ndim = (int)d->n;
+    if (ndim > 4) return hoc_fail(h, d, "'%s': at most 4 dimensions", d->name);
+    size_t count = 1;
+    for (int i = 0; i < ndim; i++) {
+        double x = 0;
+        if (eval_num(h, d->list[i], &x)) return -1;
+        if (!(x >= 1) || x > 1e8) return hoc_fail(h, d->list[i], "'%s': array size %g is not in 1..1e8", d->name, x);
+        dims[i] = (size_t)x;
+        if (count > (size_t)1e8 / dims[i]) return hoc_fail(h, d, "'%s': array too large", d->name);
+        count *= dims[i];
+    }
+    hoc_sym *s = scope_find(sc, d->name);
+    if (s && (s->type == S_FUNC || s->type == S_TEMPLATE))
+        return hoc_fail(h, d, "'%s' is already a %s", d->name, s->type == S_FUNC ? "procedure" : "template");
+    /* re-declaring a scalar of the same type keeps its value (hoc keeps
+     * strdefs and objrefs declared again inside procs) */
+    if (s && s->type == type && s->ndim == 0 && ndim == 0) return 0;
+    if (!s) s = scope_add(sc, d->name);
+    if (!s) return hoc_fail(h, d, "out of memory");
+    sym_clear_storage(h, s);
+    s->type = type;
+    s->ndim = ndim;
+    memcpy(s->dims, dims, sizeof dims);
+    s->count = count;
+    if (type == S_NUM || type == S_SEC) s->nums = calloc(count, sizeof(double));
+    else if (type == S_STR) {
+        s->strs = calloc(count, sizeof(char *));
+        for (size_t i = 0; s->strs && i < count; i++) {
+            s->strs[i] = strdup("");
+            if (!s->strs[i]) return hoc_fail(h, d, "out of memory");
+        }
+    } else if (type == S_OBJ) s->objs = calloc(count, sizeof(hoc_object *));
+    if (!s->nums && !s->strs && !s->objs) return hoc_fail(h, d, "out of memory");
+    return 0;
+}
+
+/* ---------- places (lvalues) ---------- */
+
+static int flat_index(hoc_interp *h, const hoc_node *n, const hoc_sym *s, size_t *out) {
+    if ((int)n->n != s->ndim) {
+        if (n->n == 0 && s->ndim > 0) {
+            *out = 0; /* hoc: a bare array name means element 0 */
+            return 0;
+        }
+        return hoc_fail(h, n, "'%s' has %d dimension(s), %zu index(es) given", s->name, s->ndim, n->n);
+    }
+    size_t k = 0;
+    for (int i = 0; i < s->ndim; i++) {
+        double x = 0;
+        if (eval_num(h, n->list[i], &x)) return -1;
+        if (!(x >= 0) || x >= (double)s->dims[i] + 0.0)
+            return hoc_fail(h, n->list[i], "index %g of '%s' is out of range (size %zu)", x, s->name, s->dims[i]);
+        k = k * s->dims[i] + (size_t)x;
+    }
+    *out = k;
+    return 0;
+}
+
+static int sym_place(hoc_interp *h, const hoc_node *n, hoc_sym *s, hoc_lval *lv) {
+    size_t k = 0;
+    switch (s->type) {
+    case S_NUM:
+    case S_STR:
+    case S_OBJ:
+        if (flat_index(h, n, s, &k)) return -1;
+        lv->k = s->type == S_NUM ? V_NUM : s->type == S_STR ? V_STR : V_OBJ;
+        if (s->type == S_NUM) lv->num = &s->nums[k];
+        else if (s->type == S_STR) lv->str = &s->strs[k];
+        else lv->obj = &s->objs[k];
+        return 0;
+    case S_SEC:
+        return hoc_fail(h, n, "sections ('%s') are not supported by this interpreter yet", s->name);
+    case S_FUNC:
+        return hoc_fail(h, n, "'%s' is a procedure, not a variable", s->name);
+    default:
+        return hoc_fail(h, n, "'%s' is a template, not a variable", s->name);
+    }
+}
+
+static int eval_indices(hoc_interp *h, const hoc_node *n, double *idx) {
+    for (size_t i = 0; i < n->n; i++)
+        if (eval_num(h, n->list[i], &idx[i])) return -1;
+    return 0;
+}
+
+/* The place a member names; create: allow nothing new (members can't be created from outside) */
+static int member_place(hoc_interp *h, const hoc_node *n, hoc_object *o, hoc_lval *lv) {
+    char buf[128];
+    if (!o) return hoc_fail(h, n, "member '%s' of a NULL object", n->name);
+    if (o->tmpl) {
+        hoc_sym *s = scope_find(&o->fields, n->name);
+        if (!s || (o != h->fr->obj && !template_has(o->tmpl->publics, o->tmpl->npub, n->name)))
+            return hoc_fail(h, n, "'%s' is not a public member of %s", n->name, hoc_obj_name(o, buf, sizeof buf));
+        hoc_frame *save = h->fr;
+        int r = sym_place(h, n, s, lv);
+        h->fr = save;
+        return r;
+    }
+    if (n->n > 4) return hoc_fail(h, n, "too many indices");
+    double idx[4];
+    if (eval_indices(h, n, idx)) return -1;
+    int r = o->cls->member ? o->cls->member(h, o, n->name, n, idx, (int)n->n, lv) : 0;
+    if (r == 0) return hoc_fail(h, n, "%s has no member '%s' (unsupported built-in member)", o->cls->name, n->name);
+    return r < 0 ? -1 : 0;
+}
+
+static int arg_place(hoc_interp *h, const hoc_node *n, hoc_lval *lv) {
+    hoc_frame *f = h->fr;
+    int i = (int)n->num;
+    if (n->a) {
+        double x = 0;
+        if (eval_num(h, n->a, &x)) return -1;
+        i = x >= 1 && x <= 1e6 ? (int)x : 0;
+    }
+    if (!f->is_proc || i < 1 || i > f->nargs)
+        return hoc_fail(h, n, "$%s%d: argument %d was not passed (numarg() = %d)",
+                        n->argkind == 'n' ? "" : n->argkind == 's' ? "s" : n->argkind == 'o' ? "o" : "&", i, i,
+                        f->is_proc ? f->nargs : 0);
+    hoc_value *a = &f->args[i - 1];
+    switch (n->argkind) {
+    case 'n':
+        if (a->k != V_NUM) return hoc_fail(h, n, "$%d: argument %d is not a number", i, i);
+        lv->k = V_NUM;
+        lv->num = &a->num; /* $1 = x changes the local copy, as in hoc */
+        return 0;
+    case '&':
+        if (!a->nref) return hoc_fail(h, n, "$&%d: argument %d is not a pointer (&var)", i, i);
+        lv->k = V_NUM;
+        lv->num = a->nref;
+        return 0;
+    case 's':
+        if (a->k != V_STR) return hoc_fail(h, n, "$s%d: argument %d is not a string", i, i);
+        lv->k = V_STR;
+        lv->str = a->sref ? a->sref : &a->str;
+        return 0;
+    default:
+        if (a->k != V_OBJ) return hoc_fail(h, n, "$o%d: argument %d is not an object", i, i);
+        lv->k = V_OBJ;
+        lv->obj = a->oref ? a->oref : &a->obj;
+        return 0;
+    }
+}
+
+/* Resolves an assignable expression; `create` makes an undeclared plain
+ * name a new number variable in the current scope. */
+static int place(hoc_interp *h, const hoc_node *n, hoc_lval *lv, int create) {
+    memset(lv, 0, sizeof *lv);
+    if (n->kind == N_ARG) return arg_place(h, n, lv);
+    if (n->has_call) return hoc_fail(h, n, "a function call cannot be assigned to");
+    if (n->kind == N_VAR) {
+        if (strcmp(n->name, "this") == 0) return hoc_fail(h, n, "'this' cannot be assigned to");
+        hoc_sym *s = lookup(h, n->name);
+        if (!s) {
+            if (!create) return hoc_fail(h, n, "undefined variable %s", n->name);
+            if (n->n) return hoc_fail(h, n, "'%s' is not an array", n->name);
+            s = scope_add(current_scope(h), n->name);
+            if (!s || !(s->nums = calloc(1, sizeof(double)))) return hoc_fail(h, n, "out of memory");
+            s->type = S_NUM;
+            s->count = 1;
+        }
+        return sym_place(h, n, s, lv);
+    }
+    if (n->kind == N_MEMBER) {
+        hoc_value ov = {0};
+        if (eval(h, n->a, &ov)) return -1;
+        if (ov.k != V_OBJ) {
+            hoc_value_clear(h, &ov);
+            return hoc_fail(h, n, "left of '.%s' is not an object", n->name);
+        }
+        hoc_object *o = ov.obj;
+        int r = member_place(h, n, o, lv);
+        /* the place stays valid while something else holds the object */
+        if (o && o->ref <= 1 && r == 0) {
+            hoc_value_clear(h, &ov);
+            return hoc_fail(h, n, "'.%s' of a temporary object", n->name);
+        }
+        hoc_value_clear(h, &ov);
+        return r;
+    }
+    return hoc_fail(h, n, "not assignable");
+}
+
+static void lval_read(hoc_lval *lv, hoc_value *out, hoc_interp *h, const hoc_node *at) {
+    memset(out, 0, sizeof *out);
+    out->k = lv->k;
+    if (lv->k == V_NUM) {
+        out->num = *lv->num;
+        out->nref = lv->num;
+    } else if (lv->k == V_STR) {
+        out->str = xstrdup(h, at, *lv->str);
+        out->sref = lv->str;
+    } else {
+        out->obj = hoc_obj_ref(*lv->obj);
+        out->oref = lv->obj;
+    }
+}
+
+static int assign_to(hoc_interp *h, const hoc_node *at, hoc_lval *lv, hoc_value *v) {
+    if (lv->k == V_NUM) {
+        if (v->k != V_NUM) return hoc_fail(h, at, "cannot assign a %s to a number", v->k == V_STR ? "string" : "object");
+        *lv->num = v->num;
+    } else if (lv->k == V_STR) {
+        if (v->k != V_STR) return hoc_fail(h, at, "cannot assign a %s to a string", v->k == V_NUM ? "number" : "object");
+        char *c = xstrdup(h, at, v->str);
+        if (!c) return -1;
+        free(*lv->str);
+        *lv->str = c;
+    } else {
+        if (v->k != V_OBJ) return hoc_fail(h, at, "cannot assign a %s to an object reference", v->k == V_NUM ? "number" : "string");
+        hoc_object *old = *lv->obj;
+        *lv->obj = hoc_obj_ref(v->obj);
+        hoc_obj_unref(h, old);
+    }
+    return 0;
+}
+
+/* ---------- calls ---------- */
+
+static int eval_args(hoc_interp *h, const hoc_node *n, hoc_value **out) {
+    *out = NULL;
+    if (!n->nargs) return 0;
+    hoc_value *a = calloc(n->nargs, sizeof *a);
+    if (!a) return hoc_fail(h, n, "out of memory");
+    for (size_t i = 0; i < n->nargs; i++) {
+        if (eval(h, n->args[i], &a[i])) {
+            for (size_t j = 0; j < i; j++) hoc_value_clear(h, &a[j]);
+            free(a);
+            return -1;
+        }
+    }
+    *out = a;
+    return 0;
+}
+
+static void free_args(hoc_interp *h, hoc_value *a, size_t n) {
+    for (size_t i = 0; i < n; i++) hoc_value_clear(h, &a[i]);
+    free(a);
+}
+
+static int call_user(hoc_interp *h, const hoc_node *site, hoc_sym *s, hoc_object *obj, hoc_value *args, int nargs,
+                     hoc_value *ret) {
+    if (h->depth >= h->lim.max_call_depth)
+        return hoc_fail(h, site, "call depth limit (%d) exceeded calling %s: infinite recursion?", h->lim.max_call_depth,
+                        s->name);
+    hoc_frame f;
+    memset(&f, 0, sizeof f);
+    f.args = args;
+    f.nargs = nargs;
+    f.is_proc = 1;
+    f.obj = obj;
+    f.name = s->name;
+    f.site = site;
+    f.up = h->fr;
+    h->fr = &f;
+    h->depth++;
+    int r = exec(h, s->def->a);
+    h->depth--;
+    h->fr = f.up;
+    scope_free(h, &f.locals);
+    if (r == EX_ERR) {
+        hoc_value_clear(h, &f.ret);
+        return -1;
+    }
+    if (r == EX_BREAK || r == EX_CONTINUE) {
+        hoc_value_clear(h, &f.ret);
+        return hoc_fail(h, site, "'break' or 'continue' outside a loop in %s", s->name);
+    }
+    if (r == EX_STOP) {
+        hoc_value_clear(h, &f.ret);
+        return hoc_fail(h, site, "stop");
+    }
+    int kind = s->def->op;
+    if (kind == T_FUNC && f.ret.k != V_NUM) {
+        hoc_value_clear(h, &f.ret);
+        if (r != EX_RETURN) f.ret.k = V_NUM; /* falling off the end returns 0 */
+        else return hoc_fail(h, site, "func %s must return a number", s->name);
+    }
+    if (kind == T_OBFUNC && f.ret.k != V_OBJ) {
+        hoc_value_clear(h, &f.ret);
+        if (r != EX_RETURN) f.ret.k = V_OBJ;
+        else return hoc_fail(h, site, "obfunc %s must return an object", s->name);
+    }
+    if (kind == T_PROC) hoc_value_clear(h, &f.ret);
+    f.ret.nref = NULL;
+    f.ret.sref = NULL;
+    f.ret.oref = NULL;
+    *ret = f.ret;
+    return 0;
+}
+
+static int new_object(hoc_interp *h, const hoc_node *n, hoc_value *out) {
+    hoc_sym *s = scope_find(&h->globals, n->name);
+    hoc_value *args = NULL;
+    if (eval_args(h, n, &args)) return -1;
+    int r = -1;
+    if (s && s->type == S_TEMPLATE) {
+        hoc_template *t = s->tmpl;
+        hoc_object *o = obj_alloc(h);
+        if (!o) {
+            free_args(h, args, n->nargs);
+            return hoc_fail(h, n, "out of memory");
+        }
+        o->tmpl = t;
+        o->index = t->count++;
+        o->ref = 1;
+        /* the template body declares the object's variables and procs */
+        hoc_frame f;
+        memset(&f, 0, sizeof f);
+        f.obj = o;
+        f.name = t->name;
+        f.site = n;
+        f.up = h->fr;
+        h->fr = &f;
+        int ex = exec(h, t->def->a);
+        h->fr = f.up;
+        r = 0;
+        if (ex == EX_ERR) r = -1;
+        hoc_sym *init = scope_find(&o->fields, "init");
+        if (r == 0 && init && init->type == S_FUNC) {
+            hoc_value rv = {0};
+            r = call_user(h, n, init, o, args, (int)n->nargs, &rv);
+            hoc_value_clear(h, &rv);
+        }
+        if (r == 0) {
+            out->k = V_OBJ;
+            out->obj = o;
+        } else {
+            hoc_obj_unref(h, o);
+        }
+    } else {
+        int ci;
+        const hoc_class *c = hoc_find_class(n->name, &ci);
+        if (!c) {
+            free_args(h, args, n->nargs);
+            if (s) return hoc_fail(h, n, "'%s' is not a template", n->name);
+            return hoc_fail(h, n, "unknown template or unsupported built-in class '%s'", n->name);
+        }
+        hoc_object *o = obj_alloc(h);
+        if (!o) {
+            free_args(h, args, n->nargs);
+            return hoc_fail(h, n, "out of memory");
+        }
+        o->cls = c;
+        o->index = h->class_count[ci]++;
+        o->ref = 1;
+        r = c->ctor ? c->ctor(h, o, n, args, (int)n->nargs) : 0;
+        if (r == 0) {
+            out->k = V_OBJ;
+            out->obj = o;
+        } else {
+            hoc_obj_unref(h, o);
+            r = -1;
+        }
+    }
+    free_args(h, args, n->nargs);
+    return r;
+}
+
+static int call_method(hoc_interp *h, const hoc_node *n, hoc_object *o, hoc_value *out) {
+    char buf[128];
+    if (!o) return hoc_fail(h, n, "%s() called on a NULL object", n->name);
+    hoc_value *args = NULL;
+    if (eval_args(h, n, &args)) return -1;
+    int r;
+    if (o->tmpl) {
+        hoc_sym *s = scope_find(&o->fields, n->name);
+        if (!s || (o != h->fr->obj && !template_has(o->tmpl->publics, o->tmpl->npub, n->name))) {
+            r = hoc_fail(h, n, "'%s' is not a public member of %s", n->name, hoc_obj_name(o, buf, sizeof buf));
+        } else if (s->type != S_FUNC) {
+            r = hoc_fail(h, n, "'%s' of %s is not a procedure", n->name, hoc_obj_name(o, buf, sizeof buf));
+        } else {
+            hoc_obj_ref(o); /* keep the object alive during its own call */
+            r = call_user(h, n, s, o, args, (int)n->nargs, out);
+            hoc_obj_unref(h, o);
+            if (r == 0 && out->k == V_NONE) out->k = V_NUM; /* obj.proc() is 0 in hoc */
+        }
+    } else {
+        int k = o->cls->method ? o->cls->method(h, o, n->name, n, args, (int)n->nargs, out) : 0;
+        if (k == 0) r = hoc_fail(h, n, "%s has no method '%s' (unsupported built-in method)", o->cls->name, n->name);
+        else r = k < 0 ? -1 : 0;
+    }
+    free_args(h, args, n->nargs);
+    return r;
+}
+
+static int call_name(hoc_interp *h, const hoc_node *n, hoc_value *out) {
+    hoc_sym *s = lookup(h, n->name);
+    if (s && s->type == S_FUNC) {
+        hoc_value *args = NULL;
+        if (eval_args(h, n, &args)) return -1;
+        int r = call_user(h, n, s, h->fr->obj, args, (int)n->nargs, out);
+        free_args(h, args, n->nargs);
+        return r;
+    }
+    if (s && s->type != S_TEMPLATE)
+        return hoc_fail(h, n, "'%s' is not a procedure (range variables and sections are not supported yet)", n->name);
+    if (strcmp(n->name, "numarg") == 0) {
+        out->k = V_NUM;
+        out->num = h->fr->is_proc ? h->fr->nargs : 0;
+        return 0;
+    }
+    hoc_value *args = NULL;
+    if (eval_args(h, n, &args)) return -1;
+    int r = hoc_builtin_call(h, n->name, n, args, (int)n->nargs, out);
+    free_args(h, args, n->nargs);
+    if (r == 0) return hoc_fail(h, n, "undefined function or unsupported built-in '%s'", n->name);
+    return r < 0 ? -1 : 0;
+}
+
+/* ---------- expressions ---------- */
+
+static int compare(hoc_interp *h, const hoc_node *n, hoc_value *a, hoc_value *b, double *r) {
+    if (a->k == V_OBJ && b->k == V_OBJ && (n->op == T_EQ || n->op == T_NE)) {
+        int eq = a->obj == b->obj;
+        *r = n->op == T_EQ ? eq : !eq;
+        return 0;
+    }
+    if (a->k != V_NUM || b->k != V_NUM) return hoc_fail(h, n, "%s needs numbers", hoc_tok_name((hoc_tok)n->op));
+    double x = a->num, y = b->num;
+    switch (n->op) {
+    case T_EQ: *r = fabs(x - y) <= HOC_EPS; break;
+    case T_NE: *r = fabs(x - y) > HOC_EPS; break;
+    case T_LT: *r = x < y - HOC_EPS; break;
+    case T_LE: *r = x <= y + HOC_EPS; break;
+    case T_GT: *r = x > y + HOC_EPS; break;
+    default: *r = x >= y - HOC_EPS; break;
+    }
+    return 0;
+}
+
+static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
+    memset(out, 0, sizeof *out);
+    switch (n->kind) {
+    case N_NUM:
+        out->k = V_NUM;
+        out->num = n->num;
+        return 0;
+    case N_STR:
+        out->k = V_STR;
+        out->str = xstrdup(h, n, n->name);
+        return out->str ? 0 : -1;
+    case N_VAR: {
+        if (n->has_call) return call_name(h, n, out);
+        if (strcmp(n->name, "this") == 0 && !lookup(h, "this")) {
+            if (!h->fr->obj) return hoc_fail(h, n, "'this' used outside a template");
+            out->k = V_OBJ;
+            out->obj = hoc_obj_ref(h->fr->obj);
+            return 0;
+        }
+        hoc_sym *s = lookup(h, n->name);
+        if (s && s->type == S_FUNC) {
+            /* a proc named without parentheses: hoc calls it */
+            return call_name(h, n, out);
+        }
+        if (s && s->type == S_TEMPLATE && n->n == 1) {
+            /* Name[i]: the live instance with that index, as hoc names objects */
+            double x = 0;
+            if (eval_num(h, n->list[0], &x)) return -1;
+            for (hoc_object *o = h->objects; o; o = o->next)
+                if (o->tmpl == s->tmpl && o->index == x && !o->dying) {
+                    out->k = V_OBJ;
+                    out->obj = hoc_obj_ref(o);
+                    return 0;
+                }
+            return hoc_fail(h, n, "%s[%g] is not a live object", n->name, x);
+        }
+        if (!s) {
+            if (strcmp(n->name, "nil") == 0 || strcmp(n->name, "NULLobject") == 0) {
+                out->k = V_OBJ;
+                return 0;
+            }
+            return hoc_fail(h, n, "undefined variable %s", n->name);
+        }
+        hoc_lval lv;
+        if (sym_place(h, n, s, &lv)) return -1;
+        lval_read(&lv, out, h, n);
+        return out->k == V_STR && !out->str ? -1 : 0;
+    }
+    case N_ARG:
+    case N_MEMBER: {
+        if (n->kind == N_MEMBER && n->has_call) {
+            hoc_value ov = {0};
+            if (eval(h, n->a, &ov)) return -1;
+            if (ov.k != V_OBJ) {
+                hoc_value_clear(h, &ov);
+                return hoc_fail(h, n, "left of '.%s()' is not an object", n->name);
+            }
+            int r = call_method(h, n, ov.obj, out);
+            hoc_value_clear(h, &ov);
+            return r;
+        }
+        hoc_lval lv;
+        if (n->kind == N_ARG) {
+            if (arg_place(h, n, &lv)) return -1;
+            lval_read(&lv, out, h, n);
+            /* $1 is a copy; $o1 and $s1 keep the caller's variable */
+            if (n->argkind == 'n') out->nref = NULL;
+            return out->k == V_STR && !out->str ? -1 : 0;
+        }
+        hoc_value ov = {0};
+        if (eval(h, n->a, &ov)) return -1;
+        if (ov.k != V_OBJ) {
+            hoc_value_clear(h, &ov);
+            return hoc_fail(h, n, "left of '.%s' is not an object", n->name);
+        }
+        int r = member_place(h, n, ov.obj, &lv);
+        if (r == 0) lval_read(&lv, out, h, n);
+        if (ov.obj && ov.obj->ref <= 1) { /* temporary: the place dies with it */
+            out->nref = NULL;
+            out->sref = NULL;
+            out->oref = NULL;
+        }
+        hoc_value_clear(h, &ov);
+        return r;
+    }
+    case N_NEW:
+        return new_object(h, n, out);
+    case N_ADDR: {
+        hoc_lval lv;
+        if (place(h, n->a, &lv, 0)) return -1;
+        if (lv.k != V_NUM) return hoc_fail(h, n, "'&' needs a number variable");
+        out->k = V_NUM;
+        out->num = *lv.num;
+        out->nref = lv.num;
+        return 0;
+    }
+    case N_UNARY: {
+        double x = 0;
+        if (eval_num(h, n->a, &x)) return -1;
+        out->k = V_NUM;
+        out->num = n->op == T_MINUS ? -x : (x == 0);
+        return 0;
+    }
+    case N_BIN: {
+        if (n->op == T_AND || n->op == T_OR) {
+            double x = 0, y = 0;
+            if (eval_num(h, n->a, &x)) return -1;
+            out->k = V_NUM;
+            /* hoc evaluates both sides (no short circuit) */
+            if (eval_num(h, n->b, &y)) return -1;
+            out->num = n->op == T_AND ? (x != 0 && y != 0) : (x != 0 || y != 0);
+            return 0;
+        }
+        hoc_value a = {0}, b = {0};
+        if (eval(h, n->a, &a)) return -1;
+        if (eval(h, n->b, &b)) {
+            hoc_value_clear(h, &a);
+            return -1;
+        }
+        int r = 0;
+        out->k = V_NUM;
+        if (n->op == T_EQ || n->op == T_NE || n->op == T_LT || n->op == T_LE || n->op == T_GT || n->op == T_GE) {
+            r = compare(h, n, &a, &b, &out->num);
+        } else if (a.k != V_NUM || b.k != V_NUM) {
+            r = hoc_fail(h, n, "%s needs numbers", hoc_tok_name((hoc_tok)n->op));
+        } else {
+            double x = a.num, y = b.num;
+            switch (n->op) {
+            case T_PLUS: out->num = x + y; break;
+            case T_MINUS: out->num = x - y; break;
+            case T_STAR: out->num = x * y; break;
+            case T_SLASH:
+                if (y == 0) r = hoc_fail(h, n, "division by zero");
+                else out->num = x / y;
+                break;
+            case T_PERCENT:
+                /* hoc: x - y*floor(x/y)... as NEURON computes it */
+                if (y == 0) r = hoc_fail(h, n, "modulus by zero");
+                else out->num = x - y * floor(x / y);
+                break;
+            case T_CARET:
+                out->num = pow(x, y);
+                if (isnan(out->num) && !isnan(x) && !isnan(y)) r = hoc_fail(h, n, "%g^%g is not a real number", x, y);
+                break;
+            default: r = hoc_fail(h, n, "unknown operator");
+            }
+        }
+        hoc_value_clear(h, &a);
+        hoc_value_clear(h, &b);
+        return r;
+    }
+    case N_ASSIGN: {
+        hoc_value v = {0};
+        if (eval(h, n->b, &v)) return -1;
+        hoc_lval lv;
+        if (place(h, n->a, &lv, 1)) {
+            hoc_value_clear(h, &v);
+            return -1;
+        }
+        if (n->op != T_ASSIGN) {
+            if (lv.k != V_NUM || v.k != V_NUM) {
+                hoc_value_clear(h, &v);
+                return hoc_fail(h, n, "%s needs numbers", hoc_tok_name((hoc_tok)n->op));
+            }
+            double x = *lv.num;
+            if (n->op == T_ADDEQ) v.num = x + v.num;
+            else if (n->op == T_SUBEQ) v.num = x - v.num;
+            else if (n->op == T_MULEQ) v.num = x * v.num;
+            else {
+                if (v.num == 0) return hoc_fail(h, n, "division by zero");
+                v.num = x / v.num;
+            }
+        }
+        int r = assign_to(h, n, &lv, &v);
+        if (r == 0) *out = v;
+        else hoc_value_clear(h, &v);
+        out->nref = NULL;
+        out->sref = NULL;
+        out->oref = NULL;
+        return r;
+    }
+    default:
+        return hoc_fail(h, n, "not an expression");
+    }
+}
+
+/* ---------- statements ---------- */
+
+static int count_iter(hoc_interp *h, const hoc_node *at) {
+    if (h->lim.max_loop_iters > 0 && ++h->iters > h->lim.max_loop_iters) {
+        hoc_fail(h, at, "loop iteration limit (%lld) exceeded", h->lim.max_loop_iters);
+        return -1;
+    }
+    return 0;
+}
+
+static int define_template(hoc_interp *h, const hoc_node *n) {
+    hoc_sym *s = scope_find(&h->globals, n->name);
+    if (s && s->type == S_TEMPLATE) return hoc_fail(h, n, "template '%s' is already defined", n->name);
+    if (s) return hoc_fail(h, n, "'%s' is already used as a variable name", n->name);
+    if (h->fr->obj) return hoc_fail(h, n, "templates cannot be defined inside a template");
+    hoc_template *t = calloc(1, sizeof *t);
+    if (!t) return hoc_fail(h, n, "out of memory");
+    t->name = n->name;
+    t->def = n;
+    const hoc_node *b = n->a;
+    for (size_t i = 0; i < b->n; i++) {
+        const hoc_node *st = b->list[i];
+        if (st->kind != N_PUBLIC && st->kind != N_EXTERNAL) continue;
+        char ***arr = st->kind == N_PUBLIC ? &t->publics : &t->externals;
+        size_t *cnt = st->kind == N_PUBLIC ? &t->npub : &t->next;
+        char **na = realloc(*arr, (*cnt + st->n) * sizeof *na);
+        if (!na) {
+            free(t->publics);
+            free(t->externals);
+            free(t);
+            return hoc_fail(h, n, "out of memory");
+        }
+        *arr = na;
+        for (size_t j = 0; j < st->n; j++) na[(*cnt)++] = st->list[j]->name;
+    }
+    s = scope_add(&h->globals, n->name);
+    if (!s) {
+        free(t->publics);
+        free(t->externals);
+        free(t);
+        return hoc_fail(h, n, "out of memory");
+    }
+    s->type = S_TEMPLATE;
+    s->tmpl = t;
+    return 0;
+}
+
+static int exec_body(hoc_interp *h, const hoc_node *n, int *stop_loop) {
+    int r = exec(h, n);
+    *stop_loop = 0;
+    if (r == EX_BREAK) {
+        *stop_loop = 1;
+        return EX_OK;
+    }
+    if (r == EX_CONTINUE) return EX_OK;
+    if (r != EX_OK) *stop_loop = 1;
+    return r;
+}
+
+static void print_value(hoc_interp *h, hoc_value *v, int tab) {
+    char buf[128];
+    if (v->k == V_NUM) {
+        int k = snprintf(buf, sizeof buf, tab ? "\t%.8g \n" : "%.8g ", v->num);
+        hoc_out(h, buf, (size_t)k);
+    } else if (v->k == V_STR) {
+        hoc_out(h, v->str, strlen(v->str));
+        if (tab) hoc_out(h, "\n", 1);
+    } else if (v->k == V_OBJ) {
+        hoc_obj_name(v->obj, buf, sizeof buf);
+        if (tab) hoc_out(h, "\t", 1);
+        hoc_out(h, buf, strlen(buf));
+        hoc_out(h, tab ? " \n" : " ", tab ? 2 : 1);
+    }
+}
+
+static int exec(hoc_interp *h, const hoc_node *n) {
+    if (!n) return EX_OK;
+    switch (n->kind) {
+    case N_EMPTY:
+        return EX_OK;
+    case N_BLOCK:
+        for (size_t i = 0; i < n->n; i++) {
+            int r = exec(h, n->list[i]);
+            if (r != EX_OK) return r;
+        }
+        return EX_OK;
+    case N_EXPR: {
+        hoc_value v = {0};
+        if (eval(h, n->a, &v)) return EX_ERR;
+        hoc_value_clear(h, &v);
+        return EX_OK;
+    }
+    case N_IF: {
+        double c = 0;
+        if (eval_num(h, n->a, &c)) return EX_ERR;
+        return c != 0 ? exec(h, n->b) : exec(h, n->c);
+    }
+    case N_WHILE:
+        for (;;) {
+            double c = 0;
+            if (eval_num(h, n->a, &c)) return EX_ERR;
+            if (c == 0) return EX_OK;
+            if (count_iter(h, n)) return EX_ERR;
+            int stop, r = exec_body(h, n->b, &stop);
+            if (stop) return r;
+        }
+    case N_FOR: {
+        hoc_value v = {0};
+        if (n->a) {
+            if (eval(h, n->a, &v)) return EX_ERR;
+            hoc_value_clear(h, &v);
+        }
+        for (;;) {
+            if (n->b) {
+                double c = 0;
+                if (eval_num(h, n->b, &c)) return EX_ERR;
+                if (c == 0) return EX_OK;
+            }
+            if (count_iter(h, n)) return EX_ERR;
+            int stop, r = exec_body(h, n->d, &stop);
+            if (stop) return r;
+            if (n->c) {
+                if (eval(h, n->c, &v)) return EX_ERR;
+                hoc_value_clear(h, &v);
+            }
+        }
+    }
+    case N_FORRANGE: {
+        /* for i = a, b: i runs from a while i <= b (hoc re-reads i each pass) */
+        double lo = 0, hi = 0;
+        if (eval_num(h, n->b, &lo) || eval_num(h, n->c, &hi)) return EX_ERR;
+        hoc_lval lv;
+        if (place(h, n->a, &lv, 1)) return EX_ERR;
+        if (lv.k != V_NUM) return hoc_fail(h, n->a, "loop variable must be a number"), EX_ERR;
+        for (double i = lo; i <= hi; i += 1) {
+            if (count_iter(h, n)) return EX_ERR;
+            if (place(h, n->a, &lv, 1)) return EX_ERR;
+            *lv.num = i;
+            int stop, r = exec_body(h, n->d, &stop);
+            if (stop) return r;
+            if (place(h, n->a, &lv, 1)) return EX_ERR;
+            i = *lv.num;
+        }
+        return EX_OK;
+    }
+    case N_BREAK: return EX_BREAK;
+    case N_CONTINUE: return EX_CONTINUE;
+    case N_STOP: return EX_STOP;
+    case N_RETURN: {
+        hoc_frame *f = h->fr;
+        if (!f->is_proc) {
+            hoc_fail(h, n, "'return' outside a procedure");
+            return EX_ERR;
+        }
+        hoc_value_clear(h, &f->ret);
+        if (n->a && eval(h, n->a, &f->ret)) return EX_ERR;
+        return EX_RETURN;
+    }
+    case N_FUNCDEF: {
+        if (h->fr->is_proc) return hoc_fail(h, n, "procedures cannot be defined inside a procedure"), EX_ERR;
+        hoc_scope *sc = current_scope(h);
+        hoc_sym *s = scope_find(sc, n->name);
+        if (s && s->type != S_FUNC) return hoc_fail(h, n, "'%s' is already a variable", n->name), EX_ERR;
+        if (!s && !(s = scope_add(sc, n->name))) return hoc_fail(h, n, "out of memory"), EX_ERR;
+        s->type = S_FUNC;
+        s->def = n; /* redefinition replaces, as in hoc */
+        return EX_OK;
+    }
+    case N_LOCAL:
+    case N_LOCALOBJ: {
+        hoc_frame *f = h->fr;
+        if (!f->is_proc) return hoc_fail(h, n, "'%s' outside a procedure", n->kind == N_LOCAL ? "local" : "localobj"), EX_ERR;
+        for (size_t i = 0; i < n->n; i++)
+            if (declare(h, &f->locals, n->list[i], n->kind == N_LOCAL ? S_NUM : S_OBJ)) return EX_ERR;
+        return EX_OK;
+    }
+    case N_STRDEF:
+    case N_OBJREF:
+    case N_DOUBLE: {
+        hoc_scope *sc = current_scope(h);
+        int type = n->kind == N_STRDEF ? S_STR : n->kind == N_OBJREF ? S_OBJ : S_NUM;
+        for (size_t i = 0; i < n->n; i++) {
+            const hoc_node *d = n->list[i];
+            if (type == S_OBJ && strcmp(d->name, "this") == 0) continue; /* `objref this` */
+            /* a declaration inside a proc makes a local of the same name visible? no:
+             * hoc declares it in the object/global scope */
+            if (h->fr->is_proc && scope_find(&h->fr->locals, d->name))
+                return hoc_fail(h, d, "'%s' is a local variable", d->name), EX_ERR;
+            if (declare(h, sc, d, type)) return EX_ERR;
+        }
+        return EX_OK;
+    }
+    case N_PUBLIC:
+    case N_EXTERNAL:
+        if (!h->fr->obj) return hoc_fail(h, n, "'%s' outside a template", n->kind == N_PUBLIC ? "public" : "external"), EX_ERR;
+        return EX_OK;
+    case N_TEMPLATE:
+        return define_template(h, n) ? EX_ERR : EX_OK;
+    case N_PRINT:
+        for (size_t i = 0; i < n->n; i++) {
+            hoc_value v = {0};
+            if (eval(h, n->list[i], &v)) return EX_ERR;
+            print_value(h, &v, 0);
+            /* NEURON prints a space after obj.strdef, not after other strings */
+            if (v.k == V_STR && n->list[i]->kind == N_MEMBER) hoc_out(h, " ", 1);
+            hoc_value_clear(h, &v);
+        }
+        hoc_out(h, "\n", 1);
+        return EX_OK;
+    case N_CREATE: case N_ACCESS: case N_CONNECT: case N_FORALL: case N_FORSEC: case N_IFSEC:
+    case N_SECSTMT: case N_INSERT: case N_UNINSERT: case N_FORX: {
+        static const char *what[] = {"create", "access", "connect", "forall", "forsec", "ifsec",
+                                     "section statement", "insert", "uninsert", "for (x)"};
+        int k = n->kind == N_CREATE ? 0 : n->kind == N_ACCESS ? 1 : n->kind == N_CONNECT ? 2 : n->kind == N_FORALL ? 3
+              : n->kind == N_FORSEC ? 4 : n->kind == N_IFSEC ? 5 : n->kind == N_SECSTMT ? 6 : n->kind == N_INSERT ? 7
+              : n->kind == N_UNINSERT ? 8 : 9;
+        hoc_fail(h, n, "'%s': sections are not supported by this interpreter yet", what[k]);
+        return EX_ERR;
+    }
+    default:
+        hoc_fail(h, n, "statement not supported");
+        return EX_ERR;
+    }
+}
+
+/* Runs a unit's top level: bare expressions print their value as hoc's
+ * interpreter does ("\t%.8g \n"). */
+static int run_unit(hoc_interp *h, hoc_unit *u) {
+    const hoc_node *root = u->root;
+    for (size_t i = 0; i < root->n; i++) {
+        const hoc_node *st = root->list[i];
+        int r;
+        if (st->kind == N_EXPR && st->a->kind != N_ASSIGN && !h->fr->obj) {
+            hoc_value v = {0};
+            if (eval(h, st->a, &v)) return -1;
+            int isproc = 0;
+            if ((st->a->kind == N_VAR || st->a->kind == N_MEMBER) && st->a->has_call && v.k == V_NONE) isproc = 1;
+            if (!isproc && v.k != V_NONE) print_value(h, &v, 1);
+            hoc_value_clear(h, &v);
+            continue;
+        }
+        r = exec(h, st);
+        if (r == EX_ERR) return -1;
+        if (r == EX_STOP) return 0;
+        if (r == EX_BREAK || r == EX_CONTINUE) return hoc_fail(h, st, "'break' or 'continue' outside a loop");
+        if (r == EX_RETURN) return hoc_fail(h, st, "'return' outside a procedure");
+    }
+    return 0;
+}
+
+static int keep_unit(hoc_interp *h, hoc_unit *u) {
+    if (h->nunits == h->capunits) {
+        size_t cap = h->capunits ? h->capunits * 2 : 8;
+        hoc_unit **t = realloc(h->units, cap * sizeof *t);
+        if (!t) return -1;
+        h->units = t;
+        h->capunits = cap;
+    }
+    h->units[h->nunits++] = u;
+    return 0;
+}
+
+int hoc_exec_string(hoc_interp *h, const char *src, const char *file, hoc_object *ctx, const hoc_node *at) {
+    char perr[1024];
+    hoc_unit *u = hoc_parse(src, strlen(src), file, perr, sizeof perr);
+    if (!u) return hoc_fail(h, at, "%s", perr);
+    if (keep_unit(h, u)) {
+        hoc_unit_free(u);
+        return hoc_fail(h, at, "out of memory");
+    }
+    hoc_frame f;
+    memset(&f, 0, sizeof f);
+    f.obj = ctx;
+    f.name = at ? "execute" : "top level";
+    f.site = at;
+    f.up = h->fr;
+    hoc_frame *save = h->fr;
+    h->fr = &f;
+    int r = run_unit(h, u);
+    h->fr = save;
+    return r;
+}
+
+int hoc_run_string(hoc_interp *h, const char *src, const char *file) {
+    h->err[0] = '\0';
+    h->err_set = 0;
+    h->iters = 0;
+    return hoc_exec_string(h, src, file ? file : "<string>", NULL, NULL);
+}
+
+static char *read_all(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t k = fread(buf + n, 1, cap - n - 1, f);
+        n += k;
+        if (n + 1 < cap) break;
+        cap *= 2;
+        char *t = realloc(buf, cap);
+        if (!t) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = t;
+    }
+    fclose(f);
+    if (buf) buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int builtin_library(const char *path) {
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    static const char *libs[] = {"stdrun.hoc", "stdlib.hoc", "stdgui.hoc", "import3d.hoc", "nrngui.hoc"};
+    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+        if (strcmp(b, libs[i]) == 0) return 1;
+    return 0;
+}
+
+int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force) {
+    if (builtin_library(path)) return 0; /* provided natively */
+    char full[4096];
+    if (path[0] != '/' && at && strchr(at->file, '/')) {
+        const char *slash = strrchr(at->file, '/');
+        snprintf(full, sizeof full, "%.*s/%s", (int)(slash - at->file), at->file, path);
+    } else {
+        snprintf(full, sizeof full, "%s", path);
+    }
+    if (!force) {
+        for (size_t i = 0; i < h->nloaded; i++)
+            if (strcmp(h->loaded[i], full) == 0) return 0;
+    }
+    size_t len;
+    char *src = read_all(full, &len);
+    if (!src) return hoc_fail(h, at, "cannot read hoc file %s", full);
+    if (memchr(src, '\0', len)) {
+        free(src);
+        return hoc_fail(h, at, "%s is not a text file", full);
+    }
+    char **t = realloc(h->loaded, (h->nloaded + 1) * sizeof *t);
+    if (!t || !(t[h->nloaded] = strdup(full))) {
+        if (t) h->loaded = t;
+        free(src);
+        return hoc_fail(h, at, "out of memory");
+    }
+    h->loaded = t;
+    h->nloaded++;
+    int r = hoc_exec_string(h, src, full, NULL, at);
+    free(src);
+    return r;
+}
+
+int hoc_run_file(hoc_interp *h, const char *path) {
+    h->err[0] = '\0';
+    h->err_set = 0;
+    h->iters = 0;
+    return hoc_load_file(h, path, NULL, 1);
+}

@@ -1,0 +1,141 @@
+/* Internal structures of the hoc interpreter, shared by interp.c (the
+ * evaluator) and builtins.c (built-in functions and object classes). */
+#ifndef CL_HOC_INTERP_H
+#define CL_HOC_INTERP_H
+
+#include <stddef.h>
+
+#include "hoc/ast.h"
+#include "hoc/hoc.h"
+
+typedef struct hoc_object hoc_object;
+typedef struct hoc_class hoc_class;
+
+enum { V_NONE, V_NUM, V_STR, V_OBJ };
+
+/* A value. str is owned; obj holds one reference. The *ref fields point
+ * at the variable an argument came from (strdef, objref, &x) so built-ins
+ * and $s/$o assignments can write back. */
+typedef struct hoc_value {
+    int k;
+    double num;
+    char *str;
+    hoc_object *obj;
+    double *nref;
+    char **sref;
+    hoc_object **oref;
+} hoc_value;
+
+/* An assignable place. */
+typedef struct hoc_lval {
+    int k; /* V_NUM, V_STR, V_OBJ */
+    double *num;
+    char **str;
+    hoc_object **obj;
+} hoc_lval;
+
+enum { S_NUM = 1, S_STR, S_OBJ, S_SEC, S_FUNC, S_TEMPLATE };
+
+typedef struct hoc_template {
+    char *name;
+    const hoc_node *def; /* N_TEMPLATE */
+    char **publics, **externals;
+    size_t npub, next;
+    int count;           /* instances created so far (object index) */
+} hoc_template;
+
+typedef struct hoc_sym {
+    char *name;
+    int type;
+    int ndim;
+    size_t dims[4];
+    size_t count;
+    double *nums;
+    char **strs;
+    hoc_object **objs;
+    const hoc_node *def;   /* S_FUNC: N_FUNCDEF */
+    hoc_template *tmpl;    /* S_TEMPLATE */
+    struct hoc_sym *next;  /* hash chain */
+} hoc_sym;
+
+typedef struct hoc_scope {
+    hoc_sym **b;
+    size_t nb, n;
+} hoc_scope;
+
+struct hoc_class {
+    const char *name;
+    int (*ctor)(hoc_interp *h, hoc_object *o, const hoc_node *at, hoc_value *args, int n);
+    void (*dtor)(hoc_interp *h, hoc_object *o);
+    /* 1: handled, 0: no such method, -1: error (already reported) */
+    int (*method)(hoc_interp *h, hoc_object *o, const char *name, const hoc_node *at, hoc_value *args, int n,
+                  hoc_value *ret);
+    /* Assignable members (String.s, Vector.x[i]): 1, 0 or -1 as above. */
+    int (*member)(hoc_interp *h, hoc_object *o, const char *name, const hoc_node *at, const double *idx, int nidx,
+                  hoc_lval *out);
+};
+
+struct hoc_object {
+    int ref;
+    int index;      /* the N in Name[N] */
+    int dying;
+    hoc_template *tmpl; /* user template instance, or */
+    const hoc_class *cls; /* built-in class instance */
+    hoc_scope fields;
+    void *data;
+    hoc_object *prev, *next; /* the interpreter's list of live objects */
+};
+
+typedef struct hoc_frame {
+    hoc_value *args;
+    int nargs;
+    hoc_scope locals;
+    int is_proc;        /* locals apply */
+    hoc_object *obj;    /* object context (NULL: top level) */
+    const char *name;   /* proc name, for the call chain */
+    const hoc_node *site; /* where it was called */
+    hoc_value ret;
+    struct hoc_frame *up;
+} hoc_frame;
+
+#define HOC_NCLASS 8
+
+struct hoc_interp {
+    hoc_scope globals;
+    hoc_frame top;
+    hoc_frame *fr;
+    int depth;
+    hoc_limits lim;
+    long long iters;
+    char err[4096];
+    int err_set;
+    hoc_unit **units;
+    size_t nunits, capunits;
+    hoc_object *objects;
+    int class_count[HOC_NCLASS];
+    hoc_output_fn out;
+    void *out_ctx;
+    char **loaded; /* files load_file has run */
+    size_t nloaded;
+};
+
+/* Reports an error at node `at` (file:line:col), adding the call chain.
+ * Always returns -1. */
+int hoc_fail(hoc_interp *h, const hoc_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void hoc_out(hoc_interp *h, const char *s, size_t n);
+void hoc_value_clear(hoc_interp *h, hoc_value *v);
+hoc_object *hoc_obj_ref(hoc_object *o);
+void hoc_obj_unref(hoc_interp *h, hoc_object *o);
+/* "Name[index]" of an object, into buf. */
+const char *hoc_obj_name(const hoc_object *o, char *buf, size_t n);
+/* Runs source text in the given object context (execute1). */
+int hoc_exec_string(hoc_interp *h, const char *src, const char *file, hoc_object *ctx, const hoc_node *at);
+int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force);
+
+/* builtins.c */
+const hoc_class *hoc_find_class(const char *name, int *index);
+/* 1: a built-in function ran, 0: no such function, -1: error */
+int hoc_builtin_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_value *args, int n, hoc_value *ret);
+int hoc_format(hoc_interp *h, const hoc_node *at, const char *fmt, hoc_value *args, int n, char **out);
+
+#endif
