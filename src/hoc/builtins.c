@@ -250,8 +250,8 @@ static int vector_ctor(hoc_interp *h, hoc_object *o, const hoc_node *at, hoc_val
     if (!v) return hoc_fail(h, at, "out of memory");
     o->data = v;
     if (n >= 1) {
-        if (a[0].k != V_NUM || !(a[0].num >= 0) || a[0].num > 1e9)
-            return hoc_fail(h, at, "new Vector(size): size must be a number in 0..1e9");
+        if (a[0].k != V_NUM || !(a[0].num >= 0) || a[0].num > h->lim.max_elements)
+            return hoc_fail(h, at, "new Vector(size): size must be a number in 0..%g", h->lim.max_elements);
         if (vec_resize(v, (size_t)a[0].num)) return hoc_fail(h, at, "out of memory");
         if (n >= 2 && a[1].k == V_NUM)
             for (size_t i = 0; i < v->n; i++) v->x[i] = a[1].num;
@@ -292,12 +292,14 @@ static int vector_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_
         ret_num(r, (double)v->n);
     } else if (strcmp(m, "resize") == 0) {
         if (want(h, at, "Vector.resize", a, n, "n")) return -1;
-        if (!(a[0].num >= 0) || a[0].num > 1e9) return hoc_fail(h, at, "Vector.resize(%g): bad size", a[0].num), -1;
+        if (!(a[0].num >= 0) || a[0].num > h->lim.max_elements)
+            return hoc_fail(h, at, "Vector.resize(%g): size not in 0..%g", a[0].num, h->lim.max_elements), -1;
         if (vec_resize(v, (size_t)a[0].num)) return hoc_fail(h, at, "out of memory"), -1;
         r->k = V_OBJ;
         r->obj = hoc_obj_ref(o);
     } else if (strcmp(m, "append") == 0) {
         for (int i = 0; i < n; i++) {
+            if ((double)v->n >= h->lim.max_elements) return hoc_fail(h, at, "Vector.append: Vector too large"), -1;
             if (a[i].k == V_NUM) {
                 if (vec_resize(v, v->n + 1)) return hoc_fail(h, at, "out of memory"), -1;
                 v->x[v->n - 1] = a[i].num;

@@ -14,7 +14,8 @@ typedef void (*hoc_output_fn)(void *ctx, const char *text, size_t len);
 
 typedef struct hoc_limits {
     int max_call_depth;      /* proc/func nesting; 0: 500 */
-    long long max_loop_iters;/* iterations of all loops together; 0: unlimited */
+    long long max_loop_iters;/* iterations of all loops together per run; 0: unlimited */
+    double max_elements;     /* largest array / Vector; 0: 1e8 */
 } hoc_limits;
 
 /* A new interpreter (NULL when out of memory). */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hoc/lexer.h"
 #include "hoc/parser.h"
@@ -185,6 +186,7 @@ hoc_interp *hoc_new(const hoc_limits *limits) {
     if (!h) return NULL;
     if (limits) h->lim = *limits;
     if (h->lim.max_call_depth <= 0) h->lim.max_call_depth = 500;
+    if (!(h->lim.max_elements > 0)) h->lim.max_elements = 1e8;
     h->fr = &h->top;
     h->top.name = "top level";
     /* NEURON's defaults for the globals templates read */
@@ -207,12 +209,19 @@ hoc_interp *hoc_new(const hoc_limits *limits) {
 
 void hoc_free(hoc_interp *h) {
     if (!h) return;
-    /* Break reference cycles (e.g. CellRef = this): pin every object, empty
-     * every object's fields, then the globals, then free the objects. */
+    /* Break reference cycles (e.g. CellRef = this): pin every object so
+     * none is freed while others still point at it, empty the fields and
+     * globals, run the built-in destructors, then free the objects. */
     for (hoc_object *o = h->objects; o; o = o->next) o->ref++;
     for (hoc_object *o = h->objects; o; o = o->next) scope_free(h, &o->fields);
     scope_free(h, &h->globals);
-    while (h->objects) obj_destroy(h, h->objects);
+    for (hoc_object *o = h->objects; o; o = o->next)
+        if (o->cls && o->cls->dtor) o->cls->dtor(h, o);
+    while (h->objects) {
+        hoc_object *o = h->objects;
+        h->objects = o->next;
+        free(o);
+    }
     for (size_t i = 0; i < h->nunits; i++) hoc_unit_free(h->units[i]);
     free(h->units);
     for (size_t i = 0; i < h->nloaded; i++) free(h->loaded[i]);
@@ -287,9 +296,10 @@ static int declare(hoc_interp *h, hoc_scope *sc, const hoc_node *d, int type) {
     for (int i = 0; i < ndim; i++) {
         double x = 0;
         if (eval_num(h, d->list[i], &x)) return -1;
-        if (!(x >= 1) || x > 1e8) return hoc_fail(h, d->list[i], "'%s': array size %g is not in 1..1e8", d->name, x);
+        if (!(x >= 1) || x > h->lim.max_elements)
+            return hoc_fail(h, d->list[i], "'%s': array size %g is not in 1..%g", d->name, x, h->lim.max_elements);
         dims[i] = (size_t)x;
-        if (count > (size_t)1e8 / dims[i]) return hoc_fail(h, d, "'%s': array too large", d->name);
+        if ((double)count * (double)dims[i] > h->lim.max_elements) return hoc_fail(h, d, "'%s': array too large", d->name);
         count *= dims[i];
     }
     hoc_sym *s = scope_find(sc, d->name);
@@ -571,6 +581,31 @@ static int call_user(hoc_interp *h, const hoc_node *site, hoc_sym *s, hoc_object
     return 0;
 }
 
+static int instantiate(hoc_interp *h, const hoc_node *at, hoc_object *o, hoc_object *proto) {
+    hoc_scope *src = &proto->fields;
+    for (size_t b = 0; b < src->nb; b++) {
+        for (hoc_sym *ps = src->b[b]; ps; ps = ps->next) {
+            hoc_sym *s = scope_add(&o->fields, ps->name);
+            if (!s) return hoc_fail(h, at, "out of memory");
+            s->type = ps->type;
+            s->ndim = ps->ndim;
+            memcpy(s->dims, ps->dims, sizeof s->dims);
+            s->count = ps->count;
+            s->def = ps->def;
+            if (s->type == S_NUM || s->type == S_SEC) {
+                if (!(s->nums = calloc(s->count, sizeof(double)))) return hoc_fail(h, at, "out of memory");
+            } else if (s->type == S_STR) {
+                if (!(s->strs = calloc(s->count, sizeof(char *)))) return hoc_fail(h, at, "out of memory");
+                for (size_t i = 0; i < s->count; i++)
+                    if (!(s->strs[i] = strdup(""))) return hoc_fail(h, at, "out of memory");
+            } else if (s->type == S_OBJ) {
+                if (!(s->objs = calloc(s->count, sizeof(hoc_object *)))) return hoc_fail(h, at, "out of memory");
+            }
+        }
+    }
+    return 0;
+}
+
 static int new_object(hoc_interp *h, const hoc_node *n, hoc_value *out) {
     hoc_sym *s = scope_find(&h->globals, n->name);
     hoc_value *args = NULL;
@@ -586,18 +621,10 @@ static int new_object(hoc_interp *h, const hoc_node *n, hoc_value *out) {
         o->tmpl = t;
         o->index = t->count++;
         o->ref = 1;
-        /* the template body declares the object's variables and procs */
-        hoc_frame f;
-        memset(&f, 0, sizeof f);
-        f.obj = o;
-        f.name = t->name;
-        f.site = n;
-        f.up = h->fr;
-        h->fr = &f;
-        int ex = exec(h, t->def->a);
-        h->fr = f.up;
-        r = 0;
-        if (ex == EX_ERR) r = -1;
+        /* every instance gets the variables and procs the template body
+         * declared at definition, with fresh storage (NEURON does not run
+         * the body again) */
+        r = instantiate(h, n, o, t->proto);
         hoc_sym *init = scope_find(&o->fields, "init");
         if (r == 0 && init && init->type == S_FUNC) {
             hoc_value rv = {0};
@@ -941,7 +968,21 @@ static int define_template(hoc_interp *h, const hoc_node *n) {
     }
     s->type = S_TEMPLATE;
     s->tmpl = t;
-    return 0;
+    hoc_object *proto = obj_alloc(h);
+    if (!proto) return hoc_fail(h, n, "out of memory");
+    proto->tmpl = t;
+    proto->index = -1; /* never named Name[i] */
+    proto->ref = 1;
+    t->proto = proto;
+    hoc_frame f;
+    memset(&f, 0, sizeof f);
+    f.obj = proto;
+    f.name = t->name;
+    f.up = h->fr;
+    h->fr = &f;
+    int ex = exec(h, n->a);
+    h->fr = f.up;
+    return ex == EX_ERR ? -1 : 0;
 }
 
 static int exec_body(hoc_interp *h, const hoc_node *n, int *stop_loop) {
@@ -1122,28 +1163,21 @@ static int exec(hoc_interp *h, const hoc_node *n) {
     }
 }
 
-/* Runs a unit's top level: bare expressions print their value as hoc's
- * interpreter does ("\t%.8g \n"). */
-static int run_unit(hoc_interp *h, hoc_unit *u) {
-    const hoc_node *root = u->root;
-    for (size_t i = 0; i < root->n; i++) {
-        const hoc_node *st = root->list[i];
-        int r;
-        if (st->kind == N_EXPR && st->a->kind != N_ASSIGN && !h->fr->obj) {
-            hoc_value v = {0};
-            if (eval(h, st->a, &v)) return -1;
-            int isproc = 0;
-            if ((st->a->kind == N_VAR || st->a->kind == N_MEMBER) && st->a->has_call && v.k == V_NONE) isproc = 1;
-            if (!isproc && v.k != V_NONE) print_value(h, &v, 1);
-            hoc_value_clear(h, &v);
-            continue;
-        }
-        r = exec(h, st);
-        if (r == EX_ERR) return -1;
-        if (r == EX_STOP) return 0;
-        if (r == EX_BREAK || r == EX_CONTINUE) return hoc_fail(h, st, "'break' or 'continue' outside a loop");
-        if (r == EX_RETURN) return hoc_fail(h, st, "'return' outside a procedure");
+/* Runs one top-level statement: a bare expression prints its value as
+ * hoc's interpreter does ("\t%.8g \n"). */
+static int run_top(hoc_interp *h, const hoc_node *st) {
+    if (st->kind == N_EXPR && st->a->kind != N_ASSIGN && !h->fr->obj) {
+        hoc_value v = {0};
+        if (eval(h, st->a, &v)) return -1;
+        if (v.k != V_NONE) print_value(h, &v, 1);
+        hoc_value_clear(h, &v);
+        return 0;
     }
+    int r = exec(h, st);
+    if (r == EX_ERR) return -1;
+    if (r == EX_STOP) return 1;
+    if (r == EX_BREAK || r == EX_CONTINUE) return hoc_fail(h, st, "'break' or 'continue' outside a loop");
+    if (r == EX_RETURN) return hoc_fail(h, st, "'return' outside a procedure");
     return 0;
 }
 
@@ -1161,22 +1195,43 @@ static int keep_unit(hoc_interp *h, hoc_unit *u) {
 
 int hoc_exec_string(hoc_interp *h, const char *src, const char *file, hoc_object *ctx, const hoc_node *at) {
     char perr[1024];
-    hoc_unit *u = hoc_parse(src, strlen(src), file, perr, sizeof perr);
-    if (!u) return hoc_fail(h, at, "%s", perr);
-    if (keep_unit(h, u)) {
+    hoc_unit *u = hoc_unit_new(file);
+    if (!u || keep_unit(h, u)) {
         hoc_unit_free(u);
         return hoc_fail(h, at, "out of memory");
     }
+    if (h->depth >= h->lim.max_call_depth)
+        return hoc_fail(h, at, "call depth limit (%d) exceeded in execute/load_file", h->lim.max_call_depth);
+    hoc_parser *ps = hoc_parser_open(src, strlen(src), u, perr, sizeof perr);
+    if (!ps) return hoc_fail(h, at, "out of memory");
+    h->depth++;
     hoc_frame f;
     memset(&f, 0, sizeof f);
     f.obj = ctx;
-    f.name = at ? "execute" : "top level";
+    f.name = at ? (ctx ? "execute1" : "load_file/execute") : "top level";
     f.site = at;
     f.up = h->fr;
     hoc_frame *save = h->fr;
     h->fr = &f;
-    int r = run_unit(h, u);
+    int r = 0;
+    for (;;) {
+        hoc_node *st;
+        int k = hoc_parser_next(ps, &st);
+        if (k == 0) break;
+        if (k < 0) {
+            r = hoc_fail(h, NULL, "%s", perr);
+            break;
+        }
+        k = run_top(h, st);
+        if (k < 0) {
+            r = -1;
+            break;
+        }
+        if (k == 1) break; /* stop */
+    }
     h->fr = save;
+    h->depth--;
+    hoc_parser_close(ps);
     return r;
 }
 
@@ -1188,6 +1243,9 @@ int hoc_run_string(hoc_interp *h, const char *src, const char *file) {
 }
 
 static char *read_all(const char *path, size_t *len) {
+    struct stat st;
+    /* only regular files of sane size (never /dev/zero or a fifo) */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) return NULL;
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t cap = 4096, n = 0;

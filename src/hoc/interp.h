@@ -42,6 +42,7 @@ typedef struct hoc_template {
     char **publics, **externals;
     size_t npub, next;
     int count;           /* instances created so far (object index) */
+    struct hoc_object *proto; /* the body run once at definition: the shape of every instance */
 } hoc_template;
 
 typedef struct hoc_sym {

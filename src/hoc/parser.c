@@ -30,6 +30,10 @@ static void perr(P *p, int line, int col, const char *fmt, ...) __attribute__((f
 static void perr(P *p, int line, int col, const char *fmt, ...) {
     if (p->failed) return;
     p->failed = 1;
+    if (p->tok.t == T_EOF && line == p->tok.line && p->prev_line > 0) {
+        line = p->prev_line; /* as NEURON: the error is on the last line read */
+        col = 1;
+    }
     char msg[200];
     va_list ap;
     va_start(ap, fmt);
@@ -620,35 +624,73 @@ static hoc_node *statement(P *p) {
     return n;
 }
 
-hoc_unit *hoc_parse(const char *src, size_t len, const char *file, char *err, size_t errlen) {
+struct hoc_parser {
     P p;
-    memset(&p, 0, sizeof p);
-    p.u = hoc_unit_new(file);
-    p.err = err;
-    p.errlen = errlen;
+};
+
+hoc_parser *hoc_parser_open(const char *src, size_t len, hoc_unit *unit, char *err, size_t errlen) {
+    hoc_parser *ps = calloc(1, sizeof *ps);
+    if (!ps) return NULL;
+    P *p = &ps->p;
+    p->u = unit;
+    p->err = err;
+    p->errlen = errlen;
     if (errlen) err[0] = '\0';
-    if (!p.u) {
+    hoc_lexer_init(&p->lx, src, len);
+    p->tok.t = T_NL;
+    next(p);
+    return ps;
+}
+
+int hoc_parser_next(hoc_parser *ps, hoc_node **stmt) {
+    P *p = &ps->p;
+    *stmt = NULL;
+    if (p->failed) return -1;
+    skip_nl(p);
+    if (p->failed) return -1;
+    if (p->tok.t == T_EOF) return 0;
+    if (p->tok.t == T_RBRACE) {
+        perr(p, p->tok.line, p->tok.col, "unmatched '}'");
+        return -1;
+    }
+    *stmt = statement(p);
+    return p->failed ? -1 : 1;
+}
+
+void hoc_parser_close(hoc_parser *ps) {
+    if (!ps) return;
+    free(ps->p.tok.text);
+    free(ps);
+}
+
+hoc_unit *hoc_parse(const char *src, size_t len, const char *file, char *err, size_t errlen) {
+    hoc_unit *u = hoc_unit_new(file);
+    if (!u) {
         snprintf(err, errlen, "%s: out of memory", file ? file : "<string>");
         return NULL;
     }
-    hoc_lexer_init(&p.lx, src, len);
-    p.tok.t = T_NL;
-    next(&p);
-    hoc_node *root = node(&p, N_BLOCK);
-    p.u->root = root;
-    for (;;) {
-        skip_nl(&p);
-        if (p.failed || p.tok.t == T_EOF) break;
-        if (p.tok.t == T_RBRACE) {
-            perr(&p, p.tok.line, p.tok.col, "unmatched '}'");
-            break;
-        }
-        push(&p, root, 0, statement(&p));
-    }
-    free(p.tok.text);
-    if (p.failed) {
-        hoc_unit_free(p.u);
+    hoc_parser *ps = hoc_parser_open(src, len, u, err, errlen);
+    hoc_node *root = ps ? hoc_node_new(u, N_BLOCK, 1, 1) : NULL;
+    if (!root) {
+        hoc_parser_close(ps);
+        hoc_unit_free(u);
+        snprintf(err, errlen, "%s: out of memory", file ? file : "<string>");
         return NULL;
     }
-    return p.u;
+    u->root = root;
+    hoc_node *st;
+    int r;
+    while ((r = hoc_parser_next(ps, &st)) == 1) {
+        if (hoc_node_push(root, 0, st)) {
+            snprintf(err, errlen, "%s: out of memory", u->file);
+            r = -1;
+            break;
+        }
+    }
+    hoc_parser_close(ps);
+    if (r < 0) {
+        hoc_unit_free(u);
+        return NULL;
+    }
+    return u;
 }

@@ -9,7 +9,7 @@
 #include "hoc/hoc.h"
 
 int main(int argc, char **argv) {
-    hoc_limits lim = {0, 0};
+    hoc_limits lim = {0, 0, 0};
     int i = 1;
     for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
         if (strcmp(argv[i], "--max-depth") == 0) lim.max_call_depth = atoi(argv[i + 1]);
