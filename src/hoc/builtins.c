@@ -542,6 +542,10 @@ static const hoc_class classes[] = {
 };
 
 const hoc_class *hoc_find_class(const char *name, int *index) {
+    if (strcmp(name, "SectionList") == 0) {
+        *index = 4;
+        return &hoc_sectionlist_class;
+    }
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
         if (strcmp(classes[i].name, name) == 0) {
             *index = (int)i;

@@ -23,6 +23,12 @@ hoc_interp *hoc_new(const hoc_limits *limits);
 void hoc_free(hoc_interp *h);
 void hoc_set_output(hoc_interp *h, hoc_output_fn fn, void *ctx);
 
+struct cl_sim;
+/* Sections (create, insert, range variables...) are made in this
+ * simulation, which must outlive the interpreter. Without one, section
+ * statements are errors. */
+void hoc_bind_sim(hoc_interp *h, struct cl_sim *sim);
+
 /* Runs hoc source text; `file` names it in errors and anchors relative
  * load_file paths (its folder). 0 on success, -1 with hoc_error set. */
 int hoc_run_string(hoc_interp *h, const char *src, const char *file);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <regex.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -64,6 +65,8 @@ static void sym_clear_storage(hoc_interp *h, hoc_sym *s) {
     free(s->nums);
     free(s->strs);
     free(s->objs);
+    free(s->secs);
+    s->secs = NULL;
     s->nums = NULL;
     s->strs = NULL;
     s->objs = NULL;
@@ -315,8 +318,12 @@ static int declare(hoc_interp *h, hoc_scope *sc, const hoc_node *d, int type) {
     s->ndim = ndim;
     memcpy(s->dims, dims, sizeof dims);
     s->count = count;
-    if (type == S_NUM || type == S_SEC) s->nums = calloc(count, sizeof(double));
-    else if (type == S_STR) {
+    if (type == S_NUM) s->nums = calloc(count, sizeof(double));
+    else if (type == S_SEC) {
+        s->secs = calloc(count, sizeof(cl_section));
+        if (!s->secs) return hoc_fail(h, d, "out of memory");
+        return 0;
+    } else if (type == S_STR) {
         s->strs = calloc(count, sizeof(char *));
         for (size_t i = 0; s->strs && i < count; i++) {
             s->strs[i] = strdup("");
@@ -362,7 +369,7 @@ static int sym_place(hoc_interp *h, const hoc_node *n, hoc_sym *s, hoc_lval *lv)
         else lv->obj = &s->objs[k];
         return 0;
     case S_SEC:
-        return hoc_fail(h, n, "sections ('%s') are not supported by this interpreter yet", s->name);
+        return hoc_fail(h, n, "'%s' is a section, not a variable", s->name);
     case S_FUNC:
         return hoc_fail(h, n, "'%s' is a procedure, not a variable", s->name);
     default:
@@ -434,11 +441,132 @@ static int arg_place(hoc_interp *h, const hoc_node *n, hoc_lval *lv) {
     }
 }
 
+/* Does node name a section (soma, dend[i], obj.soma[0])? 1 with *out,
+ * 0 if not, -1 on error. Call arguments on the node are ignored. */
+static int sec_of(hoc_interp *h, const hoc_node *n, cl_section *out) {
+    hoc_sym *s = NULL;
+    hoc_object *held = NULL;
+    if (n->kind == N_VAR) {
+        s = lookup(h, n->name);
+    } else if (n->kind == N_MEMBER) {
+        hoc_value ov = {0};
+        if (n->a->kind == N_VAR || n->a->kind == N_MEMBER || n->a->kind == N_ARG) {
+            /* the left side may itself be a section (soma.L): not an object */
+            cl_section tmp;
+            if (n->a->kind != N_ARG) {
+                int k = sec_of(h, n->a, &tmp);
+                if (k != 0) return k < 0 ? -1 : 0;
+            }
+        }
+        if (eval(h, n->a, &ov)) return -1;
+        if (ov.k != V_OBJ || !ov.obj || !ov.obj->tmpl) {
+            hoc_value_clear(h, &ov);
+            return 0;
+        }
+        held = ov.obj;
+        s = scope_find(&held->fields, n->name);
+        if (s && s->type == S_SEC && held != h->fr->obj &&
+            !template_has(held->tmpl->publics, held->tmpl->npub, n->name)) {
+            char buf[128];
+            hoc_value_clear(h, &ov);
+            return hoc_fail(h, n, "'%s' is not a public member of %s", n->name, hoc_obj_name(held, buf, sizeof buf));
+        }
+        if (!s || s->type != S_SEC) {
+            hoc_value_clear(h, &ov);
+            return 0;
+        }
+        size_t k;
+        int r = flat_index(h, n, s, &k);
+        if (r == 0) *out = s->secs[k];
+        hoc_value_clear(h, &ov);
+        return r < 0 ? -1 : 1;
+    } else {
+        return 0;
+    }
+    if (!s || s->type != S_SEC) return 0;
+    size_t k;
+    if (flat_index(h, n, s, &k)) return -1;
+    *out = s->secs[k];
+    return 1;
+}
+
+static int range_known(hoc_interp *h, cl_section sec, const char *var) {
+    static const char *geo[] = {"L", "nseg", "Ra", "diam", "cm", NULL};
+    for (int i = 0; geo[i]; i++)
+        if (strcmp(geo[i], var) == 0) return 1;
+    double d;
+    return cl_section_get_at(h->sim, sec, 0.5, var, &d) == CL_OK;
+}
+
+static int range_get(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double *out) {
+    cl_status st;
+    if (strcmp(lv->var, "L") == 0) st = cl_section_get_L(h->sim, lv->sec, out);
+    else if (strcmp(lv->var, "Ra") == 0) st = cl_section_get_Ra(h->sim, lv->sec, out);
+    else if (strcmp(lv->var, "nseg") == 0) {
+        int k = 0;
+        st = cl_section_get_nseg(h->sim, lv->sec, &k);
+        *out = k;
+    } else st = cl_section_get_at(h->sim, lv->sec, lv->x < 0 ? 0.5 : lv->x, lv->var, out);
+    return hoc_cl(h, at, st, lv->var);
+}
+
+static int range_set(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double v) {
+    cl_status st;
+    if (strcmp(lv->var, "L") == 0) st = cl_section_set_L(h->sim, lv->sec, v);
+    else if (strcmp(lv->var, "Ra") == 0) st = cl_section_set_Ra(h->sim, lv->sec, v);
+    else if (strcmp(lv->var, "nseg") == 0) {
+        if (!(v >= 1 && v <= 32767)) return hoc_fail(h, at, "nseg = %g: must be in 1..32767", v);
+        st = cl_section_set_nseg(h->sim, lv->sec, (int)v);
+    } else if (lv->x < 0) st = cl_section_set(h->sim, lv->sec, lv->var, v);
+    else st = cl_section_set_at(h->sim, lv->sec, lv->x, lv->var, v);
+    return hoc_cl(h, at, st, lv->var);
+}
+
+/* name or name(x) as a range variable of sec; 1 if it is one. */
+static int range_place(hoc_interp *h, const hoc_node *n, cl_section sec, const char *var, hoc_lval *lv) {
+    if (!range_known(h, sec, var)) return 0;
+    memset(lv, 0, sizeof *lv);
+    lv->k = V_RANGE;
+    lv->sec = sec;
+    lv->var = var;
+    lv->x = -1;
+    if (n->has_call) {
+        if (n->nargs != 1) return hoc_fail(h, n, "%s(x) takes one position", var);
+        double x = 0;
+        if (eval_num(h, n->args[0], &x)) return -1;
+        if (!(x >= 0 && x <= 1)) return hoc_fail(h, n, "%s(%g): position must be in [0, 1]", var, x);
+        lv->x = x;
+    }
+    return 1;
+}
+
+/* A range variable of the current section, when the name is one. */
+static int current_range(hoc_interp *h, const hoc_node *n, hoc_lval *lv) {
+    if (!h->sim || (h->nsec == 0 && !h->has_access)) return 0;
+    cl_section sec = {0};
+    if (hoc_current_section(h, n, &sec)) return -1;
+    return range_place(h, n, sec, n->name, lv);
+}
+
 /* Resolves an assignable expression; `create` makes an undeclared plain
  * name a new number variable in the current scope. */
 static int place(hoc_interp *h, const hoc_node *n, hoc_lval *lv, int create) {
     memset(lv, 0, sizeof *lv);
     if (n->kind == N_ARG) return arg_place(h, n, lv);
+    if (n->kind == N_MEMBER) {
+        cl_section sec = {0};
+        int k = sec_of(h, n->a, &sec);
+        if (k < 0) return -1;
+        if (k == 1) {
+            k = range_place(h, n, sec, n->name, lv);
+            if (k == 0) return hoc_fail(h, n, "'%s' is not a range variable of this section (mechanism not inserted?)", n->name);
+            return k < 0 ? -1 : 0;
+        }
+    }
+    if (n->kind == N_VAR && !lookup(h, n->name)) {
+        int k = current_range(h, n, lv);
+        if (k) return k < 0 ? -1 : 0;
+    }
     if (n->has_call) return hoc_fail(h, n, "a function call cannot be assigned to");
     if (n->kind == N_VAR) {
         if (strcmp(n->name, "this") == 0) return hoc_fail(h, n, "'this' cannot be assigned to");
@@ -489,6 +617,10 @@ static void lval_read(hoc_lval *lv, hoc_value *out, hoc_interp *h, const hoc_nod
 }
 
 static int assign_to(hoc_interp *h, const hoc_node *at, hoc_lval *lv, hoc_value *v) {
+    if (lv->k == V_RANGE) {
+        if (v->k != V_NUM) return hoc_fail(h, at, "%s needs a number", lv->var);
+        return range_set(h, at, lv, v->num);
+    }
     if (lv->k == V_NUM) {
         if (v->k != V_NUM) return hoc_fail(h, at, "cannot assign a %s to a number", v->k == V_STR ? "string" : "object");
         *lv->num = v->num;
@@ -581,6 +713,19 @@ static int call_user(hoc_interp *h, const hoc_node *site, hoc_sym *s, hoc_object
     return 0;
 }
 
+/* Creates the sections of a `create`d symbol in the context's cell. */
+static int make_sections(hoc_interp *h, const hoc_node *at, hoc_object *o, hoc_sym *s) {
+    cl_cell cell;
+    if (hoc_context_cell(h, at, o, &cell)) return -1;
+    for (size_t i = 0; i < s->count; i++) {
+        char name[200];
+        if (s->ndim == 0) snprintf(name, sizeof name, "%s", s->name);
+        else snprintf(name, sizeof name, "%s[%zu]", s->name, i);
+        if (hoc_cl(h, at, cl_section_new(h->sim, cell, name, &s->secs[i]), "create")) return -1;
+    }
+    return 0;
+}
+
 static int instantiate(hoc_interp *h, const hoc_node *at, hoc_object *o, hoc_object *proto) {
     hoc_scope *src = &proto->fields;
     for (size_t b = 0; b < src->nb; b++) {
@@ -592,7 +737,10 @@ static int instantiate(hoc_interp *h, const hoc_node *at, hoc_object *o, hoc_obj
             memcpy(s->dims, ps->dims, sizeof s->dims);
             s->count = ps->count;
             s->def = ps->def;
-            if (s->type == S_NUM || s->type == S_SEC) {
+            if (s->type == S_SEC) {
+                if (!(s->secs = calloc(s->count, sizeof(cl_section)))) return hoc_fail(h, at, "out of memory");
+                if (make_sections(h, at, o, s)) return -1;
+            } else if (s->type == S_NUM) {
                 if (!(s->nums = calloc(s->count, sizeof(double)))) return hoc_fail(h, at, "out of memory");
             } else if (s->type == S_STR) {
                 if (!(s->strs = calloc(s->count, sizeof(char *)))) return hoc_fail(h, at, "out of memory");
@@ -709,9 +857,19 @@ static int call_name(hoc_interp *h, const hoc_node *n, hoc_value *out) {
         out->num = h->fr->is_proc ? h->fr->nargs : 0;
         return 0;
     }
+    if (!s) {
+        hoc_lval rl;
+        int k = current_range(h, n, &rl);
+        if (k < 0) return -1;
+        if (k == 1) {
+            out->k = V_NUM;
+            return range_get(h, n, &rl, &out->num);
+        }
+    }
     hoc_value *args = NULL;
     if (eval_args(h, n, &args)) return -1;
-    int r = hoc_builtin_call(h, n->name, n, args, (int)n->nargs, out);
+    int r = hoc_section_call(h, n->name, n, args, (int)n->nargs, out);
+    if (r == 0) r = hoc_builtin_call(h, n->name, n, args, (int)n->nargs, out);
     free_args(h, args, n->nargs);
     if (r == 0) return hoc_fail(h, n, "undefined function or unsupported built-in '%s'", n->name);
     return r < 0 ? -1 : 0;
@@ -779,6 +937,13 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
                 out->k = V_OBJ;
                 return 0;
             }
+            hoc_lval rl;
+            int k = current_range(h, n, &rl);
+            if (k < 0) return -1;
+            if (k == 1) {
+                out->k = V_NUM;
+                return range_get(h, n, &rl, &out->num);
+            }
             return hoc_fail(h, n, "undefined variable %s", n->name);
         }
         hoc_lval lv;
@@ -788,6 +953,19 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
     }
     case N_ARG:
     case N_MEMBER: {
+        if (n->kind == N_MEMBER) {
+            cl_section sec = {0};
+            int k = sec_of(h, n->a, &sec);
+            if (k < 0) return -1;
+            if (k == 1) {
+                hoc_lval rl;
+                k = range_place(h, n, sec, n->name, &rl);
+                if (k == 0) return hoc_fail(h, n, "'%s' is not a range variable of this section (mechanism not inserted?)", n->name);
+                if (k < 0) return -1;
+                out->k = V_NUM;
+                return range_get(h, n, &rl, &out->num);
+            }
+        }
         if (n->kind == N_MEMBER && n->has_call) {
             hoc_value ov = {0};
             if (eval(h, n->a, &ov)) return -1;
@@ -828,6 +1006,7 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
     case N_ADDR: {
         hoc_lval lv;
         if (place(h, n->a, &lv, 0)) return -1;
+        if (lv.k == V_RANGE) return hoc_fail(h, n, "pointers to range variables (&%s) are not supported yet", lv.var);
         if (lv.k != V_NUM) return hoc_fail(h, n, "'&' needs a number variable");
         out->k = V_NUM;
         out->num = *lv.num;
@@ -898,11 +1077,16 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
             return -1;
         }
         if (n->op != T_ASSIGN) {
-            if (lv.k != V_NUM || v.k != V_NUM) {
+            if ((lv.k != V_NUM && lv.k != V_RANGE) || v.k != V_NUM) {
                 hoc_value_clear(h, &v);
                 return hoc_fail(h, n, "%s needs numbers", hoc_tok_name((hoc_tok)n->op));
             }
-            double x = *lv.num;
+            double x = 0;
+            if (lv.k == V_RANGE) {
+                if (range_get(h, n, &lv, &x)) return -1;
+            } else {
+                x = *lv.num;
+            }
             if (n->op == T_ADDEQ) v.num = x + v.num;
             else if (n->op == T_SUBEQ) v.num = x - v.num;
             else if (n->op == T_MULEQ) v.num = x * v.num;
@@ -1011,6 +1195,100 @@ static void print_value(hoc_interp *h, hoc_value *v, int tab) {
         hoc_out(h, buf, strlen(buf));
         hoc_out(h, tab ? " \n" : " ", tab ? 2 : 1);
     }
+}
+
+/* Appends the sections of a cell to a growing array. */
+static int add_cell_sections(hoc_interp *h, const hoc_node *at, cl_cell cell, cl_section **arr, size_t *n, size_t *cap) {
+    size_t cnt = 0;
+    if (hoc_cl(h, at, cl_cell_section_count(h->sim, cell, &cnt), "sections")) return -1;
+    for (size_t i = 0; i < cnt; i++) {
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 64;
+            cl_section *t = realloc(*arr, c * sizeof *t);
+            if (!t) return hoc_fail(h, at, "out of memory");
+            *arr = t;
+            *cap = c;
+        }
+        if (hoc_cl(h, at, cl_cell_section_at(h->sim, cell, i, &(*arr)[*n]), "sections")) return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* forall / forsec "regex" / forsec list / ifsec "regex". Inside an object,
+ * forall and the regex forms see the object's sections; at top level, all. */
+static int exec_forsec(hoc_interp *h, const hoc_node *n) {
+    if (!h->sim) return hoc_fail(h, n, "sections need a simulation (hoc_bind_sim)"), EX_ERR;
+    cl_section *secs = NULL;
+    size_t ns = 0, cap = 0;
+    char *re = NULL;
+    hoc_value v = {0};
+    int r = EX_OK;
+    if (n->kind != N_FORALL) {
+        if (eval(h, n->a, &v)) return EX_ERR;
+        if (v.k == V_STR) {
+            re = v.str;
+        } else if (n->kind == N_FORSEC && v.k == V_OBJ && v.obj && v.obj->cls == &hoc_sectionlist_class) {
+            const cl_section *items;
+            hoc_sectionlist_items(v.obj, &items, &ns);
+            secs = malloc((ns ? ns : 1) * sizeof *secs);
+            if (!secs) {
+                hoc_value_clear(h, &v);
+                return hoc_fail(h, n, "out of memory"), EX_ERR;
+            }
+            memcpy(secs, items, ns * sizeof *secs);
+        } else {
+            hoc_value_clear(h, &v);
+            return hoc_fail(h, n->a, "%s needs a string (regular expression)%s", n->kind == N_FORSEC ? "forsec" : "ifsec",
+                            n->kind == N_FORSEC ? " or a SectionList" : ""), EX_ERR;
+        }
+    }
+    if (n->kind == N_IFSEC) {
+        cl_section cur = {0};
+        if (hoc_current_section(h, n, &cur)) r = EX_ERR;
+        else {
+            secs = malloc(sizeof *secs);
+            if (!secs) r = (hoc_fail(h, n, "out of memory"), EX_ERR);
+            else {
+                secs[0] = cur;
+                ns = 1;
+            }
+        }
+    } else if (!secs) {
+        hoc_object *o = h->fr->obj;
+        if (o) {
+            if (o->has_cell && add_cell_sections(h, n, o->cell, &secs, &ns, &cap)) r = EX_ERR;
+        } else {
+            if (h->has_topcell && add_cell_sections(h, n, h->topcell, &secs, &ns, &cap)) r = EX_ERR;
+            for (hoc_object *x = h->objects; r == EX_OK && x; x = x->next)
+                if (x->has_cell && add_cell_sections(h, n, x->cell, &secs, &ns, &cap)) r = EX_ERR;
+        }
+    }
+    regex_t rx;
+    int have_rx = 0;
+    if (r == EX_OK && re) {
+        if (regcomp(&rx, re, REG_NOSUB) != 0) r = (hoc_fail(h, n->a, "bad regular expression '%s'", re), EX_ERR);
+        else have_rx = 1;
+    }
+    const hoc_node *body = n->kind == N_FORALL ? n->a : n->b;
+    for (size_t i = 0; r == EX_OK && i < ns; i++) {
+        if (have_rx) {
+            char name[256];
+            if (regexec(&rx, hoc_secname(h, secs[i], name, sizeof name), 0, NULL, 0) != 0) continue;
+        }
+        if (count_iter(h, n) || hoc_push_section(h, n, secs[i])) {
+            r = EX_ERR;
+            break;
+        }
+        int stop;
+        r = exec_body(h, body, &stop);
+        hoc_pop_section(h);
+        if (stop) break;
+    }
+    if (have_rx) regfree(&rx);
+    free(secs);
+    hoc_value_clear(h, &v);
+    return r;
 }
 
 static int exec(hoc_interp *h, const hoc_node *n) {
@@ -1147,15 +1425,104 @@ static int exec(hoc_interp *h, const hoc_node *n) {
         }
         hoc_out(h, "\n", 1);
         return EX_OK;
-    case N_CREATE: case N_ACCESS: case N_CONNECT: case N_FORALL: case N_FORSEC: case N_IFSEC:
-    case N_SECSTMT: case N_INSERT: case N_UNINSERT: case N_FORX: {
-        static const char *what[] = {"create", "access", "connect", "forall", "forsec", "ifsec",
-                                     "section statement", "insert", "uninsert", "for (x)"};
-        int k = n->kind == N_CREATE ? 0 : n->kind == N_ACCESS ? 1 : n->kind == N_CONNECT ? 2 : n->kind == N_FORALL ? 3
-              : n->kind == N_FORSEC ? 4 : n->kind == N_IFSEC ? 5 : n->kind == N_SECSTMT ? 6 : n->kind == N_INSERT ? 7
-              : n->kind == N_UNINSERT ? 8 : 9;
-        hoc_fail(h, n, "'%s': sections are not supported by this interpreter yet", what[k]);
+    case N_CREATE: {
+        if (!h->sim) return hoc_fail(h, n, "'create': sections need a simulation (hoc_bind_sim)"), EX_ERR;
+        hoc_scope *sc = current_scope(h);
+        hoc_object *o = h->fr->obj;
+        for (size_t i = 0; i < n->n; i++) {
+            const hoc_node *d = n->list[i];
+            hoc_sym *old = scope_find(sc, d->name);
+            if (old && old->type == S_SEC && o && o->index >= 0)
+                return hoc_fail(h, d, "re-creating sections ('create %s' again) is not supported yet", d->name), EX_ERR;
+            if (declare(h, sc, d, S_SEC)) return EX_ERR;
+            /* a template's body only declares; instances create them */
+            if (o && o->index < 0) continue;
+            if (make_sections(h, d, o, scope_find(sc, d->name))) return EX_ERR;
+        }
+        return EX_OK;
+    }
+    case N_ACCESS: {
+        cl_section sec = {0};
+        int k = sec_of(h, n->a, &sec);
+        if (k == 0) hoc_fail(h, n->a, "'access': not a section");
+        if (k != 1) return EX_ERR;
+        h->accessed = sec;
+        h->has_access = 1;
+        return EX_OK;
+    }
+    case N_SECSTMT: {
+        cl_section sec = {0};
+        int k = sec_of(h, n->a, &sec);
+        if (k == 0) hoc_fail(h, n->a, "'%s' is not a section (a section name must precede a statement here)",
+                             n->a->name ? n->a->name : "?");
+        if (k != 1) return EX_ERR;
+        if (hoc_push_section(h, n, sec)) return EX_ERR;
+        int r = exec(h, n->b);
+        hoc_pop_section(h);
+        return r;
+    }
+    case N_CONNECT: {
+        cl_section child = {0}, parent = {0};
+        double cx = 0, px = 1;
+        int k = sec_of(h, n->a, &child);
+        if (k == 0) hoc_fail(h, n->a, "'connect': the child is not a section");
+        if (k != 1) return EX_ERR;
+        if (n->a->has_call && (n->a->nargs != 1 || eval_num(h, n->a->args[0], &cx))) {
+            if (!h->err_set) hoc_fail(h, n->a, "'connect child(x)': one position");
+            return EX_ERR;
+        }
+        if (cx != 0) return hoc_fail(h, n->a, "connect: only the child's 0 end can be connected (got %g)", cx), EX_ERR;
+        if (n->c) {
+            k = sec_of(h, n->c, &parent);
+            if (k == 0) hoc_fail(h, n->c, "'connect': the parent is not a section");
+            if (k != 1) return EX_ERR;
+            if (n->c->has_call && (n->c->nargs != 1 || eval_num(h, n->c->args[0], &px))) {
+                if (!h->err_set) hoc_fail(h, n->c, "'connect ..., parent(x)': one position");
+                return EX_ERR;
+            }
+        } else {
+            if (hoc_current_section(h, n, &parent) || eval_num(h, n->d, &px)) return EX_ERR;
+        }
+        if (hoc_cl(h, n, cl_section_connect(h->sim, child, parent, px), "connect")) return EX_ERR;
+        return EX_OK;
+    }
+    case N_INSERT: {
+        cl_section sec = {0};
+        if (!h->sim) return hoc_fail(h, n, "'insert': sections need a simulation (hoc_bind_sim)"), EX_ERR;
+        if (hoc_current_section(h, n, &sec)) return EX_ERR;
+        if (hoc_cl(h, n, cl_section_insert(h->sim, sec, n->name), "insert")) return EX_ERR;
+        return EX_OK;
+    }
+    case N_UNINSERT:
+        hoc_fail(h, n, "unsupported built-in 'uninsert'");
         return EX_ERR;
+    case N_FORALL:
+    case N_FORSEC:
+    case N_IFSEC:
+        return exec_forsec(h, n);
+    case N_FORX: {
+        cl_section sec = {0};
+        if (!h->sim) return hoc_fail(h, n, "'for (x)': sections need a simulation (hoc_bind_sim)"), EX_ERR;
+        if (hoc_current_section(h, n, &sec)) return EX_ERR;
+        int nseg = 1;
+        if (hoc_cl(h, n, cl_section_get_nseg(h->sim, sec, &nseg), "nseg")) return EX_ERR;
+        int ends = 1;
+        if (n->b) {
+            double e = 0;
+            if (eval_num(h, n->b, &e)) return EX_ERR;
+            ends = e != 0;
+        }
+        for (int i = ends ? -1 : 0; i <= (ends ? nseg : nseg - 1); i++) {
+            double x = i < 0 ? 0 : i == nseg ? 1 : (i + 0.5) / nseg;
+            if (count_iter(h, n)) return EX_ERR;
+            hoc_lval lv;
+            if (place(h, n->a, &lv, 1)) return EX_ERR;
+            if (lv.k != V_NUM) return hoc_fail(h, n->a, "'for (x)': x must be a number variable"), EX_ERR;
+            *lv.num = x;
+            int stop, r = exec_body(h, n->d, &stop);
+            if (stop) return r;
+        }
+        return EX_OK;
     }
     default:
         hoc_fail(h, n, "statement not supported");

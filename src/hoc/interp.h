@@ -5,13 +5,14 @@
 
 #include <stddef.h>
 
+#include "cellulab.h"
 #include "hoc/ast.h"
 #include "hoc/hoc.h"
 
 typedef struct hoc_object hoc_object;
 typedef struct hoc_class hoc_class;
 
-enum { V_NONE, V_NUM, V_STR, V_OBJ };
+enum { V_NONE, V_NUM, V_STR, V_OBJ, V_RANGE };
 
 /* A value. str is owned; obj holds one reference. The *ref fields point
  * at the variable an argument came from (strdef, objref, &x) so built-ins
@@ -28,8 +29,11 @@ typedef struct hoc_value {
 
 /* An assignable place. */
 typedef struct hoc_lval {
-    int k; /* V_NUM, V_STR, V_OBJ */
+    int k; /* V_NUM, V_STR, V_OBJ, V_RANGE */
     double *num;
+    cl_section sec; /* V_RANGE: a section's range variable */
+    double x;       /* V_RANGE: position, or -1 for the whole section */
+    const char *var;
     char **str;
     hoc_object **obj;
 } hoc_lval;
@@ -54,6 +58,7 @@ typedef struct hoc_sym {
     double *nums;
     char **strs;
     hoc_object **objs;
+    cl_section *secs;      /* S_SEC */
     const hoc_node *def;   /* S_FUNC: N_FUNCDEF */
     hoc_template *tmpl;    /* S_TEMPLATE */
     struct hoc_sym *next;  /* hash chain */
@@ -84,6 +89,8 @@ struct hoc_object {
     const hoc_class *cls; /* built-in class instance */
     hoc_scope fields;
     void *data;
+    cl_cell cell;   /* template instance: the cell holding its sections */
+    int has_cell;
     hoc_object *prev, *next; /* the interpreter's list of live objects */
 };
 
@@ -116,6 +123,16 @@ struct hoc_interp {
     int class_count[HOC_NCLASS];
     hoc_output_fn out;
     void *out_ctx;
+    cl_sim *sim;       /* sections live here (hoc_bind_sim); NULL: none */
+    cl_cell topcell;   /* top-level sections */
+    int has_topcell;
+    cl_section secstack[64]; /* `sec stmt` nesting: the current section */
+    int nsec;
+    cl_section accessed; /* `access` */
+    int has_access;
+    cl_section dist_sec; /* distance() origin */
+    double dist_x;
+    int has_dist;
     char **loaded; /* files load_file has run */
     size_t nloaded;
 };
@@ -132,6 +149,22 @@ const char *hoc_obj_name(const hoc_object *o, char *buf, size_t n);
 /* Runs source text in the given object context (execute1). */
 int hoc_exec_string(hoc_interp *h, const char *src, const char *file, hoc_object *ctx, const hoc_node *at);
 int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force);
+
+/* sections.c */
+/* The current section (innermost `sec stmt`, forsec..., else `access`). */
+int hoc_current_section(hoc_interp *h, const hoc_node *at, cl_section *out);
+/* "Name[i].soma[0]" / "soma" as NEURON's secname(). */
+const char *hoc_secname(hoc_interp *h, cl_section sec, char *buf, size_t n);
+int hoc_cl(hoc_interp *h, const hoc_node *at, cl_status st, const char *what);
+/* The cell new sections go to in the current context. */
+int hoc_context_cell(hoc_interp *h, const hoc_node *at, hoc_object *o, cl_cell *out);
+/* 1: a section function ran, 0: not one, -1: error */
+int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_value *args, int n, hoc_value *ret);
+int hoc_push_section(hoc_interp *h, const hoc_node *at, cl_section s);
+void hoc_pop_section(hoc_interp *h);
+extern const hoc_class hoc_sectionlist_class;
+/* Sections of a SectionList object. */
+int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n);
 
 /* builtins.c */
 const hoc_class *hoc_find_class(const char *name, int *index);

@@ -20,7 +20,7 @@ def neuron(path):
     else:
         cmd = ["/usr/bin/python3", "-c",
                "import sys\nfrom neuron import h\nh.load_file(sys.argv[1])", path]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
                        cwd=os.path.dirname(path))
     out = "".join(l for l in p.stdout.splitlines(True)
                   if "DISPLAY" not in l and "No graphics" not in l)
