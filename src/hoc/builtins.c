@@ -542,10 +542,13 @@ static const hoc_class classes[] = {
 };
 
 const hoc_class *hoc_find_class(const char *name, int *index) {
-    if (strcmp(name, "SectionList") == 0) {
-        *index = 4;
-        return &hoc_sectionlist_class;
-    }
+    static const hoc_class *more[] = {&hoc_sectionlist_class, &hoc_import3d_asc_class, &hoc_import3d_swc_class,
+                                      &hoc_import3d_gui_class};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, more[i]->name) == 0) {
+            *index = 4 + i;
+            return more[i];
+        }
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
         if (strcmp(classes[i].name, name) == 0) {
             *index = (int)i;

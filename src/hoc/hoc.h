@@ -29,6 +29,10 @@ struct cl_sim;
  * statements are errors. */
 void hoc_bind_sim(hoc_interp *h, struct cl_sim *sim);
 
+/* Import3d (morphology loading) orients contour somas as NEURON 8.2 when
+ * neuron82 is nonzero, else as NEURON 9 (cellulab's default). */
+void hoc_set_soma_neuron82(hoc_interp *h, int neuron82);
+
 /* Runs hoc source text; `file` names it in errors and anchors relative
  * load_file paths (its folder). 0 on success, -1 with hoc_error set. */
 int hoc_run_string(hoc_interp *h, const char *src, const char *file);

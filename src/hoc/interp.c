@@ -248,6 +248,8 @@ int hoc_get_number(hoc_interp *h, const char *name, double *out) {
 
 /* ---------- name resolution ---------- */
 
+hoc_sym *hoc_obj_field(hoc_object *o, const char *name) { return o ? scope_find(&o->fields, name) : NULL; }
+
 static int template_has(char **names, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
         if (strcmp(names[i], name) == 0) return 1;
@@ -1645,7 +1647,8 @@ static int builtin_library(const char *path) {
 }
 
 int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force) {
-    if (builtin_library(path)) return 0; /* provided natively */
+    /* NEURON's libraries are provided natively (only by name from hoc) */
+    if (at && builtin_library(path)) return 0;
     char full[4096];
     if (path[0] != '/' && at && strchr(at->file, '/')) {
         const char *slash = strrchr(at->file, '/');

@@ -133,6 +133,7 @@ struct hoc_interp {
     cl_section dist_sec; /* distance() origin */
     double dist_x;
     int has_dist;
+    int soma_neuron82; /* Import3d: NEURON 8.2's soma orientation */
     char **loaded; /* files load_file has run */
     size_t nloaded;
 };
@@ -163,6 +164,12 @@ int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
 int hoc_push_section(hoc_interp *h, const hoc_node *at, cl_section s);
 void hoc_pop_section(hoc_interp *h);
 extern const hoc_class hoc_sectionlist_class;
+/* Appends sec to a SectionList (no-op for other objects); 0 or -1 (memory). */
+int hoc_sectionlist_add(hoc_object *list, cl_section sec);
+/* A template instance's own variable, or NULL. */
+hoc_sym *hoc_obj_field(hoc_object *o, const char *name);
+/* import3d.c */
+extern const hoc_class hoc_import3d_asc_class, hoc_import3d_swc_class, hoc_import3d_gui_class;
 /* Sections of a SectionList object. */
 int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n);
 

@@ -8,7 +8,25 @@
 
 #include "hoc/interp.h"
 
+typedef struct seclist { cl_section *s; size_t n, cap; } seclist;
+
 void hoc_bind_sim(hoc_interp *h, struct cl_sim *sim) { h->sim = sim; }
+
+void hoc_set_soma_neuron82(hoc_interp *h, int neuron82) { h->soma_neuron82 = neuron82 != 0; }
+
+int hoc_sectionlist_add(hoc_object *o, cl_section sec) {
+    if (!o || o->cls != &hoc_sectionlist_class) return 0;
+    seclist *l = o->data;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        cl_section *t = realloc(l->s, cap * sizeof *t);
+        if (!t) return -1;
+        l->s = t;
+        l->cap = cap;
+    }
+    l->s[l->n++] = sec;
+    return 0;
+}
 
 int hoc_cl(hoc_interp *h, const hoc_node *at, cl_status st, const char *what) {
     if (st == CL_OK) return 0;
@@ -159,8 +177,6 @@ int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
 }
 
 /* ---------- SectionList ---------- */
-
-typedef struct seclist { cl_section *s; size_t n, cap; } seclist;
 
 int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n) {
     if (!o || o->cls != &hoc_sectionlist_class) return -1;

@@ -4,13 +4,15 @@ and with cellulab's interpreter (hoc_run) and compares what they print.
 
 Snippets named err_*.hoc must fail in both, at the same line (NEURON:
 "near line N"; cellulab: "file:N:col:"), after printing the same output.
-Usage: check_hoc.py HOC_RUN SNIPPET_DIR"""
+"@SHARED@" in a snippet is replaced by the shared data folder (a copy of
+the snippet is run). Usage: check_hoc.py HOC_RUN SNIPPET_DIR SHARED_DATA"""
 import glob
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 
 def neuron(path):
@@ -31,14 +33,23 @@ def neuron(path):
 
 
 def ours(hoc_run, path):
-    p = subprocess.run([hoc_run, path], capture_output=True, text=True, timeout=120)
+    p = subprocess.run([hoc_run, path], capture_output=True, text=True, timeout=120,
+                       cwd=os.path.dirname(path))
     m = re.match(r"[^:\n]*:(\d+):\d+: ", p.stderr)
     return p.stdout, p.returncode != 0, int(m.group(1)) if m else None, p.stderr
 
 
 def main():
-    hoc_run, snippets = sys.argv[1], sys.argv[2]
-    files = sorted(os.path.abspath(f) for f in glob.glob(os.path.join(snippets, "*.hoc")))
+    hoc_run, snippets, shared = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+    tmp = tempfile.mkdtemp(prefix="check_hoc_")
+    files = []
+    for f in sorted(glob.glob(os.path.join(snippets, "*.hoc"))):
+        text = open(f).read()
+        if "@SHARED@" in text:
+            f = os.path.join(tmp, os.path.basename(f))
+            with open(f, "w") as out:
+                out.write(text.replace("@SHARED@", os.path.abspath(shared)))
+        files.append(os.path.abspath(f))
     bad = 0
     for f in files:
         name = os.path.basename(f)
@@ -64,6 +75,7 @@ def main():
         for p in problems:
             print("   ", p)
         bad += bool(problems)
+    shutil.rmtree(tmp, ignore_errors=True)
     print("%d of %d snippets differ" % (bad, len(files)))
     return 1 if bad or not files else 0
 

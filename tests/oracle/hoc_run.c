@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
     hoc_interp *h = hoc_new(&lim);
     if (!h) return 2;
     hoc_bind_sim(h, sim);
+    hoc_set_soma_neuron82(h, 1); /* the oracle is NEURON 8.2 */
     int rc = 0;
     for (; i < argc && rc == 0; i++) {
         if (hoc_run_file(h, argv[i])) {
