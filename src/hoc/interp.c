@@ -229,6 +229,8 @@ void hoc_free(hoc_interp *h) {
     free(h->units);
     for (size_t i = 0; i < h->nloaded; i++) free(h->loaded[i]);
     free(h->loaded);
+    free(h->deleted);
+    free(h->vset);
     free(h);
 }
 
@@ -489,11 +491,12 @@ static int sec_of(hoc_interp *h, const hoc_node *n, cl_section *out) {
     size_t k;
     if (flat_index(h, n, s, &k)) return -1;
     *out = s->secs[k];
+    if (hoc_section_deleted(h, *out)) return hoc_fail(h, n, "section %s was deleted", n->name);
     return 1;
 }
 
 static int range_known(hoc_interp *h, cl_section sec, const char *var) {
-    static const char *geo[] = {"L", "nseg", "Ra", "diam", "cm", NULL};
+    static const char *geo[] = {"L", "nseg", "Ra", "diam", "cm", "v", NULL};
     for (int i = 0; geo[i]; i++)
         if (strcmp(geo[i], var) == 0) return 1;
     double d;
@@ -502,6 +505,14 @@ static int range_known(hoc_interp *h, cl_section sec, const char *var) {
 
 static int range_get(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double *out) {
     cl_status st;
+    if (strcmp(lv->var, "v") == 0) {
+        double x = lv->x < 0 ? 0.5 : lv->x;
+        for (size_t i = h->nvset; i-- > 0;)
+            if (h->vset[i].id == lv->sec.id && h->vset[i].x == x) {
+                *out = h->vset[i].v;
+                return 0;
+            }
+    }
     if (strcmp(lv->var, "L") == 0) st = cl_section_get_L(h->sim, lv->sec, out);
     else if (strcmp(lv->var, "Ra") == 0) st = cl_section_get_Ra(h->sim, lv->sec, out);
     else if (strcmp(lv->var, "nseg") == 0) {
@@ -514,6 +525,13 @@ static int range_get(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double *ou
 
 static int range_set(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double v) {
     cl_status st;
+    if (strcmp(lv->var, "v") == 0) {
+        struct hoc_vset *t = realloc(h->vset, (h->nvset + 1) * sizeof *t);
+        if (!t) return hoc_fail(h, at, "out of memory");
+        h->vset = t;
+        h->vset[h->nvset++] = (struct hoc_vset){lv->sec.id, lv->x < 0 ? 0.5 : lv->x, v};
+        return 0;
+    }
     if (strcmp(lv->var, "L") == 0) st = cl_section_set_L(h->sim, lv->sec, v);
     else if (strcmp(lv->var, "Ra") == 0) st = cl_section_set_Ra(h->sim, lv->sec, v);
     else if (strcmp(lv->var, "nseg") == 0) {
@@ -723,6 +741,12 @@ static int make_sections(hoc_interp *h, const hoc_node *at, hoc_object *o, hoc_s
         char name[200];
         if (s->ndim == 0) snprintf(name, sizeof name, "%s", s->name);
         else snprintf(name, sizeof name, "%s[%zu]", s->name, i);
+        cl_section old;
+        if (cl_cell_section(h->sim, cell, name, &old) == CL_OK) {
+            /* a deleted section keeps its name in the cell: the new one gets a suffix */
+            size_t l = strlen(name);
+            snprintf(name + l, sizeof name - l, "#%d", ++h->generation);
+        }
         if (hoc_cl(h, at, cl_section_new(h->sim, cell, name, &s->secs[i]), "create")) return -1;
     }
     return 0;
@@ -1274,6 +1298,7 @@ static int exec_forsec(hoc_interp *h, const hoc_node *n) {
     }
     const hoc_node *body = n->kind == N_FORALL ? n->a : n->b;
     for (size_t i = 0; r == EX_OK && i < ns; i++) {
+        if (hoc_section_deleted(h, secs[i])) continue;
         if (have_rx) {
             char name[256];
             if (regexec(&rx, hoc_secname(h, secs[i], name, sizeof name), 0, NULL, 0) != 0) continue;
@@ -1434,8 +1459,14 @@ static int exec(hoc_interp *h, const hoc_node *n) {
         for (size_t i = 0; i < n->n; i++) {
             const hoc_node *d = n->list[i];
             hoc_sym *old = scope_find(sc, d->name);
-            if (old && old->type == S_SEC && o && o->index >= 0)
-                return hoc_fail(h, d, "re-creating sections ('create %s' again) is not supported yet", d->name), EX_ERR;
+            if (old && old->type == S_SEC) {
+                for (size_t j = 0; j < old->count; j++)
+                    if (old->secs[j].id && !hoc_section_deleted(h, old->secs[j]))
+                        return hoc_fail(h, d, "re-creating sections that were not deleted ('create %s' again) is not supported",
+                                        d->name), EX_ERR;
+                sym_clear_storage(h, old);
+                old->type = 0; /* declare() makes it anew */
+            }
             if (declare(h, sc, d, S_SEC)) return EX_ERR;
             /* a template's body only declares; instances create them */
             if (o && o->index < 0) continue;
@@ -1515,7 +1546,8 @@ static int exec(hoc_interp *h, const hoc_node *n) {
             ends = e != 0;
         }
         for (int i = ends ? -1 : 0; i <= (ends ? nseg : nseg - 1); i++) {
-            double x = i < 0 ? 0 : i == nseg ? 1 : (i + 0.5) / nseg;
+            /* NEURON steps by dx = 1/nseg: x = (i + 0.5) * dx (not (i + 0.5) / nseg) */
+            double x = i < 0 ? 0 : i == nseg ? 1 : (i + 0.5) * (1.0 / nseg);
             if (count_iter(h, n)) return EX_ERR;
             hoc_lval lv;
             if (place(h, n->a, &lv, 1)) return EX_ERR;

@@ -4,6 +4,7 @@
 #define CL_HOC_INTERP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cellulab.h"
 #include "hoc/ast.h"
@@ -134,6 +135,13 @@ struct hoc_interp {
     double dist_x;
     int has_dist;
     int soma_neuron82; /* Import3d: NEURON 8.2's soma orientation */
+    uint64_t *deleted; /* delete_section()ed sections (hidden from hoc) */
+    size_t ndeleted;
+    /* v(x) = value before a run: kept here (templates store section
+     * indices in v); cellulab's v is only set by initialisation */
+    struct hoc_vset { uint64_t id; double x, v; } *vset;
+    size_t nvset;
+    int generation; /* suffix for re-created section names */
     char **loaded; /* files load_file has run */
     size_t nloaded;
 };
@@ -172,6 +180,8 @@ hoc_sym *hoc_obj_field(hoc_object *o, const char *name);
 extern const hoc_class hoc_import3d_asc_class, hoc_import3d_swc_class, hoc_import3d_gui_class;
 /* Sections of a SectionList object. */
 int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n);
+
+int hoc_section_deleted(const hoc_interp *h, cl_section s);
 
 /* builtins.c */
 const hoc_class *hoc_find_class(const char *name, int *index);

@@ -93,15 +93,23 @@ static hoc_object *owner(hoc_interp *h, cl_section sec) {
     return NULL;
 }
 
+int hoc_section_deleted(const hoc_interp *h, cl_section s) {
+    for (size_t i = 0; i < h->ndeleted; i++)
+        if (h->deleted[i] == s.id) return 1;
+    return 0;
+}
+
 const char *hoc_secname(hoc_interp *h, cl_section sec, char *buf, size_t n) {
     const char *name = "?";
     if (cl_section_name(h->sim, sec, &name) != CL_OK) name = "?";
+    /* re-created sections carry "#generation" in cellulab; hoc never shows it */
+    int len = (int)strcspn(name, "#");
     hoc_object *o = owner(h, sec);
     if (o) {
         char on[128];
-        snprintf(buf, n, "%s.%s", hoc_obj_name(o, on, sizeof on), name);
+        snprintf(buf, n, "%s.%.*s", hoc_obj_name(o, on, sizeof on), len, name);
     } else {
-        snprintf(buf, n, "%s", name);
+        snprintf(buf, n, "%.*s", len, name);
     }
     return buf;
 }
@@ -160,8 +168,16 @@ int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
         ret_num(r, v);
         return 1;
     }
-    case 4:
-        return hoc_fail(h, at, "unsupported built-in 'delete_section' (cellulab cannot delete sections yet)");
+    case 4: {
+        /* hidden from hoc (forall, forsec, lists, names); the section stays
+         * in the cellulab cell (no deletion in the C API yet) */
+        uint64_t *t = realloc(h->deleted, (h->ndeleted + 1) * sizeof *t);
+        if (!t) return hoc_fail(h, at, "out of memory");
+        h->deleted = t;
+        h->deleted[h->ndeleted++] = sec.id;
+        ret_num(r, 0);
+        return 1;
+    }
     case 5:
         ret_num(r, 0); /* 3-D shapes: define_shape is not needed for geometry here */
         return 1;
