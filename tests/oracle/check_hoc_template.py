@@ -8,6 +8,7 @@ and at each segment center x: area, path distance from soma(0.5), diam and
 the distance-dependent gIhbar_Ih; then counts and parameters. Names and
 integers must be equal; other numbers equal to 1e-9 relative (issue 8's
 tolerance for segment areas; in practice they agree to the last digit).
+Cases: cADpyr_L5TPC (container), cADpyr_L2TPC and cNAC_L23BTC (quick_scx).
 Usage: check_hoc_template.py HOC_RUN CELLULAB SHARED_DATA OUTDIR"""
 import os
 import re
@@ -22,7 +23,7 @@ DRIVER = r'''
 celsius = 34
 v_init = -80
 objref c
-c = new cADpyr_L5TPC(7, "%(morphdir)s", "%(morph)s")
+c = new %(name)s(7, "%(morphdir)s", "%(morph)s"%(extra)s)
 print c.nSecAll, c.nSecSoma, c.nSecApical, c.nSecBasal, c.nSecAxonal, c.nSecMyelinated, c.gid
 forsec c.all {
   printf("%%s %%d %%.17g\n", secname(), nseg, L)
@@ -31,9 +32,10 @@ c.soma[0] distance(0, 0.5)
 forsec c.all for (x, 0) {
   printf("%%s %%.17g %%.17g %%.17g %%.17g\n", secname(), x, area(x), distance(x), diam(x))
 }
-forsec c.apical for (x, 0) printf("%%s %%.17g %%.17g %%.17g\n", secname(), x, gIhbar_Ih(x), gNaTgbar_NaTg(x))
+forsec c.all for (x, 0) printf("%%s %%.17g %%.17g\n", secname(), x, g_pas(x))
+forsec c.apical for (x, 0) printf("%%s %%.17g %%.17g\n", secname(), x, gIhbar_Ih(x))
 c.soma[0] printf("%%.17g %%.17g %%.17g %%.17g %%.17g\n", gNaTgbar_NaTg, g_pas, e_pas, cm, Ra)
-c.axon[1] printf("%%.17g %%.17g %%.17g\n", gNaTgbar_NaTg, ena, ek)
+c.axon[1] printf("%%.17g %%.17g %%.17g %%.17g\n", gNaTgbar_NaTg, ena, ek, cm)
 '''
 
 
@@ -70,26 +72,43 @@ def main():
     if p.returncode != 0:
         print(p.stdout, p.stderr)
         return 1
-    morphdir = os.path.join(cont, "morphologies", "asc")
-    morph = [f for f in os.listdir(morphdir) if f.endswith(".asc")][0]
-    driver = DRIVER % {"hoc": os.path.join(cont, "emodels_hoc", "cADpyr_L5TPC.hoc"),
-                       "morphdir": morphdir, "morph": morph}
-    with open(os.path.join(out, "ours.hoc"), "w") as f:
+    quick = os.path.join(shared, "bluecellulab", "circuit_sonata_quick_scx", "components")
+    asc = os.path.join(cont, "morphologies", "asc")
+    cases = [
+        ("cADpyr_L5TPC", os.path.join(cont, "emodels_hoc", "cADpyr_L5TPC.hoc"), asc,
+         [f for f in os.listdir(asc) if f.endswith(".asc")][0], ""),
+        ("cADpyr_L2TPC", os.path.join(quick, "hoc", "cADpyr_L2TPC.hoc"),
+         os.path.join(quick, "morphologies", "asc"), "rr110330_C3_idA.asc", ", 1.26456, 1.1"),
+        ("cNAC_L23BTC", os.path.join(quick, "hoc", "cNAC_L23BTC.hoc"),
+         os.path.join(quick, "morphologies", "asc"), "C210401C.asc", ", 1.77423, 0.9"),
+    ]
+    total_bad = 0
+    # the quick_scx templates (format v6) take their NeededAttributes
+    # (AIS_scaler, soma_scaler) after the morphology
+    for name, hoc, morphdir, morph, extra in cases:
+        bad = compare(name, hoc, morphdir, morph, extra, hoc_run, cllib, nrnlib, out)
+        total_bad += bad
+    return 1 if total_bad else 0
+
+
+def compare(name, hoc, morphdir, morph, extra, hoc_run, cllib, nrnlib, out):
+    driver = DRIVER % {"hoc": hoc, "name": name, "morphdir": morphdir, "morph": morph, "extra": extra}
+    with open(os.path.join(out, name + "_ours.hoc"), "w") as f:
         f.write(driver)
-    with open(os.path.join(out, "neuron.hoc"), "w") as f:
+    with open(os.path.join(out, name + "_neuron.hoc"), "w") as f:
         f.write('{nrn_load_dll("%s")}\n' % nrnlib + driver)
-    n = run(["nrniv", "-nobanner", os.path.join(out, "neuron.hoc"), "-c", "quit()"])
-    o = run([hoc_run, "--mechs", cllib, os.path.join(out, "ours.hoc")])
+    n = run(["nrniv", "-nobanner", os.path.join(out, name + "_neuron.hoc"), "-c", "quit()"])
+    o = run([hoc_run, "--mechs", cllib, os.path.join(out, name + "_ours.hoc")])
     if o.returncode != 0:
-        print("cellulab failed:", o.stderr)
+        print(name, "cellulab failed:", o.stderr)
         return 1
     if re.search(r"nrniv: ", n.stderr + n.stdout):
-        print("NEURON failed:", n.stderr)
+        print(name, "NEURON failed:", n.stderr)
         return 1
     nl = [l for l in n.stdout.splitlines() if "DISPLAY" not in l and "No graphics" not in l]
     ol = o.stdout.splitlines()
     if len(nl) != len(ol):
-        print("line counts differ: NEURON %d, cellulab %d" % (len(nl), len(ol)))
+        print(name, "line counts differ: NEURON %d, cellulab %d" % (len(nl), len(ol)))
         return 1
     worst, bad = 0.0, 0
     for a, b in zip(nl, ol):
@@ -108,7 +127,7 @@ def main():
             bad += 1
             if bad <= 10:
                 print("differs:\n  NEURON   %s\n  cellulab %s" % (a, b))
-    print("%d lines compared, %d differ, largest relative difference %.3g" % (len(nl), bad, worst))
+    print("%s: %d lines compared, %d differ, largest relative difference %.3g" % (name, len(nl), bad, worst))
     return 1 if bad else 0
 
 
