@@ -307,7 +307,7 @@ static int vector_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_
                 vec *w = a[i].obj->data;
                 size_t old = v->n, wn = w->n;
                 if (vec_resize(v, old + wn)) return hoc_fail(h, at, "out of memory"), -1;
-                memmove(v->x + old, w->x, wn * sizeof(double));
+                if (wn) memmove(v->x + old, w->x, wn * sizeof(double));
             } else {
                 return hoc_fail(h, at, "Vector.append: argument %d must be a number or a Vector", i + 1), -1;
             }

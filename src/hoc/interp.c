@@ -1262,7 +1262,7 @@ static int exec_forsec(hoc_interp *h, const hoc_node *n) {
                 hoc_value_clear(h, &v);
                 return hoc_fail(h, n, "out of memory"), EX_ERR;
             }
-            memcpy(secs, items, ns * sizeof *secs);
+            if (ns) memcpy(secs, items, ns * sizeof *secs);
         } else {
             hoc_value_clear(h, &v);
             return hoc_fail(h, n->a, "%s needs a string (regular expression)%s", n->kind == N_FORSEC ? "forsec" : "ifsec",
