@@ -154,6 +154,7 @@ void hoc_obj_unref(hoc_interp *h, hoc_object *o) {
 
 const char *hoc_obj_name(const hoc_object *o, char *buf, size_t n) {
     if (!o) snprintf(buf, n, "NULLobject");
+    else if (o->cls == &hoc_pp_class && o->data) snprintf(buf, n, "%s[%d]", (const char *)o->data, o->index);
     else snprintf(buf, n, "%s[%d]", o->tmpl ? o->tmpl->name : o->cls->name, o->index);
     return buf;
 }
@@ -215,6 +216,7 @@ void hoc_free(hoc_interp *h) {
     /* Break reference cycles (e.g. CellRef = this): pin every object so
      * none is freed while others still point at it, empty the fields and
      * globals, run the built-in destructors, then free the objects. */
+    h->freeing = 1;
     for (hoc_object *o = h->objects; o; o = o->next) o->ref++;
     for (hoc_object *o = h->objects; o; o = o->next) scope_free(h, &o->fields);
     scope_free(h, &h->globals);
@@ -624,6 +626,11 @@ static int place(hoc_interp *h, const hoc_node *n, hoc_lval *lv, int create) {
 static void lval_read(hoc_lval *lv, hoc_value *out, hoc_interp *h, const hoc_node *at) {
     memset(out, 0, sizeof *out);
     out->k = lv->k;
+    if (lv->k == V_PPVAR || lv->k == V_NCVAR) {
+        out->k = V_NUM;
+        if (hoc_lval_get(h, at, lv, &out->num)) out->k = V_NONE;
+        return;
+    }
     if (lv->k == V_NUM) {
         out->num = *lv->num;
         out->nref = lv->num;
@@ -640,6 +647,10 @@ static int assign_to(hoc_interp *h, const hoc_node *at, hoc_lval *lv, hoc_value 
     if (lv->k == V_RANGE) {
         if (v->k != V_NUM) return hoc_fail(h, at, "%s needs a number", lv->var);
         return range_set(h, at, lv, v->num);
+    }
+    if (lv->k == V_PPVAR || lv->k == V_NCVAR) {
+        if (v->k != V_NUM) return hoc_fail(h, at, "%s needs a number", lv->var);
+        return hoc_lval_set(h, at, lv, v->num);
     }
     if (lv->k == V_NUM) {
         if (v->k != V_NUM) return hoc_fail(h, at, "cannot assign a %s to a number", v->k == V_STR ? "string" : "object");
@@ -814,6 +825,34 @@ static int new_object(hoc_interp *h, const hoc_node *n, hoc_value *out) {
     } else {
         int ci;
         const hoc_class *c = hoc_find_class(n->name, &ci);
+        if (!c && !s && h->sim) {
+            hoc_object *o = obj_alloc(h);
+            if (!o) {
+                free_args(h, args, n->nargs);
+                return hoc_fail(h, n, "out of memory");
+            }
+            o->ref = 1;
+            o->cls = &hoc_pp_class; /* placeholder until made */
+            int k = hoc_pp_new(h, n, n->name, args, (int)n->nargs, o);
+            if (k == 1) {
+                free_args(h, args, n->nargs);
+                out->k = V_OBJ;
+                out->obj = o;
+                return 0;
+            }
+            o->cls = NULL;
+            o->tmpl = NULL;
+            o->data = NULL;
+            /* unlink without a destructor */
+            if (o->prev) o->prev->next = o->next;
+            else h->objects = o->next;
+            if (o->next) o->next->prev = o->prev;
+            free(o);
+            if (k < 0) {
+                free_args(h, args, n->nargs);
+                return -1;
+            }
+        }
         if (!c) {
             free_args(h, args, n->nargs);
             if (s) return hoc_fail(h, n, "'%s' is not a template", n->name);
@@ -1018,7 +1057,10 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
             return hoc_fail(h, n, "left of '.%s' is not an object", n->name);
         }
         int r = member_place(h, n, ov.obj, &lv);
-        if (r == 0) lval_read(&lv, out, h, n);
+        if (r == 0) {
+            lval_read(&lv, out, h, n);
+            if (out->k == V_NONE) r = -1;
+        }
         if (ov.obj && ov.obj->ref <= 1) { /* temporary: the place dies with it */
             out->nref = NULL;
             out->sref = NULL;
@@ -1032,7 +1074,14 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
     case N_ADDR: {
         hoc_lval lv;
         if (place(h, n->a, &lv, 0)) return -1;
-        if (lv.k == V_RANGE) return hoc_fail(h, n, "pointers to range variables (&%s) are not supported yet", lv.var);
+        if (lv.k == V_RANGE) {
+            if (strcmp(lv.var, "v") != 0) return hoc_fail(h, n, "pointers to range variables other than &v(x) are not supported yet");
+            out->k = V_NUM;
+            out->has_rptr = 1;
+            out->rsec = lv.sec;
+            out->rx = lv.x < 0 ? 0.5 : lv.x;
+            return range_get(h, n, &lv, &out->num);
+        }
         if (lv.k != V_NUM) return hoc_fail(h, n, "'&' needs a number variable");
         out->k = V_NUM;
         out->num = *lv.num;
@@ -1103,13 +1152,15 @@ static int eval(hoc_interp *h, const hoc_node *n, hoc_value *out) {
             return -1;
         }
         if (n->op != T_ASSIGN) {
-            if ((lv.k != V_NUM && lv.k != V_RANGE) || v.k != V_NUM) {
+            if ((lv.k != V_NUM && lv.k != V_RANGE && lv.k != V_PPVAR && lv.k != V_NCVAR) || v.k != V_NUM) {
                 hoc_value_clear(h, &v);
                 return hoc_fail(h, n, "%s needs numbers", hoc_tok_name((hoc_tok)n->op));
             }
             double x = 0;
             if (lv.k == V_RANGE) {
                 if (range_get(h, n, &lv, &x)) return -1;
+            } else if (lv.k == V_PPVAR || lv.k == V_NCVAR) {
+                if (hoc_lval_get(h, n, &lv, &x)) return -1;
             } else {
                 x = *lv.num;
             }

@@ -13,7 +13,7 @@
 typedef struct hoc_object hoc_object;
 typedef struct hoc_class hoc_class;
 
-enum { V_NONE, V_NUM, V_STR, V_OBJ, V_RANGE };
+enum { V_NONE, V_NUM, V_STR, V_OBJ, V_RANGE, V_PPVAR, V_NCVAR };
 
 /* A value. str is owned; obj holds one reference. The *ref fields point
  * at the variable an argument came from (strdef, objref, &x) so built-ins
@@ -26,6 +26,9 @@ typedef struct hoc_value {
     double *nref;
     char **sref;
     hoc_object **oref;
+    int has_rptr;     /* &v(x): a range variable's location */
+    cl_section rsec;
+    double rx;
 } hoc_value;
 
 /* An assignable place. */
@@ -35,6 +38,8 @@ typedef struct hoc_lval {
     cl_section sec; /* V_RANGE: a section's range variable */
     double x;       /* V_RANGE: position, or -1 for the whole section */
     const char *var;
+    cl_pp pp;       /* V_PPVAR */
+    cl_netcon nc;   /* V_NCVAR (var: threshold, delay, weight; index in x) */
     char **str;
     hoc_object **obj;
 } hoc_lval;
@@ -107,7 +112,7 @@ typedef struct hoc_frame {
     struct hoc_frame *up;
 } hoc_frame;
 
-#define HOC_NCLASS 8
+#define HOC_NCLASS 10
 
 struct hoc_interp {
     hoc_scope globals;
@@ -142,6 +147,9 @@ struct hoc_interp {
     struct hoc_vset { uint64_t id; double x, v; } *vset;
     size_t nvset;
     int generation; /* suffix for re-created section names */
+    struct hoc_ppcount { char name[64]; int n; } ppcount[32]; /* Name[i] numbering */
+    int nppcount;
+    int freeing; /* hoc_free is running */
     char **loaded; /* files load_file has run */
     size_t nloaded;
 };
@@ -182,6 +190,14 @@ extern const hoc_class hoc_import3d_asc_class, hoc_import3d_swc_class, hoc_impor
 int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n);
 
 int hoc_section_deleted(const hoc_interp *h, cl_section s);
+
+/* pointproc.c */
+extern const hoc_class hoc_pp_class, hoc_netcon_class;
+/* new Name(x) for a point process in the current section: 1 made, 0 not a
+ * point process name, -1 error. */
+int hoc_pp_new(hoc_interp *h, const hoc_node *at, const char *name, hoc_value *args, int n, hoc_object *o);
+int hoc_lval_get(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double *out);
+int hoc_lval_set(hoc_interp *h, const hoc_node *at, hoc_lval *lv, double v);
 
 /* builtins.c */
 const hoc_class *hoc_find_class(const char *name, int *index);
