@@ -452,6 +452,12 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if (!json_is_object(v)) return sn_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         json_t *en = json_object_get(v, "enabled");
         if (en && json_is_false(en)) continue;
+        /* membrane reports only (bmtk membrane/multimeter, BBP compartment/soma); ecp, lfp, ... are not ours */
+        const char *mod = NULL, *typ = NULL;
+        if ((st = sn_get_str(f, v, path, "module", 0, &mod, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, v, path, "type", 0, &typ, err)) != CL_OK) return st;
+        if (mod && strcmp(mod, "membrane_report") && strcmp(mod, "multimeter_report")) continue;
+        if (typ && strcmp(typ, "compartment") && strcmp(typ, "soma")) continue;
         cl_report_config *rp = &s->reports[s->nreports];
         rp->name = k;
         rp->dt = rc->dt;
