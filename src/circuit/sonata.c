@@ -430,7 +430,8 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 return sn_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" is not supported (IClamp or linear)", f->path,
                                path, module);
             json_t *amp = json_object_get(v, "amp");
-            if ((st = sn_get_num(f, v, path, amp ? "amp" : "amp_start", 1, &c->amp, err)) != CL_OK) return st;
+            const char *ak = !amp && module && !strcmp(module, "linear") ? "amp_start" : "amp"; /* BBP: amp_start */
+            if ((st = sn_get_num(f, v, path, ak, 1, &c->amp, err)) != CL_OK) return st;
             if ((st = sn_get_num(f, v, path, "delay", 1, &c->delay, err)) != CL_OK) return st;
             if ((st = sn_get_num(f, v, path, "duration", 1, &c->duration, err)) != CL_OK) return st;
             if ((st = sn_get_str(f, v, path, "section_name", 0, &c->section_name, err)) != CL_OK) return st;
