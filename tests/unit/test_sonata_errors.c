@@ -140,6 +140,118 @@ static int teardown(void **state) {
     return 0;
 }
 
+static void put2(hid_t loc, const char *name, hsize_t rows, const double *v) {
+    hsize_t dims[2] = {rows, 2};
+    hid_t sp = H5Screate_simple(2, dims, NULL);
+    hid_t d = H5Dcreate2(loc, name, H5T_STD_U64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(sp);
+}
+
+static void put_strings(hid_t loc, const char *name, hsize_t n, const char **v) {
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(t);
+}
+
+/* Two groups with different columns, an @library enumeration, per-node
+ * dynamics_params, and an edge index spelled "indicies"/node_id_to_range
+ * (the older bmtk files): values are the ones written here. */
+static void test_groups(void **state) {
+    (void)state;
+    write_good();
+    hid_t f = H5Fcreate(tmp("nodes.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "/nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t p = H5Gcreate2(g, "pop", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const double types[4] = {1, 2, 1, 2}, gid[4] = {1, 0, 1, 0}, gix[4] = {0, 0, 1, 1};
+    put(p, "node_type_id", H5T_STD_U64LE, 4, types);
+    put(p, "node_group_id", H5T_STD_U32LE, 4, gid);
+    put(p, "node_group_index", H5T_STD_U64LE, 4, gix);
+    hid_t g0 = H5Gcreate2(p, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const double x[2] = {10, 11}, mt[2] = {1, 0}, gd[2] = {0.5, 0.6}, y[2] = {20, 21};
+    put(g0, "x", H5T_IEEE_F64LE, 2, x);
+    put(g0, "mtype", H5T_STD_U32LE, 2, mt);
+    hid_t lib = H5Gcreate2(g0, "@library", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const char *names[2] = {"L5_TPC:A", "L23_MC"};
+    put_strings(lib, "mtype", 2, names);
+    hid_t dyn = H5Gcreate2(g0, "dynamics_params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    put(dyn, "gbar", H5T_IEEE_F32LE, 2, gd);
+    hid_t g1 = H5Gcreate2(p, "1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    put(g1, "y", H5T_IEEE_F64LE, 2, y);
+    H5Gclose(dyn);
+    H5Gclose(lib);
+    H5Gclose(g0);
+    H5Gclose(g1);
+    H5Gclose(p);
+    H5Gclose(g);
+    H5Fclose(f);
+    /* edges onto 1, 0, 1 with an index in the old spelling */
+    f = H5Fcreate(tmp("edges.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    g = H5Gcreate2(f, "/edges", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    p = H5Gcreate2(g, "e", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const double src[3] = {3, 2, 0}, tgt[3] = {1, 0, 1}, et[3] = {5, 5, 5};
+    put(p, "source_node_id", H5T_STD_U64LE, 3, src);
+    put(p, "target_node_id", H5T_STD_U64LE, 3, tgt);
+    put(p, "edge_type_id", H5T_STD_U32LE, 3, et);
+    put_str_attr(p, "source_node_id", "node_population", "pop");
+    put_str_attr(p, "target_node_id", "node_population", "pop");
+    hid_t ix = H5Gcreate2(p, "indicies", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t2s = H5Gcreate2(ix, "target_to_source", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const double n2r[8] = {0, 1, 1, 3, 3, 3, 3, 3}, r2e[6] = {1, 2, 2, 3, 0, 1};
+    put2(t2s, "node_id_to_range", 4, n2r);
+    put2(t2s, "range_to_edge_id", 3, r2e);
+    H5Gclose(t2s);
+    H5Gclose(ix);
+    H5Gclose(p);
+    H5Gclose(g);
+    H5Fclose(f);
+    text("node_sets.json", "{\"all\": [\"pop\"], \"A\": {\"mtype\": \"L23_MC\"}, \"y\": {\"y\": {\"$gt\": 20}}}");
+    cl_circuit *c;
+    cl_error err = {{0}};
+    cl_status st = cl_circuit_open_sonata(tmp("simulation_config.json"), &c, &err);
+    if (st) fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, CL_OK);
+    const cl_circuit_ops *o = cl_circuit_get_ops(c);
+    void *s = cl_circuit_get_state(c);
+    cl_value v;
+    assert_int_equal(o->node_attribute(s, "pop", "y", 0, &v, &err), CL_OK); /* group 1, row 0 */
+    assert_true(v.kind == CL_VALUE_NUMBER && v.num == 20);
+    assert_int_equal(o->node_attribute(s, "pop", "x", 3, &v, &err), CL_OK); /* group 0, row 1 */
+    assert_true(v.kind == CL_VALUE_NUMBER && v.num == 11);
+    assert_int_equal(o->node_attribute(s, "pop", "x", 0, &v, &err), CL_OK); /* not in group 1 */
+    assert_int_equal(v.kind, CL_VALUE_NONE);
+    assert_int_equal(o->node_attribute(s, "pop", "mtype", 1, &v, &err), CL_OK);
+    assert_true(v.kind == CL_VALUE_STRING && !strcmp(v.str, "L23_MC"));
+    assert_int_equal(o->node_attribute(s, "pop", "model_type", 1, &v, &err), CL_OK); /* CSV, type 2 */
+    assert_true(v.kind == CL_VALUE_STRING && !strcmp(v.str, "virtual"));
+    assert_int_equal(o->node_dynamics(s, "pop", "gbar", 3, &v, &err), CL_OK);
+    assert_true(v.kind == CL_VALUE_NUMBER && v.num == (double)0.6f);
+    uint64_t *ids;
+    size_t n;
+    assert_int_equal(o->node_set(s, "A", "pop", &ids, &n, &err), CL_OK);
+    assert_true(n == 1 && ids[0] == 1);
+    free(ids);
+    assert_int_equal(o->node_set(s, "y", "pop", &ids, &n, &err), CL_OK);
+    assert_true(n == 1 && ids[0] == 2);
+    free(ids);
+    const uint64_t want[4][2] = {{1, 1}, {0, 2}, {0, 0}, {0, 0}};
+    const size_t nwant[4] = {1, 2, 0, 0};
+    for (uint64_t t = 0; t < 4; t++) {
+        assert_int_equal(o->afferent_edges(s, "e", t, &ids, &n, &err), CL_OK);
+        assert_int_equal(n, nwant[t]);
+        for (size_t k = 0; k < n; k++) assert_int_equal(ids[k], want[t][k]);
+        free(ids);
+    }
+    cl_circuit_free(c);
+}
+
 static void test_good(void **state) {
     (void)state;
     write_good();
@@ -287,6 +399,7 @@ static void test_bad(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_good), cmocka_unit_test(test_bad)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_good), cmocka_unit_test(test_groups),
+                                       cmocka_unit_test(test_bad)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
