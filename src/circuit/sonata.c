@@ -699,9 +699,14 @@ static cl_status o_model(void *st, const char *pop, uint64_t node, cl_node_model
     cl_status stt;
     out->model_type = str_attr(s, p, "model_type", node, &stt, err);
     if (stt != CL_OK) return stt;
-    if (!out->model_type && pp->type) out->model_type = sn_intern(&s->pool, pp->type);
+    /* the circuit config's population type wins: BBP marks populations of
+     * a full circuit "virtual" in extracted containers whose nodes still
+     * say model_type "biophysical" */
+    if (pp->type) out->model_type = sn_intern(&s->pool, pp->type);
     out->model_template = str_attr(s, p, "model_template", node, &stt, err);
     if (stt != CL_OK) return stt;
+    if (out->model_template && !*out->model_template) out->model_template = NULL;
+    if (out->model_type && !strcmp(out->model_type, "virtual")) return CL_OK; /* nothing to build */
     out->model_processing = str_attr(s, p, "model_processing", node, &stt, err);
     if (stt != CL_OK) return stt;
     int point = out->model_type && (!strcmp(out->model_type, "point_process") || !strcmp(out->model_type, "point_neuron"));

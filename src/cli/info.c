@@ -53,13 +53,8 @@ int cli_info(int argc, char **argv) {
         json_object_set_new(jp, "name", json_string(pn));
         json_object_set_new(jp, "size", json_integer((json_int_t)n));
         for (uint64_t k = 0; k < n; k++) {
-            /* the attribute first: node_model resolves (and stats) files */
-            cl_value mv;
-            cl_node_model m = {0};
-            cl_status st = o->node_attribute(s, pn, "model_type", k, &mv, &err);
-            if (st == CL_OK && mv.kind == CL_VALUE_STRING) m.model_type = mv.str;
-            else if (st == CL_OK) st = o->node_model(s, pn, k, &m, &err); /* the population's type */
-            if (st != CL_OK) {
+            cl_node_model m; /* the config's population type can override the attribute */
+            if (o->node_model(s, pn, k, &m, &err) != CL_OK) {
                 json_decref(jp);
                 json_decref(types);
                 json_decref(attrs);

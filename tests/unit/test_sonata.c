@@ -171,6 +171,13 @@ static void test_bbp_containers(void **state) {
     assert_int_equal(v.kind, CL_VALUE_NONE);
     assert_int_equal(o->node_attribute(s, "S1nonbarrel_neurons", "mtype", 0, &v, &err), CL_OK); /* @library */
     assert_string_equal(v.str, "L5_TPC:A");
+    /* circuit_config.json calls this population "virtual"; its nodes say "biophysical" */
+    assert_int_equal(o->node_attribute(s, "external_S1nonbarrel_neurons", "model_type", 0, &v, &err), CL_OK);
+    assert_string_equal(v.str, "biophysical");
+    assert_int_equal(o->node_model(s, "external_S1nonbarrel_neurons", 0, &m, &err), CL_OK);
+    assert_string_equal(m.model_type, "virtual");
+    assert_null(m.template_path);
+    assert_null(m.morphology);
     cl_circuit_free(c);
     /* morphologies_dir (swc) given: .swc appended, file exists */
     c = open_ok(BCL "circuit_sonata_quick_scx/circuit_sonata.json");
