@@ -365,6 +365,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             char *file = NULL;
             if ((st = sn_get_path(f, v, path, "input_file", 0, &file, err)) != CL_OK) return st;
             if (!file && (st = sn_get_path(f, v, path, "spike_file", 1, &file, err)) != CL_OK) return st;
+            if (module && (!strcmp(module, "csv") || !strcmp(module, "nwb"))) {
+                free(file);
+                return sn_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" spike files are not supported (SONATA HDF5 only)",
+                               f->path, path, module);
+            }
             char **pops = NULL;
             size_t np = 0;
             int legacy = 0;

@@ -284,6 +284,19 @@ static void test_good(void **state) {
     assert_true(ov.weight == 2 && ov.delay != ov.delay);
     assert_int_equal(o->spike_input_count(s), 1);
     cl_circuit_free(c);
+    /* bmtk-style: connection_overrides as an object keyed by name */
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"node_sets_file\": \"node_sets.json\","
+                                   " \"connection_overrides\": {\"ov\": {\"source\": \"pop\", \"target\": \"bio\","
+                                   " \"delay\": 3}}}");
+    assert_int_equal(cl_circuit_open_sonata(tmp("simulation_config.json"), &c, &err), CL_OK);
+    o = cl_circuit_get_ops(c);
+    s = cl_circuit_get_state(c);
+    assert_int_equal(o->connection_override_count(s), 1);
+    assert_int_equal(o->connection_override(s, 0, &ov, &err), CL_OK);
+    assert_string_equal(ov.name, "ov");
+    assert_string_equal(ov.target, "bio");
+    assert_true(ov.delay == 3 && ov.weight != ov.weight);
+    cl_circuit_free(c);
 }
 
 typedef struct bad_case {
