@@ -424,16 +424,15 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             free(pops);
             free(file);
             if (st != CL_OK) return st;
-        } else if (!strcmp(type, "current_clamp")) {
+        } else if (!strcmp(type, "current_clamp") && (!module || !strcmp(module, "IClamp") || !strcmp(module, "linear"))) {
+            /* other modules (BBP pulse, noise, hyperpolarizing, ...) are not
+             * constant steps: not listed here (cl_current_clamp cannot say them) */
             cl_current_clamp *c = &s->clamps[s->nclamps];
             memset(c, 0, sizeof *c);
             c->name = k;
             c->node_set = nset;
             c->amp = c->delay = c->duration = NAN;
             c->segment_x = 0.5;
-            if (module && strcmp(module, "IClamp") && strcmp(module, "linear"))
-                return sn_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" is not supported (IClamp or linear)", f->path,
-                               path, module);
             json_t *amp = json_object_get(v, "amp");
             const char *ak = !amp && module && !strcmp(module, "linear") ? "amp_start" : "amp"; /* BBP: amp_start */
             if ((st = sn_get_num(f, v, path, ak, 1, &c->amp, err)) != CL_OK) return st;

@@ -23,6 +23,8 @@ CONFIGS = [
     "sonata-examples/5_cells_iclamp/config.json",
     "bluecellulab/circuit_sonata_quick_scx/circuit_sonata.json",
     "bluecellulab/ringtest_allen_v1/simulation_config.json",
+    "bluecellulab/ringtest_allen_v1/simulation_config_point.json",
+    "bluecellulab/sim_quick_scx_sonata/simulation_config_hypamp.json",
     "bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A/circuit_config.json",
 ]
 
