@@ -559,6 +559,12 @@ static cl_status open_all(sonata *s, const char *path, cl_error *err) {
         s->circ = top;
         return CL_OK;
     }
+    if (!netref && s->have_sim) { /* libsonata's default */
+        char *d = sn_join(top.dir, "circuit_config.json");
+        int ok = sn_file_exists(d) && strcmp(d, path);
+        free(d);
+        if (ok) netref = "circuit_config.json";
+    }
     if (!netref) {
         st = sn_fail(err, CL_EFORMAT, "%s: $: neither \"networks\" nor \"network\": not a SONATA circuit or simulation config",
                      path);

@@ -297,6 +297,11 @@ static void test_good(void **state) {
     assert_string_equal(ov.target, "bio");
     assert_true(ov.delay == 3 && ov.weight != ov.weight);
     cl_circuit_free(c);
+    /* no "network": circuit_config.json beside it (libsonata's default) */
+    text("simulation_config.json", "{\"run\": {\"tstop\": 5, \"dt\": 0.1}}");
+    assert_int_equal(cl_circuit_open_sonata(tmp("simulation_config.json"), &c, &err), CL_OK);
+    assert_int_equal(cl_circuit_get_ops(c)->node_population_count(cl_circuit_get_state(c)), 1);
+    cl_circuit_free(c);
 }
 
 typedef struct bad_case {
