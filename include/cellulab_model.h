@@ -13,7 +13,7 @@ extern "C" {
 
 /* Options of cl_cell_load_model; all-zero means each format's defaults. */
 typedef struct cl_model_options {
-    /* Soma orientation and axon rule. axon NULL: the format's own rule
+    /* Soma orientation, axon rule, pt3d_digits (bmtk: 6). axon NULL: the format's own rule
      * (NeuroML2 and Allen fit JSON: "aibs_perisomatic", or the recipe's;
      * BluePyOpt: "bluepyopt"). */
     cl_morph_options morph;

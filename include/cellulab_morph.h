@@ -64,6 +64,13 @@ typedef struct cl_morph_options {
      * population's alternate_morphologies "h5v1" names a file (a container)
      * rather than a folder. NULL for single-cell files (and other formats). */
     const char *h5_cell;
+    /* Significant digits of the imported 3-D points (x, y, z, diam, and the
+     * soma contour's centroid points): Import3d's instantiate prints each
+     * point as text and hoc reads it back. 0 or 8: NEURON 8.2's "%.8g" (the
+     * default); 6: the "%g" of the older Import3d that bmtk ships (its
+     * BioNet builds, and so the Allen SONATA example references, use it).
+     * Other values are refused (CL_EINVAL). */
+    int pt3d_digits;
 } cl_morph_options;
 
 /* cl_cell_load_morphology with options (opt NULL: the defaults). */

@@ -55,6 +55,8 @@ check "cell info swc" sh -c "\"$bin\" cell info '$tmp/two.swc' --nseg-rule fixed
 expect_status "cell info bad nseg rule" 2 "$bin" cell info "$tmp/two.swc" --nseg-rule fixed=0
 check "bad nseg rule message" grep -q 'expected fixed=N' "$tmp/last_err"
 expect_status "cell info bad soma orientation" 2 "$bin" cell info "$tmp/two.swc" --soma-orientation 9
+expect_status "cell info pt3d digits 6" 0 "$bin" cell info "$tmp/two.swc" --pt3d-digits 6
+expect_status "cell info bad pt3d digits" 2 "$bin" cell info "$tmp/two.swc" --pt3d-digits 7
 expect_status "ballstick takes no model" 2 "$bin" cell info ballstick "$tmp/two.swc"
 printf 'not a model' > "$tmp/bad.model"
 expect_status "cell info bad model file" 1 "$bin" cell info "$tmp/two.swc" "$tmp/bad.model"
