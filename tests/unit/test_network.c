@@ -1,0 +1,372 @@
+/* The network simulation driven by the in-memory circuit (no files but
+ * small JSON parameter files): expectations are derived by hand from
+ * IntFire1's rule (m decays with tau; an event adds w; m > 1 fires, then
+ * refractory) and from charge conservation, never taken from our output. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <hdf5.h>
+
+#include "cellulab.h"
+#include "cellulab_memcircuit.h"
+#include "cellulab_morph.h"
+#include "cellulab_network.h"
+
+#define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
+
+static char tmpdir[256];
+
+static const char *write_json(const char *name, const char *text) {
+    static char paths[8][300];
+    static int k;
+    char *p = paths[k++ % 8];
+    snprintf(p, 300, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static void ok(cl_status st, const cl_error *e) {
+    if (st) fail_msg("%s", e->msg);
+}
+
+/* tau 10 ms and refrac 5 ms, written in seconds as bmtk's JSON files */
+static cl_memcircuit *intfire_circuit(uint64_t n_if, const uint64_t *in_nodes, const double *in_t, size_t n_in,
+                                      double tstop) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    const char *dyn = write_json("if1.json", "{\"tau\": 0.01, \"refrac\": 0.005, \"type\": \"NEURON_IntFire1\"}");
+    cl_node_model pm = {.model_type = "point_process", .model_template = "nrn:IntFire1", .dynamics_params = dyn};
+    cl_node_model vm = {.model_type = "virtual"};
+    ok(cl_memcircuit_add_population(mc, "v1", n_if, &pm, &e), &e);
+    ok(cl_memcircuit_add_population(mc, "lgn", 4, &vm, &e), &e);
+    ok(cl_memcircuit_add_edge_population(mc, "lgn_v1", "lgn", "v1", &e), &e);
+    ok(cl_memcircuit_add_spike_input(mc, "lgn", in_nodes, in_t, n_in, &e), &e);
+    cl_run_config rc = {NAN, tstop, 0.1, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    return mc;
+}
+
+static uint64_t add_edge(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, double w, double d,
+                         const char *dyn) {
+    cl_error e;
+    uint64_t id;
+    ok(cl_memcircuit_add_edge(mc, epop, s, t, dyn, &id, &e), &e);
+    ok(cl_memcircuit_set_edge_num(mc, epop, id, "syn_weight", w, &e), &e);
+    ok(cl_memcircuit_set_edge_num(mc, epop, id, "delay", d, &e), &e);
+    return id;
+}
+
+/* Two events of w = 0.55 (syn_weight 0.275 x nsyns 2 x sign +1) dt apart
+ * fire iff 0.55 exp(-dt/tau) + 0.55 > 1, i.e. dt < tau ln(0.55/0.45) =
+ * 2.00671 ms. Pairs 2.0 ms apart fire at the second event; pairs 2.1 ms
+ * apart do not. Refractoriness: events inside the 5 ms after a spike are
+ * ignored. Node 0 of lgn: pair at 10, 12 (fires at 12 + delay 1 = 13);
+ * node 1: pair at 30, 32.1 (no spike); node 2: pair 50, 52 (fires at 53),
+ * then a single 0.55 event at 55 (arrives 56, refractory until 58: ignored),
+ * and another pair at 60, 62 -> fires at 63 (m was reset to 0 at 58). */
+static void test_intfire_decay_rule(void **state) {
+    (void)state;
+    uint64_t nodes[] = {0, 0, 1, 1, 2, 2, 2, 2, 2};
+    double times[] = {10, 12, 30, 32.1, 50, 52, 55, 60, 62};
+    cl_memcircuit *mc = intfire_circuit(1, nodes, times, 9, 100);
+    const char *syn = write_json("exc.json", "{\"level_of_detail\": \"instanteneous\", \"sign\": 1}");
+    cl_error e;
+    for (uint64_t s = 0; s < 3; s++) {
+        uint64_t id = add_edge(mc, "lgn_v1", s, 0, 0.275, 1.0, syn);
+        ok(cl_memcircuit_set_edge_num(mc, "lgn_v1", id, "nsyns", 2, &e), &e);
+    }
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_network_counts k = cl_network_get_counts(net);
+    assert_int_equal(k.cells, 1);
+    assert_int_equal(k.point, 1);
+    assert_int_equal(k.vecstims, 3);
+    assert_int_equal(k.netcons, 3);
+    cl_pp art;
+    ok(cl_network_cell(net, "v1", 0, NULL, &art, &e), &e);
+    double tau, refrac;
+    assert_int_equal(cl_pp_get(cl_network_sim(net), art, "tau", &tau), CL_OK);
+    assert_int_equal(cl_pp_get(cl_network_sim(net), art, "refrac", &refrac), CL_OK);
+    assert_true(tau == 10.0 && refrac == 5.0); /* seconds x 1000, as bmtk */
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const uint64_t *sn;
+    const double *st;
+    size_t n;
+    ok(cl_network_spikes(net, "v1", &sn, &st, &n, &e), &e);
+    assert_int_equal(n, 3);
+    const double want[] = {13, 53, 63};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(sn[i], 0);
+        /* artificial-cell spikes carry their event time: sums of exact
+         * binary fractions up to rounding of 12+1 etc. (1e-9 ms) */
+        assert_true(fabs(st[i] - want[i]) < 1e-9);
+    }
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+/* A chain v1[0] -> v1[1] -> v1[2] (weight 1.5 > 1: each event fires),
+ * delays 3 and 4 ms, with the sign of an inhibitory model on a side edge
+ * v1[0] -> v1[3] that must never fire it. Input at 5 ms (delay 1):
+ * spikes at 6, 9, 13. Then the same with only v1[2] loaded and v1[1]'s
+ * spikes replayed as an input: v1[2] fires at 13 again. */
+static void test_chain_and_replay(void **state) {
+    (void)state;
+    uint64_t nodes[] = {0};
+    double times[] = {5};
+    const char *syn = write_json("exc2.json", "{\"sign\": 1}");
+    const char *inh = write_json("inh2.json", "{\"sign\": -1}");
+    for (int pass = 0; pass < 2; pass++) {
+        cl_memcircuit *mc = intfire_circuit(4, nodes, times, 1, 50);
+        cl_error e;
+        ok(cl_memcircuit_add_edge_population(mc, "v1_v1", "v1", "v1", &e), &e);
+        add_edge(mc, "lgn_v1", 0, 0, 1.5, 1.0, syn);
+        add_edge(mc, "v1_v1", 0, 1, 1.5, 3.0, syn);
+        add_edge(mc, "v1_v1", 1, 2, 1.5, 4.0, syn);
+        add_edge(mc, "v1_v1", 0, 3, 1.5, 1.0, inh);
+        if (pass == 1) {
+            uint64_t rn[] = {1};
+            double rt[] = {9};
+            ok(cl_memcircuit_add_spike_input(mc, "v1", rn, rt, 1, &e), &e);
+        }
+        cl_circuit *c;
+        ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+        uint64_t only[] = {2};
+        cl_network_options o = {.select = CL_NET_IDS, .population = "v1", .ids = only, .n_ids = 1};
+        cl_network *net;
+        ok(cl_network_new(c, pass ? &o : NULL, &net, &e), &e);
+        assert_int_equal(cl_network_get_counts(net).cells, pass ? 1 : 4);
+        ok(cl_network_run(net, NULL, NULL, &e), &e);
+        const uint64_t *sn;
+        const double *st;
+        size_t n;
+        ok(cl_network_spikes(net, "v1", &sn, &st, &n, &e), &e);
+        if (pass == 0) {
+            assert_int_equal(n, 3);
+            assert_int_equal(sn[0], 0);
+            assert_int_equal(sn[1], 1);
+            assert_int_equal(sn[2], 2);
+            assert_true(fabs(st[0] - 6) < 1e-9 && fabs(st[1] - 9) < 1e-9 && fabs(st[2] - 13) < 1e-9);
+        } else {
+            assert_int_equal(n, 1);
+            assert_int_equal(sn[0], 2);
+            assert_true(fabs(st[0] - 13) < 1e-9);
+        }
+        cl_network_free(net);
+        cl_circuit_free(c);
+    }
+}
+
+/* Selection by attribute and by node set; connection_overrides scale the
+ * weight: an override factor 0.5 turns the 1.5 event into 0.75 (no spike). */
+static void test_selection_and_overrides(void **state) {
+    (void)state;
+    uint64_t nodes[] = {0};
+    double times[] = {5};
+    cl_error e;
+    const char *syn = write_json("exc3.json", "{\"sign\": 1}");
+    cl_memcircuit *mc = intfire_circuit(3, nodes, times, 1, 20);
+    ok(cl_memcircuit_set_attribute_str(mc, "v1", 0, "mtype", "L4_E", &e), &e);
+    ok(cl_memcircuit_set_attribute_str(mc, "v1", 1, "mtype", "L4_I", &e), &e);
+    ok(cl_memcircuit_set_attribute_str(mc, "v1", 2, "mtype", "L4_E", &e), &e);
+    uint64_t two[] = {2};
+    ok(cl_memcircuit_add_node_set(mc, "half", "v1", two, 1, &e), &e);
+    for (uint64_t t = 0; t < 3; t++) add_edge(mc, "lgn_v1", 0, t, 1.5, 1.0, syn);
+    cl_connection_override ov = {.name = "weaken", .source = "lgn", .target = "half", .weight = 0.5, .delay = NAN};
+    ok(cl_memcircuit_add_connection_override(mc, &ov, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network_options o = {.select = CL_NET_ATTRIBUTE, .attribute = "mtype", .attr_value = "L4_E"};
+    cl_network *net;
+    ok(cl_network_new(c, &o, &net, &e), &e);
+    assert_int_equal(cl_network_get_counts(net).cells, 2);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const uint64_t *sn;
+    const double *st;
+    size_t n;
+    ok(cl_network_spikes(net, "v1", &sn, &st, &n, &e), &e);
+    assert_int_equal(n, 1); /* node 0 fires; node 2's event was halved */
+    assert_int_equal(sn[0], 0);
+    cl_network_free(net);
+    cl_network_options o2 = {.select = CL_NET_NODE_SET, .node_set = "half"};
+    ok(cl_network_new(c, &o2, &net, &e), &e);
+    assert_int_equal(cl_network_get_counts(net).cells, 1);
+    cl_network_free(net);
+    cl_network_options o3 = {.select = CL_NET_NODE_SET, .node_set = "nope"};
+    assert_int_not_equal(cl_network_new(c, &o3, &net, &e), CL_OK);
+    assert_non_null(strstr(e.msg, "nope"));
+    cl_circuit_free(c);
+}
+
+/* A passive cell (morphology only: no conductance) charged by an IClamp
+ * at the soma: backward Euler conserves charge, so once the cell has
+ * equalised its potential is v_init + Q / C_total, Q = amp * dur and
+ * C_total = cm * (sum of segment areas). The soma report and the trace
+ * agree with that and with the SONATA files written. */
+static void test_iclamp_charge(void **state) {
+    (void)state;
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", tmpdir);
+    cl_run_config rc = {NAN, 300, 0.025, 20, NAN, 34, -70, NULL, out, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_current_clamp cc = {.name = "step", .node_set = "bio", .amp = 0.1, .delay = 10, .duration = 50,
+                           .segment_x = NAN};
+    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    cl_report_config rep = {.name = "soma_v", .node_set = "bio", .variable_name = "v", .sections = "soma",
+                            .file_name = "v.h5", .dt = 0.1, .start_time = 0, .end_time = 300};
+    ok(cl_memcircuit_add_report(mc, &rep, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_network_counts k = cl_network_get_counts(net);
+    assert_int_equal(k.biophysical, 1);
+    assert_int_equal(k.clamps, 1);
+    cl_sim *sim = cl_network_sim(net);
+    cl_cell cell;
+    ok(cl_network_cell(net, "bio", 0, &cell, NULL, &e), &e);
+    size_t ns = 0;
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
+    cl_section *secs = malloc(ns * sizeof *secs);
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
+    double area = 0;
+    for (size_t i = 0; i < ns; i++) {
+        int nseg;
+        double L;
+        assert_int_equal(cl_section_get_nseg(sim, secs[i], &nseg), CL_OK);
+        assert_int_equal(cl_section_get_L(sim, secs[i], &L), CL_OK);
+        assert_int_equal(nseg, 1 + 2 * (int)(L / 40.0)); /* bmtk's rule, dL = 20 */
+        for (int s = 0; s < nseg; s++) {
+            double a;
+            assert_int_equal(cl_section_area(sim, secs[i], (s + 0.5) / nseg, &a), CL_OK);
+            area += a;
+        }
+    }
+    free(secs);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *v;
+    size_t n;
+    ok(cl_network_soma_trace(net, "bio", 0, &v, &n, &e), &e);
+    assert_int_equal(n, 12001);
+    /* mV = nA * ms / (µm² * 1e-8 cm²/µm² * µF/cm²) * 1e-3 */
+    double dv = 0.1 * 50 / (area * 1e-8 * 1.0) * 1e-3;
+    /* the charge spreads within a few ms; 240 ms later the remaining
+     * gradient is far below 1e-6 mV, and the sum is exact up to rounding */
+    assert_true(fabs(v[n - 1] - (-70 + dv)) < 1e-6);
+    assert_true(v[0] == -70);
+    ok(cl_network_write_outputs(net, NULL, &e), &e);
+    char path[400];
+    snprintf(path, sizeof path, "%s/v.h5", out);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t ds = H5Dopen2(f, "/report/bio/data", H5P_DEFAULT);
+    assert_true(ds >= 0);
+    hid_t sp = H5Dget_space(ds);
+    hsize_t dims[2];
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    assert_int_equal(dims[0], 3000);
+    assert_int_equal(dims[1], 1);
+    float *data = malloc(dims[0] * sizeof *data);
+    H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    for (size_t r = 0; r < dims[0]; r++) assert_true(data[r] == (float)v[r * 4]); /* row r: t = r * 0.1 ms */
+    free(data);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(f);
+    snprintf(path, sizeof path, "%s/spikes.h5", out);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    ds = H5Dopen2(f, "/spikes/bio/timestamps", H5P_DEFAULT);
+    assert_true(ds >= 0);
+    H5Dclose(ds);
+    H5Fclose(f);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+/* A passive cell driven by an Exp2Syn from a virtual input, at section 0
+ * (the soma in both numberings), with the synaptic model's tau1/tau2/erev
+ * and a missing weight or a section id out of range as clear errors. */
+static void test_synapse_errors(void **state) {
+    (void)state;
+    for (int bad = 0; bad < 3; bad++) {
+        cl_memcircuit *mc;
+        cl_error e;
+        ok(cl_memcircuit_new(&mc, &e), &e);
+        cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+        cl_node_model vm = {.model_type = "virtual"};
+        ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+        ok(cl_memcircuit_add_population(mc, "ext", 1, &vm, &e), &e);
+        ok(cl_memcircuit_add_edge_population(mc, "ext_bio", "ext", "bio", &e), &e);
+        cl_run_config rc = {NAN, 20, 0.025, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
+        ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+        const char *syn = write_json("ampa.json", "{\"level_of_detail\": \"exp2syn\", \"tau1\": 1.0, \"tau2\": 3.0, \"erev\": 0.0}");
+        uint64_t id;
+        ok(cl_memcircuit_add_edge(mc, "ext_bio", 0, 0, syn, &id, &e), &e);
+        if (bad != 1) ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "syn_weight", 0.001, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "delay", 2, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "sec_id", bad == 2 ? 99999 : 0, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "sec_x", 0.5, &e), &e);
+        uint64_t in[] = {0};
+        double t[] = {1};
+        ok(cl_memcircuit_add_spike_input(mc, "ext", in, t, 1, &e), &e);
+        cl_circuit *c;
+        ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+        cl_network *net = NULL;
+        cl_status st = cl_network_new(c, NULL, &net, &e);
+        if (bad == 0) {
+            ok(st, &e);
+            assert_int_equal(cl_network_get_counts(net).synapses, 1);
+            ok(cl_network_record_soma(net, "bio", 0, &e), &e);
+            ok(cl_network_run(net, NULL, NULL, &e), &e);
+            const double *v;
+            size_t n;
+            ok(cl_network_soma_trace(net, "bio", 0, &v, &n, &e), &e);
+            /* nothing before the event arrives at 3 ms, depolarised after */
+            assert_true(v[100] == -70);
+            assert_true(v[n - 1] > -70);
+            cl_network_free(net);
+        } else {
+            assert_int_not_equal(st, CL_OK);
+            assert_null(net);
+            assert_non_null(strstr(e.msg, bad == 1 ? "syn_weight" : "99999"));
+        }
+        cl_circuit_free(c);
+    }
+}
+
+int main(void) {
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_intfire_decay_rule),
+        cmocka_unit_test(test_chain_and_replay),
+        cmocka_unit_test(test_selection_and_overrides),
+        cmocka_unit_test(test_iclamp_charge),
+        cmocka_unit_test(test_synapse_errors),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) r = r ? r : 1;
+    return r;
+}
