@@ -1040,7 +1040,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
         if (!loaded) continue;
         sp[np++] = (net_spikes_pop){P->name, P->sp_nodes, P->sp_times, P->n_sp};
     }
-    cl_status st = net_write_spikes(path, sp, np, err);
+    cl_status st = net_write_spikes(path, sp, np, net->rc.spikes_sort_order, err);
     free(sp);
     for (size_t i = 0; i < net->n_reps && !st; i++) {
         nreport *R = &net->reps[i];
@@ -1066,7 +1066,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
             for (size_t j = 0; j < R->n; j++) nn += net->cells[R->cells[j]].pop == p;
             if (!nn) continue;
             uint64_t *ids = malloc(nn * sizeof *ids);
-            float *data = malloc((nt ? nt : 1) * nn * sizeof *data);
+            double *data = malloc((nt ? nt : 1) * nn * sizeof *data);
             rp[nrp++] = (net_report_pop){net->pops[p].name, ids, nn, data, nt, t0, t0 + nt * stride * net->dt,
                                          stride * net->dt, R->rc.variable_name ? R->rc.variable_name : "v"};
             if (!ids || !data) {
@@ -1082,12 +1082,15 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
                 if (cl_rec_data(net->sim, R->recs[j], &v, &n)) n = 0;
                 for (size_t r = 0; r < nt; r++) {
                     size_t idx = first + r * stride;
-                    data[r * nn + c] = (float)(idx < n ? v[idx] : NAN);
+                    data[r * nn + c] = idx < n ? v[idx] : NAN;
                 }
                 c++;
             }
         }
-        if (!st) st = net_write_report(path, rp, nrp, err);
+        if (!st && nrp > 1)
+            st = fail(err, CL_EINVAL, "report \"%s\": its nodes span %zu populations; a report file holds one",
+                      R->rc.name ? R->rc.name : "", nrp);
+        if (!st && nrp == 1) st = net_write_report(path, &rp[0], err);
         for (size_t k = 0; k < nrp; k++) {
             free((void *)rp[k].nodes);
             free((void *)rp[k].data);

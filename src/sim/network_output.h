@@ -1,6 +1,6 @@
 /* SONATA output files of the network simulation (spikes and soma reports).
- * A small writer of our own until src/sim/output_sonata.h lands; the
- * network calls only these two functions, so the writers can be swapped. */
+ * An adapter over src/sim/output_sonata.h: the network calls only these
+ * two functions. */
 #ifndef CELLULAB_NETWORK_OUTPUT_H
 #define CELLULAB_NETWORK_OUTPUT_H
 
@@ -16,22 +16,25 @@ typedef struct net_spikes_pop {
     size_t n;
 } net_spikes_pop;
 
-/* /spikes/<pop>/{timestamps, node_ids}, sorting = by_time (HDF5 enum, as
- * libsonata reads it), written to a temporary name and renamed. */
-cl_status net_write_spikes(const char *path, const net_spikes_pop *pops, size_t n_pops, cl_error *err);
+/* /spikes/<pop>/{timestamps, node_ids}; sort "by_time" (NULL, or bmtk's
+ * "time"), "by_id" ("id") or "none"; written to a temporary name and
+ * renamed. No population: no file. */
+cl_status net_write_spikes(const char *path, const net_spikes_pop *pops, size_t n_pops, const char *sort,
+                           cl_error *err);
 
 typedef struct net_report_pop {
     const char *name;
     const uint64_t *nodes;
     size_t n_nodes;
-    const float *data; /* n_times x n_nodes, row-major */
+    const double *data; /* n_times x n_nodes, row-major (stored as float32) */
     size_t n_times;
     double tstart, tstop, dt;
     const char *variable;
 } net_report_pop;
 
-/* /report/<pop>/{data, mapping/{node_ids, index_pointers, element_ids,
- * element_pos, time}}: one soma element per node; atomic like the spikes. */
-cl_status net_write_report(const char *path, const net_report_pop *pops, size_t n_pops, cl_error *err);
+/* A soma report of one population: /report/<pop>/{data, mapping/{node_ids,
+ * index_pointers, element_ids (0), element_pos (0.5), time}}; atomic like
+ * the spikes. */
+cl_status net_write_report(const char *path, const net_report_pop *pop, cl_error *err);
 
 #endif
