@@ -52,7 +52,8 @@ typedef struct cl_network_options {
     /* 1: build the circuit's mechanisms_dir (its modfiles/ folder if there
      * is one) with cl_build_mechanisms into mechanisms_cache (NULL:
      * OUTPUT_DIR/mechanisms.so, OUTPUT_DIR from output_dir or the run
-     * config) and load it. */
+     * config) and load it, before the first biophysical cell (circuits of
+     * point neurons never build). */
     int build_mechanisms;
     const char *mechanisms_cache;
     const char *output_dir;

@@ -74,7 +74,7 @@ struct cl_network {
     cl_section_numbering numbering;
     cl_soma_orientation soma;
     char *output_dir;
-    int ran;
+    int ran, built;
 };
 
 static cl_status fail(cl_error *err, cl_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -380,6 +380,8 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
     return CL_OK;
 }
 
+static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err);
+
 static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_error *err) {
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
@@ -406,8 +408,10 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
             C->node = k;
             char where[300];
             snprintf(where, sizeof where, "population \"%s\" node %llu", P->name, (unsigned long long)k);
-            if (strcmp(type, "biophysical") == 0)
-                st = make_biophysical(net, C, &m, where, err);
+            if (strcmp(type, "biophysical") == 0) {
+                st = build_mechanisms(net, o, err);
+                if (!st) st = make_biophysical(net, C, &m, where, err);
+            }
             else if (strcmp(type, "point_process") == 0 || strcmp(type, "point_neuron") == 0 ||
                      strcmp(type, "point_soma") == 0 || strcmp(type, "single_compartment") == 0)
                 st = make_artcell(net, C, P->name, &m, where, err);
@@ -735,7 +739,14 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
 static cl_status load_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
     for (size_t i = 0; i < o->n_mechanisms; i++)
         if (cl_sim_load_mechanisms(net->sim, o->mechanisms[i])) return simfail(net, CL_EIO, err, o->mechanisms[i]);
-    if (!o->build_mechanisms) return CL_OK;
+    return CL_OK;
+}
+
+/* Build and load the circuit's MOD files (once, before the first
+ * biophysical cell: point-neuron circuits never pay for the compiler). */
+static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
+    if (!o->build_mechanisms || net->built) return CL_OK;
+    net->built = 1;
     const char *dir = net->ops->mechanisms_dir ? net->ops->mechanisms_dir(net->st) : NULL;
     if (!dir) return fail(err, CL_EINVAL, "build_mechanisms: the circuit names no mechanisms_dir");
     char src[4096], so[4096];
