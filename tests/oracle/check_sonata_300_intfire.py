@@ -2,20 +2,24 @@
 """Conformance of `cellulab run` on the SONATA example 300_intfire
 (300 IntFire1 cells, 120 virtual inputs replayed from legacy spike files):
 
-1. the full run reproduces every spike of the reference output/spikes.h5
-   (bmtk + NEURON): the same (node id, time) pairs, times within 1e-6 ms
-   (the reference stores event times; both sides add the same delays);
-2. replay: only the node set "subset" (v1 nodes 0..59 and 240..269) loaded,
-   the other v1 cells replayed from the full run's spike file (an input in
-   the population layout): the subset fires exactly as in the full run
-   (times within 1e-9 ms: the same events at the same times).
+the full run reproduces every spike of the reference output/spikes.h5
+(bmtk + NEURON): the same (node id, time) pairs, times within 1e-6 ms (the
+reference stores event times; both sides add the same delays).
+
+No replay check here: IntFire1 depends on the order of events that arrive
+at the same time (an inhibitory event before an excitatory one that
+crosses threshold prevents the spike, after it is ignored as refractory),
+and this circuit has such ties (all delays 2 ms); a VecStim standing in for
+a cell queues its events in another order, so replaying part of the network
+is not exact for it (tried: 1363 spikes vs 1323 from the first tie at
+620.315 ms on). The replay property is tested on biophysical cells, whose
+synapses sum simultaneous events (tests/unit/test_network.c).
 
 The reference is read with h5py; the outputs too, so the files' layout is
 checked as a SONATA reader sees it.
 
 usage: check_sonata_300_intfire.py CELLULAB SHARED_DATA WORKDIR
 """
-import json
 import os
 import shutil
 import subprocess
@@ -67,30 +71,6 @@ def main():
         ok = False
     print("sorting attribute:", sorting)
 
-    # replay: a simulation config naming the same circuit, the inputs with
-    # absolute paths, the full run's v1 spikes as one more input
-    with open(os.path.join(base, "simulation_config.json")) as f:
-        sim = json.load(f)
-    subset = list(range(0, 60)) + list(range(240, 270))
-    with open(os.path.join(base, "node_sets.json")) as f:
-        sets = json.load(f)
-    sets["subset"] = {"population": "v1", "node_id": subset}
-    sets_path = os.path.join(work, "node_sets.json")
-    with open(sets_path, "w") as f:
-        json.dump(sets, f)
-    sim["manifest"]["$BASE_DIR"] = base
-    sim["manifest"]["$OUTPUT_DIR"] = os.path.join(work, "replay")
-    sim["network"] = os.path.join(base, "circuit_config.json")
-    sim["node_sets_file"] = sets_path
-    sim["inputs"]["V1_replay"] = {"input_type": "spikes", "module": "sonata",
-                                  "input_file": os.path.join(full, "spikes.h5"), "node_set": "v1"}
-    cfg = os.path.join(work, "simulation_config.json")
-    with open(cfg, "w") as f:
-        json.dump(sim, f, indent=1)
-    run(cellulab, [cfg, "--node-set", "subset"])
-    pn, pt, _ = spikes(os.path.join(work, "replay", "spikes.h5"), "v1")
-    keep = np.isin(on, subset)
-    ok = compare("replay of the rest, node set 'subset'", on[keep], ot[keep], pn, pt, 1e-9) and ok
     print("OK" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

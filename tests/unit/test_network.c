@@ -354,6 +354,103 @@ static void test_synapse_errors(void **state) {
     }
 }
 
+
+/* Replay: three spiking cells (the Pvalb morphology with hh everywhere,
+ * 6.3 °C), node 0 driven by a current step, Exp2Syn edges 0->1, 0->2,
+ * 1->2. A full run, then a run that loads only nodes 1 and 2 with node 0's
+ * spikes of the full run replayed as an input: both cells' soma traces are
+ * the full run's (1e-9 mV: simultaneous events may sum in another order,
+ * one rounding each). */
+static cl_network *replay_net(const uint64_t *ids, size_t n_ids, const double *in_t, size_t n_in, cl_circuit **c_out) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+    ok(cl_memcircuit_add_population(mc, "bio", 3, &bm, &e), &e);
+    ok(cl_memcircuit_add_edge_population(mc, "bio_bio", "bio", "bio", &e), &e);
+    cl_run_config rc = {NAN, 60, 0.025, 20, -20, 6.3, -65, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    uint64_t zero[] = {0};
+    ok(cl_memcircuit_add_node_set(mc, "drive", "bio", zero, 1, &e), &e);
+    cl_current_clamp cc = {.name = "step", .node_set = "drive", .amp = 2.0, .delay = 5, .duration = 40,
+                           .segment_x = NAN};
+    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    const char *syn = write_json("ampa_r.json", "{\"tau1\": 0.5, \"tau2\": 3.0, \"erev\": 0.0}");
+    const uint64_t src[] = {0, 0, 1, 0}, tgt[] = {1, 2, 2, 1};
+    const double sec[] = {0, 5, 0, 12};
+    for (int i = 0; i < 4; i++) {
+        uint64_t id = add_edge(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn);
+        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_id", sec[i], &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_pos", 0.5, &e), &e);
+    }
+    if (n_in) {
+        uint64_t *nodes = calloc(n_in, sizeof *nodes);
+        ok(cl_memcircuit_add_spike_input(mc, "bio", nodes, in_t, n_in, &e), &e);
+        free(nodes);
+    }
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network_options o = {.select = ids ? CL_NET_IDS : CL_NET_ALL, .population = "bio", .ids = ids, .n_ids = n_ids};
+    cl_network *net;
+    ok(cl_network_new(c, &o, &net, &e), &e);
+    cl_sim *sim = cl_network_sim(net);
+    for (uint64_t k = 0; k < 3; k++) {
+        cl_cell cell;
+        if (cl_network_cell(net, "bio", k, &cell, NULL, &e)) continue;
+        size_t ns;
+        assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
+        cl_section *secs = malloc(ns * sizeof *secs);
+        assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
+        for (size_t i = 0; i < ns; i++) assert_int_equal(cl_section_insert(sim, secs[i], "hh"), CL_OK);
+        free(secs);
+        ok(cl_network_record_soma(net, "bio", k, &e), &e);
+    }
+    *c_out = c; /* kept by the network: freed after it */
+    return net;
+}
+
+static void test_replay_biophysical(void **state) {
+    (void)state;
+    cl_error e;
+    cl_circuit *cf, *cp;
+    cl_network *full = replay_net(NULL, 0, NULL, 0, &cf);
+    ok(cl_network_run(full, NULL, NULL, &e), &e);
+    const uint64_t *sn;
+    const double *st;
+    size_t n;
+    ok(cl_network_spikes(full, "bio", &sn, &st, &n, &e), &e);
+    double *t0 = malloc((n + 1) * sizeof *t0);
+    size_t n0 = 0, n1 = 0, n2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sn[i] == 0) t0[n0++] = st[i];
+        n1 += sn[i] == 1;
+        n2 += sn[i] == 2;
+    }
+    assert_true(n0 >= 2 && n1 >= 1); /* the drive reaches the downstream cells */
+    uint64_t ids[] = {1, 2};
+    cl_network *part = replay_net(ids, 2, t0, n0, &cp);
+    assert_int_equal(cl_network_get_counts(part).cells, 2);
+    assert_int_equal(cl_network_get_counts(part).vecstims, 1);
+    ok(cl_network_run(part, NULL, NULL, &e), &e);
+    for (uint64_t k = 1; k <= 2; k++) {
+        const double *a, *b;
+        size_t na, nb;
+        ok(cl_network_soma_trace(full, "bio", k, &a, &na, &e), &e);
+        ok(cl_network_soma_trace(part, "bio", k, &b, &nb, &e), &e);
+        assert_int_equal(na, nb);
+        double md = 0;
+        for (size_t i = 0; i < na; i++) md = fmax(md, fabs(a[i] - b[i]));
+        printf("replay: node %llu max |dv| %.3g mV (%zu spikes of node 0, %zu of node 1, %zu of node 2)\n",
+               (unsigned long long)k, md, n0, n1, n2);
+        assert_true(md <= 1e-9);
+    }
+    free(t0);
+    cl_network_free(full);
+    cl_network_free(part);
+    cl_circuit_free(cf);
+    cl_circuit_free(cp);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -363,6 +460,7 @@ int main(void) {
         cmocka_unit_test(test_selection_and_overrides),
         cmocka_unit_test(test_iclamp_charge),
         cmocka_unit_test(test_synapse_errors),
+        cmocka_unit_test(test_replay_biophysical),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
