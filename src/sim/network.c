@@ -540,7 +540,8 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
         return fail(err, CL_EFORMAT, "%s: source node %llu out of range in \"%s\" (%llu nodes)", where,
                     (unsigned long long)src, S->name, (unsigned long long)S->n);
     double w, delay;
-    st = edge_num(net, epop, e, "syn_weight", NULL, 0, 1, &w, err);
+    /* BBP's edges call the weight "conductance" */
+    st = edge_num(net, epop, e, "syn_weight", "conductance", 0, 1, &w, err);
     if (!st) st = edge_num(net, epop, e, "delay", NULL, 0, 1, &delay, err);
     if (st) return st;
     json_t *dyn = NULL;
@@ -962,6 +963,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
 
 cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err) {
     if (!net) return fail(err, CL_EINVAL, "cl_network_run: network is NULL");
+    net->ran = 0;
     if (cl_sim_init(net->sim)) return simfail(net, CL_EINVAL, err, "initialisation");
     /* chunks end on whole steps, so the run takes the steps one run would */
     double nsteps = round(net->tstop / net->dt);

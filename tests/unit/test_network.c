@@ -451,6 +451,83 @@ static void test_replay_biophysical(void **state) {
     cl_circuit_free(cp);
 }
 
+/* Malformed circuits: each fails cl_network_new with a message naming the
+ * problem, and nothing is returned. */
+static void test_error_table(void **state) {
+    (void)state;
+    struct {
+        int kind;
+        const char *want;
+    } cases[] = {
+        {0, "tstop"},          {1, "not supported"},     {2, "IntFire4"}, {3, "morphology"},
+        {4, "no node population"}, {5, "only \"soma\""}, {6, "expected nrn:NAME"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cl_memcircuit *mc;
+        cl_error e;
+        ok(cl_memcircuit_new(&mc, &e), &e);
+        cl_node_model m = {.model_type = "point_process", .model_template = "nrn:IntFire1"};
+        if (cases[i].kind == 1) m.model_type = "nest_neuron";
+        if (cases[i].kind == 2) m.model_template = "nrn:IntFire4";
+        if (cases[i].kind == 3) m = (cl_node_model){.model_type = "biophysical"};
+        if (cases[i].kind == 5) m = (cl_node_model){.model_type = "biophysical", .morphology = MORPH};
+        if (cases[i].kind == 6) m.model_template = "hoc:IntFire1_exc_1";
+        ok(cl_memcircuit_add_population(mc, "p", 1, &m, &e), &e);
+        cl_run_config rc = {NAN, cases[i].kind == 0 ? NAN : 10, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
+        ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+        if (cases[i].kind == 4) {
+            uint64_t nd[] = {0};
+            double t[] = {1};
+            ok(cl_memcircuit_add_spike_input(mc, "ghost", nd, t, 1, &e), &e);
+        }
+        if (cases[i].kind == 5) {
+            cl_report_config r = {.name = "all_v", .variable_name = "v", .sections = "all"};
+            ok(cl_memcircuit_add_report(mc, &r, &e), &e);
+        }
+        cl_circuit *c;
+        ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+        cl_network *net = NULL;
+        e.msg[0] = 0;
+        assert_int_not_equal(cl_network_new(c, NULL, &net, &e), CL_OK);
+        assert_null(net);
+        if (!strstr(e.msg, cases[i].want)) fail_msg("case %zu: \"%s\" lacks \"%s\"", i, e.msg, cases[i].want);
+        cl_circuit_free(c);
+    }
+}
+
+static int stop_early(double t, double tstop, void *ctx) {
+    (void)tstop;
+    ++*(int *)ctx;
+    return t > 4.95; /* t accumulates dt as NEURON: 5 ms give or take rounding */
+}
+
+/* The progress callback sees the run advance and can stop it; results are
+ * refused before a complete run. */
+static void test_progress_stop(void **state) {
+    (void)state;
+    uint64_t nodes[] = {0};
+    double times[] = {1};
+    cl_memcircuit *mc = intfire_circuit(1, nodes, times, 1, 20);
+    cl_circuit *c;
+    cl_error e;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    const uint64_t *sn;
+    const double *st;
+    size_t n;
+    assert_int_equal(cl_network_spikes(net, "v1", &sn, &st, &n, &e), CL_ESTATE);
+    int calls = 0;
+    assert_int_equal(cl_network_run(net, stop_early, &calls, &e), CL_ESTATE);
+    assert_int_equal(calls, 25); /* 1 % of 200 steps per call: t = 5 ms at the 25th */
+    assert_int_equal(cl_network_spikes(net, "v1", &sn, &st, &n, &e), CL_ESTATE);
+    ok(cl_network_run(net, NULL, NULL, &e), &e); /* a new run starts over and completes */
+    ok(cl_network_spikes(net, "v1", &sn, &st, &n, &e), &e);
+    assert_int_equal(n, 0); /* no edges onto the cell */
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -461,6 +538,8 @@ int main(void) {
         cmocka_unit_test(test_iclamp_charge),
         cmocka_unit_test(test_synapse_errors),
         cmocka_unit_test(test_replay_biophysical),
+        cmocka_unit_test(test_error_table),
+        cmocka_unit_test(test_progress_stop),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
