@@ -134,8 +134,8 @@ cl_status cl_section_lambda_f(cl_sim *sim, cl_section sec, double freq_hz, doubl
  * original axon[0] and of the last original axon section (an axon is
  * required). Connections keep the file's order (NEURON's sibling and node
  * order). CL_EINVAL for an unknown
- * rule; on a failure after the copy began, the partly built cell stays in
- * sim (there is no way to delete it) and *out is not set. */
+ * rule; on a failure the partly built cell is deleted and *out is not
+ * set. */
 cl_status cl_cell_load_morphology_axon(cl_sim *sim, const char *path, const char *axon_rule,
                                        cl_cell *out);
 

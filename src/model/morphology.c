@@ -525,6 +525,7 @@ static double g8(double v) {
 }
 
 static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *out) {
+    int ncell = s->eng.ncell;
     chk_valid(m);
     int tmin = 0, tmax = 0, any = 0;
     for (size_t i = 0; i < m->nsec; i++) {
@@ -587,7 +588,7 @@ static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *ou
 done:
     free(count);
     free(h);
-    return st;
+    return st == CL_OK ? st : cl_model_discard_cells(s, ncell, st);
 }
 
 static int has_ext(const char *path, const char *ext) {
@@ -607,7 +608,11 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
     if (o.soma != CL_SOMA_NEURON9 && o.soma != CL_SOMA_NEURON82)
         return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: soma orientation %d is neither CL_SOMA_NEURON9 nor CL_SOMA_NEURON82",
                        path, (int)o.soma);
-    if (o.axon && strcmp(o.axon, "none") != 0) return cl_axon_load(s, path, &o, out);
+    if (o.axon && strcmp(o.axon, "none") != 0) {
+        int ncell = s->eng.ncell;
+        cl_status st = cl_axon_load(s, path, &o, out);
+        return st == CL_OK ? st : cl_model_discard_cells(s, ncell, st);
+    }
     cl_soma_axis axis = o.soma == CL_SOMA_NEURON82 ? CL_SOMA_AXIS_NEURON8 : CL_SOMA_AXIS_NEURON9;
     char err[512];
     char cellname[128];
