@@ -342,16 +342,56 @@ static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model
     return CL_OK;
 }
 
+/* A BBP point-neuron hoc template as BlueCelluLab's ring test writes them:
+ * one `X = new MECH()` of an artificial cell and `X.VAR = NUMBER`
+ * assignments in the template. Only that form is read (hoc is not
+ * interpreted): anything else in the file is ignored. */
+static cl_status hoc_point(cl_network *net, ncell *C, const char *path, const char *where, cl_error *err) {
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) return fail(err, CL_EIO, "%s: cannot open the hoc template \"%s\"", where, path ? path : "(none)");
+    char line[1024], obj[128] = "", mech[128] = "";
+    int lineno = 0;
+    cl_status st = CL_OK;
+    while (!st && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line;
+        while (isspace((unsigned char)*p)) p++;
+        if (strncmp(p, "//", 2) == 0) continue;
+        char a[128], b[128];
+        double x;
+        if (!mech[0] && sscanf(p, "%127[A-Za-z0-9_] = new %127[A-Za-z0-9_] (", a, b) == 2) {
+            snprintf(obj, sizeof obj, "%s", a);
+            snprintf(mech, sizeof mech, "%s", b);
+            if (cl_artcell_new(net->sim, mech, &C->pp)) st = fail(err, CL_EINVAL, "%s: %s:%d: %s", where, path, lineno, cl_sim_errmsg(net->sim));
+        } else if (mech[0] && sscanf(p, "%127[A-Za-z0-9_] . %127[A-Za-z0-9_] = %lf", a, b, &x) == 3 &&
+                   strcmp(a, obj) == 0) {
+            if (cl_pp_set(net->sim, C->pp, b, x))
+                st = fail(err, CL_EINVAL, "%s: %s:%d: %s", where, path, lineno, cl_sim_errmsg(net->sim));
+        }
+    }
+    fclose(f);
+    if (!st && !mech[0])
+        st = fail(err, CL_EFORMAT, "%s: %s: no `NAME = new MECH()` of an artificial cell in the template", where, path);
+    return st;
+}
+
 static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const cl_node_model *m, const char *where,
                               cl_error *err) {
     char schema[16];
     const char *mech = schema_rest(m->model_template, schema, sizeof schema);
-    if (!mech || strcmp(schema, "nrn") != 0)
+    if (mech && strcmp(schema, "hoc") == 0) {
+        cl_status st = hoc_point(net, C, m->template_path, where, err);
+        if (st) return st;
+        C->art = 1;
+        mech = NULL; /* its parameters came from the template */
+    } else if (!mech || strcmp(schema, "nrn") != 0) {
         return fail(err, CL_EINVAL, "%s: model_template \"%s\": expected nrn:NAME (a NEURON artificial cell)", where,
                     m->model_template ? m->model_template : "(null)");
-    if (cl_artcell_new(net->sim, mech, &C->pp)) return simfail(net, CL_EINVAL, err, where);
-    C->art = 1;
-    if (m->dynamics_params) {
+    } else {
+        if (cl_artcell_new(net->sim, mech, &C->pp)) return simfail(net, CL_EINVAL, err, where);
+        C->art = 1;
+    }
+    if (mech && m->dynamics_params) {
         json_t *j;
         cl_status st = json_get(net, m->dynamics_params, &j, err);
         if (st) return st;
@@ -706,9 +746,8 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
         if (st) return st;
         net->n_reps = i + 1;
         const char *var = R->rc.variable_name ? R->rc.variable_name : "v";
-        if (R->rc.sections && strcmp(R->rc.sections, "soma") != 0)
-            return fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" reports are supported",
-                        R->rc.name ? R->rc.name : "", R->rc.sections);
+        /* checked once a loaded cell needs it (a report of cells left out is empty) */
+        int soma_only = !R->rc.sections || strcmp(R->rc.sections, "soma") == 0;
         R->cells = malloc((net->n_cells + 1) * sizeof *R->cells);
         R->recs = malloc((net->n_cells + 1) * sizeof *R->recs);
         if (!R->cells || !R->recs) return fail(err, CL_ENOMEM, "out of memory");
@@ -720,6 +759,11 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
             for (uint64_t k = 0; k < P->n && !st; k++) {
                 if (!sel[k] || P->cell_of[k] < 0 || net->cells[P->cell_of[k]].art) continue;
                 ncell *C = &net->cells[P->cell_of[k]];
+                if (!soma_only) {
+                    st = fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" reports are supported",
+                              R->rc.name ? R->rc.name : "", R->rc.sections);
+                    break;
+                }
                 if (strcmp(var, "v") == 0) {
                     st = record_v(net, C, err);
                     R->recs[R->n] = C->v;

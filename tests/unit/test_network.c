@@ -461,7 +461,9 @@ static void test_error_table(void **state) {
     } cases[] = {
         {0, "tstop"},          {1, "not supported"},     {2, "IntFire4"}, {3, "morphology"},
         {4, "no node population"}, {5, "only \"soma\""}, {6, "expected nrn:NAME"},
+        {7, "cannot open the hoc template"}, {8, "no `NAME = new MECH()`"},
     };
+    const char *empty_hoc = write_json("empty.hoc", "begintemplate X\nproc init() { }\nendtemplate X\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cl_memcircuit *mc;
         cl_error e;
@@ -471,7 +473,10 @@ static void test_error_table(void **state) {
         if (cases[i].kind == 2) m.model_template = "nrn:IntFire4";
         if (cases[i].kind == 3) m = (cl_node_model){.model_type = "biophysical"};
         if (cases[i].kind == 5) m = (cl_node_model){.model_type = "biophysical", .morphology = MORPH};
-        if (cases[i].kind == 6) m.model_template = "hoc:IntFire1_exc_1";
+        if (cases[i].kind == 6) m.model_template = "nest:iaf_psc_alpha";
+        if (cases[i].kind == 7) m.model_template = "hoc:Missing";
+        if (cases[i].kind == 8) m = (cl_node_model){.model_type = "point_process", .model_template = "hoc:X",
+                                                    .template_path = empty_hoc};
         ok(cl_memcircuit_add_population(mc, "p", 1, &m, &e), &e);
         cl_run_config rc = {NAN, cases[i].kind == 0 ? NAN : 10, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
         ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
@@ -528,6 +533,35 @@ static void test_progress_stop(void **state) {
     cl_circuit_free(c);
 }
 
+/* A BBP point-neuron hoc template (the form of BlueCelluLab's ring test):
+ * the artificial cell it creates, with the parameters it assigns. */
+static void test_hoc_point_template(void **state) {
+    (void)state;
+    const char *hoc = write_json("pt.hoc",
+                                 "begintemplate P\npublic pointcell\nobjref pointcell\nproc init() {\n"
+                                 "  // pointcell.tau = 99\n  pointcell = new IntFire1()\n  pointcell.tau = 24.0\n"
+                                 "  pointcell.refrac = 3\n}\nendtemplate P\n");
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model m = {.model_type = "point_process", .model_template = "hoc:P", .template_path = hoc};
+    ok(cl_memcircuit_add_population(mc, "p", 2, &m, &e), &e);
+    cl_run_config rc = {NAN, 10, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_pp pp;
+    ok(cl_network_cell(net, "p", 1, NULL, &pp, &e), &e);
+    double tau, refrac;
+    assert_int_equal(cl_pp_get(cl_network_sim(net), pp, "tau", &tau), CL_OK);
+    assert_int_equal(cl_pp_get(cl_network_sim(net), pp, "refrac", &refrac), CL_OK);
+    assert_true(tau == 24.0 && refrac == 3.0); /* ms as written; the comment is not read */
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -540,6 +574,7 @@ int main(void) {
         cmocka_unit_test(test_replay_biophysical),
         cmocka_unit_test(test_error_table),
         cmocka_unit_test(test_progress_stop),
+        cmocka_unit_test(test_hoc_point_template),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
