@@ -172,7 +172,8 @@ static void test_chain_and_replay(void **state) {
 }
 
 /* Selection by attribute and by node set; connection_overrides scale the
- * weight: an override factor 0.5 turns the 1.5 event into 0.75 (no spike). */
+ * weight (a factor 0.5 turns the 1.5 event into 0.75: no spike) and
+ * replace the delay. */
 static void test_selection_and_overrides(void **state) {
     (void)state;
     uint64_t nodes[] = {0};
@@ -188,6 +189,10 @@ static void test_selection_and_overrides(void **state) {
     for (uint64_t t = 0; t < 3; t++) add_edge(mc, "lgn_v1", 0, t, 1.5, 1.0, syn);
     cl_connection_override ov = {.name = "weaken", .source = "lgn", .target = "half", .weight = 0.5, .delay = NAN};
     ok(cl_memcircuit_add_connection_override(mc, &ov, &e), &e);
+    uint64_t first[] = {0};
+    ok(cl_memcircuit_add_node_set(mc, "first", "v1", first, 1, &e), &e);
+    cl_connection_override ov2 = {.name = "slow", .source = "lgn", .target = "first", .weight = NAN, .delay = 4.0};
+    ok(cl_memcircuit_add_connection_override(mc, &ov2, &e), &e);
     cl_circuit *c;
     ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network_options o = {.select = CL_NET_ATTRIBUTE, .attribute = "mtype", .attr_value = "L4_E"};
@@ -201,6 +206,7 @@ static void test_selection_and_overrides(void **state) {
     ok(cl_network_spikes(net, "v1", &sn, &st, &n, &e), &e);
     assert_int_equal(n, 1); /* node 0 fires; node 2's event was halved */
     assert_int_equal(sn[0], 0);
+    assert_true(fabs(st[0] - 9.0) < 1e-9); /* input at 5 ms, the override's delay 4 ms instead of 1 */
     cl_network_free(net);
     cl_network_options o2 = {.select = CL_NET_NODE_SET, .node_set = "half"};
     ok(cl_network_new(c, &o2, &net, &e), &e);
