@@ -568,6 +568,84 @@ static void test_hoc_point_template(void **state) {
     cl_circuit_free(c);
 }
 
+/* Section numbering: afferent_section_id counts `all` (bmtk) or soma, axon,
+ * basal, apical (the spec). The same section named by its index in each
+ * numbering gives the same trace, bit for bit; another section does not. */
+static cl_network *numbered_net(cl_section_numbering numbering, double sec_id, cl_circuit **c_out) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    /* the axon stub of aibs_perisomatic is built last, so `all` ends with it */
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH, .model_processing = "aibs_perisomatic"};
+    cl_node_model vm = {.model_type = "virtual"};
+    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+    ok(cl_memcircuit_add_population(mc, "ext", 1, &vm, &e), &e);
+    ok(cl_memcircuit_add_edge_population(mc, "ext_bio", "ext", "bio", &e), &e);
+    cl_run_config rc = {NAN, 10, 0.025, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    const char *syn = write_json("ampa_n.json", "{\"tau1\": 0.5, \"tau2\": 2.0, \"erev\": 0.0}");
+    if (sec_id >= 0) {
+        uint64_t id = add_edge(mc, "ext_bio", 0, 0, 0.01, 1.0, syn);
+        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "afferent_section_id", sec_id, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "afferent_section_pos", 0.5, &e), &e);
+        uint64_t in[] = {0};
+        double t[] = {1};
+        ok(cl_memcircuit_add_spike_input(mc, "ext", in, t, 1, &e), &e);
+    }
+    ok(cl_memcircuit_to_circuit(mc, c_out, &e), &e);
+    cl_network_options o = {.numbering = numbering};
+    cl_network *net;
+    ok(cl_network_new(*c_out, &o, &net, &e), &e);
+    ok(cl_network_record_soma(net, "bio", 0, &e), &e);
+    return net;
+}
+
+static void test_section_numbering(void **state) {
+    (void)state;
+    cl_circuit *c;
+    cl_error e;
+    cl_network *net = numbered_net(CL_SECNUM_BMTK, -1, &c);
+    cl_sim *sim = cl_network_sim(net);
+    cl_cell cell;
+    ok(cl_network_cell(net, "bio", 0, &cell, NULL, &e), &e);
+    size_t n_all, n_axon;
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &n_all), CL_OK);
+    assert_int_equal(cl_cell_section_list(sim, cell, "axonal", NULL, 0, &n_axon), CL_OK);
+    cl_section *all = malloc(n_all * sizeof *all), dend0;
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", all, n_all, &n_all), CL_OK);
+    assert_int_equal(cl_cell_section(sim, cell, "dend[0]", &dend0), CL_OK);
+    size_t j = 0;
+    while (j < n_all && all[j].id != dend0.id) j++;
+    assert_true(j == 1 && n_axon == 2); /* soma[0], dend[0] ... apic ..., axon[0], axon[1] */
+    free(all);
+    cl_network_free(net);
+    cl_circuit_free(c);
+    size_t spec_id = 1 + n_axon; /* soma[0], axon[0], axon[1], then dend[0] */
+    assert_int_not_equal(spec_id, j); /* the numberings differ for this cell */
+    cl_circuit *c1, *c2, *c3;
+    cl_network *a = numbered_net(CL_SECNUM_BMTK, (double)j, &c1);
+    cl_network *b = numbered_net(CL_SECNUM_SPEC, (double)spec_id, &c2);
+    cl_network *d = numbered_net(CL_SECNUM_SPEC, (double)j, &c3);
+    ok(cl_network_run(a, NULL, NULL, &e), &e);
+    ok(cl_network_run(b, NULL, NULL, &e), &e);
+    ok(cl_network_run(d, NULL, NULL, &e), &e);
+    const double *va, *vb, *vd;
+    size_t na, nb, nd;
+    ok(cl_network_soma_trace(a, "bio", 0, &va, &na, &e), &e);
+    ok(cl_network_soma_trace(b, "bio", 0, &vb, &nb, &e), &e);
+    ok(cl_network_soma_trace(d, "bio", 0, &vd, &nd, &e), &e);
+    assert_int_equal(na, nb);
+    assert_true(va[na - 1] > -70); /* the synapse acted */
+    assert_memory_equal(va, vb, na * sizeof *va);
+    assert_true(vd[nd - 1] != va[na - 1]);
+    cl_network_free(a);
+    cl_network_free(b);
+    cl_network_free(d);
+    cl_circuit_free(c1);
+    cl_circuit_free(c2);
+    cl_circuit_free(c3);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -581,6 +659,7 @@ int main(void) {
         cmocka_unit_test(test_error_table),
         cmocka_unit_test(test_progress_stop),
         cmocka_unit_test(test_hoc_point_template),
+        cmocka_unit_test(test_section_numbering),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
