@@ -43,9 +43,13 @@ typedef struct npop {
 
 typedef struct nreport {
     cl_report_config rc;
-    size_t *cells;
-    cl_rec *recs;
-    size_t n;
+    size_t *cells; /* per node: index in cells */
+    size_t *off;   /* per node + 1: its values are recs[off[j] .. off[j+1]) */
+    cl_rec *recs;  /* per value (a segment) */
+    uint32_t *elem;
+    float *pos;
+    size_t n, n_vals, cap_vals;
+    int sampled; /* 1: recs sample every report dt from 0; 0: every step */
 } nreport;
 
 typedef struct jcache {
@@ -736,6 +740,43 @@ static cl_status record_v(cl_network *net, ncell *C, cl_error *err) {
     return CL_OK;
 }
 
+static cl_status rep_add(nreport *R, cl_rec rec, uint32_t elem, double pos, cl_error *err) {
+    if (R->n_vals >= R->cap_vals) {
+        size_t nc = R->cap_vals ? 2 * R->cap_vals : 64;
+        cl_rec *r = realloc(R->recs, nc * sizeof *r);
+        if (r) R->recs = r;
+        uint32_t *e = realloc(R->elem, nc * sizeof *e);
+        if (e) R->elem = e;
+        float *p = realloc(R->pos, nc * sizeof *p);
+        if (p) R->pos = p;
+        if (!r || !e || !p) return fail(err, CL_ENOMEM, "out of memory");
+        R->cap_vals = nc;
+    }
+    R->recs[R->n_vals] = rec;
+    R->elem[R->n_vals] = elem;
+    R->pos[R->n_vals] = (float)pos;
+    R->n_vals++;
+    return CL_OK;
+}
+
+/* Every segment centre of every section of C, sections in the circuit's
+ * numbering (element id = section number), sampled every rdt ms. */
+static cl_status report_all(cl_network *net, nreport *R, ncell *C, const char *var, double rdt, cl_error *err) {
+    for (size_t s = 0; s < C->n_secs; s++) {
+        int nseg = 1;
+        if (cl_section_get_nseg(net->sim, C->secs[s], &nseg)) return simfail(net, CL_EINVAL, err, "report");
+        for (int i = 0; i < nseg; i++) {
+            double x = (i + 0.5) / nseg;
+            cl_rec r;
+            if (cl_rec_section(net->sim, C->secs[s], x, var, rdt, &r))
+                return fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
+            cl_status st = rep_add(R, r, (uint32_t)s, x, err);
+            if (st) return st;
+        }
+    }
+    return CL_OK;
+}
+
 static cl_status make_reports(cl_network *net, cl_error *err) {
     size_t n = net->ops->report_count ? net->ops->report_count(net->st) : 0;
     net->reps = calloc(n ? n : 1, sizeof *net->reps);
@@ -746,11 +787,14 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
         if (st) return st;
         net->n_reps = i + 1;
         const char *var = R->rc.variable_name ? R->rc.variable_name : "v";
-        /* checked once a loaded cell needs it (a report of cells left out is empty) */
-        int soma_only = !R->rc.sections || strcmp(R->rc.sections, "soma") == 0;
+        const char *secs = R->rc.sections ? R->rc.sections : "soma";
+        int all = strcmp(secs, "all") == 0;
+        double rdt = or_default(R->rc.dt, net->dt);
+        if (all && !(rdt > 0)) return fail(err, CL_EINVAL, "report \"%s\": dt %g must be > 0", R->rc.name ? R->rc.name : "", rdt);
+        R->sampled = all;
         R->cells = malloc((net->n_cells + 1) * sizeof *R->cells);
-        R->recs = malloc((net->n_cells + 1) * sizeof *R->recs);
-        if (!R->cells || !R->recs) return fail(err, CL_ENOMEM, "out of memory");
+        R->off = calloc(net->n_cells + 2, sizeof *R->off);
+        if (!R->cells || !R->off) return fail(err, CL_ENOMEM, "out of memory");
         for (size_t p = 0; p < net->n_pops; p++) {
             npop *P = &net->pops[p];
             unsigned char *sel = calloc(P->n + 1, 1);
@@ -759,18 +803,24 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
             for (uint64_t k = 0; k < P->n && !st; k++) {
                 if (!sel[k] || P->cell_of[k] < 0 || net->cells[P->cell_of[k]].art) continue;
                 ncell *C = &net->cells[P->cell_of[k]];
-                if (!soma_only) {
-                    st = fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" reports are supported",
-                              R->rc.name ? R->rc.name : "", R->rc.sections);
-                    break;
-                }
-                if (strcmp(var, "v") == 0) {
+                /* checked once a loaded cell needs it (a report of cells left out is empty) */
+                if (all) {
+                    st = report_all(net, R, C, var, rdt, err);
+                } else if (strcmp(secs, "soma") != 0) {
+                    st = fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" and \"all\" are supported",
+                              R->rc.name ? R->rc.name : "", secs);
+                } else if (strcmp(var, "v") == 0) {
                     st = record_v(net, C, err);
-                    R->recs[R->n] = C->v;
-                } else if (cl_rec_section(net->sim, C->soma, 0.5, var, 0, &R->recs[R->n])) {
-                    st = fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
+                    if (!st) st = rep_add(R, C->v, 0, 0.5, err);
+                } else {
+                    cl_rec r;
+                    if (cl_rec_section(net->sim, C->soma, 0.5, var, 0, &r))
+                        st = fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
+                    else
+                        st = rep_add(R, r, 0, 0.5, err);
                 }
                 R->cells[R->n++] = (size_t)P->cell_of[k];
+                R->off[R->n] = R->n_vals;
             }
             free(sel);
             if (st) return st;
@@ -907,7 +957,10 @@ void cl_network_free(cl_network *net) {
     free(net->stims);
     for (size_t i = 0; i < net->n_reps; i++) {
         free(net->reps[i].cells);
+        free(net->reps[i].off);
         free(net->reps[i].recs);
+        free(net->reps[i].elem);
+        free(net->reps[i].pos);
     }
     free(net->reps);
     for (size_t i = 0; i < net->n_jc; i++) {
@@ -1111,37 +1164,50 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
             snprintf(path, sizeof path, "%s/%s.h5", od, R->rc.name ? R->rc.name : "report");
         double rdt = or_default(R->rc.dt, net->dt), t0 = or_default(R->rc.start_time, 0.0),
                t1 = or_default(R->rc.end_time, net->tstop);
-        size_t stride = (size_t)fmax(1.0, round(rdt / net->dt));
-        size_t first = (size_t)round(t0 / net->dt);
-        size_t nt = t1 > t0 ? (size_t)round((t1 - t0) / (stride * net->dt)) : 0;
+        /* soma v shares the every-step trace; "all" reports sample every rdt */
+        size_t stride = R->sampled ? 1 : (size_t)fmax(1.0, round(rdt / net->dt));
+        double step = R->sampled ? rdt : stride * net->dt;
+        size_t first = (size_t)round(t0 / step);
+        size_t nt = t1 > t0 ? (size_t)round((t1 - t0) / step) : 0;
         /* one report population per node population, in cell order */
         net_report_pop *rp = calloc(net->n_pops + 1, sizeof *rp);
         if (!rp) return fail(err, CL_ENOMEM, "out of memory");
         size_t nrp = 0;
         for (size_t p = 0; p < net->n_pops && !st; p++) {
-            size_t nn = 0;
-            for (size_t j = 0; j < R->n; j++) nn += net->cells[R->cells[j]].pop == p;
+            size_t nn = 0, nv = 0;
+            for (size_t j = 0; j < R->n; j++)
+                if (net->cells[R->cells[j]].pop == p) {
+                    nn++;
+                    nv += R->off[j + 1] - R->off[j];
+                }
             if (!nn) continue;
-            uint64_t *ids = malloc(nn * sizeof *ids);
-            double *data = malloc((nt ? nt : 1) * nn * sizeof *data);
-            rp[nrp++] = (net_report_pop){net->pops[p].name, ids, nn, data, nt, t0, t0 + nt * stride * net->dt,
-                                         stride * net->dt, R->rc.variable_name ? R->rc.variable_name : "v"};
-            if (!ids || !data) {
+            uint64_t *ids = malloc(nn * sizeof *ids), *ptr = malloc((nn + 1) * sizeof *ptr);
+            uint32_t *elem = malloc((nv + 1) * sizeof *elem);
+            float *pos = malloc((nv + 1) * sizeof *pos);
+            double *data = malloc((nt ? nt : 1) * (nv ? nv : 1) * sizeof *data);
+            rp[nrp++] = (net_report_pop){net->pops[p].name, ids, nn, ptr, elem, pos, nv, data, nt, t0,
+                                         t0 + nt * step, step, R->rc.variable_name ? R->rc.variable_name : "v"};
+            if (!ids || !ptr || !elem || !pos || !data) {
                 st = fail(err, CL_ENOMEM, "out of memory");
                 break;
             }
-            size_t c = 0;
+            size_t c = 0, col = 0;
+            ptr[0] = 0;
             for (size_t j = 0; j < R->n; j++) {
                 if (net->cells[R->cells[j]].pop != p) continue;
                 ids[c] = net->cells[R->cells[j]].node;
-                const double *v;
-                size_t n = 0;
-                if (cl_rec_data(net->sim, R->recs[j], &v, &n)) n = 0;
-                for (size_t r = 0; r < nt; r++) {
-                    size_t idx = first + r * stride;
-                    data[r * nn + c] = idx < n ? v[idx] : NAN;
+                for (size_t q = R->off[j]; q < R->off[j + 1]; q++, col++) {
+                    const double *v;
+                    size_t n = 0;
+                    if (cl_rec_data(net->sim, R->recs[q], &v, &n)) n = 0;
+                    elem[col] = R->elem[q];
+                    pos[col] = R->pos[q];
+                    for (size_t r = 0; r < nt; r++) {
+                        size_t idx = (first + r) * stride;
+                        data[r * nv + col] = idx < n ? v[idx] : NAN;
+                    }
                 }
-                c++;
+                ptr[++c] = col;
             }
         }
         if (!st && nrp > 1)
@@ -1150,6 +1216,9 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
         if (!st && nrp == 1) st = net_write_report(path, &rp[0], err);
         for (size_t k = 0; k < nrp; k++) {
             free((void *)rp[k].nodes);
+            free((void *)rp[k].index_pointers);
+            free((void *)rp[k].element_ids);
+            free((void *)rp[k].element_pos);
             free((void *)rp[k].data);
         }
         free(rp);

@@ -41,42 +41,23 @@ cl_status net_write_spikes(const char *path, const net_spikes_pop *pops, size_t 
 }
 
 cl_status net_write_report(const char *path, const net_report_pop *P, cl_error *err) {
-    uint64_t *ptr = malloc((P->n_nodes + 1) * sizeof *ptr);
-    uint32_t *el = calloc(P->n_nodes + 1, sizeof *el);
-    float *pos = malloc((P->n_nodes + 1) * sizeof *pos);
-    double *row = malloc((P->n_nodes + 1) * sizeof *row);
-    cl_status st = CL_OK;
     char msg[512] = "";
-    if (!ptr || !el || !pos || !row) {
-        st = CL_ENOMEM;
-        snprintf(msg, sizeof msg, "%s: out of memory", path);
-        goto out;
-    }
-    for (size_t k = 0; k <= P->n_nodes; k++) {
-        ptr[k] = k;
-        pos[k] = 0.5f; /* soma(0.5), section 0 */
-    }
-    cl_report_writer *w = cl_report_open(path, P->name, P->nodes, P->n_nodes, ptr, el, pos, P->tstart, P->tstop,
-                                         P->dt, strcmp(P->variable, "v") == 0 ? "mV" : "", msg, sizeof msg);
+    cl_report_writer *w = cl_report_open(path, P->name, P->nodes, P->n_nodes, P->index_pointers, P->element_ids,
+                                         P->element_pos, P->tstart, P->tstop, P->dt,
+                                         strcmp(P->variable, "v") == 0 ? "mV" : "", msg, sizeof msg);
     if (!w) {
-        st = CL_EIO;
-        goto out;
+        if (err) snprintf(err->msg, sizeof err->msg, "%s", msg);
+        return CL_EIO;
     }
-    for (size_t r = 0; r < P->n_times; r++) {
-        for (size_t c = 0; c < P->n_nodes; c++) row[c] = P->data[r * P->n_nodes + c];
-        if (cl_report_append(w, row) != 0) {
-            snprintf(msg, sizeof msg, "%s", cl_report_errmsg(w));
+    for (size_t r = 0; r < P->n_times; r++)
+        if (cl_report_append(w, P->data + r * P->n_values) != 0) {
+            if (err) snprintf(err->msg, sizeof err->msg, "%s", cl_report_errmsg(w));
             cl_report_abort(w);
-            st = CL_EIO;
-            goto out;
+            return CL_EIO;
         }
+    if (cl_report_close(w, msg, sizeof msg) != 0) {
+        if (err) snprintf(err->msg, sizeof err->msg, "%s", msg);
+        return CL_EIO;
     }
-    if (cl_report_close(w, msg, sizeof msg) != 0) st = CL_EIO;
-out:
-    if (st && err) snprintf(err->msg, sizeof err->msg, "%s", msg);
-    free(ptr);
-    free(el);
-    free(pos);
-    free(row);
-    return st;
+    return CL_OK;
 }

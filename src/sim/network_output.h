@@ -26,15 +26,19 @@ typedef struct net_report_pop {
     const char *name;
     const uint64_t *nodes;
     size_t n_nodes;
-    const double *data; /* n_times x n_nodes, row-major (stored as float32) */
+    const uint64_t *index_pointers; /* n_nodes + 1: node i's values are columns [i], [i+1]) */
+    const uint32_t *element_ids;    /* per value: the section number */
+    const float *element_pos;       /* per value: the segment's x */
+    size_t n_values;
+    const double *data; /* n_times x n_values, row-major (stored as float32) */
     size_t n_times;
     double tstart, tstop, dt;
     const char *variable;
 } net_report_pop;
 
-/* A soma report of one population: /report/<pop>/{data, mapping/{node_ids,
- * index_pointers, element_ids (0), element_pos (0.5), time}}; atomic like
- * the spikes. */
+/* A compartment or soma report of one population: /report/<pop>/{data,
+ * mapping/{node_ids, index_pointers, element_ids, element_pos, time}};
+ * atomic like the spikes. */
 cl_status net_write_report(const char *path, const net_report_pop *pop, cl_error *err);
 
 #endif

@@ -240,6 +240,9 @@ static void test_iclamp_charge(void **state) {
     cl_report_config rep = {.name = "soma_v", .node_set = "bio", .variable_name = "v", .sections = "soma",
                             .file_name = "v.h5", .dt = 0.1, .start_time = 0, .end_time = 300};
     ok(cl_memcircuit_add_report(mc, &rep, &e), &e);
+    cl_report_config rep_all = {.name = "all_v", .node_set = "bio", .variable_name = "v", .sections = "all",
+                                .file_name = "all.h5", .dt = 0.5, .start_time = 0, .end_time = 300};
+    ok(cl_memcircuit_add_report(mc, &rep_all, &e), &e);
     cl_circuit *c;
     ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network *net;
@@ -255,12 +258,14 @@ static void test_iclamp_charge(void **state) {
     cl_section *secs = malloc(ns * sizeof *secs);
     assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
     double area = 0;
+    size_t nsegs = 0;
     for (size_t i = 0; i < ns; i++) {
         int nseg;
         double L;
         assert_int_equal(cl_section_get_nseg(sim, secs[i], &nseg), CL_OK);
         assert_int_equal(cl_section_get_L(sim, secs[i], &L), CL_OK);
         assert_int_equal(nseg, 1 + 2 * (int)(L / 40.0)); /* bmtk's rule, dL = 20 */
+        nsegs += (size_t)nseg;
         for (int s = 0; s < nseg; s++) {
             double a;
             assert_int_equal(cl_section_area(sim, secs[i], (s + 0.5) / nseg, &a), CL_OK);
@@ -296,6 +301,32 @@ static void test_iclamp_charge(void **state) {
     for (size_t r = 0; r < dims[0]; r++) assert_true(data[r] == (float)v[r * 4]); /* row r: t = r * 0.1 ms */
     free(data);
     H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(f);
+    /* the compartment report: every segment centre, sections numbered as
+     * `all`, 600 rows of 0.5 ms; at t = 0 all at v_init, at the end all
+     * equalised at v_init + Q / C (float32 storage: 1e-4 mV) */
+    snprintf(path, sizeof path, "%s/all.h5", out);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    ds = H5Dopen2(f, "/report/bio/data", H5P_DEFAULT);
+    sp = H5Dget_space(ds);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    assert_int_equal(dims[0], 600);
+    assert_int_equal(dims[1], nsegs);
+    float *all = malloc(dims[0] * dims[1] * sizeof *all);
+    H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, all);
+    for (size_t q = 0; q < dims[1]; q++) {
+        assert_true(all[q] == -70.0f);
+        assert_true(fabs(all[(dims[0] - 1) * dims[1] + q] - (-70 + dv)) < 1e-4);
+    }
+    free(all);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    uint64_t ptr[2];
+    ds = H5Dopen2(f, "/report/bio/mapping/index_pointers", H5P_DEFAULT);
+    H5Dread(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptr);
+    assert_true(ptr[0] == 0 && ptr[1] == nsegs);
     H5Dclose(ds);
     H5Fclose(f);
     snprintf(path, sizeof path, "%s/spikes.h5", out);
@@ -466,7 +497,7 @@ static void test_error_table(void **state) {
         const char *want;
     } cases[] = {
         {0, "tstop"},          {1, "not supported"},     {2, "IntFire4"}, {3, "morphology"},
-        {4, "no node population"}, {5, "only \"soma\""}, {6, "expected nrn:NAME"},
+        {4, "no node population"}, {5, "only \"soma\" and \"all\""}, {6, "expected nrn:NAME"},
         {7, "cannot open the hoc template"}, {8, "no `NAME = new MECH()`"},
     };
     const char *empty_hoc = write_json("empty.hoc", "begintemplate X\nproc init() { }\nendtemplate X\n");
@@ -492,7 +523,7 @@ static void test_error_table(void **state) {
             ok(cl_memcircuit_add_spike_input(mc, "ghost", nd, t, 1, &e), &e);
         }
         if (cases[i].kind == 5) {
-            cl_report_config r = {.name = "all_v", .variable_name = "v", .sections = "all"};
+            cl_report_config r = {.name = "axon_v", .variable_name = "v", .sections = "axon"};
             ok(cl_memcircuit_add_report(mc, &r, &e), &e);
         }
         cl_circuit *c;
