@@ -8,8 +8,16 @@
  * edge onto a loaded target (onto an Exp2Syn at the edge's afferent section
  * and position for biophysical targets, straight onto point targets with
  * bmtk's weight rule), current clamps, spike detectors on every loaded cell
- * and soma voltage recordings for the reports. cl_network_run runs it;
- * the results are read back through the API or written as SONATA files. */
+ * and the recordings of the reports. cl_network_run runs it; the results
+ * are read back through the API or written as SONATA files.
+ *
+ * Spike inputs drive only sources that are not loaded: a loaded cell's own
+ * spikes drive its targets, its rows in an input are not used.
+ * Edge weights: syn_weight (BBP: conductance) times a connection
+ * override's factor; for point targets times the synaptic model's "sign"
+ * and the edge's nsyns (default 1). Synaptic models (Exp2Syn or the edge's
+ * model_template) get every number of their dynamics_params JSON that is
+ * one of their parameters (tau1, tau2, erev). */
 #ifndef CELLULAB_NETWORK_H_PUBLIC
 #define CELLULAB_NETWORK_H_PUBLIC
 
@@ -118,9 +126,12 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
 
 /* Write the results as SONATA files into output_dir (NULL: the run
  * config's): the spikes file (run config's spikes_file, else
- * OUTPUT_DIR/spikes.h5) and each soma report (its file_name, else
- * OUTPUT_DIR/NAME.h5). Each is written under a temporary name and renamed
- * when complete. */
+ * OUTPUT_DIR/spikes.h5; no file when no cell is loaded) and each report
+ * (its file_name, else OUTPUT_DIR/NAME.h5): sections "soma" (soma(0.5),
+ * rows every report dt from start_time) or "all" (every segment centre,
+ * element ids = section numbers of the circuit's numbering); a report
+ * holds one population. Each file is written under a temporary name and
+ * renamed when complete. */
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err);
 
 #ifdef __cplusplus
