@@ -677,6 +677,56 @@ static void test_section_numbering(void **state) {
     cl_circuit_free(c3);
 }
 
+/* The in-memory circuit's builder refuses what a file reader would call
+ * malformed, and reads back what was put in through cl_circuit_ops. */
+static void test_memcircuit(void **state) {
+    (void)state;
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model m = {.model_type = "point_process", .model_template = "nrn:IntFire1"};
+    ok(cl_memcircuit_add_population(mc, "a", 2, &m, &e), &e);
+    assert_int_equal(cl_memcircuit_add_population(mc, "a", 1, &m, &e), CL_EINVAL);
+    assert_non_null(strstr(e.msg, "\"a\" exists"));
+    assert_int_equal(cl_memcircuit_set_attribute_num(mc, "a", 2, "x", 1, &e), CL_EINVAL);
+    assert_non_null(strstr(e.msg, "node 2 out of range"));
+    assert_int_equal(cl_memcircuit_set_attribute_num(mc, "b", 0, "x", 1, &e), CL_ENOTFOUND);
+    uint64_t bad[] = {5};
+    assert_int_equal(cl_memcircuit_add_node_set(mc, "s", "a", bad, 1, &e), CL_EINVAL);
+    assert_int_equal(cl_memcircuit_add_edge(mc, "nope", 0, 0, NULL, NULL, &e), CL_ENOTFOUND);
+    assert_int_equal(cl_memcircuit_add_edge_population(mc, "e", "a", "ghost", &e), CL_ENOTFOUND);
+    ok(cl_memcircuit_add_edge_population(mc, "e", "a", "a", &e), &e);
+    assert_int_equal(cl_memcircuit_add_edge(mc, "e", 0, 9, NULL, NULL, &e), CL_EINVAL);
+    uint64_t id;
+    ok(cl_memcircuit_add_edge(mc, "e", 1, 0, NULL, &id, &e), &e);
+    ok(cl_memcircuit_set_edge_str(mc, "e", id, "model_template", "Exp2Syn", &e), &e);
+    ok(cl_memcircuit_set_attribute_str(mc, "a", 1, "mtype", "L5", &e), &e);
+    uint64_t ids[] = {1, 0, 1};
+    ok(cl_memcircuit_add_node_set(mc, "s", "a", ids, 3, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    const cl_circuit_ops *ops = cl_circuit_get_ops(c);
+    void *st = cl_circuit_get_state(c);
+    cl_value v;
+    ok(ops->node_attribute(st, "a", "mtype", 1, &v, &e), &e);
+    assert_true(v.kind == CL_VALUE_STRING && strcmp(v.str, "L5") == 0);
+    ok(ops->node_attribute(st, "a", "mtype", 0, &v, &e), &e);
+    assert_int_equal(v.kind, CL_VALUE_NONE);
+    uint64_t *got;
+    size_t n;
+    ok(ops->node_set(st, "s", "a", &got, &n, &e), &e);
+    assert_true(n == 2 && got[0] == 0 && got[1] == 1); /* sorted, deduplicated */
+    free(got);
+    ok(ops->afferent_edges(st, "e", 0, &got, &n, &e), &e);
+    assert_true(n == 1 && got[0] == id);
+    free(got);
+    uint64_t src;
+    ok(ops->edge_source(st, "e", id, &src, &e), &e);
+    assert_int_equal(src, 1);
+    assert_int_equal(ops->node_set(st, "missing", "a", &got, &n, &e), CL_ENOTFOUND);
+    cl_circuit_free(c);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -691,6 +741,7 @@ int main(void) {
         cmocka_unit_test(test_progress_stop),
         cmocka_unit_test(test_hoc_point_template),
         cmocka_unit_test(test_section_numbering),
+        cmocka_unit_test(test_memcircuit),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
