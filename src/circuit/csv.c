@@ -40,7 +40,10 @@ static long split(const char *s, const char *e, char ***fields, size_t *cap) {
         while (p < e && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
         if (p >= e) break;
         char *buf = malloc((size_t)(e - p) + 1);
-        if (!buf) return -2;
+        if (!buf) {
+            for (long i = 0; i < n; i++) free((*fields)[i]);
+            return -2;
+        }
         size_t o = 0;
         int quoted = 0;
         if (*p == '"') {
@@ -49,6 +52,7 @@ static long split(const char *s, const char *e, char ***fields, size_t *cap) {
             for (;;) {
                 if (p >= e) {
                     free(buf);
+                    for (long i = 0; i < n; i++) free((*fields)[i]);
                     return -1;
                 }
                 if (*p == '"') {
@@ -70,6 +74,7 @@ static long split(const char *s, const char *e, char ***fields, size_t *cap) {
             char **nf = realloc(*fields, nc * sizeof *nf);
             if (!nf) {
                 free(buf);
+                for (long i = 0; i < n; i++) free((*fields)[i]);
                 return -2;
             }
             *fields = nf;

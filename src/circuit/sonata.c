@@ -365,6 +365,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             char *file = NULL;
             if ((st = sn_get_path(f, v, path, "input_file", 0, &file, err)) != CL_OK) return st;
             if (!file && (st = sn_get_path(f, v, path, "spike_file", 1, &file, err)) != CL_OK) return st;
+            if (module && (!strcmp(module, "csv") || !strcmp(module, "nwb"))) {
+                free(file);
+                return sn_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" spike files are not supported (SONATA HDF5 only)",
+                               f->path, path, module);
+            }
             char **pops = NULL;
             size_t np = 0;
             int legacy = 0;
@@ -419,18 +424,18 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             free(pops);
             free(file);
             if (st != CL_OK) return st;
-        } else if (!strcmp(type, "current_clamp")) {
+        } else if (!strcmp(type, "current_clamp") && (!module || !strcmp(module, "IClamp") || !strcmp(module, "linear"))) {
+            /* other modules (BBP pulse, noise, hyperpolarizing, ...) are not
+             * constant steps: not listed here (cl_current_clamp cannot say them) */
             cl_current_clamp *c = &s->clamps[s->nclamps];
             memset(c, 0, sizeof *c);
             c->name = k;
             c->node_set = nset;
             c->amp = c->delay = c->duration = NAN;
             c->segment_x = 0.5;
-            if (module && strcmp(module, "IClamp") && strcmp(module, "linear"))
-                return sn_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" is not supported (IClamp or linear)", f->path,
-                               path, module);
             json_t *amp = json_object_get(v, "amp");
-            if ((st = sn_get_num(f, v, path, amp ? "amp" : "amp_start", 1, &c->amp, err)) != CL_OK) return st;
+            const char *ak = !amp && module && !strcmp(module, "linear") ? "amp_start" : "amp"; /* BBP: amp_start */
+            if ((st = sn_get_num(f, v, path, ak, 1, &c->amp, err)) != CL_OK) return st;
             if ((st = sn_get_num(f, v, path, "delay", 1, &c->delay, err)) != CL_OK) return st;
             if ((st = sn_get_num(f, v, path, "duration", 1, &c->duration, err)) != CL_OK) return st;
             if ((st = sn_get_str(f, v, path, "section_name", 0, &c->section_name, err)) != CL_OK) return st;
@@ -452,6 +457,12 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if (!json_is_object(v)) return sn_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         json_t *en = json_object_get(v, "enabled");
         if (en && json_is_false(en)) continue;
+        /* membrane reports only (bmtk membrane/multimeter, BBP compartment/soma); ecp, lfp, ... are not ours */
+        const char *mod = NULL, *typ = NULL;
+        if ((st = sn_get_str(f, v, path, "module", 0, &mod, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, v, path, "type", 0, &typ, err)) != CL_OK) return st;
+        if (mod && strcmp(mod, "membrane_report") && strcmp(mod, "multimeter_report")) continue;
+        if (typ && strcmp(typ, "compartment") && strcmp(typ, "soma")) continue;
         cl_report_config *rp = &s->reports[s->nreports];
         rp->name = k;
         rp->dt = rc->dt;
@@ -547,6 +558,12 @@ static cl_status open_all(sonata *s, const char *path, cl_error *err) {
     if (is_circ) {
         s->circ = top;
         return CL_OK;
+    }
+    if (!netref && s->have_sim) { /* libsonata's default */
+        char *d = sn_join(top.dir, "circuit_config.json");
+        int ok = sn_file_exists(d) && strcmp(d, path);
+        free(d);
+        if (ok) netref = "circuit_config.json";
     }
     if (!netref) {
         st = sn_fail(err, CL_EFORMAT, "%s: $: neither \"networks\" nor \"network\": not a SONATA circuit or simulation config",
@@ -692,9 +709,14 @@ static cl_status o_model(void *st, const char *pop, uint64_t node, cl_node_model
     cl_status stt;
     out->model_type = str_attr(s, p, "model_type", node, &stt, err);
     if (stt != CL_OK) return stt;
-    if (!out->model_type && pp->type) out->model_type = sn_intern(&s->pool, pp->type);
+    /* the circuit config's population type wins: BBP marks populations of
+     * a full circuit "virtual" in extracted containers whose nodes still
+     * say model_type "biophysical" */
+    if (pp->type) out->model_type = sn_intern(&s->pool, pp->type);
     out->model_template = str_attr(s, p, "model_template", node, &stt, err);
     if (stt != CL_OK) return stt;
+    if (out->model_template && !*out->model_template) out->model_template = NULL;
+    if (out->model_type && !strcmp(out->model_type, "virtual")) return CL_OK; /* nothing to build */
     out->model_processing = str_attr(s, p, "model_processing", node, &stt, err);
     if (stt != CL_OK) return stt;
     int point = out->model_type && (!strcmp(out->model_type, "point_process") || !strcmp(out->model_type, "point_neuron"));

@@ -53,7 +53,7 @@ int cli_info(int argc, char **argv) {
         json_object_set_new(jp, "name", json_string(pn));
         json_object_set_new(jp, "size", json_integer((json_int_t)n));
         for (uint64_t k = 0; k < n; k++) {
-            cl_node_model m;
+            cl_node_model m; /* the config's population type can override the attribute */
             if (o->node_model(s, pn, k, &m, &err) != CL_OK) {
                 json_decref(jp);
                 json_decref(types);

@@ -23,6 +23,8 @@ CONFIGS = [
     "sonata-examples/5_cells_iclamp/config.json",
     "bluecellulab/circuit_sonata_quick_scx/circuit_sonata.json",
     "bluecellulab/ringtest_allen_v1/simulation_config.json",
+    "bluecellulab/ringtest_allen_v1/simulation_config_point.json",
+    "bluecellulab/sim_quick_scx_sonata/simulation_config_hypamp.json",
     "bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A/circuit_config.json",
 ]
 
@@ -97,6 +99,7 @@ class Pop:
         self.size = len(self.tid)
         self.gid = self.g[t + "_group_id"][()] if t + "_group_id" in self.g else np.zeros(self.size, int)
         self.gix = self.g[t + "_group_index"][()] if t + "_group_index" in self.g else np.arange(self.size)
+        self.cache = {}
 
     def names(self):
         n = set()
@@ -107,13 +110,24 @@ class Pop:
             n |= set(r)
         return sorted(n)
 
+    def column(self, gname, a):
+        """a group dataset read whole once (None if the group lacks it)"""
+        key = (gname, a)
+        if key not in self.cache:
+            grp = self.g[gname] if gname in self.g else None
+            col = None
+            if grp is not None and a in grp and isinstance(grp[a], h5py.Dataset):
+                col = grp[a][()]
+                if "@library" in grp and a in grp["@library"]:
+                    lib = grp["@library"][a][()]
+                    col = [lib[int(k)] for k in col]
+            self.cache[key] = col
+        return self.cache[key]
+
     def attr(self, i, a):
-        grp = self.g[str(self.gid[i])] if str(self.gid[i]) in self.g else None
-        if grp is not None and a in grp and isinstance(grp[a], h5py.Dataset):
-            v = grp[a][self.gix[i]]
-            if "@library" in grp and a in grp["@library"]:
-                v = grp["@library"][a][int(v)]
-            return v
+        col = self.column(str(self.gid[i]), a)
+        if col is not None:
+            return col[self.gix[i]]
         return self.csv.get(int(self.tid[i]), {}).get(a)
 
 
