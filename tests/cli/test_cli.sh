@@ -99,5 +99,22 @@ if [ -f "$h5c" ]; then
     expect_status "cell info h5 container without a name" 1 "$bin" cell info "$h5c"
     check "h5 container message" grep -q 'container of 1 cells' "$tmp/last_err"
 fi
+# cellulab run: a SONATA network; a failed run writes nothing
+check "run help" sh -c "\"$bin\" run --help | grep -q -- '--node-set NAME'"
+expect_status "run without config" 2 "$bin" run
+expect_status "run missing config" 1 "$bin" run "$tmp/none.json"
+check "run missing config message" grep -q 'none.json' "$tmp/last_err"
+ex="$(dirname "$0")/../../../shared/data/sonata-examples/300_intfire/config.json"
+if [ -f "$ex" ]; then
+    check "run 300_intfire" sh -c "\"$bin\" run '$ex' --output '$tmp/net' --no-progress > '$tmp/net.out'"
+    check "run summary" grep -q '^spikes: 4322$' "$tmp/net.out"
+    check "run cells" grep -q '^cells: 300 ' "$tmp/net.out"
+    check "run spikes file" test -s "$tmp/net/spikes.h5"
+    check "run no temporaries" sh -c "! ls '$tmp/net' | grep -q tmp"
+    check "run no progress bar off a terminal" sh -c "\"$bin\" run '$ex' --output '$tmp/net2' >/dev/null 2>'$tmp/net2.err' && ! grep -q '%' '$tmp/net2.err'"
+    expect_status "run unknown node set" 1 "$bin" run "$ex" --node-set NOPE --output "$tmp/net3"
+    check "run unknown node set message" grep -q 'unknown node set "NOPE"' "$tmp/last_err"
+    check "run failed: no spikes file" sh -c "[ ! -e '$tmp/net3/spikes.h5' ]"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
