@@ -149,6 +149,15 @@ cl_status cl_cell_soma(cl_sim *sim, cl_cell cell, cl_section *out);
  * L 100 µm, diam 500 µm, nseg 1, Ra 35.4 Ω·cm, cm 1 µF/cm². */
 cl_status cl_section_new(cl_sim *sim, cl_cell cell, const char *name, cl_section *out);
 
+/* Delete a section, as NEURON's delete_section: its children become root
+ * sections (disconnected); the point processes in it, their connections,
+ * connections from its voltage, and recordings of it are deleted too. Its
+ * handle (and theirs) becomes invalid; every other handle stays valid. */
+cl_status cl_section_delete(cl_sim *sim, cl_section sec);
+
+/* Delete a cell: all its sections as cl_section_delete, then the cell. */
+cl_status cl_cell_delete(cl_sim *sim, cl_cell cell);
+
 /* Attach child's 0-end to parent at parent_x (0 <= x <= 1), as NEURON's
  * child.connect(parent(x)). A section has at most one parent; loops are
  * refused; both sections must belong to the same cell. */

@@ -13,7 +13,7 @@ extern "C" {
 
 /* Options of cl_cell_load_model; all-zero means each format's defaults. */
 typedef struct cl_model_options {
-    /* Soma orientation and axon rule. axon NULL: the format's own rule
+    /* Soma orientation, axon rule, pt3d_digits (bmtk: 6). axon NULL: the format's own rule
      * (NeuroML2 and Allen fit JSON: "aibs_perisomatic", or the recipe's;
      * BluePyOpt: "bluepyopt"). */
     cl_morph_options morph;
@@ -41,7 +41,8 @@ typedef struct cl_model_options {
  * The mechanisms the model names must be known to sim (built-ins or a
  * library loaded with cl_sim_load_mechanisms); a missing one is an error
  * that names it. Errors name the file, the place (line or JSON path) and
- * the problem; nothing usable is returned on failure. */
+ * the problem; a failed load deletes whatever it had begun, so the
+ * simulation is as before. */
 cl_status cl_cell_load_model(cl_sim *sim, const char *morph, const char *model,
                              const cl_model_options *opt, cl_cell *out);
 

@@ -64,6 +64,13 @@ typedef struct cl_morph_options {
      * population's alternate_morphologies "h5v1" names a file (a container)
      * rather than a folder. NULL for single-cell files (and other formats). */
     const char *h5_cell;
+    /* Significant digits of the imported 3-D points (x, y, z, diam, and the
+     * soma contour's centroid points): Import3d's instantiate prints each
+     * point as text and hoc reads it back. 0 or 8: NEURON 8.2's "%.8g" (the
+     * default); 6: the "%g" of the older Import3d that bmtk ships (its
+     * BioNet builds, and so the Allen SONATA example references, use it).
+     * Other values are refused (CL_EINVAL). */
+    int pt3d_digits;
 } cl_morph_options;
 
 /* cl_cell_load_morphology with options (opt NULL: the defaults). */
@@ -134,8 +141,8 @@ cl_status cl_section_lambda_f(cl_sim *sim, cl_section sec, double freq_hz, doubl
  * original axon[0] and of the last original axon section (an axon is
  * required). Connections keep the file's order (NEURON's sibling and node
  * order). CL_EINVAL for an unknown
- * rule; on a failure after the copy began, the partly built cell stays in
- * sim (there is no way to delete it) and *out is not set. */
+ * rule; on a failure the partly built cell is deleted and *out is not
+ * set. */
 cl_status cl_cell_load_morphology_axon(cl_sim *sim, const char *path, const char *axon_rule,
                                        cl_cell *out);
 

@@ -18,6 +18,7 @@ for exe in "$build"/tests/fuzz_*; do
         fuzz_nmodl) pat='*.mod' ;;
         fuzz_neuroml) pat='*.nml' ;;
         fuzz_allen_json) pat='*_fit.json' ;;
+        fuzz_types_csv) pat='*.csv' ;;
         *) pat='*.json' ;;
     esac
     find "$data" -name "$pat" -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true

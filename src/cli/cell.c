@@ -49,6 +49,8 @@ static void cell_usage(FILE *f) {
             "  --recipe NAME     Allen fit JSON: aibs_perisomatic (default) or aibs_allactive\n"
             "  --soma-orientation V  neuron9 (default) or neuron8.2: how a contour soma's\n"
             "                    axis is oriented (NEURON 9.0 flips it, 8.2 does not)\n"
+            "  --pt3d-digits N   8 (default, NEURON 8.2's Import3d) or 6 (the older Import3d\n"
+            "                    bmtk ships, which wrote 3-D points with %%g)\n"
             "  --sections        info: print every section\n"
             "  --csv FILE        write the data as CSV\n"
             "  --svg FILE        write a figure\n"
@@ -129,6 +131,14 @@ static int parse(int argc, char **argv, opts *o) {
                 else if (strcmp(v, "neuron8.2") == 0) o->load.morph.soma = CL_SOMA_NEURON82;
                 else {
                     fprintf(stderr, "cellulab cell: --soma-orientation: expected neuron9 or neuron8.2, got \"%s\"\n", v);
+                    return -1;
+                }
+            }
+            else if (strcmp(a, "--pt3d-digits") == 0) {
+                if (strcmp(v, "6") == 0) o->load.morph.pt3d_digits = 6;
+                else if (strcmp(v, "8") == 0) o->load.morph.pt3d_digits = 8;
+                else {
+                    fprintf(stderr, "cellulab cell: --pt3d-digits: expected 8 or 6, got \"%s\"\n", v);
                     return -1;
                 }
             }

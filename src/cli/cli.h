@@ -9,6 +9,8 @@ int cli_demo(int argc, char **argv);
 int cli_cell(int argc, char **argv);
 int cli_nmodl(int argc, char **argv);
 int cli_build_mechanisms(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_info(int argc, char **argv); /* src/cli/info.c */
 
 #include "cellulab_model.h"
 

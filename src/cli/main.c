@@ -16,6 +16,8 @@ static void usage(FILE *f) {
             "  cell      single-cell protocols and searches: run, rheobase, holding, rin, iv, fi\n"
             "  nmodl     translate a MOD file into C\n"
             "  build-mechanisms  compile MOD files into a library a simulation can load\n"
+            "  run       simulate a SONATA network (spikes and soma reports as SONATA files)\n"
+            "  info      what a SONATA circuit holds: populations, edges, node sets\n"
             "\n"
             "options:\n"
             "  -h, --help     show this help (cellulab <command> --help for a command)\n"
@@ -41,6 +43,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "cell") == 0) return cli_cell(argc - 1, argv + 1);
     if (strcmp(cmd, "nmodl") == 0) return cli_nmodl(argc - 1, argv + 1);
     if (strcmp(cmd, "build-mechanisms") == 0) return cli_build_mechanisms(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0) return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "info") == 0) return cli_info(argc - 1, argv + 1);
     fprintf(stderr, "cellulab: unknown command \"%s\" (see cellulab --help)\n", cmd);
     return 2;
 }

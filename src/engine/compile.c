@@ -127,7 +127,9 @@ static void sort_children(int *v, int n, cl_engine *e) {
     }
 }
 
-/* Section order: all roots, then breadth first over the children lists. */
+/* Section order: all roots, then breadth first over the children lists.
+ * Deleted sections (detached, childless) are left out. Returns how many
+ * sections are ordered, or -1. */
 static int section_order(cl_engine *e, int *order) {
     int n = 0;
     int *nchild = calloc((size_t)e->nsec + 1, sizeof(int));
@@ -143,14 +145,14 @@ static int section_order(cl_engine *e, int *order) {
     }
     for (int s = 0; s < e->nsec; s++) sort_children(child + first[s], nchild[s], e);
     for (int s = 0; s < e->nsec; s++)
-        if (e->sec[s].parent < 0) order[n++] = s;
+        if (e->sec[s].parent < 0 && !e->sec[s].dead) order[n++] = s;
     e->nroot = n;
     for (int i = 0; i < n; i++) {
         int s = order[i];
         for (int c = 0; c < nchild[s]; c++) order[n++] = child[first[s] + c];
     }
     free(nchild); free(first); free(child);
-    return 0;
+    return n;
 }
 
 static int alloc_block(cl_mech_block *b, const cl_mech_type *m, int n) {
@@ -222,7 +224,7 @@ static void exec_order(cl_engine *e) {
         if (e->types[t]->kind != CL_MECH_ION && t != pas && !writes_conc(e->types[t])) e->exec[n++] = t;
 }
 
-static int build_blocks(cl_engine *e, const int *order) {
+static int build_blocks(cl_engine *e, const int *order, int norder) {
     int ntype = e->ntypes;
     int *list = malloc(((size_t)e->npp + 1) * sizeof(int));
     if (!list) return -1;
@@ -232,7 +234,7 @@ static int build_blocks(cl_engine *e, const int *order) {
         cl_mech_block *b = &e->block[t];
         int n = 0;
         if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
-            for (int i = 0; i < e->nsec; i++) {
+            for (int i = 0; i < norder; i++) {
                 cl_sec *sec = &e->sec[order[i]];
                 int mi = cl_sec_mech_find(sec, t);
                 if (mi < 0) continue;
@@ -250,7 +252,7 @@ static int build_blocks(cl_engine *e, const int *order) {
         b->global = g;
         b->priv = e->priv[t];
         if (m->kind == CL_MECH_DENSITY || m->kind == CL_MECH_ION) {
-            for (int i = 0; i < e->nsec; i++) {
+            for (int i = 0; i < norder; i++) {
                 cl_sec *sec = &e->sec[order[i]];
                 int mi = cl_sec_mech_find(sec, t);
                 if (mi < 0) continue;
@@ -291,6 +293,7 @@ static int build_blocks(cl_engine *e, const int *order) {
             if (m->kind == CL_MECH_DENSITY) {
                 for (int s = 0; s < e->nsec; s++) {
                     cl_sec *sec = &e->sec[s];
+                    if (sec->dead) continue;
                     int mi = cl_sec_mech_find(sec, t);
                     if (mi < 0) continue;
                     int ii = cl_sec_mech_find(sec, it);
@@ -330,11 +333,12 @@ int cl_engine_compile(cl_engine *e) {
     e->compiled = 0;
     e->initialized = 0;
     int *order = malloc(((size_t)e->nsec + 1) * sizeof(int));
-    if (!order || section_order(e, order) != 0) { free(order); return -1; }
+    int norder = order ? section_order(e, order) : -1;
+    if (norder < 0) { free(order); return -1; }
 
     /* node numbering */
     int nnode = e->nroot;
-    for (int i = 0; i < e->nsec; i++) nnode += e->sec[order[i]].nseg + 1;
+    for (int i = 0; i < norder; i++) nnode += e->sec[order[i]].nseg + 1;
     e->nnode = nnode;
     size_t nn = (size_t)nnode + 1;
     e->v = calloc(nn, sizeof(double)); e->rhs = calloc(nn, sizeof(double));
@@ -354,7 +358,7 @@ int cl_engine_compile(cl_engine *e) {
         e->parent[r] = -1;
     }
     int next = e->nroot;
-    for (int i = 0; i < e->nsec; i++) {
+    for (int i = 0; i < norder; i++) {
         cl_sec *sec = &e->sec[order[i]];
         sec->node0 = next;
         if (sec->parent >= 0) {
@@ -370,8 +374,9 @@ int cl_engine_compile(cl_engine *e) {
     }
 
     /* geometry and coefficients (connection_coef) */
-    for (int s = 0; s < e->nsec; s++) cl_engine_section_geometry(e, s);
-    for (int i = 0; i < e->nsec; i++) {
+    for (int s = 0; s < e->nsec; s++)
+        if (!e->sec[s].dead) cl_engine_section_geometry(e, s);
+    for (int i = 0; i < norder; i++) {
         const cl_sec *sec = &e->sec[order[i]];
         int nd = sec->node0;
         e->a[nd] = -1.e2 * 1.0 * e->rinv[nd] / e->area[sec->parentnode];
@@ -386,13 +391,13 @@ int cl_engine_compile(cl_engine *e) {
         }
     }
 
-    if (build_blocks(e, order) != 0) { free(order); return -1; }
+    if (build_blocks(e, order, norder) != 0) { free(order); return -1; }
     exec_order(e);
     free(order);
 
     for (int i = 0; i < e->npresyn; i++) {
         cl_presyn *ps = &e->presyn[i];
-        ps->node = ps->pp < 0 ? cl_engine_node_exact(e, ps->sec, ps->x) : -1;
+        ps->node = ps->pp < 0 && !ps->dead ? cl_engine_node_exact(e, ps->sec, ps->x) : -1;
     }
     /* connections grouped by source, in creation order */
     e->ps_nc_start = calloc((size_t)e->npresyn + 1, sizeof(int));

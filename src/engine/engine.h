@@ -43,6 +43,7 @@ typedef struct cl_sec {
     float lx, ly, lz;
     cl_sec_mech *mech;
     int nmech, capmech;
+    int dead;       /* deleted (cl_section_delete): kept for its index, never compiled */
     /* compiled */
     int node0;      /* node of segment 0; segment j is node0 + j, the 1-end node0 + nseg */
     int parentnode; /* the node the 0-end attaches to */
@@ -53,6 +54,7 @@ typedef struct cl_cellrec {
     int *sec;
     int nsec, capsec;
     int rec_t, rec_v; /* automatic time and soma voltage recordings, -1 if none */
+    int dead;         /* deleted (cl_cell_delete) */
 } cl_cellrec;
 
 typedef struct cl_ppobj {
@@ -80,6 +82,7 @@ typedef struct cl_presyn {
      * delay, share a single queued event (decided at initialisation) */
     int use_min_delay;
     double delay;
+    int dead;      /* its section was deleted */
 } cl_presyn;
 
 typedef struct cl_netconobj {

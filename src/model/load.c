@@ -63,17 +63,29 @@ cl_status cl_cell_load_model(cl_sim *s, const char *morph, const char *model, co
         cl_status st = cl_cell_load_morphology_opt(s, morph, &o.morph, &c);
         if (st != CL_OK) return st;
         if (o.nseg_set && (st = cl_cell_discretize(s, c, o.nseg_rule, o.nseg_value, o.nseg_freq_hz, 35.4)) != CL_OK)
-            return st;
+            return cl_model_discard_cells(s, s->eng.ncell - 1, st);
         *out = c;
         return cl_ok(s);
     }
     model_format fmt = FMT_NEUROML;
     cl_status st = sniff(s, model, &fmt);
     if (st != CL_OK) return st;
+    int ncell = s->eng.ncell;
     switch (fmt) {
-    case FMT_NEUROML: return cl_model_load_neuroml(s, morph, model, &o, out);
-    case FMT_ALLEN: return cl_model_load_allen_json(s, morph, model, &o, out);
-    case FMT_BLUEPYOPT: return cl_model_load_bluepyopt(s, morph, model, &o, out);
+    case FMT_NEUROML: st = cl_model_load_neuroml(s, morph, model, &o, out); break;
+    case FMT_ALLEN: st = cl_model_load_allen_json(s, morph, model, &o, out); break;
+    case FMT_BLUEPYOPT: st = cl_model_load_bluepyopt(s, morph, model, &o, out); break;
     }
-    return cl_fail(s, CL_EINVAL, "cl_cell_load_model: %s: unknown format", model);
+    return st == CL_OK ? st : cl_model_discard_cells(s, ncell, st);
+}
+
+cl_status cl_model_discard_cells(cl_sim *s, int first, cl_status st) {
+    char msg[sizeof s->err];
+    snprintf(msg, sizeof msg, "%s", s->err);
+    for (int c = first; c < s->eng.ncell; c++)
+        if (!s->eng.cell[c].dead) {
+            cl_cell h = {cl_handle_make(s, CL_TAG_CELL, c)};
+            cl_cell_delete(s, h);
+        }
+    return cl_fail(s, st, "%s", msg);
 }

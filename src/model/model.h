@@ -40,4 +40,8 @@ cl_status cl_model_load_allen_json(cl_sim *sim, const char *morph, const char *m
 cl_status cl_model_load_bluepyopt(cl_sim *sim, const char *morph, const char *model,
                                   const cl_model_options *opt, cl_cell *out);
 
+/* After a failed load: delete the cells from index first on (the partly
+ * built ones), keep the failure's message, return st. */
+cl_status cl_model_discard_cells(cl_sim *sim, int first, cl_status st);
+
 #endif

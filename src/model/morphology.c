@@ -299,10 +299,11 @@ static cl_status asc_sections_somas(const cl_asc_morph *a, const cl_asc_somas *s
     return CL_OK;
 }
 
-static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, i3 *m, char *err, size_t errlen) {
+static cl_status asc_sections(const cl_asc_morph *a, cl_soma_axis axis, int digits, i3 *m, char *err,
+                              size_t errlen) {
     memset(m, 0, sizeof *m);
     cl_asc_somas so;
-    if (cl_asc_somas_build(a, axis, &so, err, errlen) != 0) return CL_EFORMAT;
+    if (cl_asc_somas_build_digits(a, axis, digits, &so, err, errlen) != 0) return CL_EFORMAT;
     cl_status st = asc_sections_somas(a, &so, m, err, errlen);
     cl_asc_somas_free(&so);
     return st;
@@ -449,7 +450,8 @@ oom:
     return CL_ENOMEM;
 }
 
-static cl_status h5_sections(const cl_h5_morph *h, cl_soma_axis axis, i3 *m, char *err, size_t errlen) {
+static cl_status h5_sections(const cl_h5_morph *h, cl_soma_axis axis, int digits, i3 *m, char *err,
+                             size_t errlen) {
     memset(m, 0, sizeof *m);
     long *order = malloc(h->nsec * sizeof(long));
     size_t norder = 0;
@@ -464,7 +466,7 @@ static cl_status h5_sections(const cl_h5_morph *h, cl_soma_axis axis, i3 *m, cha
         cl_asc_morph a;
         st = h5_as_asc(h, order, norder, &a);
         if (st == CL_OK) {
-            st = asc_sections(&a, axis, m, err, errlen);
+            st = asc_sections(&a, axis, digits, m, err, errlen);
             cl_asc_free(&a);
         } else {
             snprintf(err, errlen, "out of memory");
@@ -517,14 +519,16 @@ static void type2name(int type, char *buf, size_t len) {
     }
 }
 
-/* the value pt3dadd receives: printed with %.8g, read back */
-static double g8(double v) {
+/* the value pt3dadd receives: printed with %.8g (bmtk's Import3d: %g, 6
+ * digits), read back */
+static double gd(double v, int digits) {
     char b[64];
-    snprintf(b, sizeof b, "%.8g", v);
+    snprintf(b, sizeof b, "%.*g", digits, v);
     return strtod(b, NULL);
 }
 
-static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *out) {
+static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, int dg, cl_cell *out) {
+    int ncell = s->eng.ncell;
     chk_valid(m);
     int tmin = 0, tmax = 0, any = 0;
     for (size_t i = 0; i < m->nsec; i++) {
@@ -562,22 +566,23 @@ static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *ou
         if (c->removed) continue;
         if (c->parent >= 0 && (st = cl_section_connect(s, h[i], h[c->parent], c->parentx)) != CL_OK) goto done;
         size_t j = (size_t)c->first, np = c->npt - j;
-        if (c->first == 1) { /* pt3dstyle(1, raw point 0) with %.8g */
+        if (c->first == 1) { /* pt3dstyle(1, raw point 0) with the same digits */
             int k = cl_handle_index(s, h[i].id, CL_TAG_SECTION, "cl_cell_load_morphology", "sec");
             if (k >= 0) {
                 cl_sec *e = &s->eng.sec[k];
                 e->has_logical = 1;
-                e->lx = (float)g8(c->x[0]), e->ly = (float)g8(c->y[0]), e->lz = (float)g8(c->z[0]);
+                e->lx = (float)gd(c->x[0], dg), e->ly = (float)gd(c->y[0], dg), e->lz = (float)gd(c->z[0], dg);
             }
         }
         if (np == 1) { /* sphere_rep: 3-point cylinder along x, L = diam */
             double x = c->x[j], y = c->y[j], z = c->z[j], d = c->d[j];
             double xs[3] = {x - d / 2, x, x + d / 2};
             for (int k = 0; k < 3; k++)
-                if ((st = cl_section_pt3dadd(s, h[i], g8(xs[k]), g8(y), g8(z), g8(d))) != CL_OK) goto done;
+                if ((st = cl_section_pt3dadd(s, h[i], gd(xs[k], dg), gd(y, dg), gd(z, dg), gd(d, dg))) != CL_OK) goto done;
         } else {
             for (; j < c->npt; j++)
-                if ((st = cl_section_pt3dadd(s, h[i], g8(c->x[j]), g8(c->y[j]), g8(c->z[j]), g8(c->d[j]))) !=
+                if ((st = cl_section_pt3dadd(s, h[i], gd(c->x[j], dg), gd(c->y[j], dg), gd(c->z[j], dg),
+                                                    gd(c->d[j], dg))) !=
                     CL_OK)
                     goto done;
         }
@@ -587,7 +592,7 @@ static cl_status instantiate(cl_sim *s, i3 *m, const char *cellname, cl_cell *ou
 done:
     free(count);
     free(h);
-    return st;
+    return st == CL_OK ? st : cl_model_discard_cells(s, ncell, st);
 }
 
 static int has_ext(const char *path, const char *ext) {
@@ -607,7 +612,15 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
     if (o.soma != CL_SOMA_NEURON9 && o.soma != CL_SOMA_NEURON82)
         return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: soma orientation %d is neither CL_SOMA_NEURON9 nor CL_SOMA_NEURON82",
                        path, (int)o.soma);
-    if (o.axon && strcmp(o.axon, "none") != 0) return cl_axon_load(s, path, &o, out);
+    if (o.pt3d_digits != 0 && o.pt3d_digits != 8 && o.pt3d_digits != 6)
+        return cl_fail(s, CL_EINVAL, "cl_cell_load_morphology: %s: pt3d_digits %d is not 0 (NEURON 8.2's 8), 8 or 6 (bmtk's Import3d)",
+                       path, o.pt3d_digits);
+    const int digits = o.pt3d_digits ? o.pt3d_digits : 8;
+    if (o.axon && strcmp(o.axon, "none") != 0) {
+        int ncell = s->eng.ncell;
+        cl_status st = cl_axon_load(s, path, &o, out);
+        return st == CL_OK ? st : cl_model_discard_cells(s, ncell, st);
+    }
     cl_soma_axis axis = o.soma == CL_SOMA_NEURON82 ? CL_SOMA_AXIS_NEURON8 : CL_SOMA_AXIS_NEURON9;
     char err[512];
     char cellname[128];
@@ -633,7 +646,7 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
             i3_free(&m);
             return cl_fail(s, st, "cl_cell_load_morphology: %s: out of memory", path);
         }
-        st = instantiate(s, &m, cellname, out);
+        st = instantiate(s, &m, cellname, digits, out);
         i3_free(&m);
         return st;
     }
@@ -645,13 +658,13 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
         if (cl_asc_read(path, &a, err, sizeof err) != 0) return cl_fail(s, CL_EFORMAT, "cl_cell_load_morphology: %s", err);
         i3 m;
         char e2[300];
-        cl_status st = asc_sections(&a, axis, &m, e2, sizeof e2);
+        cl_status st = asc_sections(&a, axis, digits, &m, e2, sizeof e2);
         cl_asc_free(&a);
         if (st != CL_OK) {
             i3_free(&m);
             return cl_fail(s, st, "cl_cell_load_morphology: %s: %s", path, e2);
         }
-        st = instantiate(s, &m, cellname, out);
+        st = instantiate(s, &m, cellname, digits, out);
         i3_free(&m);
         return st;
     }
@@ -661,7 +674,7 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
         if (st != CL_OK) return cl_fail(s, st, "cl_cell_load_morphology: %s", err);
         i3 m;
         char e2[300];
-        st = h5_sections(&h, axis, &m, e2, sizeof e2);
+        st = h5_sections(&h, axis, digits, &m, e2, sizeof e2);
         cl_h5_free(&h);
         if (st != CL_OK) {
             i3_free(&m);
@@ -673,7 +686,7 @@ cl_status cl_cell_load_morphology_opt(cl_sim *s, const char *path, const cl_morp
             size_t L = strlen(cellname);
             if (L > 3 && has_ext(cellname, ".h5")) cellname[L - 3] = '\0';
         }
-        st = instantiate(s, &m, cellname, out);
+        st = instantiate(s, &m, cellname, digits, out);
         i3_free(&m);
         return st;
     }

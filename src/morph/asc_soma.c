@@ -76,6 +76,11 @@ void cl_asc_somas_free(cl_asc_somas *s) {
 }
 
 int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *out, char *err, size_t errlen) {
+    return cl_asc_somas_build_digits(a, axis, 8, out, err, errlen);
+}
+
+int cl_asc_somas_build_digits(const cl_asc_morph *a, cl_soma_axis axis, int digits, cl_asc_somas *out, char *err,
+                              size_t errlen) {
     memset(out, 0, sizeof *out);
     size_t nc = 0;
     const cl_asc_contour **c = calloc(a->nsomas ? a->nsomas : 1, sizeof *c);
@@ -123,7 +128,7 @@ int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *o
                 snprintf(err, errlen, "out of memory");
                 goto done;
             }
-            if (cl_contour_to_centroid(xyz[i0].x, xyz[i0].y, xyz[i0].z, c[i0]->npts, axis, s->x, s->y, s->z, s->d,
+            if (cl_contour_to_centroid_digits(xyz[i0].x, xyz[i0].y, xyz[i0].z, c[i0]->npts, axis, digits, s->x, s->y, s->z, s->d,
                                        err, errlen) != 0)
                 goto done;
             if (cl_contour_center(xyz[i0].x, xyz[i0].y, xyz[i0].z, c[i0]->npts, center[g], err, errlen) != 0)

@@ -28,6 +28,10 @@ typedef struct cl_asc_somas {
  * whose x-y box (a contour's widened by 0.5 µm, a stack's not) holds its
  * first point, else to the nearest soma centre. 0, or nonzero with err. */
 int cl_asc_somas_build(const cl_asc_morph *a, cl_soma_axis axis, cl_asc_somas *out, char *err, size_t errlen);
+/* The same with the contour centroid points rounded to digits significant
+ * digits (cl_contour_to_centroid_digits); cl_asc_somas_build uses 8. */
+int cl_asc_somas_build_digits(const cl_asc_morph *a, cl_soma_axis axis, int digits, cl_asc_somas *out, char *err,
+                              size_t errlen);
 void cl_asc_somas_free(cl_asc_somas *s);
 
 #endif

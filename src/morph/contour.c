@@ -229,10 +229,10 @@ static int cmp_double(const void *pa, const void *pb) {
     return (a > b) - (a < b);
 }
 
-/* hoc's sprint("%.8g") followed by reading the text back. */
-static double round_8g(double v) {
+/* hoc's sprint("%.8g") (or "%g": digits 6) followed by reading the text back. */
+static double round_g(double v, int digits) {
     char buf[64];
-    snprintf(buf, sizeof buf, "%.8g", v);
+    snprintf(buf, sizeof buf, "%.*g", digits, v);
     return strtod(buf, NULL);
 }
 
@@ -354,6 +354,13 @@ int cl_contour_stack_center(const cl_contour_pts *c, size_t k, double center[3],
 int cl_contour_to_centroid(const double *x, const double *y, const double *z, size_t n,
                            cl_soma_axis axis, double *out_x, double *out_y, double *out_z,
                            double *out_d, char *err, size_t errlen) {
+    return cl_contour_to_centroid_digits(x, y, z, n, axis, 8, out_x, out_y, out_z, out_d, err, errlen);
+}
+
+int cl_contour_to_centroid_digits(const double *x, const double *y, const double *z, size_t n,
+                                  cl_soma_axis axis, int digits, double *out_x, double *out_y, double *out_z,
+                                  double *out_d, char *err, size_t errlen) {
+    if (digits < 1 || digits > 17) return fail(err, errlen, "soma contour: %d significant digits", digits);
     if (!x || !y || !z || !out_x || !out_y || !out_z || !out_d)
         return fail(err, errlen, "soma contour: null argument");
     if (n < 3) return fail(err, errlen, "soma contour has %zu points; need at least 3", n);
@@ -474,10 +481,10 @@ int cl_contour_to_centroid(const double *x, const double *y, const double *z, si
     locale_t cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t old = cloc ? uselocale(cloc) : (locale_t)0;
     for (int i = 0; i < CL_CONTOUR_NPTS; i++) {
-        out_x[i] = round_8g(px[0][i]);
-        out_y[i] = round_8g(px[1][i]);
-        out_z[i] = round_8g(px[2][i]);
-        out_d[i] = round_8g(diam[i]);
+        out_x[i] = round_g(px[0][i], digits);
+        out_y[i] = round_g(px[1][i], digits);
+        out_z[i] = round_g(px[2][i], digits);
+        out_d[i] = round_g(diam[i], digits);
     }
     if (cloc) {
         uselocale(old);

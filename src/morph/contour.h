@@ -20,6 +20,12 @@ int cl_contour_to_centroid(const double *x, const double *y, const double *z, si
                            cl_soma_axis axis, double *out_x, double *out_y, double *out_z,
                            double *out_d, char *err, size_t errlen);
 
+/* cl_contour_to_centroid with the points rounded to digits significant
+ * digits (8: NEURON 8.2's "%.8g"; 6: the "%g" of bmtk's Import3d). */
+int cl_contour_to_centroid_digits(const double *x, const double *y, const double *z, size_t n,
+                                  cl_soma_axis axis, int digits, double *out_x, double *out_y, double *out_z,
+                                  double *out_d, char *err, size_t errlen);
+
 /* contourcenter: the mean of the outline resampled at 101 points equally
  * spaced along its x-y arc length. 0, or nonzero with a message. */
 int cl_contour_center(const double *x, const double *y, const double *z, size_t n, double center[3], char *err,

@@ -202,7 +202,7 @@ cl_status cl_cell_add_step(cl_sim *s, cl_cell cell, double start, double stop, d
 static int new_presyn(cl_engine *e, int pp, int sec, double x) {
     for (int i = 0; i < e->npresyn; i++) {
         const cl_presyn *q = &e->presyn[i];
-        if (pp >= 0 ? q->pp == pp : (q->pp < 0 && q->sec == sec && q->x == x)) return i;
+        if (!q->dead && (pp >= 0 ? q->pp == pp : (q->pp < 0 && q->sec == sec && q->x == x))) return i;
     }
     size_t cap = (size_t)e->cappresyn;
     if (CL_GROW(e->presyn, cap, (size_t)e->npresyn + 1) != 0) return -1;
@@ -446,7 +446,7 @@ cl_status cl_sim_ensure_cell_recordings(cl_sim *s) {
     for (int c = 0; c < e->ncell; c++)
         if (e->cell[c].rec_t >= 0) shared_t = e->cell[c].rec_t;
     for (int c = 0; c < e->ncell; c++) {
-        if (e->cell[c].rec_v >= 0) continue;
+        if (e->cell[c].rec_v >= 0 || e->cell[c].dead) continue;
         int soma = cl_cell_soma_index(e, c);
         if (soma < 0) continue;
         cl_rec rt, rv;

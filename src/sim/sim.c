@@ -78,8 +78,8 @@ int cl_handle_index(cl_sim *s, uint64_t h, int tag, const char *fn, const char *
     }
     int alive = 0;
     switch (tag) {
-    case CL_TAG_CELL: alive = idx >= 0 && idx < e->ncell; break;
-    case CL_TAG_SECTION: alive = idx >= 0 && idx < e->nsec; break;
+    case CL_TAG_CELL: alive = idx >= 0 && idx < e->ncell && !e->cell[idx].dead; break;
+    case CL_TAG_SECTION: alive = idx >= 0 && idx < e->nsec && !e->sec[idx].dead; break;
     case CL_TAG_PP: alive = idx >= 0 && idx < e->npp && e->pp[idx].alive; break;
     case CL_TAG_NETCON: alive = idx >= 0 && idx < e->nnc && e->nc[idx].alive; break;
     case CL_TAG_REC: alive = idx >= 0 && idx < e->nrec && e->rec[idx].alive; break;

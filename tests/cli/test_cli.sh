@@ -55,6 +55,8 @@ check "cell info swc" sh -c "\"$bin\" cell info '$tmp/two.swc' --nseg-rule fixed
 expect_status "cell info bad nseg rule" 2 "$bin" cell info "$tmp/two.swc" --nseg-rule fixed=0
 check "bad nseg rule message" grep -q 'expected fixed=N' "$tmp/last_err"
 expect_status "cell info bad soma orientation" 2 "$bin" cell info "$tmp/two.swc" --soma-orientation 9
+expect_status "cell info pt3d digits 6" 0 "$bin" cell info "$tmp/two.swc" --pt3d-digits 6
+expect_status "cell info bad pt3d digits" 2 "$bin" cell info "$tmp/two.swc" --pt3d-digits 7
 expect_status "ballstick takes no model" 2 "$bin" cell info ballstick "$tmp/two.swc"
 printf 'not a model' > "$tmp/bad.model"
 expect_status "cell info bad model file" 1 "$bin" cell info "$tmp/two.swc" "$tmp/bad.model"
@@ -96,6 +98,23 @@ if [ -f "$h5c" ]; then
     check "cell info h5 container" sh -c "\"$bin\" cell info '$h5c' --h5-cell dend-rat_20150119_LH1_cell1_axon-rp111203_C3_idA_-_Scale_x1.000_y0.950_z1.000_-_Clone_0 | grep -q '^sections *242 '"
     expect_status "cell info h5 container without a name" 1 "$bin" cell info "$h5c"
     check "h5 container message" grep -q 'container of 1 cells' "$tmp/last_err"
+fi
+# cellulab run: a SONATA network; a failed run writes nothing
+check "run help" sh -c "\"$bin\" run --help | grep -q -- '--node-set NAME'"
+expect_status "run without config" 2 "$bin" run
+expect_status "run missing config" 1 "$bin" run "$tmp/none.json"
+check "run missing config message" grep -q 'none.json' "$tmp/last_err"
+ex="$(dirname "$0")/../../../shared/data/sonata-examples/300_intfire/config.json"
+if [ -f "$ex" ]; then
+    check "run 300_intfire" sh -c "\"$bin\" run '$ex' --output '$tmp/net' --no-progress > '$tmp/net.out'"
+    check "run summary" grep -q '^spikes: 4322$' "$tmp/net.out"
+    check "run cells" grep -q '^cells: 300 ' "$tmp/net.out"
+    check "run spikes file" test -s "$tmp/net/spikes.h5"
+    check "run no temporaries" sh -c "! ls '$tmp/net' | grep -q tmp"
+    check "run no progress bar off a terminal" sh -c "\"$bin\" run '$ex' --output '$tmp/net2' >/dev/null 2>'$tmp/net2.err' && ! grep -q '%' '$tmp/net2.err'"
+    expect_status "run unknown node set" 1 "$bin" run "$ex" --node-set NOPE --output "$tmp/net3"
+    check "run unknown node set message" grep -q 'unknown node set "NOPE"' "$tmp/last_err"
+    check "run failed: no spikes file" sh -c "[ ! -e '$tmp/net3/spikes.h5' ]"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

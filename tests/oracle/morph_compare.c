@@ -4,7 +4,8 @@
  * segment area and ri to 1e-9 relative (nseg = 1). HDF5 files (and each
  * cell of an HDF5 container) are loaded directly here; the reference read
  * the equivalent text file that neuron_morph.py wrote.
- * usage: morph_compare REFDIR */
+ * usage: morph_compare REFDIR [PT3D_DIGITS]
+ * (PT3D_DIGITS: cl_morph_options.pt3d_digits, e.g. 6 against neuron_morph_bmtk.py) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include "cellulab_morph.h"
 
 #define TOL 1e-9
+
+static int pt3d_digits; /* 0: the default */
 
 static double rel(double a, double b) {
     double m = fmax(fabs(a), fabs(b));
@@ -33,7 +36,8 @@ static int compare(const char *ref) {
     cl_cell cell;
     int fails = 0;
     /* NEURON 8.2 is the reference: its soma orientation */
-    if (cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82, .h5_cell = *cellname ? cellname : NULL},
+    if (cl_cell_load_morphology_opt(sim, path, &(cl_morph_options){.soma = CL_SOMA_NEURON82, .h5_cell = *cellname ? cellname : NULL,
+                                                                    .pt3d_digits = pt3d_digits},
                                     &cell) != CL_OK) {
         fprintf(stderr, "%s: load failed: %s\n", path, cl_sim_errmsg(sim));
         cl_sim_free(sim); fclose(f); return 1;
@@ -93,7 +97,8 @@ static int compare(const char *ref) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) { fprintf(stderr, "usage: morph_compare REFDIR\n"); return 2; }
+    if (argc != 2 && argc != 3) { fprintf(stderr, "usage: morph_compare REFDIR [PT3D_DIGITS]\n"); return 2; }
+    if (argc == 3) pt3d_digits = atoi(argv[2]);
     char idx[4096];
     snprintf(idx, sizeof idx, "%s/index.txt", argv[1]);
     FILE *f = fopen(idx, "r");

@@ -17,6 +17,7 @@
 #include "cellulab.h"
 #include "cellulab_model.h"
 #include "cellulab_morph.h"
+#include "sim/sim.h" /* to see that a failed load leaves no cell behind */
 
 #define D CELLULAB_SHARED_DATA "/bluecellulab/"
 static const char *const asc_files[] = {
@@ -177,12 +178,41 @@ static void test_load_model_errors(void **state) {
     cl_sim_free(s);
 }
 
+/* A model that fails after its cell was begun (a mechanism the simulation
+ * does not know) leaves no cell in the simulation. */
+static void test_failed_load_leaves_nothing(void **state) {
+    (void)state;
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    char dir[] = "/tmp/test_cell_model_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/fit.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"passive\": [{\"ra\": 100, \"cm\": [{\"section\": \"soma\", \"cm\": 1}, {\"section\": \"dend\", \"cm\": 1},"
+          " {\"section\": \"axon\", \"cm\": 1}], \"e_pas\": -70}],"
+          " \"conditions\": [{\"celsius\": 34, \"v_init\": -70, \"erev\": [{\"section\": \"soma\", \"ena\": 53, \"ek\": -107}]}],"
+          " \"genome\": [{\"section\": \"soma\", \"name\": \"gbar_NoSuch\", \"value\": 1, \"mechanism\": \"NoSuch\"}]}",
+          f);
+    fclose(f);
+    cl_cell c;
+    assert_int_not_equal(cl_cell_load_model(s, asc_files[2], path, NULL, &c), CL_OK);
+    assert_non_null(strstr(cl_sim_errmsg(s), "NoSuch"));
+    assert_true(s->eng.ncell >= 1); /* a cell was begun ... */
+    for (int i = 0; i < s->eng.ncell; i++) assert_true(s->eng.cell[i].dead); /* ... and removed */
+    assert_int_equal(cl_sim_run(s, 1), CL_OK);
+    unlink(path);
+    rmdir(dir);
+    cl_sim_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_soma_orientation),
         cmocka_unit_test(test_section_lists),
         cmocka_unit_test(test_mechanisms_and_Ra),
         cmocka_unit_test(test_load_model_errors),
+        cmocka_unit_test(test_failed_load_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,140 @@
+/* cellulab: CircuitSimulation — a network simulation built from any circuit
+ * (include/cellulab_circuit.h), talking to it only through cl_circuit_ops.
+ *
+ * cl_network_new instantiates the chosen cells (biophysical cells through
+ * cl_cell_load_model, NEURON artificial cells such as IntFire1 through
+ * cl_artcell_new), VecStims replaying the spike inputs for virtual
+ * populations and for presynaptic cells that are not loaded, a NetCon per
+ * edge onto a loaded target (onto an Exp2Syn at the edge's afferent section
+ * and position for biophysical targets, straight onto point targets with
+ * bmtk's weight rule), current clamps, spike detectors on every loaded cell
+ * and the recordings of the reports. cl_network_run runs it; the results
+ * are read back through the API or written as SONATA files.
+ *
+ * Spike inputs drive only sources that are not loaded: a loaded cell's own
+ * spikes drive its targets, its rows in an input are not used.
+ * Edge weights: syn_weight (BBP: conductance) times a connection
+ * override's factor; for point targets times the synaptic model's "sign"
+ * and the edge's nsyns (default 1). Synaptic models (Exp2Syn or the edge's
+ * model_template) get every number of their dynamics_params JSON that is
+ * one of their parameters (tau1, tau2, erev). */
+#ifndef CELLULAB_NETWORK_H_PUBLIC
+#define CELLULAB_NETWORK_H_PUBLIC
+
+#include "cellulab.h"
+#include "cellulab_circuit.h"
+#include "cellulab_morph.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which cells to instantiate. */
+typedef enum cl_network_select {
+    CL_NET_DEFAULT = 0,   /* the run config's node_set, else every non-virtual node */
+    CL_NET_ALL = 1,       /* every non-virtual node */
+    CL_NET_NODE_SET = 2,  /* the nodes of node_set */
+    CL_NET_IDS = 3,       /* ids[0..n_ids) of population */
+    CL_NET_ATTRIBUTE = 4  /* nodes whose attribute equals attr_value (string) or attr_num */
+} cl_network_select;
+
+/* How an edge's afferent_section_id numbers sections (sonata.md 1.5). */
+typedef enum cl_section_numbering {
+    CL_SECNUM_BMTK = 0, /* index into the cell's `all` list (soma, dend, apic, axon stub), as bmtk */
+    CL_SECNUM_SPEC = 1  /* the SONATA spec: soma, then axon, basal, apical sections */
+} cl_section_numbering;
+
+/* Options of cl_network_new; all-zero means the defaults. */
+typedef struct cl_network_options {
+    cl_network_select select;
+    const char *node_set;   /* CL_NET_NODE_SET */
+    const char *population; /* CL_NET_IDS */
+    const uint64_t *ids;
+    size_t n_ids;
+    const char *attribute;  /* CL_NET_ATTRIBUTE: name, and a string value or (attr_value NULL) attr_num */
+    const char *attr_value;
+    double attr_num;
+    /* Mechanism libraries to load (built by `cellulab build-mechanisms`). */
+    const char *const *mechanisms;
+    size_t n_mechanisms;
+    /* 1: build the circuit's mechanisms_dir (its modfiles/ folder if there
+     * is one) with cl_build_mechanisms into mechanisms_cache (NULL:
+     * OUTPUT_DIR/mechanisms.so, OUTPUT_DIR from output_dir or the run
+     * config) and load it, before the first biophysical cell (circuits of
+     * point neurons never build). */
+    int build_mechanisms;
+    const char *mechanisms_cache;
+    const char *output_dir;
+    cl_section_numbering numbering;
+    cl_soma_orientation soma; /* contour somas of the morphologies */
+} cl_network_options;
+
+typedef struct cl_network cl_network;
+
+/* Build the simulation of circuit c (kept by pointer: it must outlive the
+ * network). Run parameters come from the circuit's run config (tstop is
+ * required; dt 0.025 ms, dL 20 µm, spike_threshold -15 mV, celsius 34 °C,
+ * v_init -80 mV when it says nothing — bmtk's defaults). Errors name the
+ * population, node or edge and the problem. */
+cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_network **out, cl_error *err);
+
+/* Free the network, its simulation and its results (NULL allowed). */
+void cl_network_free(cl_network *net);
+
+/* The simulation underneath (for extra recordings or stimuli before the
+ * run); owned by the network. */
+cl_sim *cl_network_sim(cl_network *net);
+
+/* Counts: loaded cells, VecStims replaying inputs, NetCons (one per edge
+ * onto a loaded cell; an edge onto a biophysical cell also has its own
+ * synapse), current clamps. */
+typedef struct cl_network_counts {
+    size_t cells, biophysical, point, vecstims, netcons, synapses, clamps;
+} cl_network_counts;
+cl_network_counts cl_network_get_counts(const cl_network *net);
+
+/* Record the soma(0.5) voltage of a loaded node at every step (reports do
+ * this for their nodes already). Before cl_network_run. */
+cl_status cl_network_record_soma(cl_network *net, const char *pop, uint64_t node, cl_error *err);
+
+/* The objects of a loaded node: its cell (biophysical) or its artificial
+ * cell (point neurons); the other is set to {0}. CL_ENOTFOUND if the node
+ * is not loaded. */
+cl_status cl_network_cell(cl_network *net, const char *pop, uint64_t node, cl_cell *cell, cl_pp *artcell,
+                          cl_error *err);
+
+/* Progress: called with the simulated time and tstop about every 1 % of
+ * the run; a non-zero return stops the run with CL_ESTATE. */
+typedef int (*cl_network_progress_fn)(double t, double tstop, void *ctx);
+
+/* Initialise and run to tstop. */
+cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err);
+
+/* The spikes of the loaded cells of population pop after the run, sorted by
+ * time then node id: node ids and times (ms), owned by the network. */
+cl_status cl_network_spikes(cl_network *net, const char *pop, const uint64_t **nodes, const double **times,
+                            size_t *n, cl_error *err);
+
+/* The populations with loaded cells (for cl_network_spikes). */
+size_t cl_network_population_count(const cl_network *net);
+const char *cl_network_population_name(const cl_network *net, size_t i);
+
+/* A node's soma(0.5) voltage after the run: one sample per step from t = 0
+ * (n = steps + 1). Needs a report or cl_network_record_soma. */
+cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node, const double **v, size_t *n,
+                                cl_error *err);
+
+/* Write the results as SONATA files into output_dir (NULL: the run
+ * config's): the spikes file (run config's spikes_file, else
+ * OUTPUT_DIR/spikes.h5; no file when no cell is loaded) and each report
+ * (its file_name, else OUTPUT_DIR/NAME.h5): sections "soma" (soma(0.5),
+ * rows every report dt from start_time) or "all" (every segment centre,
+ * element ids = section numbers of the circuit's numbering); a report
+ * holds one population. Each file is written under a temporary name and
+ * renamed when complete. */
+cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,149 @@
+/* cellulab run: simulate a SONATA network (CircuitSimulation) and write its
+ * outputs; a progress bar on a terminal, a summary at the end. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cellulab_circuit.h"
+#include "cellulab_network.h"
+#include "cli/cli.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: cellulab run CONFIG.json [--node-set NAME] [--output DIR] [--mechanisms LIB]...\n"
+            "                    [--numbering bmtk|spec] [--no-progress]\n"
+            "\n"
+            "Simulate a SONATA network: a simulation config (or a config.json naming\n"
+            "the circuit and the simulation). Spikes and soma reports are written as\n"
+            "SONATA files into the output folder (the config's output_dir unless\n"
+            "--output is given).\n"
+            "\n"
+            "  --node-set NAME   simulate only this node set; the other cells' spikes\n"
+            "                    come from the spike inputs (replay)\n"
+            "  --output DIR      the output folder\n"
+            "  --mechanisms LIB  load a library from `cellulab build-mechanisms` (repeatable);\n"
+            "                    without it the circuit's mechanisms_dir is built into\n"
+            "                    OUTPUT/mechanisms.so when a biophysical cell needs it\n"
+            "  --numbering bmtk|spec  how afferent_section_id numbers sections (default bmtk)\n"
+            "  --no-progress     no progress bar\n");
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int bar(double t, double tstop, void *ctx) {
+    (void)ctx;
+    const int width = 40;
+    double f = tstop > 0 ? t / tstop : 1;
+    if (f > 1) f = 1;
+    int k = (int)(f * width);
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  t = %.1f / %.1f ms", k, "########################################",
+            width - k, "", (int)round(f * 100), t, tstop);
+    fflush(stderr);
+    return 0;
+}
+
+int cli_run(int argc, char **argv) {
+    const char *config = NULL, *node_set = NULL, *output = NULL;
+    const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
+    size_t n_mechs = 0;
+    int show = isatty(STDERR_FILENO), rc = 1;
+    cl_section_numbering numbering = CL_SECNUM_BMTK;
+    if (!mechs) return 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            free(mechs);
+            return 0;
+        } else if (strcmp(a, "--node-set") == 0 && i + 1 < argc) {
+            node_set = argv[++i];
+        } else if (strcmp(a, "--output") == 0 && i + 1 < argc) {
+            output = argv[++i];
+        } else if (strcmp(a, "--mechanisms") == 0 && i + 1 < argc) {
+            mechs[n_mechs++] = argv[++i];
+        } else if (strcmp(a, "--numbering") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "bmtk") == 0)
+                numbering = CL_SECNUM_BMTK;
+            else if (strcmp(v, "spec") == 0)
+                numbering = CL_SECNUM_SPEC;
+            else {
+                fprintf(stderr, "cellulab run: --numbering: expected bmtk or spec, got \"%s\"\n", v);
+                free(mechs);
+                return 2;
+            }
+        } else if (strcmp(a, "--no-progress") == 0) {
+            show = 0;
+        } else if (!config && a[0] != '-') {
+            config = a;
+        } else {
+            fprintf(stderr, "cellulab run: unexpected argument \"%s\" (see cellulab run --help)\n", a);
+            free(mechs);
+            return 2;
+        }
+    }
+    if (!config) {
+        usage(stderr);
+        free(mechs);
+        return 2;
+    }
+    double t0 = now_s();
+    cl_error err = {{0}};
+    cl_circuit *c = NULL;
+    cl_network *net = NULL;
+    if (cl_circuit_open_sonata(config, &c, &err)) {
+        fprintf(stderr, "cellulab run: %s\n", err.msg);
+        goto out;
+    }
+    cl_network_options o = {.select = node_set ? CL_NET_NODE_SET : CL_NET_DEFAULT,
+                            .node_set = node_set,
+                            .mechanisms = mechs,
+                            .n_mechanisms = n_mechs,
+                            .build_mechanisms = n_mechs == 0 && cl_circuit_get_ops(c)->mechanisms_dir &&
+                                                cl_circuit_get_ops(c)->mechanisms_dir(cl_circuit_get_state(c)),
+                            .output_dir = output,
+                            .numbering = numbering};
+    if (cl_network_new(c, &o, &net, &err)) {
+        fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
+        goto out;
+    }
+    double t_built = now_s();
+    cl_status st = cl_network_run(net, show ? bar : NULL, NULL, &err);
+    if (show) fprintf(stderr, "\n");
+    if (st) {
+        fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
+        goto out;
+    }
+    double t_ran = now_s();
+    if (cl_network_write_outputs(net, output, &err)) {
+        fprintf(stderr, "cellulab run: %s\n", err.msg);
+        goto out;
+    }
+    size_t spikes = 0;
+    for (size_t i = 0; i < cl_network_population_count(net); i++) {
+        const uint64_t *ids;
+        const double *t;
+        size_t n = 0;
+        if (cl_network_spikes(net, cl_network_population_name(net, i), &ids, &t, &n, &err) == CL_OK) spikes += n;
+    }
+    cl_network_counts k = cl_network_get_counts(net);
+    printf("cells: %zu (%zu biophysical, %zu point), inputs replayed: %zu VecStims\n", k.cells, k.biophysical, k.point,
+           k.vecstims);
+    printf("connections: %zu netcons, %zu synapses; current clamps: %zu\n", k.netcons, k.synapses, k.clamps);
+    printf("spikes: %zu\n", spikes);
+    printf("wall time: %.2f s (build %.2f s, run %.2f s, write %.2f s)\n", now_s() - t0, t_built - t0,
+           t_ran - t_built, now_s() - t_ran);
+    rc = 0;
+out:
+    cl_network_free(net);
+    cl_circuit_free(c);
+    free(mechs);
+    return rc;
+}
