@@ -136,6 +136,11 @@ static int gui_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_nod
             if (kind[i] == k) arr[index[i]] = secs[i];
     }
     if (rc == 0) {
+        /* the template's placeholder cell goes once emptied by
+         * `forall delete_section()`, as NEURON would have nothing left */
+        size_t left = 1;
+        if (obj->has_cell && cl_cell_section_count(h->sim, obj->cell, &left) == CL_OK && left == 0)
+            cl_cell_delete(h->sim, obj->cell);
         obj->cell = cell;
         obj->has_cell = 1;
         /* SectionLists, in the loaded order */

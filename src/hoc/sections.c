@@ -55,6 +55,7 @@ int hoc_context_cell(hoc_interp *h, const hoc_node *at, hoc_object *o, cl_cell *
 int hoc_current_section(hoc_interp *h, const hoc_node *at, cl_section *out) {
     if (h->nsec > 0) {
         *out = h->secstack[h->nsec - 1];
+        if (!out->id) return hoc_fail(h, at, "the current section was deleted");
         return 0;
     }
     if (h->has_access) {
@@ -169,12 +170,17 @@ int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
         return 1;
     }
     case 4: {
-        /* hidden from hoc (forall, forsec, lists, names); the section stays
-         * in the cellulab cell (no deletion in the C API yet) */
+        /* NEURON's delete_section: gone from the cellulab cell too; the id is
+         * kept so that hoc names still pointing at it give a clear error */
         uint64_t *t = realloc(h->deleted, (h->ndeleted + 1) * sizeof *t);
         if (!t) return hoc_fail(h, at, "out of memory");
         h->deleted = t;
+        if (hoc_cl(h, at, cl_section_delete(h->sim, sec), "delete_section")) return -1;
         h->deleted[h->ndeleted++] = sec.id;
+        /* the deleted section can't stay current or accessed */
+        for (int i = 0; i < h->nsec; i++)
+            if (h->secstack[i].id == sec.id) h->secstack[i].id = 0;
+        if (h->has_access && h->accessed.id == sec.id) h->has_access = 0;
         ret_num(r, 0);
         return 1;
     }

@@ -36,6 +36,11 @@ forsec c.all for (x, 0) printf("%%s %%.17g %%.17g\n", secname(), x, g_pas(x))
 forsec c.apical for (x, 0) printf("%%s %%.17g %%.17g\n", secname(), x, gIhbar_Ih(x))
 c.soma[0] printf("%%.17g %%.17g %%.17g %%.17g %%.17g\n", gNaTgbar_NaTg, g_pas, e_pas, cm, Ra)
 c.axon[1] printf("%%.17g %%.17g %%.17g %%.17g\n", gNaTgbar_NaTg, ena, ek, cm)
+// every section left in the model (cellulab: counted in its cells, so the
+// deleted original axon and the template's placeholders must be gone)
+nall = 0
+forall nall += 1
+print nall
 '''
 
 
