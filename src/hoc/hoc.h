@@ -43,5 +43,7 @@ const char *hoc_error(const hoc_interp *h);
 
 /* Value of a top-level number variable (0 when found, -1 otherwise). */
 int hoc_get_number(hoc_interp *h, const char *name, double *out);
+/* Sets an existing top-level number variable (0, or -1 if there is none). */
+int hoc_set_number(hoc_interp *h, const char *name, double v);
 
 #endif

@@ -243,6 +243,13 @@ void hoc_set_output(hoc_interp *h, hoc_output_fn fn, void *ctx) {
 
 const char *hoc_error(const hoc_interp *h) { return h->err; }
 
+int hoc_set_number(hoc_interp *h, const char *name, double v) {
+    hoc_sym *s = scope_find(&h->globals, name);
+    if (!s || s->type != S_NUM || !s->count) return -1;
+    s->nums[0] = v;
+    return 0;
+}
+
 int hoc_get_number(hoc_interp *h, const char *name, double *out) {
     hoc_sym *s = scope_find(&h->globals, name);
     if (!s || s->type != S_NUM || !s->count) return -1;

@@ -127,7 +127,43 @@ static int num_args(hoc_interp *h, const hoc_node *at, const char *fn, hoc_value
     return 0;
 }
 
+/* stdrun's run() / stdinit() / continuerun(t) on cl_sim_run / init /
+ * continue, with hoc's dt, celsius, v_init; t follows the simulation. */
+static int sim_globals(hoc_interp *h, const hoc_node *at) {
+    double dt = 0.025, celsius = 6.3, v_init = -65;
+    hoc_get_number(h, "dt", &dt);
+    hoc_get_number(h, "celsius", &celsius);
+    hoc_get_number(h, "v_init", &v_init);
+    if (hoc_cl(h, at, cl_sim_set_dt(h->sim, dt), "dt") || hoc_cl(h, at, cl_sim_set_celsius(h->sim, celsius), "celsius") ||
+        hoc_cl(h, at, cl_sim_set_v_init(h->sim, v_init), "v_init"))
+        return -1;
+    h->nvset = 0; /* v values stored before the run are superseded */
+    return 0;
+}
+
+static int run_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_value *a, int n, hoc_value *r) {
+    int k = strcmp(name, "run") == 0 ? 0 : strcmp(name, "stdinit") == 0 ? 1 : strcmp(name, "continuerun") == 0 ? 2 : -1;
+    if (k < 0) return 0;
+    if (!h->sim) return hoc_fail(h, at, "%s(): needs a simulation (hoc_bind_sim)", name);
+    cl_status st;
+    if (k == 2) {
+        if (num_args(h, at, name, a, n, 1, 1)) return -1;
+        st = cl_sim_continue(h->sim, a[0].num);
+    } else {
+        if (num_args(h, at, name, a, n, 0, 0) || sim_globals(h, at)) return -1;
+        double tstop = 5;
+        hoc_get_number(h, "tstop", &tstop);
+        st = k == 0 ? cl_sim_run(h->sim, tstop) : cl_sim_init(h->sim);
+    }
+    if (hoc_cl(h, at, st, name)) return -1;
+    hoc_set_number(h, "t", cl_sim_time(h->sim));
+    (void)r; /* procs in stdrun.hoc: no value (nothing printed at top level) */
+    return 1;
+}
+
 int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_value *a, int n, hoc_value *r) {
+    int rk = run_call(h, name, at, a, n, r);
+    if (rk) return rk;
     static const char *names[] = {"secname", "distance", "area", "ri", "delete_section", "define_shape",
                                   "pt3dadd", "issection", NULL};
     int k = 0;

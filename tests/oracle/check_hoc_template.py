@@ -41,6 +41,19 @@ c.axon[1] printf("%%.17g %%.17g %%.17g %%.17g\n", gNaTgbar_NaTg, ena, ek, cm)
 nall = 0
 forall nall += 1
 print nall
+// a 200 ms current step at soma(0.5): v every ms (stdinit + continuerun)
+objref stim
+c.soma[0] stim = new IClamp(0.5)
+stim.del = 20
+stim.dur = 150
+stim.amp = %(amp)s
+tstop = 200
+dt = 0.025
+stdinit()
+for i = 1, 200 {
+  continuerun(i)
+  c.soma[0] printf("vstep %%g %%.17g\n", t, v(0.5))
+}
 '''
 
 
@@ -97,7 +110,8 @@ def main():
 
 
 def compare(name, hoc, morphdir, morph, extra, hoc_run, cllib, nrnlib, out):
-    driver = DRIVER % {"hoc": hoc, "name": name, "morphdir": morphdir, "morph": morph, "extra": extra}
+    driver = DRIVER % {"hoc": hoc, "name": name, "morphdir": morphdir, "morph": morph, "extra": extra,
+                       "amp": "0.6"}
     with open(os.path.join(out, name + "_ours.hoc"), "w") as f:
         f.write(driver)
     with open(os.path.join(out, name + "_neuron.hoc"), "w") as f:
@@ -115,10 +129,18 @@ def compare(name, hoc, morphdir, morph, extra, hoc_run, cllib, nrnlib, out):
     if len(nl) != len(ol):
         print(name, "line counts differ: NEURON %d, cellulab %d" % (len(nl), len(ol)))
         return 1
-    worst, bad = 0.0, 0
+    worst, bad, worst_v = 0.0, 0, 0.0
     for a, b in zip(nl, ol):
         ta, tb = a.split(), b.split()
         ok = len(ta) == len(tb)
+        if ta and ta[0] == "vstep" and ok:
+            # issue 8: the current-step response within 1e-6 mV
+            dv = abs(float(ta[2]) - float(tb[2]))
+            worst_v = max(worst_v, dv)
+            if ta[1] != tb[1] or dv > 1e-6:
+                bad += 1
+                print("differs:\n  NEURON   %s\n  cellulab %s" % (a, b))
+            continue
         for x, y in zip(ta, tb):
             try:
                 fx, fy = float(x), float(y)
@@ -132,7 +154,8 @@ def compare(name, hoc, morphdir, morph, extra, hoc_run, cllib, nrnlib, out):
             bad += 1
             if bad <= 10:
                 print("differs:\n  NEURON   %s\n  cellulab %s" % (a, b))
-    print("%s: %d lines compared, %d differ, largest relative difference %.3g" % (name, len(nl), bad, worst))
+    print("%s: %d lines compared, %d differ, largest relative difference %.3g, largest |dv| %.3g mV"
+          % (name, len(nl), bad, worst, worst_v))
     return 1 if bad else 0
 
 
