@@ -237,6 +237,22 @@ static inline double cl_nernst(double ci, double co, double z, double celsius) {
     return cl_nernst_u(ci, co, z, celsius, 0);
 }
 
+/* NEURON's nrn_ghk(v, ci, co, z) as a MOD file calls it (mA/cm2 per
+ * cm/s): ktf from the context's celsius and constants as cl_nernst_u, libm's
+ * exp in efun (eion.cpp's own, not hoc_Exp). */
+double exp(double);
+double fabs(double);
+static inline double cl_ghk_efun_(double x) { return fabs(x) < 1e-4 ? 1. - x / 2. : x / (exp(x) - 1.); }
+static inline double cl_nrn_ghk(const cl_mech_ctx *c, double v, double ci, double co, double z) {
+    double F = c->legacy_units ? CL_FARADAY_LEGACY : CL_FARADAY;
+    double ktf = c->legacy_units ? 1000. * CL_GASCONST_LEGACY * (c->celsius + 273.15) / CL_FARADAY_LEGACY
+                                 : 1000. * CL_GASCONST * (c->celsius + 273.15) / CL_FARADAY;
+    double temp = z * v / ktf;
+    double eco = co * cl_ghk_efun_(temp);
+    double eci = ci * cl_ghk_efun_(-temp);
+    return .001 * z * F * (eci - eco);
+}
+
 /* NEURON's nrn_wrote_conc: after a mechanism wrote a concentration at
  * initialisation, the reversal potential follows by Nernst unless some
  * mechanism writes the reversal potential itself. celsius comes from the

@@ -493,7 +493,7 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
     if (is_builtin(n->name)) {
         cl_sb_addf(b, "%s ( ", n->name);
     } else if (strcmp(n->name, "nrn_ghk") == 0) {
-        cl_sb_add(b, "cl_nrn_ghk ( ");
+        cl_sb_add(b, "cl_nrn_ghk ( _c , "); /* celsius and the constants from the context */
     } else if (strncmp(n->name, "cellulab_", 9) == 0) {
         /* cellulab's extensions (cellulab_nmodl.h): the instance's event list */
         static const struct { const char *name, *c; int nargs; } ext[] = {

@@ -2,7 +2,7 @@
  * h.nrnunit_use_legacy(0) and (1) (neuron_legacy.py): (a) the Allen
  * CaDynamics + Ca_HVA, whose eca follows cai by Nernst in the ion code and
  * whose CaDynamics uses FARADAY from its UNITS block; (b) unitcon.mod, FARADAY
- * and R in its own arithmetic. Every sample must be equal (0 difference:
+ * and R in its own arithmetic, and nrn_ghk (the core's constants). Every sample must be equal (0 difference:
  * the same constants and the same operations); the two settings must differ.
  *
  * usage: legacy_compare ALLEN_LIB.so UNITCON_LIB.so NEURON_REFERENCE_DIR */
@@ -37,8 +37,8 @@ static double run_config(const char *config, int legacy, double *out[NVEC], size
     cl_section soma;
     cl_pp stim;
     cl_rec r[NVEC];
-    const char *vars[NVEC] = {"v", cahva ? "cai" : "erev_unitcon", cahva ? "eca" : NULL};
-    const char *files[NVEC] = {"v", cahva ? "cai" : "erev", cahva ? "eca" : NULL};
+    const char *vars[NVEC] = {"v", cahva ? "cai" : "erev_unitcon", cahva ? "eca" : "gh_unitcon"};
+    const char *files[NVEC] = {"v", cahva ? "cai" : "erev", cahva ? "eca" : "gh"};
     assert_int_equal(cl_sim_new(&s), CL_OK);
     OK(cl_sim_load_mechanisms(s, cahva ? allen_lib : unitcon_lib));
     OK(cl_cell_new(s, "c", &cell));

@@ -5,7 +5,7 @@
 usage: neuron_legacy.py LIBNRNMECH.so OUTDIR CONFIG
 CONFIG cahva: the Allen CaDynamics + Ca_HVA (gbar 0.001) in one soma
 compartment, where eca follows cai by Nernst; unitcon: the test mechanism
-mods_legacy/unitcon.mod (FARADAY and R from its UNITS block). Both with pas
+mods_legacy/unitcon.mod (FARADAY and R from its UNITS block, and nrn_ghk). Both with pas
 (g 1e-4, e -70), L = diam = 20 µm, IClamp 0.3 nA 20..170 ms, 200 ms at
 dt 0.025, 34 °C. Writes OUTDIR/<config>_leg<0|1>/<vec>.txt (%.17g), the
 same models legacy_compare.c builds."""
@@ -35,7 +35,7 @@ def main():
             recs.update(cai=seg._ref_cai, eca=seg._ref_eca)
         else:
             soma.insert("unitcon")
-            recs.update(erev=seg._ref_erev_unitcon)
+            recs.update(erev=seg._ref_erev_unitcon, gh=seg._ref_gh_unitcon)
         stim = h.IClamp(seg)
         stim.delay, stim.dur, stim.amp = 20, 150, 0.3
         vecs = {}
