@@ -91,6 +91,17 @@ double cl_sim_dt(const cl_sim *sim);
 cl_status cl_sim_set_celsius(cl_sim *sim, double celsius);
 double cl_sim_celsius(const cl_sim *sim);
 
+/* Physical constants: 0 (the default) NEURON 8.2's CODATA 2018 values; 1
+ * NEURON 7's, what NEURON 8's h.nrnunit_use_legacy(1) restores: FARADAY
+ * 96485.309 and R 8.3134 in the ions' Nernst potentials, and in compiled MOD
+ * files the legacy value of each UNITS constant (FARADAY = (faraday)
+ * (coulomb) gives 96485.3, R = (k-mole) (joule/degC) 8.3145). Per
+ * simulation; may change at any time, takes effect at the next
+ * initialisation or step (as in NEURON, rate tables already built are not
+ * rebuilt). Other values: CL_EINVAL. */
+cl_status cl_sim_set_legacy_units(cl_sim *sim, int legacy);
+int cl_sim_legacy_units(const cl_sim *sim); /* -1 for a NULL sim */
+
 /* Membrane potential every node starts from at initialisation, in mV. */
 cl_status cl_sim_set_v_init(cl_sim *sim, double v_init);
 double cl_sim_v_init(const cl_sim *sim);

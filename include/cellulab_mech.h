@@ -19,7 +19,8 @@
 #ifndef CELLULAB_MECH_ABI_H
 #define CELLULAB_MECH_ABI_H
 
-#define CL_MECH_ABI_VERSION 2 /* 2: tables, net_init, nwatch, watch_cond, watch_activate, cl_event_list */
+#define CL_MECH_ABI_VERSION 3 /* 2: tables, net_init, nwatch, watch_cond, watch_activate, cl_event_list;
+                                 3: cl_mech_ctx.legacy_units */
 #define CL_MECH_STR2_(x) #x
 #define CL_MECH_STR_(x) CL_MECH_STR2_(x)
 #define CL_MECH_LIST_SYMBOL "cellulab_mechanisms_v" CL_MECH_STR_(CL_MECH_ABI_VERSION)
@@ -101,6 +102,10 @@ typedef struct cl_mech_ctx {
      * instance's active WATCHes and their pending events go first
      * (NEURON's _nrn_watch_activate, docs/nmodl-lowering.md §9.4). */
     cl_watch_activate_fn watch_activate;
+    /* 1: NEURON 7's physical constants, as NEURON 8's nrnunit_use_legacy(1)
+     * (cl_sim_set_legacy_units): cl_nernst_u's FARADAY and R, and the
+     * legacy column of a MOD file's UNITS constants; 0: NEURON 8.2's. */
+    int legacy_units;
 } cl_mech_ctx;
 
 typedef struct cl_mech_type {
@@ -210,13 +215,42 @@ static inline double cl_record_clear(cl_mech_block *b, int i) {
 
 double log(double);
 
-/* Nernst potential (mV), NEURON's nrn_nernst. */
-static inline double cl_nernst(double ci, double co, double z, double celsius) {
+/* NEURON 7's values, which NEURON 8.2's eion.cpp restores under
+ * nrnunit_use_legacy(1) for the Nernst (and GHK) factor ktf. The gas constant
+ * really is 8.3134 there (not the 8.31441 hoc's R shows), checked against
+ * NEURON 8.2's nernst(). */
+#define CL_FARADAY_LEGACY 96485.309
+#define CL_GASCONST_LEGACY 8.3134
+
+/* Nernst potential (mV), NEURON's nrn_nernst; legacy selects NEURON 7's
+ * constants (cl_mech_ctx.legacy_units). */
+static inline double cl_nernst_u(double ci, double co, double z, double celsius, int legacy) {
     if (z == 0) return 0.;
     if (ci <= 0.) return 1e6;
     if (co <= 0.) return -1e6;
-    double ktf = 1000. * CL_GASCONST * (celsius + 273.15) / CL_FARADAY;
+    double ktf = legacy ? 1000. * CL_GASCONST_LEGACY * (celsius + 273.15) / CL_FARADAY_LEGACY
+                        : 1000. * CL_GASCONST * (celsius + 273.15) / CL_FARADAY;
     return ktf / z * log(co / ci);
+}
+/* With NEURON 8.2's modern constants. */
+static inline double cl_nernst(double ci, double co, double z, double celsius) {
+    return cl_nernst_u(ci, co, z, celsius, 0);
+}
+
+/* NEURON's nrn_ghk(v, ci, co, z) as a MOD file calls it (mA/cm2 per
+ * cm/s): ktf from the context's celsius and constants as cl_nernst_u, libm's
+ * exp in efun (eion.cpp's own, not hoc_Exp). */
+double exp(double);
+double fabs(double);
+static inline double cl_ghk_efun_(double x) { return fabs(x) < 1e-4 ? 1. - x / 2. : x / (exp(x) - 1.); }
+static inline double cl_nrn_ghk(const cl_mech_ctx *c, double v, double ci, double co, double z) {
+    double F = c->legacy_units ? CL_FARADAY_LEGACY : CL_FARADAY;
+    double ktf = c->legacy_units ? 1000. * CL_GASCONST_LEGACY * (c->celsius + 273.15) / CL_FARADAY_LEGACY
+                                 : 1000. * CL_GASCONST * (c->celsius + 273.15) / CL_FARADAY;
+    double temp = z * v / ktf;
+    double eco = co * cl_ghk_efun_(temp);
+    double eci = ci * cl_ghk_efun_(-temp);
+    return .001 * z * F * (eci - eco);
 }
 
 /* NEURON's nrn_wrote_conc: after a mechanism wrote a concentration at
@@ -229,7 +263,8 @@ static inline double cl_nernst(double ci, double co, double z, double celsius) {
         int k_ = (idx);                                                                      \
         if ((v_->style[k_] & (CL_ION_READ_CONC | CL_ION_WRITE_CONC)) &&                      \
             !(v_->style[k_] & CL_ION_WRITE_EREV))                                            \
-            v_->erev[k_] = cl_nernst(v_->ci[k_], v_->co[k_], v_->valence, _c->celsius);      \
+            v_->erev[k_] = cl_nernst_u(v_->ci[k_], v_->co[k_], v_->valence, _c->celsius,      \
+                                        _c->legacy_units);                                   \
     } while (0)
 
 /* exp as NEURON's MOD files see it (hoc_Exp): 0 below -700, exp(700) above

@@ -14,7 +14,7 @@
 static void usage(FILE *f) {
     fprintf(f,
             "usage: cellulab run CONFIG.json [--node-set NAME] [--output DIR] [--mechanisms LIB]...\n"
-            "                    [--numbering bmtk|spec] [--no-progress]\n"
+            "                    [--numbering bmtk|spec] [--legacy-units] [--no-progress]\n"
             "\n"
             "Simulate a SONATA network: a simulation config (or a config.json naming\n"
             "the circuit and the simulation). Spikes and soma reports are written as\n"
@@ -28,6 +28,8 @@ static void usage(FILE *f) {
             "                    without it the circuit's mechanisms_dir is built into\n"
             "                    OUTPUT/mechanisms.so when a biophysical cell needs it\n"
             "  --numbering bmtk|spec  how afferent_section_id numbers sections (default bmtk)\n"
+            "  --legacy-units    NEURON 7's physical constants (FARADAY, R), as NEURON 8's\n"
+            "                    h.nrnunit_use_legacy(1); the Allen example references used them\n"
             "  --no-progress     no progress bar\n");
 }
 
@@ -53,7 +55,7 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
-    int show = isatty(STDERR_FILENO), rc = 1;
+    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
     if (!mechs) return 1;
     for (int i = 1; i < argc; i++) {
@@ -79,6 +81,8 @@ int cli_run(int argc, char **argv) {
                 free(mechs);
                 return 2;
             }
+        } else if (strcmp(a, "--legacy-units") == 0) {
+            legacy_units = 1;
         } else if (strcmp(a, "--no-progress") == 0) {
             show = 0;
         } else if (!config && a[0] != '-') {
@@ -112,6 +116,10 @@ int cli_run(int argc, char **argv) {
                             .numbering = numbering};
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
+        goto out;
+    }
+    if (legacy_units && cl_sim_set_legacy_units(cl_network_sim(net), 1)) {
+        fprintf(stderr, "cellulab run: %s\n", cl_sim_errmsg(cl_network_sim(net)));
         goto out;
     }
     double t_built = now_s();

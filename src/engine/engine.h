@@ -167,6 +167,7 @@ typedef struct cl_engine {
     int nplay, capplay;
     long seq;
     double dt, celsius, v_init;
+    int legacy_units; /* cl_sim_set_legacy_units */
     /* mechanism types: the built-ins, then loaded ones, in registration order */
     const cl_mech_type *types[CL_MAX_TYPES];
     int ntypes;

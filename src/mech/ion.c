@@ -10,7 +10,9 @@
 #include "mech/ion.h"
 
 
-double cl_ion_nernst(double ci, double co, double z, double celsius) { return cl_nernst(ci, co, z, celsius); }
+double cl_ion_nernst(double ci, double co, double z, double celsius, int legacy) {
+    return cl_nernst_u(ci, co, z, celsius, legacy);
+}
 
 #define ION_VARS(e, i, o, cur, didv, e0, i0, o0)                                   \
     {[CL_ION_EREV] = {e, CL_VAR_PARAM, e0},  [CL_ION_CI] = {i, CL_VAR_PARAM, i0}, \
@@ -43,7 +45,7 @@ static void init(const cl_mech_ctx *c, cl_mech_block *b) {
             p[CL_ION_CI][i] = b->global[0];
             p[CL_ION_CO][i] = b->global[1];
         }
-        if (nernst_style(s)) p[CL_ION_EREV][i] = cl_ion_nernst(p[CL_ION_CI][i], p[CL_ION_CO][i], z, c->celsius);
+        if (nernst_style(s)) p[CL_ION_EREV][i] = cl_ion_nernst(p[CL_ION_CI][i], p[CL_ION_CO][i], z, c->celsius, c->legacy_units);
         /* NEURON's ion init leaves the currents alone; the first cur pass zeroes them */
     }
 }
@@ -55,7 +57,7 @@ static void cur(const cl_mech_ctx *c, cl_mech_block *b) {
         p[CL_ION_CUR][i] = 0;
         p[CL_ION_DCURDV][i] = 0;
         if ((style(b, i) & CL_ION_WRITE_CONC) && nernst_style(style(b, i))) /* eadvance */
-            p[CL_ION_EREV][i] = cl_ion_nernst(p[CL_ION_CI][i], p[CL_ION_CO][i], z, c->celsius);
+            p[CL_ION_EREV][i] = cl_ion_nernst(p[CL_ION_CI][i], p[CL_ION_CO][i], z, c->celsius, c->legacy_units);
     }
 }
 

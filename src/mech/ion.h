@@ -1,7 +1,8 @@
 #ifndef CELLULAB_MECH_ION_H
 #define CELLULAB_MECH_ION_H
 /* Nernst potential (mV) for concentrations ci, co (mM), valence z, as NEURON. */
-double cl_ion_nernst(double ci, double co, double z, double celsius);
+/* legacy: NEURON 7's constants (cl_mech_ctx.legacy_units) */
+double cl_ion_nernst(double ci, double co, double z, double celsius, int legacy);
 
 struct cl_mech_type;
 /* A new ion type "<ion>_ion" with NEURON's defaults for unknown ions; NULL

@@ -211,18 +211,30 @@ static double round_g(double x) {
     return strtod(buf, NULL);
 }
 
-/* Units constants nocmodl's database gives (§2.4), CODATA 2018. */
-static const char *unit_constant(const char *unit, const char *in) {
-    static const struct { const char *u, *in, *val; } table[] = {
-        {"faraday", "coulomb", "0x1.78e555060882cp+16"},  {"faraday", "coulombs", "0x1.78e555060882cp+16"},
-        {"faraday", "kilocoulombs", "0x1.81f0fae775425p+6"}, {"faraday", "kilocoulomb", "0x1.81f0fae775425p+6"},
-        {"k-mole", "joule/degC", "0x1.0a1013e8990bep+3"},  {"e", "coulomb", "0x1.7a4da290c1653p-63"},
-        {"k", "joule/degC", "0x1.0b0e6d55e647cp-76"},      {"mole", "1", "0x1.fe185ca57c517p+78"},
-        {"planck", "joule-sec", "0x1.b860bde023111p-111"}, {"pi", "1", "0x1.921fb54442d18p+1"},
-        {"millivolt", "volt", "0x1.0624dd2f1a9fcp-10"},
+/* Units constants nocmodl's database gives (§2.4): NEURON 8.2's CODATA 2018
+ * value and the legacy one nocmodl prints next to it (NEURON 7's units
+ * database through %g, e.g. 96485.3 and 8.3145), which the generated code
+ * picks at run time from cl_mech_ctx.legacy_units as nocmodl's C picks by
+ * _nrnunit_use_legacy_. Legacy column read from NEURON 8.2.2's nocmodl. */
+static const char *unit_constant(const char *unit, const char *in, const char **legacy) {
+    static const struct { const char *u, *in, *val, *leg; } table[] = {
+        {"faraday", "coulomb", "0x1.78e555060882cp+16", "96485.3"},
+        {"faraday", "coulombs", "0x1.78e555060882cp+16", "96485.3"},
+        {"faraday", "kilocoulombs", "0x1.81f0fae775425p+6", "96.4853"},
+        {"faraday", "kilocoulomb", "0x1.81f0fae775425p+6", "96.4853"},
+        {"k-mole", "joule/degC", "0x1.0a1013e8990bep+3", "8.3145"},
+        {"e", "coulomb", "0x1.7a4da290c1653p-63", "1.60219e-19"},
+        {"k", "joule/degC", "0x1.0b0e6d55e647cp-76", "1.38065e-23"},
+        {"mole", "1", "0x1.fe185ca57c517p+78", "6.02217e+23"},
+        {"planck", "joule-sec", "0x1.b860bde023111p-111", "6.626e-34"},
+        {"pi", "1", "0x1.921fb54442d18p+1", "3.14159"},
+        {"millivolt", "volt", "0x1.0624dd2f1a9fcp-10", "0.001"},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].u, unit) == 0 && strcmp(table[i].in, in) == 0) return table[i].val;
+        if (strcmp(table[i].u, unit) == 0 && strcmp(table[i].in, in) == 0) {
+            *legacy = table[i].leg;
+            return table[i].val;
+        }
     return NULL;
 }
 
@@ -335,14 +347,16 @@ static void units_consts(gen *g, const cl_ast *blk) {
             snprintf(buf, sizeof buf, "%.17g", u->num);
             s->cexpr = cl_strdup(buf);
         } else {
-            const char *val = unit_constant(u->text ? u->text : "", u->text2 ? u->text2 : "");
+            const char *leg = NULL;
+            const char *val = unit_constant(u->text ? u->text : "", u->text2 ? u->text2 : "", &leg);
             if (!val) {
                 fail_at(g, u, "the units constant %s = (%s) (%s) is not in cellulab's table (faraday, "
                         "k-mole, e, k, mole, planck, pi, millivolt)", u->name, u->text ? u->text : "",
                         u->text2 ? u->text2 : "");
                 return;
             }
-            s->cexpr = cl_strdup(val);
+            snprintf(buf, sizeof buf, "(_c->legacy_units ? %s : %s)", leg, val);
+            s->cexpr = cl_strdup(buf);
         }
     }
 }
@@ -479,7 +493,7 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
     if (is_builtin(n->name)) {
         cl_sb_addf(b, "%s ( ", n->name);
     } else if (strcmp(n->name, "nrn_ghk") == 0) {
-        cl_sb_add(b, "cl_nrn_ghk ( ");
+        cl_sb_add(b, "cl_nrn_ghk ( _c , "); /* celsius and the constants from the context */
     } else if (strncmp(n->name, "cellulab_", 9) == 0) {
         /* cellulab's extensions (cellulab_nmodl.h): the instance's event list */
         static const struct { const char *name, *c; int nargs; } ext[] = {

@@ -49,12 +49,12 @@ cl_status cl_sim_load_mechanisms(cl_sim *s, const char *path) {
     list_fn list;
     *(void **)&list = dlsym(h, CL_MECH_LIST_SYMBOL);
     if (!list) {
-        int other = dlsym(h, "cellulab_mechanisms_v1") != NULL;
+        int other = dlsym(h, "cellulab_mechanisms_v1") ? 1 : dlsym(h, "cellulab_mechanisms_v2") ? 2 : 0;
         dlclose(h);
         if (other)
             return cl_fail(s, CL_EFORMAT, "cl_sim_load_mechanisms: %s: built for an older cellulab (mechanism "
-                                          "ABI 1, this is %d): rebuild it with cellulab build-mechanisms --force",
-                           path, CL_MECH_ABI_VERSION);
+                                          "ABI %d, this is %d): rebuild it with cellulab build-mechanisms --force",
+                           path, other, CL_MECH_ABI_VERSION);
         return cl_fail(s, CL_EFORMAT, "cl_sim_load_mechanisms: %s: not a cellulab mechanism library (no "
                                       "%s; build it with cellulab build-mechanisms)", path, CL_MECH_LIST_SYMBOL);
     }

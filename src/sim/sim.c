@@ -139,6 +139,16 @@ cl_status cl_sim_set_celsius(cl_sim *s, double celsius) {
 }
 double cl_sim_celsius(const cl_sim *s) { return s ? s->eng.celsius : NAN; }
 
+cl_status cl_sim_set_legacy_units(cl_sim *s, int legacy) {
+    CHECK_SIM(s);
+    if (legacy != 0 && legacy != 1)
+        return cl_fail(s, CL_EINVAL, "cl_sim_set_legacy_units: legacy: expected 0 (NEURON 8.2's constants) "
+                                     "or 1 (NEURON 7's), got %d", legacy);
+    s->eng.legacy_units = legacy;
+    return cl_ok(s);
+}
+int cl_sim_legacy_units(const cl_sim *s) { return s ? s->eng.legacy_units : -1; }
+
 cl_status cl_sim_set_v_init(cl_sim *s, double v) {
     CHECK_SIM(s);
     if (!isfinite(v))

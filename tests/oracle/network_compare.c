@@ -33,8 +33,10 @@ static double *read_col(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR\n");
+    /* "legacy": NEURON 7's constants on both sides (nrnunit_use_legacy(1)) */
+    int legacy = argc == 5 && strcmp(argv[4], "legacy") == 0;
+    if (argc != 4 && !legacy) {
+        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy]\n");
         return 2;
     }
     cl_error e = {{0}};
@@ -62,6 +64,10 @@ int main(int argc, char **argv) {
             fprintf(stderr, "%s\n", e.msg);
             return 1;
         }
+    if (legacy && cl_sim_set_legacy_units(cl_network_sim(net), 1)) {
+        fprintf(stderr, "%s\n", cl_sim_errmsg(cl_network_sim(net)));
+        return 1;
+    }
     if (cl_network_run(net, NULL, NULL, &e)) {
         fprintf(stderr, "%s\n", e.msg);
         return 1;

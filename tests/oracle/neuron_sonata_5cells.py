@@ -9,7 +9,8 @@ simulation config at soma[0](0.5) of every cell, celsius and v_init from
 the config's conditions, its dt and tstop, secondorder 0. Spikes as bmtk
 detects them: a NetCon at soma[0](0.5) with the run's spike_threshold.
 
-usage: neuron_sonata_5cells.py LIBNRNMECH.so SHARED_DATA OUTDIR
+usage: neuron_sonata_5cells.py LIBNRNMECH.so SHARED_DATA OUTDIR [legacy]
+(legacy: h.nrnunit_use_legacy(1), NEURON 7's constants)
 
 Writes OUTDIR/v_<node>.txt (soma v at every step from t = 0, %.17g) and
 OUTDIR/spikes_<node>.txt (spike times, %.17g), one per node id.
@@ -29,6 +30,7 @@ from neuron_allen_nml import apply_nml, read_nml  # noqa: E402
 
 def main():
     lib, shared, out = sys.argv[1:4]
+    h.nrnunit_use_legacy(1 if sys.argv[4:5] == ["legacy"] else 0)
     h.load_file("stdrun.hoc")
     h.nrn_load_dll(lib)
     ex = os.path.join(shared, "sonata-examples")

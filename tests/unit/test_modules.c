@@ -89,13 +89,17 @@ static void test_nernst(void **state) {
     double R = 1.380649e-23 * 6.02214076e+23, F = 1.602176634e-19 * 6.02214076e+23;
     double ktf = 1000. * R * (6.3 + 273.15) / F;
     assert_true(fabs(ktf - 24.08114) < 1e-5); /* 8.314462618 * 279.45 / 96485.33212 */
-    double ek = cl_ion_nernst(54.4, 2.5, 1, 6.3);
+    double ek = cl_ion_nernst(54.4, 2.5, 1, 6.3, 0);
     assert_true(fabs(ek - ktf * log(2.5 / 54.4)) < 1e-12);
-    double eca = cl_ion_nernst(5e-5, 2, 2, 6.3);
+    double eca = cl_ion_nernst(5e-5, 2, 2, 6.3, 0);
     assert_true(fabs(eca - ktf / 2 * log(2 / 5e-5)) < 1e-12);
-    assert_true(cl_ion_nernst(0, 1, 1, 6.3) == 1e6);  /* NEURON's guards */
-    assert_true(cl_ion_nernst(1, 0, 1, 6.3) == -1e6);
-    assert_true(cl_ion_nernst(1, 2, 0, 6.3) == 0);
+    assert_true(cl_ion_nernst(0, 1, 1, 6.3, 0) == 1e6);  /* NEURON's guards */
+    assert_true(cl_ion_nernst(1, 0, 1, 6.3, 0) == -1e6);
+    assert_true(cl_ion_nernst(1, 2, 0, 6.3, 0) == 0);
+    /* legacy: NEURON 7's 8.3134 and 96485.309 (eion.cpp under nrnunit_use_legacy) */
+    double ktf7 = 1000. * 8.3134 * (6.3 + 273.15) / 96485.309;
+    assert_true(cl_ion_nernst(5e-5, 2, 2, 6.3, 1) == ktf7 / 2 * log(2 / 5e-5));
+    assert_true(cl_ion_nernst(5e-5, 2, 2, 6.3, 1) != eca);
 }
 
 /* A cylinder: area = pi d L/nseg; ri(x) = Ra (dx/2 + dx/2) / (pi d^2/4) * 1e-2
