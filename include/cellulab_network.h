@@ -67,6 +67,9 @@ typedef struct cl_network_options {
     const char *output_dir;
     cl_section_numbering numbering;
     cl_soma_orientation soma; /* contour somas of the morphologies */
+    /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
+     * Import3d (the Allen example references; cl_morph_options) */
+    int pt3d_digits;
 } cl_network_options;
 
 typedef struct cl_network cl_network;

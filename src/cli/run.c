@@ -14,7 +14,7 @@
 static void usage(FILE *f) {
     fprintf(f,
             "usage: cellulab run CONFIG.json [--node-set NAME] [--output DIR] [--mechanisms LIB]...\n"
-            "                    [--numbering bmtk|spec] [--legacy-units] [--no-progress]\n"
+            "                    [--numbering bmtk|spec] [--legacy-units] [--bmtk-import3d] [--no-progress]\n"
             "\n"
             "Simulate a SONATA network: a simulation config (or a config.json naming\n"
             "the circuit and the simulation). Spikes and soma reports are written as\n"
@@ -30,6 +30,8 @@ static void usage(FILE *f) {
             "  --numbering bmtk|spec  how afferent_section_id numbers sections (default bmtk)\n"
             "  --legacy-units    NEURON 7's physical constants (FARADAY, R), as NEURON 8's\n"
             "                    h.nrnunit_use_legacy(1); the Allen example references used them\n"
+            "  --bmtk-import3d   3-D points with 6 significant digits, as bmtk's own Import3d\n"
+            "                    writes them (the Allen example references too)\n"
             "  --no-progress     no progress bar\n");
 }
 
@@ -55,7 +57,7 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
-    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0;
+    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
     if (!mechs) return 1;
     for (int i = 1; i < argc; i++) {
@@ -83,6 +85,8 @@ int cli_run(int argc, char **argv) {
             }
         } else if (strcmp(a, "--legacy-units") == 0) {
             legacy_units = 1;
+        } else if (strcmp(a, "--bmtk-import3d") == 0) {
+            pt3d_digits = 6;
         } else if (strcmp(a, "--no-progress") == 0) {
             show = 0;
         } else if (!config && a[0] != '-') {
@@ -113,7 +117,8 @@ int cli_run(int argc, char **argv) {
                             .build_mechanisms = n_mechs == 0 && cl_circuit_get_ops(c)->mechanisms_dir &&
                                                 cl_circuit_get_ops(c)->mechanisms_dir(cl_circuit_get_state(c)),
                             .output_dir = output,
-                            .numbering = numbering};
+                            .numbering = numbering,
+                            .pt3d_digits = pt3d_digits};
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
         goto out;

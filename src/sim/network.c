@@ -77,6 +77,7 @@ struct cl_network {
     cl_network_counts counts;
     cl_section_numbering numbering;
     cl_soma_orientation soma;
+    int pt3d_digits;
     char *output_dir;
     int ran, built;
 };
@@ -322,6 +323,7 @@ static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model
     const char *proc = m->model_processing ? m->model_processing : "";
     cl_model_options mo = {0};
     mo.morph.soma = net->soma;
+    mo.morph.pt3d_digits = net->pt3d_digits;
     mo.morph.h5_cell = m->h5_cell;
     if (strstr(proc, "aibs_allactive")) {
         mo.morph.axon = "aibs_allactive";
@@ -876,6 +878,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->st = cl_circuit_get_state(c);
     net->numbering = o->numbering;
     net->soma = o->soma;
+    net->pt3d_digits = o->pt3d_digits;
     cl_status st = CL_OK;
     const cl_circuit_ops *ops = net->ops;
     if (!ops->node_population_count || !ops->node_population_name || !ops->node_population_size || !ops->node_model ||
