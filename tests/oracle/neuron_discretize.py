@@ -27,6 +27,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import neuron_morph as nm  # noqa: E402
 from neuron_morph import h  # noqa: E402
+from neuron_bluepyopt import replace_axon  # noqa: E402  (BluePyOpt's default replace_axon hoc)
 
 RULES = [("fixed", 3, 100, 35.4, 1.0), ("dlambda", 0.1, 100, 100.0, 1.0),
          ("dlambda", 0.05, 500, 35.4, 2.0), ("dlambda", 0.3, 10, 150.0, 0.5),
@@ -93,25 +94,7 @@ def replace_axon_dump(path, f):
         # no axon in the file: ClMorphCell's empty placeholder axon (diam 500)
         # would be read as D1, D2; not compared
         return
-    else:
-        d1 = d2 = cell.axon[0].diam
-        if len(ax) > 1:
-            h.distance(0, 0.0, sec=cell.soma[0])  # soma distance()
-            for s in ax:
-                if h.distance(0.5, sec=s) > 60:
-                    d2 = s.diam
-                    break
-    for s in ax:
-        h.delete_section(sec=s)
-    h.execute("create axon[2]", cell)
-    for s, d in ((cell.axon[0], d1), (cell.axon[1], d2)):
-        s.L = 30
-        s.diam = d
-        s.nseg = 1 + 2 * int(s.L / 40)
-        cell.all.append(sec=s)
-        cell.axonal.append(sec=s)
-    cell.axon[0].connect(cell.soma[0](1), 0)
-    cell.axon[1].connect(cell.axon[0](1), 0)
+    replace_axon(cell)
     f.write("file %s\n" % path)
     for s in cell.all:
         ref = h.SectionRef(sec=s)
