@@ -11,16 +11,6 @@
 
 #include "circuit/sonata_int.h"
 
-cl_status sn_fail(cl_error *err, cl_status st, const char *fmt, ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 char *sn_strdup(const char *s) {
     if (!s) return NULL;
     size_t n = strlen(s) + 1;
@@ -218,7 +208,7 @@ static cl_status expand_tree(const char *file, json_t *node, json_t *vars, cl_er
             if (json_is_string(v)) {
                 int ch = 0;
                 char *e = expand(json_string_value(v), vars, &ch, NULL);
-                if (!e) return sn_fail(err, CL_ENOMEM, "%s: out of memory", file);
+                if (!e) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", file);
                 if (ch) json_object_set_new(node, k, json_string(e));
                 free(e);
             } else if (expand_tree(file, v, vars, err) != CL_OK)
@@ -231,7 +221,7 @@ static cl_status expand_tree(const char *file, json_t *node, json_t *vars, cl_er
             if (json_is_string(v)) {
                 int ch = 0;
                 char *e = expand(json_string_value(v), vars, &ch, NULL);
-                if (!e) return sn_fail(err, CL_ENOMEM, "%s: out of memory", file);
+                if (!e) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", file);
                 if (ch) json_array_set_new(node, i, json_string(e));
                 free(e);
             } else if (expand_tree(file, v, vars, err) != CL_OK)
@@ -244,14 +234,14 @@ static cl_status expand_tree(const char *file, json_t *node, json_t *vars, cl_er
 cl_status sn_json_load(const char *path, sn_json_file *out, cl_error *err) {
     memset(out, 0, sizeof *out);
     FILE *fp = fopen(path, "rb");
-    if (!fp) return sn_fail(err, CL_EIO, "%s: cannot open (missing file?)", path);
+    if (!fp) return cl_error_fail(err, CL_EIO, "%s: cannot open (missing file?)", path);
     json_error_t je;
     json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
     fclose(fp);
-    if (!root) return sn_fail(err, CL_EFORMAT, "%s: line %d, column %d: bad JSON: %s", path, je.line, je.column, je.text);
+    if (!root) return cl_error_fail(err, CL_EFORMAT, "%s: line %d, column %d: bad JSON: %s", path, je.line, je.column, je.text);
     if (!json_is_object(root)) {
         json_decref(root);
-        return sn_fail(err, CL_EFORMAT, "%s: $: expected a JSON object", path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: $: expected a JSON object", path);
     }
     out->path = sn_strdup(path);
     out->dir = sn_dirname(path);
@@ -259,7 +249,7 @@ cl_status sn_json_load(const char *path, sn_json_file *out, cl_error *err) {
     json_t *man = json_object_get(root, "manifest");
     if (man && !json_is_object(man)) {
         sn_json_free(out);
-        return sn_fail(err, CL_EFORMAT, "%s: $.manifest: expected an object", path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.manifest: expected an object", path);
     }
     json_t *vars = man ? json_deep_copy(man) : json_object();
     /* bmtk/pysonata predefine these */
@@ -272,7 +262,7 @@ cl_status sn_json_load(const char *path, sn_json_file *out, cl_error *err) {
         if (!json_is_string(v)) {
             json_decref(vars);
             sn_json_free(out);
-            return sn_fail(err, CL_EFORMAT, "%s: $.manifest.%s: expected a string", path, k);
+            return cl_error_fail(err, CL_EFORMAT, "%s: $.manifest.%s: expected a string", path, k);
         }
     }
     /* resolve variables in variables: at most 10 passes, as libsonata */
@@ -294,7 +284,7 @@ cl_status sn_json_load(const char *path, sn_json_file *out, cl_error *err) {
     if (pass == 10) {
         json_decref(vars);
         sn_json_free(out);
-        return sn_fail(err, CL_EFORMAT, "%s: $.manifest: variables still unresolved after 10 passes (a cycle?)", path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.manifest: variables still unresolved after 10 passes (a cycle?)", path);
     }
     cl_status st = expand_tree(path, root, vars, err);
     json_decref(vars);
@@ -315,7 +305,7 @@ static json_t *getkey(json_t *obj, const char *key) { return json_is_object(obj)
 #define GETTER_MISSING()                                                                                        \
     do {                                                                                                        \
         if (!v) {                                                                                               \
-            if (required) return sn_fail(err, CL_EFORMAT, "%s: %s.%s: missing (required)", f->path, path, key); \
+            if (required) return cl_error_fail(err, CL_EFORMAT, "%s: %s.%s: missing (required)", f->path, path, key); \
             return CL_OK;                                                                                       \
         }                                                                                                       \
     } while (0)
@@ -324,7 +314,7 @@ cl_status sn_get_str(const sn_json_file *f, json_t *obj, const char *path, const
                      const char **out, cl_error *err) {
     json_t *v = getkey(obj, key);
     GETTER_MISSING();
-    if (!json_is_string(v)) return sn_fail(err, CL_EFORMAT, "%s: %s.%s: expected a string", f->path, path, key);
+    if (!json_is_string(v)) return cl_error_fail(err, CL_EFORMAT, "%s: %s.%s: expected a string", f->path, path, key);
     *out = json_string_value(v);
     return CL_OK;
 }
@@ -333,7 +323,7 @@ cl_status sn_get_num(const sn_json_file *f, json_t *obj, const char *path, const
                      double *out, cl_error *err) {
     json_t *v = getkey(obj, key);
     GETTER_MISSING();
-    if (!json_is_number(v)) return sn_fail(err, CL_EFORMAT, "%s: %s.%s: expected a number", f->path, path, key);
+    if (!json_is_number(v)) return cl_error_fail(err, CL_EFORMAT, "%s: %s.%s: expected a number", f->path, path, key);
     *out = json_number_value(v);
     return CL_OK;
 }
@@ -342,7 +332,7 @@ cl_status sn_get_obj(const sn_json_file *f, json_t *obj, const char *path, const
                      json_t **out, cl_error *err) {
     json_t *v = getkey(obj, key);
     GETTER_MISSING();
-    if (!json_is_object(v)) return sn_fail(err, CL_EFORMAT, "%s: %s.%s: expected an object", f->path, path, key);
+    if (!json_is_object(v)) return cl_error_fail(err, CL_EFORMAT, "%s: %s.%s: expected an object", f->path, path, key);
     *out = v;
     return CL_OK;
 }
@@ -351,7 +341,7 @@ cl_status sn_get_arr(const sn_json_file *f, json_t *obj, const char *path, const
                      json_t **out, cl_error *err) {
     json_t *v = getkey(obj, key);
     GETTER_MISSING();
-    if (!json_is_array(v)) return sn_fail(err, CL_EFORMAT, "%s: %s.%s: expected an array", f->path, path, key);
+    if (!json_is_array(v)) return cl_error_fail(err, CL_EFORMAT, "%s: %s.%s: expected an array", f->path, path, key);
     *out = v;
     return CL_OK;
 }
@@ -362,9 +352,9 @@ cl_status sn_get_path(const sn_json_file *f, json_t *obj, const char *path, cons
     cl_status st = sn_get_str(f, obj, path, key, required, &s, err);
     if (st != CL_OK) return st;
     if (!s || !*s) {
-        if (s && required) return sn_fail(err, CL_EFORMAT, "%s: %s.%s: empty path", f->path, path, key);
+        if (s && required) return cl_error_fail(err, CL_EFORMAT, "%s: %s.%s: empty path", f->path, path, key);
         return CL_OK;
     }
     *out = sn_join(f->dir, s);
-    return *out ? CL_OK : sn_fail(err, CL_ENOMEM, "%s: out of memory", f->path);
+    return *out ? CL_OK : cl_error_fail(err, CL_ENOMEM, "%s: out of memory", f->path);
 }

@@ -111,17 +111,17 @@ cl_status sn_csv_parse(const char *text, size_t len, const char *path, const cha
         const char *le = nl ? nl : end;
         lineno++;
         if (memchr(p, '\0', (size_t)(le - p))) {
-            st = sn_fail(err, CL_EFORMAT, "%s: line %zu: NUL byte", path, lineno);
+            st = cl_error_fail(err, CL_EFORMAT, "%s: line %zu: NUL byte", path, lineno);
             break;
         }
         long n = split(p, le, &f, &fcap);
         p = nl ? nl + 1 : end;
         if (n == -2) {
-            st = sn_fail(err, CL_ENOMEM, "%s: out of memory", path);
+            st = cl_error_fail(err, CL_ENOMEM, "%s: out of memory", path);
             break;
         }
         if (n < 0) {
-            st = sn_fail(err, CL_EFORMAT, "%s: line %zu: unterminated quote", path, lineno);
+            st = cl_error_fail(err, CL_EFORMAT, "%s: line %zu: unterminated quote", path, lineno);
             break;
         }
         if (n == 0) continue;
@@ -130,32 +130,32 @@ cl_status sn_csv_parse(const char *text, size_t len, const char *path, const cha
             out->header = calloc((size_t)n, sizeof *out->header);
             if (!out->header) {
                 free_fields(f, n);
-                st = sn_fail(err, CL_ENOMEM, "%s: out of memory", path);
+                st = cl_error_fail(err, CL_ENOMEM, "%s: out of memory", path);
                 break;
             }
             for (long i = 0; i < n; i++) {
                 out->header[i] = f[i] ? f[i] : sn_strdup("");
                 if (f[i] && !strcmp(f[i], id_col)) idc = i;
             }
-            if (idc < 0) st = sn_fail(err, CL_EFORMAT, "%s: line %zu: no \"%s\" column", path, lineno, id_col);
+            if (idc < 0) st = cl_error_fail(err, CL_EFORMAT, "%s: line %zu: no \"%s\" column", path, lineno, id_col);
             continue;
         }
         if ((size_t)n != out->ncol) {
             free_fields(f, n);
-            st = sn_fail(err, CL_EFORMAT, "%s: line %zu: %ld fields, the header has %zu", path, lineno, n, out->ncol);
+            st = cl_error_fail(err, CL_EFORMAT, "%s: line %zu: %ld fields, the header has %zu", path, lineno, n, out->ncol);
             break;
         }
         char *idend = NULL;
         long long id = f[idc] ? strtoll(f[idc], &idend, 10) : 0;
         if (!f[idc] || *idend) {
-            st = sn_fail(err, CL_EFORMAT, "%s: line %zu: %s \"%s\" is not an integer", path, lineno, id_col,
+            st = cl_error_fail(err, CL_EFORMAT, "%s: line %zu: %s \"%s\" is not an integer", path, lineno, id_col,
                          f[idc] ? f[idc] : "");
             free_fields(f, n);
             break;
         }
         if (sn_csv_row(out, id) >= 0) {
             free_fields(f, n);
-            st = sn_fail(err, CL_EFORMAT, "%s: line %zu: %s %lld appears twice", path, lineno, id_col, id);
+            st = cl_error_fail(err, CL_EFORMAT, "%s: line %zu: %s %lld appears twice", path, lineno, id_col, id);
             break;
         }
         if (out->nrow == rcap) {
@@ -168,7 +168,7 @@ cl_status sn_csv_parse(const char *text, size_t len, const char *path, const cha
             if (nl2) out->line = nl2;
             if (!nc1 || !ni || !nl2) {
                 free_fields(f, n);
-                st = sn_fail(err, CL_ENOMEM, "%s: out of memory", path);
+                st = cl_error_fail(err, CL_ENOMEM, "%s: out of memory", path);
                 break;
             }
             rcap = nc;
@@ -179,7 +179,7 @@ cl_status sn_csv_parse(const char *text, size_t len, const char *path, const cha
         out->nrow++;
     }
     free(f);
-    if (st == CL_OK && !out->header) st = sn_fail(err, CL_EFORMAT, "%s: empty file (no header)", path);
+    if (st == CL_OK && !out->header) st = cl_error_fail(err, CL_EFORMAT, "%s: empty file (no header)", path);
     if (st != CL_OK) sn_csv_free(out);
     return st;
 }
@@ -187,7 +187,7 @@ cl_status sn_csv_parse(const char *text, size_t len, const char *path, const cha
 cl_status sn_csv_load(const char *path, const char *id_col, sn_csv *out, cl_error *err) {
     memset(out, 0, sizeof *out);
     FILE *fp = fopen(path, "rb");
-    if (!fp) return sn_fail(err, CL_EIO, "%s: cannot open (missing file?)", path);
+    if (!fp) return cl_error_fail(err, CL_EIO, "%s: cannot open (missing file?)", path);
     char *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
@@ -196,13 +196,13 @@ cl_status sn_csv_load(const char *path, const char *id_col, sn_csv *out, cl_erro
             if (cap > MAX_CSV_BYTES) {
                 free(buf);
                 fclose(fp);
-                return sn_fail(err, CL_EFORMAT, "%s: too large for a types CSV", path);
+                return cl_error_fail(err, CL_EFORMAT, "%s: too large for a types CSV", path);
             }
             char *nb = realloc(buf, cap);
             if (!nb) {
                 free(buf);
                 fclose(fp);
-                return sn_fail(err, CL_ENOMEM, "%s: out of memory", path);
+                return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", path);
             }
             buf = nb;
         }
@@ -214,7 +214,7 @@ cl_status sn_csv_load(const char *path, const char *id_col, sn_csv *out, cl_erro
     fclose(fp);
     if (bad) {
         free(buf);
-        return sn_fail(err, CL_EIO, "%s: read error", path);
+        return cl_error_fail(err, CL_EIO, "%s: read error", path);
     }
     cl_status st = sn_csv_parse(buf, len, path, id_col, out, err);
     free(buf);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cellulab_memcircuit.h"
+#include "util/util.h"
 
 typedef struct kv {
     const char *name;
@@ -73,17 +74,6 @@ struct cl_memcircuit {
     const char *mech_dir;
 };
 
-static cl_status fail(cl_error *err, cl_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static cl_status fail(cl_error *err, cl_status st, const char *fmt, ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 /* Grow an array of elements of size sz to hold n + 1. */
 static int grow(void **a, size_t *cap, size_t n, size_t sz) {
     if (n < *cap) return 0;
@@ -113,9 +103,9 @@ static const char *keep(cl_memcircuit *mc, const char *s, int *bad) {
 }
 
 cl_status cl_memcircuit_new(cl_memcircuit **out, cl_error *err) {
-    if (!out) return fail(err, CL_EINVAL, "cl_memcircuit_new: out must not be NULL");
+    if (!out) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_new: out must not be NULL");
     cl_memcircuit *mc = calloc(1, sizeof *mc);
-    if (!mc) return fail(err, CL_ENOMEM, "cl_memcircuit_new: out of memory");
+    if (!mc) return cl_error_fail(err, CL_ENOMEM, "cl_memcircuit_new: out of memory");
     mc->rc.tstart = mc->rc.tstop = mc->rc.dt = mc->rc.dL = NAN;
     mc->rc.spike_threshold = mc->rc.celsius = mc->rc.v_init = NAN;
     *out = mc;
@@ -174,10 +164,10 @@ static mepop *find_epop(const cl_memcircuit *mc, const char *name) {
 
 cl_status cl_memcircuit_add_population(cl_memcircuit *mc, const char *name, uint64_t n, const cl_node_model *m,
                                        cl_error *err) {
-    if (!mc || !name || !m) return fail(err, CL_EINVAL, "cl_memcircuit_add_population: NULL argument");
-    if (find_pop(mc, name)) return fail(err, CL_EINVAL, "memory circuit: node population \"%s\" exists", name);
+    if (!mc || !name || !m) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_population: NULL argument");
+    if (find_pop(mc, name)) return cl_error_fail(err, CL_EINVAL, "memory circuit: node population \"%s\" exists", name);
     mpop *np = realloc(mc->pops, (mc->n_pops + 1) * sizeof *np);
-    if (!np) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!np) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->pops = np;
     mpop *p = &mc->pops[mc->n_pops];
     memset(p, 0, sizeof *p);
@@ -196,7 +186,7 @@ cl_status cl_memcircuit_add_population(cl_memcircuit *mc, const char *name, uint
     if (bad || !p->attrs || !p->dyn) {
         free(p->attrs);
         free(p->dyn);
-        return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     }
     mc->n_pops++;
     return CL_OK;
@@ -206,7 +196,7 @@ cl_status cl_memcircuit_add_population(cl_memcircuit *mc, const char *name, uint
 static cl_status kv_set(cl_memcircuit *mc, kvlist *l, const char *name, cl_value v, cl_error *err) {
     int bad = 0;
     if (v.kind == CL_VALUE_STRING) v.str = keep(mc, v.str, &bad);
-    if (bad) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->a[i].name, name) == 0) {
             l->a[i].v = v;
@@ -214,7 +204,7 @@ static cl_status kv_set(cl_memcircuit *mc, kvlist *l, const char *name, cl_value
         }
     const char *nm = keep(mc, name, &bad);
     if (bad || grow((void **)&l->a, &l->cap, l->n, sizeof *l->a))
-        return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     l->a[l->n].name = nm;
     l->a[l->n].v = v;
     l->n++;
@@ -228,11 +218,11 @@ static const cl_value *kv_get(const kvlist *l, const char *name) {
 }
 
 static cl_status node_ref(cl_memcircuit *mc, const char *pop, uint64_t node, mpop **p, cl_error *err) {
-    if (!mc || !pop) return fail(err, CL_EINVAL, "memory circuit: NULL argument");
+    if (!mc || !pop) return cl_error_fail(err, CL_EINVAL, "memory circuit: NULL argument");
     *p = find_pop(mc, pop);
-    if (!*p) return fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop);
+    if (!*p) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop);
     if (node >= (*p)->n)
-        return fail(err, CL_EINVAL, "memory circuit: node %llu out of range in \"%s\" (%llu nodes)",
+        return cl_error_fail(err, CL_EINVAL, "memory circuit: node %llu out of range in \"%s\" (%llu nodes)",
                     (unsigned long long)node, pop, (unsigned long long)(*p)->n);
     return CL_OK;
 }
@@ -243,7 +233,7 @@ static cl_status note_attr_name(cl_memcircuit *mc, mpop *p, const char *attr, cl
     int bad = 0;
     const char *nm = keep(mc, attr, &bad);
     const char **na = bad ? NULL : realloc(p->attr_names, (p->n_attr_names + 1) * sizeof *na);
-    if (!na) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!na) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     p->attr_names = na;
     na[p->n_attr_names++] = nm;
     return CL_OK;
@@ -254,7 +244,7 @@ static cl_status set_attr(cl_memcircuit *mc, const char *pop, uint64_t node, con
     mpop *p;
     cl_status st = node_ref(mc, pop, node, &p, err);
     if (st) return st;
-    if (!attr) return fail(err, CL_EINVAL, "memory circuit: attribute name is NULL");
+    if (!attr) return cl_error_fail(err, CL_EINVAL, "memory circuit: attribute name is NULL");
     st = note_attr_name(mc, p, attr, err);
     return st ? st : kv_set(mc, &p->attrs[node], attr, v, err);
 }
@@ -275,7 +265,7 @@ cl_status cl_memcircuit_set_dynamics(cl_memcircuit *mc, const char *pop, uint64_
     mpop *p;
     cl_status st = node_ref(mc, pop, node, &p, err);
     if (st) return st;
-    if (!name) return fail(err, CL_EINVAL, "memory circuit: dynamics name is NULL");
+    if (!name) return cl_error_fail(err, CL_EINVAL, "memory circuit: dynamics name is NULL");
     return kv_set(mc, &p->dyn[node], name, (cl_value){.kind = CL_VALUE_NUMBER, .num = value}, err);
 }
 
@@ -286,15 +276,15 @@ static int cmp_u64(const void *a, const void *b) {
 
 cl_status cl_memcircuit_add_node_set(cl_memcircuit *mc, const char *name, const char *pop, const uint64_t *ids,
                                      size_t n, cl_error *err) {
-    if (!mc || !name || !pop || (n && !ids)) return fail(err, CL_EINVAL, "cl_memcircuit_add_node_set: NULL argument");
+    if (!mc || !name || !pop || (n && !ids)) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_node_set: NULL argument");
     mpop *p = find_pop(mc, pop);
-    if (!p) return fail(err, CL_ENOTFOUND, "memory circuit: node set \"%s\": no node population \"%s\"", name, pop);
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: node set \"%s\": no node population \"%s\"", name, pop);
     for (size_t i = 0; i < n; i++)
         if (ids[i] >= p->n)
-            return fail(err, CL_EINVAL, "memory circuit: node set \"%s\": node %llu out of range in \"%s\"", name,
+            return cl_error_fail(err, CL_EINVAL, "memory circuit: node set \"%s\": node %llu out of range in \"%s\"", name,
                         (unsigned long long)ids[i], pop);
     mnset *ns = realloc(mc->sets, (mc->n_sets + 1) * sizeof *ns);
-    if (!ns) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!ns) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->sets = ns;
     mnset *s = &ns[mc->n_sets];
     int bad = 0;
@@ -303,7 +293,7 @@ cl_status cl_memcircuit_add_node_set(cl_memcircuit *mc, const char *name, const 
     s->ids = malloc((n ? n : 1) * sizeof *s->ids);
     if (bad || !s->ids) {
         free(s->ids);
-        return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     }
     if (n) memcpy(s->ids, ids, n * sizeof *ids);
     qsort(s->ids, n, sizeof *s->ids, cmp_u64);
@@ -317,20 +307,20 @@ cl_status cl_memcircuit_add_node_set(cl_memcircuit *mc, const char *name, const 
 
 cl_status cl_memcircuit_add_edge_population(cl_memcircuit *mc, const char *name, const char *source_pop,
                                             const char *target_pop, cl_error *err) {
-    if (!mc || !name) return fail(err, CL_EINVAL, "cl_memcircuit_add_edge_population: NULL argument");
+    if (!mc || !name) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_edge_population: NULL argument");
     mpop *s = find_pop(mc, source_pop), *t = find_pop(mc, target_pop);
     if (!s || !t)
-        return fail(err, CL_ENOTFOUND, "memory circuit: edge population \"%s\": no node population \"%s\"", name,
+        return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: edge population \"%s\": no node population \"%s\"", name,
                     !s ? (source_pop ? source_pop : "(null)") : (target_pop ? target_pop : "(null)"));
-    if (find_epop(mc, name)) return fail(err, CL_EINVAL, "memory circuit: edge population \"%s\" exists", name);
+    if (find_epop(mc, name)) return cl_error_fail(err, CL_EINVAL, "memory circuit: edge population \"%s\" exists", name);
     mepop *ne = realloc(mc->epops, (mc->n_epops + 1) * sizeof *ne);
-    if (!ne) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!ne) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->epops = ne;
     mepop *e = &ne[mc->n_epops];
     memset(e, 0, sizeof *e);
     int bad = 0;
     e->name = keep(mc, name, &bad);
-    if (bad) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     e->src = (size_t)(s - mc->pops);
     e->tgt = (size_t)(t - mc->pops);
     mc->n_epops++;
@@ -339,16 +329,16 @@ cl_status cl_memcircuit_add_edge_population(cl_memcircuit *mc, const char *name,
 
 cl_status cl_memcircuit_add_edge(cl_memcircuit *mc, const char *epop, uint64_t source, uint64_t target,
                                  const char *dynamics_params, uint64_t *edge_id, cl_error *err) {
-    if (!mc) return fail(err, CL_EINVAL, "cl_memcircuit_add_edge: NULL circuit");
+    if (!mc) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_edge: NULL circuit");
     mepop *e = find_epop(mc, epop);
-    if (!e) return fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
+    if (!e) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
     if (source >= mc->pops[e->src].n || target >= mc->pops[e->tgt].n)
-        return fail(err, CL_EINVAL, "memory circuit: edge %llu -> %llu of \"%s\": node out of range",
+        return cl_error_fail(err, CL_EINVAL, "memory circuit: edge %llu -> %llu of \"%s\": node out of range",
                     (unsigned long long)source, (unsigned long long)target, epop);
     int bad = 0;
     const char *dp = keep(mc, dynamics_params, &bad);
     if (bad || grow((void **)&e->e, &e->cap, e->n, sizeof *e->e))
-        return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     e->e[e->n] = (medge){.src = source, .tgt = target, .dyn = dp};
     if (edge_id) *edge_id = e->n;
     e->n++;
@@ -357,11 +347,11 @@ cl_status cl_memcircuit_add_edge(cl_memcircuit *mc, const char *epop, uint64_t s
 
 static cl_status set_edge(cl_memcircuit *mc, const char *epop, uint64_t edge, const char *attr, cl_value v,
                           cl_error *err) {
-    if (!mc || !attr) return fail(err, CL_EINVAL, "memory circuit: NULL argument");
+    if (!mc || !attr) return cl_error_fail(err, CL_EINVAL, "memory circuit: NULL argument");
     mepop *e = find_epop(mc, epop);
-    if (!e) return fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
+    if (!e) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
     if (edge >= e->n)
-        return fail(err, CL_EINVAL, "memory circuit: edge %llu out of range in \"%s\"", (unsigned long long)edge,
+        return cl_error_fail(err, CL_EINVAL, "memory circuit: edge %llu out of range in \"%s\"", (unsigned long long)edge,
                     epop);
     return kv_set(mc, &e->e[edge].attrs, attr, v, err);
 }
@@ -380,9 +370,9 @@ cl_status cl_memcircuit_set_edge_str(cl_memcircuit *mc, const char *epop, uint64
 cl_status cl_memcircuit_add_spike_input(cl_memcircuit *mc, const char *pop, const uint64_t *nodes,
                                         const double *times, size_t n, cl_error *err) {
     if (!mc || !pop || (n && (!nodes || !times)))
-        return fail(err, CL_EINVAL, "cl_memcircuit_add_spike_input: NULL argument");
+        return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_spike_input: NULL argument");
     mspk *ns = realloc(mc->spk, (mc->n_spk + 1) * sizeof *ns);
-    if (!ns) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!ns) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->spk = ns;
     mspk *s = &ns[mc->n_spk];
     int bad = 0;
@@ -392,7 +382,7 @@ cl_status cl_memcircuit_add_spike_input(cl_memcircuit *mc, const char *pop, cons
     if (bad || !s->nodes || !s->times) {
         free(s->nodes);
         free(s->times);
-        return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     }
     if (n) {
         memcpy(s->nodes, nodes, n * sizeof *nodes);
@@ -404,37 +394,37 @@ cl_status cl_memcircuit_add_spike_input(cl_memcircuit *mc, const char *pop, cons
 }
 
 cl_status cl_memcircuit_set_run_config(cl_memcircuit *mc, const cl_run_config *rc, cl_error *err) {
-    if (!mc || !rc) return fail(err, CL_EINVAL, "cl_memcircuit_set_run_config: NULL argument");
+    if (!mc || !rc) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_set_run_config: NULL argument");
     int bad = 0;
     cl_run_config c = *rc;
     c.node_set = keep(mc, rc->node_set, &bad);
     c.output_dir = keep(mc, rc->output_dir, &bad);
     c.spikes_file = keep(mc, rc->spikes_file, &bad);
     c.spikes_sort_order = keep(mc, rc->spikes_sort_order, &bad);
-    if (bad) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->rc = c;
     return CL_OK;
 }
 
 cl_status cl_memcircuit_add_current_clamp(cl_memcircuit *mc, const cl_current_clamp *cc, cl_error *err) {
-    if (!mc || !cc) return fail(err, CL_EINVAL, "cl_memcircuit_add_current_clamp: NULL argument");
+    if (!mc || !cc) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_current_clamp: NULL argument");
     cl_current_clamp *n = realloc(mc->cc, (mc->n_cc + 1) * sizeof *n);
-    if (!n) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!n) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->cc = n;
     int bad = 0;
     cl_current_clamp c = *cc;
     c.name = keep(mc, cc->name, &bad);
     c.node_set = keep(mc, cc->node_set, &bad);
     c.section_name = keep(mc, cc->section_name, &bad);
-    if (bad) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     n[mc->n_cc++] = c;
     return CL_OK;
 }
 
 cl_status cl_memcircuit_add_report(cl_memcircuit *mc, const cl_report_config *r, cl_error *err) {
-    if (!mc || !r) return fail(err, CL_EINVAL, "cl_memcircuit_add_report: NULL argument");
+    if (!mc || !r) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_report: NULL argument");
     cl_report_config *n = realloc(mc->rep, (mc->n_rep + 1) * sizeof *n);
-    if (!n) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!n) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->rep = n;
     int bad = 0;
     cl_report_config c = *r;
@@ -443,32 +433,32 @@ cl_status cl_memcircuit_add_report(cl_memcircuit *mc, const cl_report_config *r,
     c.variable_name = keep(mc, r->variable_name, &bad);
     c.sections = keep(mc, r->sections, &bad);
     c.file_name = keep(mc, r->file_name, &bad);
-    if (bad) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     n[mc->n_rep++] = c;
     return CL_OK;
 }
 
 cl_status cl_memcircuit_add_connection_override(cl_memcircuit *mc, const cl_connection_override *o,
                                                 cl_error *err) {
-    if (!mc || !o) return fail(err, CL_EINVAL, "cl_memcircuit_add_connection_override: NULL argument");
+    if (!mc || !o) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_connection_override: NULL argument");
     cl_connection_override *n = realloc(mc->ov, (mc->n_ov + 1) * sizeof *n);
-    if (!n) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!n) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     mc->ov = n;
     int bad = 0;
     cl_connection_override c = *o;
     c.name = keep(mc, o->name, &bad);
     c.source = keep(mc, o->source, &bad);
     c.target = keep(mc, o->target, &bad);
-    if (bad) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     n[mc->n_ov++] = c;
     return CL_OK;
 }
 
 cl_status cl_memcircuit_set_mechanisms_dir(cl_memcircuit *mc, const char *dir, cl_error *err) {
-    if (!mc) return fail(err, CL_EINVAL, "cl_memcircuit_set_mechanisms_dir: NULL circuit");
+    if (!mc) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_set_mechanisms_dir: NULL circuit");
     int bad = 0;
     mc->mech_dir = keep(mc, dir, &bad);
-    return bad ? fail(err, CL_ENOMEM, "memory circuit: out of memory") : CL_OK;
+    return bad ? cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory") : CL_OK;
 }
 
 /* ---- the ops ------------------------------------------------------------ */
@@ -481,16 +471,16 @@ static const char *m_pop_name(void *s, size_t i) {
 
 static cl_status m_pop_size(void *s, const char *pop, uint64_t *n, cl_error *err) {
     mpop *p = find_pop(s, pop);
-    if (!p) return fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop ? pop : "(null)");
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop ? pop : "(null)");
     *n = p->n;
     return CL_OK;
 }
 
 static cl_status m_attr_names(void *s, const char *pop, const char ***names, size_t *n, cl_error *err) {
     mpop *p = find_pop(s, pop);
-    if (!p) return fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop ? pop : "(null)");
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop ? pop : "(null)");
     *names = malloc((p->n_attr_names ? p->n_attr_names : 1) * sizeof **names);
-    if (!*names) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!*names) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     for (size_t i = 0; i < p->n_attr_names; i++) (*names)[i] = p->attr_names[i];
     *n = p->n_attr_names;
     return CL_OK;
@@ -533,10 +523,10 @@ static cl_status m_node_set(void *s, const char *name, const char *pop, uint64_t
         }
     /* as bmtk, a population's name is a node set of all its nodes */
     mpop *p = find_pop(mc, name);
-    if (!known && !p) return fail(err, CL_ENOTFOUND, "memory circuit: no node set \"%s\"", name);
+    if (!known && !p) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no node set \"%s\"", name);
     if (!known) total = strcmp(p->name, pop) == 0 ? p->n : 0;
     uint64_t *a = malloc((total ? total : 1) * sizeof *a);
-    if (!a) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!a) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     size_t k = 0;
     if (known) {
         for (size_t i = 0; i < mc->n_sets; i++)
@@ -570,7 +560,7 @@ static cl_status m_epop_info(void *s, const char *epop, const char **src, const 
                              cl_error *err) {
     cl_memcircuit *mc = s;
     mepop *e = find_epop(mc, epop);
-    if (!e) return fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
+    if (!e) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
     if (src) *src = mc->pops[e->src].name;
     if (tgt) *tgt = mc->pops[e->tgt].name;
     if (n) *n = e->n;
@@ -580,11 +570,11 @@ static cl_status m_epop_info(void *s, const char *epop, const char **src, const 
 static cl_status m_afferent(void *s, const char *epop, uint64_t target, uint64_t **edges, size_t *n,
                             cl_error *err) {
     mepop *e = find_epop(s, epop);
-    if (!e) return fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
+    if (!e) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
     size_t k = 0;
     for (size_t i = 0; i < e->n; i++) k += e->e[i].tgt == target;
     uint64_t *a = malloc((k ? k : 1) * sizeof *a);
-    if (!a) return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (!a) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     k = 0;
     for (size_t i = 0; i < e->n; i++)
         if (e->e[i].tgt == target) a[k++] = i;
@@ -596,11 +586,11 @@ static cl_status m_afferent(void *s, const char *epop, uint64_t target, uint64_t
 static medge *edge_ref(void *s, const char *epop, uint64_t edge, cl_error *err) {
     mepop *e = find_epop(s, epop);
     if (!e) {
-        fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
+        cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no edge population \"%s\"", epop ? epop : "(null)");
         return NULL;
     }
     if (edge >= e->n) {
-        fail(err, CL_EINVAL, "memory circuit: edge %llu out of range in \"%s\"", (unsigned long long)edge, epop);
+        cl_error_fail(err, CL_EINVAL, "memory circuit: edge %llu out of range in \"%s\"", (unsigned long long)edge, epop);
         return NULL;
     }
     return &e->e[edge];
@@ -634,7 +624,7 @@ static size_t m_spk_count(void *s) { return ((cl_memcircuit *)s)->n_spk; }
 static cl_status m_spk(void *s, size_t i, const char **pop, uint64_t **nodes, double **times, size_t *n,
                        cl_error *err) {
     cl_memcircuit *mc = s;
-    if (i >= mc->n_spk) return fail(err, CL_EINVAL, "memory circuit: spike input %zu out of range", i);
+    if (i >= mc->n_spk) return cl_error_fail(err, CL_EINVAL, "memory circuit: spike input %zu out of range", i);
     mspk *p = &mc->spk[i];
     size_t k = p->n ? p->n : 1;
     *nodes = malloc(k * sizeof **nodes);
@@ -644,7 +634,7 @@ static cl_status m_spk(void *s, size_t i, const char **pop, uint64_t **nodes, do
         free(*times);
         *nodes = NULL;
         *times = NULL;
-        return fail(err, CL_ENOMEM, "memory circuit: out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     }
     if (p->n) {
         memcpy(*nodes, p->nodes, p->n * sizeof **nodes);
@@ -664,21 +654,21 @@ static cl_status m_run(void *s, cl_run_config *out, cl_error *err) {
 static size_t m_cc_count(void *s) { return ((cl_memcircuit *)s)->n_cc; }
 static cl_status m_cc(void *s, size_t i, cl_current_clamp *out, cl_error *err) {
     cl_memcircuit *mc = s;
-    if (i >= mc->n_cc) return fail(err, CL_EINVAL, "memory circuit: current clamp %zu out of range", i);
+    if (i >= mc->n_cc) return cl_error_fail(err, CL_EINVAL, "memory circuit: current clamp %zu out of range", i);
     *out = mc->cc[i];
     return CL_OK;
 }
 static size_t m_rep_count(void *s) { return ((cl_memcircuit *)s)->n_rep; }
 static cl_status m_rep(void *s, size_t i, cl_report_config *out, cl_error *err) {
     cl_memcircuit *mc = s;
-    if (i >= mc->n_rep) return fail(err, CL_EINVAL, "memory circuit: report %zu out of range", i);
+    if (i >= mc->n_rep) return cl_error_fail(err, CL_EINVAL, "memory circuit: report %zu out of range", i);
     *out = mc->rep[i];
     return CL_OK;
 }
 static size_t m_ov_count(void *s) { return ((cl_memcircuit *)s)->n_ov; }
 static cl_status m_ov(void *s, size_t i, cl_connection_override *out, cl_error *err) {
     cl_memcircuit *mc = s;
-    if (i >= mc->n_ov) return fail(err, CL_EINVAL, "memory circuit: connection override %zu out of range", i);
+    if (i >= mc->n_ov) return cl_error_fail(err, CL_EINVAL, "memory circuit: connection override %zu out of range", i);
     *out = mc->ov[i];
     return CL_OK;
 }
@@ -716,7 +706,7 @@ static const cl_circuit_ops mem_ops = {
 };
 
 cl_status cl_memcircuit_to_circuit(cl_memcircuit *mc, cl_circuit **out, cl_error *err) {
-    if (!mc) return fail(err, CL_EINVAL, "cl_memcircuit_to_circuit: NULL circuit");
+    if (!mc) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_to_circuit: NULL circuit");
     cl_status st = cl_circuit_new(&mem_ops, mc, out, err);
     if (st) mem_free(mc);
     return st;

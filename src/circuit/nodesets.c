@@ -17,10 +17,10 @@ cl_status sn_nodesets_parse(const char *text, size_t len, const char *path, sn_n
     memset(out, 0, sizeof *out);
     json_error_t je;
     json_t *r = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!r) return sn_fail(err, CL_EFORMAT, "%s: line %d, column %d: bad JSON: %s", path, je.line, je.column, je.text);
+    if (!r) return cl_error_fail(err, CL_EFORMAT, "%s: line %d, column %d: bad JSON: %s", path, je.line, je.column, je.text);
     if (!json_is_object(r)) {
         json_decref(r);
-        return sn_fail(err, CL_EFORMAT, "%s: $: node sets must be a JSON object", path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: $: node sets must be a JSON object", path);
     }
     out->root = r;
     out->path = sn_strdup(path);
@@ -30,14 +30,14 @@ cl_status sn_nodesets_parse(const char *text, size_t len, const char *path, sn_n
 cl_status sn_nodesets_load(const char *path, sn_nodesets *out, cl_error *err) {
     memset(out, 0, sizeof *out);
     FILE *fp = fopen(path, "rb");
-    if (!fp) return sn_fail(err, CL_EIO, "%s: cannot open (missing node sets file?)", path);
+    if (!fp) return cl_error_fail(err, CL_EIO, "%s: cannot open (missing node sets file?)", path);
     json_error_t je;
     json_t *r = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
     fclose(fp);
-    if (!r) return sn_fail(err, CL_EFORMAT, "%s: line %d, column %d: bad JSON: %s", path, je.line, je.column, je.text);
+    if (!r) return cl_error_fail(err, CL_EFORMAT, "%s: line %d, column %d: bad JSON: %s", path, je.line, je.column, je.text);
     if (!json_is_object(r)) {
         json_decref(r);
-        return sn_fail(err, CL_EFORMAT, "%s: $: node sets must be a JSON object", path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: $: node sets must be a JSON object", path);
     }
     out->root = r;
     out->path = sn_strdup(path);
@@ -178,7 +178,7 @@ static cl_status match(ev *e, rule *r, uint64_t node, int *ok) {
 static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
     size_t nk = json_object_size(obj);
     rule *rules = calloc(nk ? nk : 1, sizeof *rules);
-    if (!rules) return sn_fail(e->err, CL_ENOMEM, "out of memory");
+    if (!rules) return cl_error_fail(e->err, CL_ENOMEM, "out of memory");
     size_t nr = 0;
     int in_pop = 1;
     json_t *ids = NULL;
@@ -196,14 +196,14 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
                 in_pop = 0;
                 json_array_foreach(v, i, s) {
                     if (!json_is_string(s)) {
-                        st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.population[%zu]: expected a population name",
+                        st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.population[%zu]: expected a population name",
                                      nspath(e), name, i);
                         break;
                     }
                     if (!strcmp(json_string_value(s), e->pop->name)) in_pop = 1;
                 }
             } else
-                st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.population: expected a string or a list of strings",
+                st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.population: expected a string or a list of strings",
                              nspath(e), name);
         } else if (!strcmp(k, "node_id") || !strcmp(k, "gids")) {
             int good = json_is_integer(v) || json_is_array(v);
@@ -214,7 +214,7 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
             } else if (json_is_integer(v) && json_integer_value(v) < 0)
                 good = 0;
             if (!good)
-                st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.%s: expected a node id or a list of node ids (integers >= 0)",
+                st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.%s: expected a node id or a list of node ids (integers >= 0)",
                              nspath(e), name, k);
             ids = v;
             ids_key = k;
@@ -228,7 +228,7 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
                 size_t i;
                 json_t *s;
                 json_array_foreach(v, i, s) if (!scalar(s)) {
-                    st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.%s[%zu]: expected a string or a number", nspath(e), name,
+                    st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.%s[%zu]: expected a string or a number", nspath(e), name,
                                  k, i);
                     break;
                 }
@@ -240,17 +240,17 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
                 json_object_foreach(v, op, ov) break;
                 if (!strcmp(op, "$regex")) {
                     if (!json_is_string(ov))
-                        st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.%s.$regex: expected a string", nspath(e), name, k);
+                        st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.%s.$regex: expected a string", nspath(e), name, k);
                     else {
                         const char *pat = json_string_value(ov);
                         size_t l = strlen(pat);
                         char *full = malloc(l + 5);
                         if (!full) {
-                            st = sn_fail(e->err, CL_ENOMEM, "out of memory");
+                            st = cl_error_fail(e->err, CL_ENOMEM, "out of memory");
                         } else {
                             snprintf(full, l + 5, "^(%s)$", pat); /* a full match, as libsonata */
                             if (regcomp(&r->re, full, REG_EXTENDED | REG_NOSUB) != 0)
-                                st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.%s.$regex: bad regular expression \"%s\"",
+                                st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.%s.$regex: bad regular expression \"%s\"",
                                              nspath(e), name, k, pat);
                             else
                                 r->have_re = 1;
@@ -260,15 +260,15 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
                     }
                 } else if (!strcmp(op, "$gt") || !strcmp(op, "$lt") || !strcmp(op, "$gte") || !strcmp(op, "$lte")) {
                     if (!json_is_number(ov))
-                        st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s.%s.%s: expected a number", nspath(e), name, k, op);
+                        st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s.%s.%s: expected a number", nspath(e), name, k, op);
                     r->op = !strcmp(op, "$gt") ? R_GT : !strcmp(op, "$lt") ? R_LT : !strcmp(op, "$gte") ? R_GTE : R_LTE;
                     r->num = json_number_value(ov);
                 } else
-                    st = sn_fail(e->err, CL_EFORMAT,
+                    st = cl_error_fail(e->err, CL_EFORMAT,
                                  "%s: $.%s.%s: unknown operator \"%s\" (expected $regex, $gt, $lt, $gte or $lte)",
                                  nspath(e), name, k, op);
             } else
-                st = sn_fail(e->err, CL_EFORMAT,
+                st = cl_error_fail(e->err, CL_EFORMAT,
                              "%s: $.%s.%s: expected a value, a list of values or {\"$operator\": value}", nspath(e), name,
                              k);
             nr++;
@@ -283,7 +283,7 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
                 json_t *s;
                 json_array_foreach(ids, i, s) {
                     uint64_t id = (uint64_t)json_integer_value(s);
-                    if (id < e->pop->size && push(&cand, id) < 0) st = sn_fail(e->err, CL_ENOMEM, "out of memory");
+                    if (id < e->pop->size && push(&cand, id) < 0) st = cl_error_fail(e->err, CL_ENOMEM, "out of memory");
                 }
             } else if ((uint64_t)json_integer_value(ids) < e->pop->size)
                 push(&cand, (uint64_t)json_integer_value(ids));
@@ -295,7 +295,7 @@ static cl_status basic(ev *e, const char *name, json_t *obj, idv *out) {
             uint64_t node = ids ? cand.v[i] : i;
             int ok = 1;
             for (size_t j = 0; j < nr && ok && st == CL_OK; j++) st = match(e, &rules[j], node, &ok);
-            if (st == CL_OK && ok && push(out, node) < 0) st = sn_fail(e->err, CL_ENOMEM, "out of memory");
+            if (st == CL_OK && ok && push(out, node) < 0) st = cl_error_fail(e->err, CL_ENOMEM, "out of memory");
         }
         free(cand.v);
     }
@@ -319,7 +319,7 @@ static cl_status compound(ev *e, const char *name, json_t *arr, const char *wher
             snprintf(w, sizeof w, "%s[%zu]", where, i);
             st = compound(e, name, s, w, out);
         } else
-            st = sn_fail(e->err, CL_EFORMAT, "%s: %s[%zu]: expected a node set name", nspath(e), where, i);
+            st = cl_error_fail(e->err, CL_EFORMAT, "%s: %s[%zu]: expected a node set name", nspath(e), where, i);
         if (st != CL_OK) return st;
     }
     return CL_OK;
@@ -333,14 +333,14 @@ static cl_status eval(ev *e, const char *name, idv *out) {
             for (int j = i; j < e->depth && o < sizeof chain - 1; j++)
                 o += (size_t)snprintf(chain + o, sizeof chain - o, "%s -> ", e->stack[j]);
             if (o < sizeof chain) snprintf(chain + o, sizeof chain - o, "%s", name);
-            return sn_fail(e->err, CL_EFORMAT, "%s: $.%s: cyclic compound node set (%s)", nspath(e), e->stack[i],
+            return cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s: cyclic compound node set (%s)", nspath(e), e->stack[i],
                            chain);
         }
     if (++e->calls > 100000)
-        return sn_fail(e->err, CL_EFORMAT, "%s: $.%s: compound node sets expand to more than 100000 references",
+        return cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s: compound node sets expand to more than 100000 references",
                        nspath(e), name);
     if (e->depth >= MAX_DEPTH)
-        return sn_fail(e->err, CL_EFORMAT, "%s: $.%s: compound node sets nested deeper than %d", nspath(e), name,
+        return cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s: compound node sets nested deeper than %d", nspath(e), name,
                        MAX_DEPTH);
     json_t *v = e->ns && e->ns->root ? json_object_get(e->ns->root, name) : NULL;
     if (!v) {
@@ -348,10 +348,10 @@ static cl_status eval(ev *e, const char *name, idv *out) {
             if (!strcmp(e->pops[i], name)) { /* a population name is an implicit set */
                 if (!strcmp(name, e->pop->name))
                     for (uint64_t k = 0; k < e->pop->size; k++)
-                        if (push(out, k) < 0) return sn_fail(e->err, CL_ENOMEM, "out of memory");
+                        if (push(out, k) < 0) return cl_error_fail(e->err, CL_ENOMEM, "out of memory");
                 return CL_OK;
             }
-        return sn_fail(e->err, CL_ENOTFOUND, "%s: unknown node set \"%s\" (neither defined there nor a population)",
+        return cl_error_fail(e->err, CL_ENOTFOUND, "%s: unknown node set \"%s\" (neither defined there nor a population)",
                        nspath(e), name);
     }
     e->stack[e->depth++] = name;
@@ -363,7 +363,7 @@ static cl_status eval(ev *e, const char *name, idv *out) {
     else if (json_is_array(v))
         st = compound(e, name, v, where, out);
     else
-        st = sn_fail(e->err, CL_EFORMAT, "%s: $.%s: expected an object (basic set) or a list of names (compound set)",
+        st = cl_error_fail(e->err, CL_EFORMAT, "%s: $.%s: expected an object (basic set) or a list of names (compound set)",
                      nspath(e), name);
     e->depth--;
     return st;

@@ -83,7 +83,7 @@ static cl_status col_open(hid_t loc, const char *name, const char *file, const c
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
     if (d < 0) {
         col_close(c);
-        return sn_fail(err, CL_EFORMAT, "%s: %s: not a dataset", file, where);
+        return cl_error_fail(err, CL_EFORMAT, "%s: %s: not a dataset", file, where);
     }
     c->ds = d;
     hid_t sp = H5Dget_space(d);
@@ -96,11 +96,11 @@ static cl_status col_open(hid_t loc, const char *name, const char *file, const c
     if (t >= 0) H5Tclose(t);
     cl_status st = CL_OK;
     if (rank != 1)
-        st = sn_fail(err, CL_EFORMAT, "%s: %s: rank %d, expected a 1-D dataset", file, where, rank);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: rank %d, expected a 1-D dataset", file, where, rank);
     else if (want_int && k != H5T_INTEGER)
-        st = sn_fail(err, CL_EFORMAT, "%s: %s: element type is not integer", file, where);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: element type is not integer", file, where);
     else if (k != H5T_INTEGER && k != H5T_FLOAT && k != H5T_STRING && k != H5T_ENUM)
-        st = sn_fail(err, CL_EFORMAT, "%s: %s: unsupported element type (not a number or string)", file, where);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: unsupported element type (not a number or string)", file, where);
     if (st != CL_OK) {
         col_close(c);
         return st;
@@ -114,7 +114,7 @@ static cl_status col_open(hid_t loc, const char *name, const char *file, const c
 /* make element i's block current */
 static cl_status col_fetch(sn_col *c, const char *file, uint64_t i, cl_error *err) {
     if (i >= c->len)
-        return sn_fail(err, CL_EFORMAT, "%s: %s: row %" PRIu64 " out of range (%" PRIu64 " rows)", file, c->name, i,
+        return cl_error_fail(err, CL_EFORMAT, "%s: %s: row %" PRIu64 " out of range (%" PRIu64 " rows)", file, c->name, i,
                        c->len);
     if (c->blk_n && i >= c->blk_start && i < c->blk_start + c->blk_n) return CL_OK;
     col_drop_block(c);
@@ -141,7 +141,7 @@ static cl_status col_fetch(sn_col *c, const char *file, uint64_t i, cl_error *er
     c->blk_n = n;
     if (!ok) {
         col_drop_block(c);
-        return sn_fail(err, CL_EIO, "%s: %s: cannot read rows %" PRIu64 "..%" PRIu64 " (corrupt or unconvertible)",
+        return cl_error_fail(err, CL_EIO, "%s: %s: cannot read rows %" PRIu64 "..%" PRIu64 " (corrupt or unconvertible)",
                        file, c->name, s, s + n);
     }
     return CL_OK;
@@ -164,11 +164,11 @@ static cl_status col_value(sn_col *c, const char *file, sn_pool *pool, uint64_t 
     if (c->is_str) {
         out->kind = CL_VALUE_STRING;
         out->str = sn_intern(pool, c->sv[k]);
-        if (!out->str) return sn_fail(err, CL_ENOMEM, "%s: out of memory", file);
+        if (!out->str) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", file);
     } else if (c->lib) {
         double v = c->dv[k];
         if (!(v >= 0 && v < (double)c->nlib))
-            return sn_fail(err, CL_EFORMAT, "%s: %s: row %" PRIu64 ": enumeration index %g outside @library (%zu entries)",
+            return cl_error_fail(err, CL_EFORMAT, "%s: %s: row %" PRIu64 ": enumeration index %g outside @library (%zu entries)",
                            file, c->name, i, v, c->nlib);
         out->kind = CL_VALUE_STRING;
         out->str = sn_intern(pool, c->lib[(size_t)v]);
@@ -225,13 +225,13 @@ static H5I_type_t obj_type(hid_t loc, const char *name) {
 cl_status sn_h5_list(hid_t f, const char *file, const char *top, char ***names, size_t *n, cl_error *err) {
     *names = NULL;
     *n = 0;
-    if (obj_type(f, top) != H5I_GROUP) return sn_fail(err, CL_EFORMAT, "%s: /%s: missing group", file, top);
+    if (obj_type(f, top) != H5I_GROUP) return cl_error_fail(err, CL_EFORMAT, "%s: /%s: missing group", file, top);
     hid_t g = H5Gopen2(f, top, H5P_DEFAULT);
     char **all;
     size_t na;
     int r = link_names(g, &all, &na);
     cl_status st = CL_OK;
-    if (r < 0) st = sn_fail(err, CL_EIO, "%s: /%s: cannot list", file, top);
+    if (r < 0) st = cl_error_fail(err, CL_EIO, "%s: /%s: cannot list", file, top);
     else {
         size_t k = 0;
         for (size_t i = 0; i < na; i++) {
@@ -259,11 +259,11 @@ static cl_status open_lib(hid_t grp, const char *name, const char *file, const c
     if (st != CL_OK) return st;
     if (!lib.is_str || lib.len > 10000000) {
         col_close(&lib);
-        return sn_fail(err, CL_EFORMAT, "%s: %s: @library enumeration is not a list of strings", file, lw);
+        return cl_error_fail(err, CL_EFORMAT, "%s: %s: @library enumeration is not a list of strings", file, lw);
     }
     if (c->is_str) {
         col_close(&lib);
-        return sn_fail(err, CL_EFORMAT, "%s: %s: has an @library enumeration but holds strings", file, where);
+        return cl_error_fail(err, CL_EFORMAT, "%s: %s: has an @library enumeration but holds strings", file, where);
     }
     c->lib = calloc(lib.len ? lib.len : 1, sizeof *c->lib);
     hsize_t cnt = lib.len;
@@ -274,7 +274,7 @@ static cl_status open_lib(hid_t grp, const char *name, const char *file, const c
     H5Sclose(msp);
     c->nlib = lib.len;
     col_close(&lib);
-    if (r < 0) return sn_fail(err, CL_EIO, "%s: %s: cannot read @library", file, lw);
+    if (r < 0) return cl_error_fail(err, CL_EIO, "%s: %s: cannot read @library", file, lw);
     return CL_OK;
 }
 
@@ -284,10 +284,10 @@ static cl_status group_open(sn_pop *p, const char *gid, sn_group *g, cl_error *e
     g->g = H5Gopen2(p->root, gid, H5P_DEFAULT);
     char base[512];
     snprintf(base, sizeof base, "/%s/%s/%s", p->is_edge ? "edges" : "nodes", p->name, gid);
-    if (g->g < 0) return sn_fail(err, CL_EFORMAT, "%s: %s: cannot open group", p->file, base);
+    if (g->g < 0) return cl_error_fail(err, CL_EFORMAT, "%s: %s: cannot open group", p->file, base);
     char **names;
     size_t n;
-    if (link_names(g->g, &names, &n) < 0) return sn_fail(err, CL_EIO, "%s: %s: cannot list", p->file, base);
+    if (link_names(g->g, &names, &n) < 0) return cl_error_fail(err, CL_EIO, "%s: %s: cannot list", p->file, base);
     cl_status st = CL_OK;
     g->col = calloc(n ? n : 1, sizeof *g->col);
     for (size_t i = 0; i < n && st == CL_OK; i++) {
@@ -306,7 +306,7 @@ static cl_status group_open(sn_pop *p, const char *gid, sn_group *g, cl_error *e
             size_t nd;
             if (dg < 0 || link_names(dg, &dn, &nd) < 0) {
                 if (dg >= 0) H5Gclose(dg);
-                st = sn_fail(err, CL_EFORMAT, "%s: %s: cannot list", p->file, where);
+                st = cl_error_fail(err, CL_EFORMAT, "%s: %s: cannot list", p->file, where);
                 break;
             }
             g->dyn = calloc(nd ? nd : 1, sizeof *g->dyn);
@@ -344,12 +344,12 @@ static cl_status req_col(sn_pop *p, const char *name, int want_int, sn_col *c, i
     if (found) *found = 0;
     if (obj_type(p->root, name) == H5I_BADID) {
         if (optional) return CL_OK;
-        return sn_fail(err, CL_EFORMAT, "%s: %s: missing dataset", p->file, where);
+        return cl_error_fail(err, CL_EFORMAT, "%s: %s: missing dataset", p->file, where);
     }
     cl_status st = col_open(p->root, name, p->file, where, want_int, c, err);
     if (st == CL_OK && found) *found = 1;
     if (st == CL_OK && p->size != UINT64_MAX && c->len != p->size)
-        return sn_fail(err, CL_EFORMAT, "%s: %s: %" PRIu64 " rows, expected %" PRIu64, p->file, where, c->len, p->size);
+        return cl_error_fail(err, CL_EFORMAT, "%s: %s: %" PRIu64 " rows, expected %" PRIu64, p->file, where, c->len, p->size);
     return st;
 }
 
@@ -411,7 +411,7 @@ static cl_status open_index(sn_pop *p, cl_error *err) {
             H5Sclose(s2);
             H5Gclose(g);
             if (r1 != 2 || r2 != 2 || d1[1] != 2 || d2[1] != 2)
-                return sn_fail(err, CL_EFORMAT, "%s: /edges/%s/%s: index datasets must be N x 2", p->file, p->name,
+                return cl_error_fail(err, CL_EFORMAT, "%s: /edges/%s/%s: index datasets must be N x 2", p->file, p->name,
                                grp[a]);
             p->idx_rows = d1[0];
             p->have_index = 1;
@@ -436,7 +436,7 @@ cl_status sn_pop_open(hid_t f, const char *file, const char *name, int is_edge, 
     sn_h5_quiet(&q);
     cl_status st = CL_OK;
     if (obj_type(f, path) != H5I_GROUP) {
-        st = sn_fail(err, CL_ENOTFOUND, "%s: %s: no such population", file, path);
+        st = cl_error_fail(err, CL_ENOTFOUND, "%s: %s: no such population", file, path);
         goto out;
     }
     p->root = H5Gopen2(f, path, H5P_DEFAULT);
@@ -452,7 +452,7 @@ cl_status sn_pop_open(hid_t f, const char *file, const char *name, int is_edge, 
         p->source = read_str_attr(p->root, "source_node_id", "node_population");
         p->target = read_str_attr(p->root, "target_node_id", "node_population");
         if (!p->source || !p->target) {
-            st = sn_fail(err, CL_EFORMAT, "%s: %s/%s: missing string attribute node_population", file, path,
+            st = cl_error_fail(err, CL_EFORMAT, "%s: %s/%s: missing string attribute node_population", file, path,
                          p->source ? "target_node_id" : "source_node_id");
             goto out;
         }
@@ -465,14 +465,14 @@ cl_status sn_pop_open(hid_t f, const char *file, const char *name, int is_edge, 
     if ((st = req_col(p, gidn, 1, &p->group_id, 1, &f1, err)) != CL_OK) goto out;
     if ((st = req_col(p, gidx, 1, &p->group_index, 1, &f2, err)) != CL_OK) goto out;
     if (f1 != f2) {
-        st = sn_fail(err, CL_EFORMAT, "%s: %s: %s without %s", file, path, f1 ? gidn : gidx, f1 ? gidx : gidn);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: %s without %s", file, path, f1 ? gidn : gidx, f1 ? gidx : gidn);
         goto out;
     }
     p->have_group_id = f1;
     char **names;
     size_t n;
     if (link_names(p->root, &names, &n) < 0) {
-        st = sn_fail(err, CL_EIO, "%s: %s: cannot list", file, path);
+        st = cl_error_fail(err, CL_EIO, "%s: %s: cannot list", file, path);
         goto out;
     }
     p->groups = calloc(n ? n : 1, sizeof *p->groups);
@@ -498,7 +498,7 @@ cl_status sn_pop_open(hid_t f, const char *file, const char *name, int is_edge, 
             if (st != CL_OK) break;
             if (have_last && (int64_t)t == last) continue;
             if (sn_csv_row(&p->types, (int64_t)t) < 0)
-                st = sn_fail(err, CL_EFORMAT, "%s: %s/%s[%" PRIu64 "]: %s %" PRIu64 " is not in %s (dangling type id)",
+                st = cl_error_fail(err, CL_EFORMAT, "%s: %s/%s[%" PRIu64 "]: %s %" PRIu64 " is not in %s (dangling type id)",
                              file, path, tid, i, tid, t, types_path);
             last = (int64_t)t;
             have_last = 1;
@@ -543,7 +543,7 @@ static cl_status locate(sn_pop *p, uint64_t i, sn_group **g, uint64_t *row, cl_e
     *g = NULL;
     *row = i;
     if (i >= p->size)
-        return sn_fail(err, CL_EINVAL, "%s: /%s/%s: %s %" PRIu64 " out of range (size %" PRIu64 ")", p->file,
+        return cl_error_fail(err, CL_EINVAL, "%s: /%s/%s: %s %" PRIu64 " out of range (size %" PRIu64 ")", p->file,
                        p->is_edge ? "edges" : "nodes", p->name, p->is_edge ? "edge" : "node", i, p->size);
     uint64_t gid = 0;
     if (p->have_group_id) {
@@ -559,7 +559,7 @@ static cl_status locate(sn_pop *p, uint64_t i, sn_group **g, uint64_t *row, cl_e
             return CL_OK;
         }
     if (!p->have_group_id) return CL_OK; /* no group at all: CSV only */
-    return sn_fail(err, CL_EFORMAT, "%s: /%s/%s: element %" PRIu64 " names group %s, which does not exist", p->file,
+    return cl_error_fail(err, CL_EFORMAT, "%s: /%s/%s: element %" PRIu64 " names group %s, which does not exist", p->file,
                    p->is_edge ? "edges" : "nodes", p->name, i, id);
 }
 
@@ -578,7 +578,7 @@ cl_status sn_pop_attr(sn_pop *p, sn_pool *pool, const char *attr, uint64_t i, cl
         long r = st == CL_OK ? sn_csv_row(&p->types, (int64_t)t) : -1;
         long k = sn_csv_col(&p->types, attr);
         if (st == CL_OK && r < 0)
-            st = sn_fail(err, CL_EFORMAT, "%s: type id %" PRIu64 " of element %" PRIu64 " is not in %s", p->file, t, i,
+            st = cl_error_fail(err, CL_EFORMAT, "%s: type id %" PRIu64 " of element %" PRIu64 " is not in %s", p->file, t, i,
                          p->types.path);
         else if (st == CL_OK && k >= 0) {
             const char *s = p->types.cell[(size_t)r * p->types.ncol + (size_t)k];
@@ -615,7 +615,7 @@ cl_status sn_pop_attr_names(sn_pop *p, sn_pool *pool, const char ***names, size_
     size_t cap = p->types.ncol + 1;
     for (size_t k = 0; k < p->ngroup; k++) cap += p->groups[k].ncol;
     const char **v = calloc(cap, sizeof *v);
-    if (!v) return sn_fail(err, CL_ENOMEM, "out of memory");
+    if (!v) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t k = 0; k < p->ngroup; k++)
         for (size_t j = 0; j < p->groups[k].ncol; j++) {
@@ -650,12 +650,12 @@ static cl_status build_csr(sn_pop *p, cl_error *err) {
         if (t > maxt) maxt = t;
     }
     if (p->size && maxt > 100000000ULL)
-        return sn_fail(err, CL_EFORMAT, "%s: /edges/%s/target_node_id: node id %" PRIu64 " is implausibly large", p->file,
+        return cl_error_fail(err, CL_EFORMAT, "%s: /edges/%s/target_node_id: node id %" PRIu64 " is implausibly large", p->file,
                        p->name, maxt);
     uint64_t nt = p->size ? maxt + 1 : 0;
     p->csr_off = calloc(nt + 1, sizeof *p->csr_off);
     p->csr_edges = malloc((p->size ? p->size : 1) * sizeof *p->csr_edges);
-    if (!p->csr_off || !p->csr_edges) return sn_fail(err, CL_ENOMEM, "%s: out of memory", p->file);
+    if (!p->csr_off || !p->csr_edges) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", p->file);
     uint64_t t = 0;
     for (uint64_t e = 0; e < p->size; e++) {
         sn_col_u64(&p->tgt, p->file, e, &t, err);
@@ -663,7 +663,7 @@ static cl_status build_csr(sn_pop *p, cl_error *err) {
     }
     for (uint64_t k = 0; k < nt; k++) p->csr_off[k + 1] += p->csr_off[k];
     uint64_t *fill = calloc(nt + 1, sizeof *fill);
-    if (!fill) return sn_fail(err, CL_ENOMEM, "%s: out of memory", p->file);
+    if (!fill) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", p->file);
     for (uint64_t e = 0; e < p->size; e++) {
         sn_col_u64(&p->tgt, p->file, e, &t, err);
         p->csr_edges[p->csr_off[t] + fill[t]++] = e;
@@ -686,7 +686,7 @@ cl_status sn_edge_afferent(sn_pop *p, uint64_t target, uint64_t **edges, size_t 
             hid_t fsp = H5Dget_space(p->idx_n2r), msp = H5Screate_simple(2, cnt, NULL);
             if (H5Sselect_hyperslab(fsp, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
                 H5Dread(p->idx_n2r, H5T_NATIVE_UINT64, msp, fsp, H5P_DEFAULT, r) < 0)
-                st = sn_fail(err, CL_EIO, "%s: /edges/%s/indices/target_to_source: cannot read row %" PRIu64, p->file,
+                st = cl_error_fail(err, CL_EIO, "%s: /edges/%s/indices/target_to_source: cannot read row %" PRIu64, p->file,
                              p->name, target);
             H5Sclose(fsp);
             H5Sclose(msp);
@@ -696,7 +696,7 @@ cl_status sn_edge_afferent(sn_pop *p, uint64_t target, uint64_t **edges, size_t 
             hid_t fsp = H5Dget_space(p->idx_r2e);
             H5Sget_simple_extent_dims(fsp, dims, NULL);
             if (r[1] > dims[0]) {
-                st = sn_fail(err, CL_EFORMAT,
+                st = cl_error_fail(err, CL_EFORMAT,
                              "%s: /edges/%s/indices/target_to_source: node %" PRIu64 " ranges %" PRIu64 "..%" PRIu64
                              " beyond range_to_edge_id (%llu rows)",
                              p->file, p->name, target, r[0], r[1], (unsigned long long)dims[0]);
@@ -707,20 +707,20 @@ cl_status sn_edge_afferent(sn_pop *p, uint64_t target, uint64_t **edges, size_t 
                 hid_t msp = H5Screate_simple(2, cnt, NULL);
                 if (!rg || H5Sselect_hyperslab(fsp, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
                     H5Dread(p->idx_r2e, H5T_NATIVE_UINT64, msp, fsp, H5P_DEFAULT, rg) < 0)
-                    st = sn_fail(err, CL_EIO, "%s: /edges/%s/indices/target_to_source/range_to_edge_id: cannot read",
+                    st = cl_error_fail(err, CL_EIO, "%s: /edges/%s/indices/target_to_source/range_to_edge_id: cannot read",
                                  p->file, p->name);
                 H5Sclose(msp);
                 size_t tot = 0;
                 for (uint64_t k = 0; st == CL_OK && k < nr; k++) {
                     if (rg[2 * k] < rg[2 * k + 1] && rg[2 * k + 1] > p->size)
-                        st = sn_fail(err, CL_EFORMAT, "%s: /edges/%s/indices: edge range beyond %" PRIu64 " edges",
+                        st = cl_error_fail(err, CL_EFORMAT, "%s: /edges/%s/indices: edge range beyond %" PRIu64 " edges",
                                      p->file, p->name, p->size);
                     else if (rg[2 * k] < rg[2 * k + 1])
                         tot += rg[2 * k + 1] - rg[2 * k];
                 }
                 if (st == CL_OK) {
                     *edges = malloc((tot ? tot : 1) * sizeof **edges);
-                    if (!*edges) st = sn_fail(err, CL_ENOMEM, "out of memory");
+                    if (!*edges) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                     for (uint64_t k = 0; st == CL_OK && k < nr; k++)
                         for (uint64_t e = rg[2 * k]; e < rg[2 * k + 1]; e++) (*edges)[(*n)++] = e;
                     if (st == CL_OK) qsort(*edges, *n, sizeof **edges, cmp_u64);
@@ -734,7 +734,7 @@ cl_status sn_edge_afferent(sn_pop *p, uint64_t target, uint64_t **edges, size_t 
         if (st == CL_OK && target < p->csr_n) {
             uint64_t a = p->csr_off[target], b = p->csr_off[target + 1];
             *edges = malloc((b - a ? b - a : 1) * sizeof **edges);
-            if (!*edges) st = sn_fail(err, CL_ENOMEM, "out of memory");
+            if (!*edges) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
             else {
                 memcpy(*edges, p->csr_edges + a, (b - a) * sizeof **edges);
                 *n = (size_t)(b - a);

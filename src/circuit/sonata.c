@@ -170,7 +170,7 @@ static cl_status open_networks(sonata *s, int edges, pop_props *base, cl_error *
     json_array_foreach(list, i, ent) {
         char path[128];
         snprintf(path, sizeof path, "$.networks.%s[%zu]", key, i);
-        if (!json_is_object(ent)) return sn_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
+        if (!json_is_object(ent)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         json_t *en = json_object_get(ent, "enabled");
         if (en && json_is_false(en)) continue;
         char *h5 = NULL, *types = NULL;
@@ -188,7 +188,7 @@ static cl_status open_networks(sonata *s, int edges, pop_props *base, cl_error *
         hid_t fid = sn_file_exists(h5) ? H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT) : H5I_INVALID_HID;
         sn_h5_loud(&q);
         if (fid < 0) {
-            st = sn_fail(err, CL_EIO, "%s: %s.%s: cannot open %s as HDF5 (%s)", f->path, path,
+            st = cl_error_fail(err, CL_EIO, "%s: %s.%s: cannot open %s as HDF5 (%s)", f->path, path,
                          edges ? "edges_file" : "nodes_file", h5, sn_file_exists(h5) ? "not HDF5?" : "missing file");
             free(h5);
             free(types);
@@ -199,7 +199,7 @@ static cl_status open_networks(sonata *s, int edges, pop_props *base, cl_error *
             H5Fclose(fid);
             free(h5);
             free(types);
-            return sn_fail(err, CL_ENOMEM, "out of memory");
+            return cl_error_fail(err, CL_ENOMEM, "out of memory");
         }
         s->files = nf;
         s->files[s->nfiles++] = fid;
@@ -215,25 +215,25 @@ static cl_status open_networks(sonata *s, int edges, pop_props *base, cl_error *
                 size_t k;
                 for (k = 0; k < n && strcmp(names[k], pk); k++) {}
                 if (k == n) {
-                    st = sn_fail(err, CL_ENOTFOUND, "%s: %s.populations.%s: unknown population (no /%s/%s in %s)",
+                    st = cl_error_fail(err, CL_ENOTFOUND, "%s: %s.populations.%s: unknown population (no /%s/%s in %s)",
                                  f->path, path, pk, key, pk, h5);
                     break;
                 }
                 if (!json_is_object(pv)) {
-                    st = sn_fail(err, CL_EFORMAT, "%s: %s.populations.%s: expected an object", f->path, path, pk);
+                    st = cl_error_fail(err, CL_EFORMAT, "%s: %s.populations.%s: expected an object", f->path, path, pk);
                     break;
                 }
             }
         }
         for (size_t k = 0; k < n && st == CL_OK; k++) {
             if ((edges ? find_edge_pop(s, names[k]) : find_node_pop(s, names[k], NULL)) != NULL) {
-                st = sn_fail(err, CL_EFORMAT, "%s: %s: population %s appears twice", f->path, path, names[k]);
+                st = cl_error_fail(err, CL_EFORMAT, "%s: %s: population %s appears twice", f->path, path, names[k]);
                 break;
             }
             if (edges) {
                 sn_pop *np = realloc(s->ep, (s->ne + 1) * sizeof *np);
                 if (!np) {
-                    st = sn_fail(err, CL_ENOMEM, "out of memory");
+                    st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                     break;
                 }
                 s->ep = np;
@@ -246,7 +246,7 @@ static cl_status open_networks(sonata *s, int edges, pop_props *base, cl_error *
                 if (np) s->np = np;
                 if (npp) s->npp = npp;
                 if (!np || !npp) {
-                    st = sn_fail(err, CL_ENOMEM, "out of memory");
+                    st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                     break;
                 }
                 memset(&s->npp[s->nn], 0, sizeof *s->npp);
@@ -283,7 +283,7 @@ static int set_known(sonata *s, const char *name) {
 
 static cl_status check_set(sonata *s, const char *where, const char *name, cl_error *err) {
     if (!name || set_known(s, name)) return CL_OK;
-    return sn_fail(err, CL_ENOTFOUND, "%s: %s: unknown node set \"%s\" (not in %s, not a population)", s->sim.path,
+    return cl_error_fail(err, CL_ENOTFOUND, "%s: %s: unknown node set \"%s\" (not in %s, not a population)", s->sim.path,
                    where, name, s->ns.path ? s->ns.path : "any node sets file");
 }
 
@@ -341,7 +341,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             rc->spikes_sort_order = "by_id";
         else if (!strcmp(so, "none")) rc->spikes_sort_order = "none";
         else
-            return sn_fail(err, CL_EFORMAT, "%s: $.output.spikes_sort_order: \"%s\" (expected by_time, by_id or none)",
+            return cl_error_fail(err, CL_EFORMAT, "%s: $.output.spikes_sort_order: \"%s\" (expected by_time, by_id or none)",
                            f->path, so);
     }
     /* inputs */
@@ -349,11 +349,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     json_t *v;
     size_t ni = inputs ? json_object_size(inputs) : 0;
     s->clamps = calloc(ni ? ni : 1, sizeof *s->clamps);
-    if (!s->clamps) return sn_fail(err, CL_ENOMEM, "out of memory");
+    if (!s->clamps) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     json_object_foreach(inputs, k, v) {
         char path[300];
         snprintf(path, sizeof path, "$.inputs.%s", k);
-        if (!json_is_object(v)) return sn_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
+        if (!json_is_object(v)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         const char *type = NULL, *module = NULL, *nset = NULL;
         if ((st = sn_get_str(f, v, path, "input_type", 1, &type, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, v, path, "module", 0, &module, err)) != CL_OK) return st;
@@ -367,7 +367,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             if (!file && (st = sn_get_path(f, v, path, "spike_file", 1, &file, err)) != CL_OK) return st;
             if (module && (!strcmp(module, "csv") || !strcmp(module, "nwb"))) {
                 free(file);
-                return sn_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" spike files are not supported (SONATA HDF5 only)",
+                return cl_error_fail(err, CL_EFORMAT, "%s: %s.module: \"%s\" spike files are not supported (SONATA HDF5 only)",
                                f->path, path, module);
             }
             char **pops = NULL;
@@ -378,11 +378,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 char m[sizeof err->msg];
                 snprintf(m, sizeof m, "%s", err->msg);
                 free(file);
-                return sn_fail(err, st, "%s: %s.input_file: %s", f->path, path, m);
+                return cl_error_fail(err, st, "%s: %s.input_file: %s", f->path, path, m);
             }
             const char *lpop = NULL;
             if (legacy) { /* the node set names the population */
-                if (!nset) st = sn_fail(err, CL_EFORMAT, "%s: %s: a /spikes/gids file needs a node_set (its population)",
+                if (!nset) st = cl_error_fail(err, CL_EFORMAT, "%s: %s: a /spikes/gids file needs a node_set (its population)",
                                         f->path, path);
                 for (size_t i = 0; i < s->nn && st == CL_OK; i++) {
                     uint64_t *ids;
@@ -390,7 +390,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                     st = eval_set(s, nset, &s->np[i], &ids, &n, err);
                     free(ids);
                     if (st == CL_OK && n) {
-                        if (lpop) st = sn_fail(err, CL_EFORMAT,
+                        if (lpop) st = cl_error_fail(err, CL_EFORMAT,
                                                "%s: %s.node_set: \"%s\" spans populations %s and %s: the legacy spike "
                                                "file's population is ambiguous",
                                                f->path, path, nset, lpop, s->np[i].name);
@@ -398,20 +398,20 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                     }
                 }
                 if (st == CL_OK && !lpop)
-                    st = sn_fail(err, CL_EFORMAT, "%s: %s.node_set: \"%s\" is empty: no population for %s", f->path,
+                    st = cl_error_fail(err, CL_EFORMAT, "%s: %s.node_set: \"%s\" is empty: no population for %s", f->path,
                                  path, nset, file);
                 np = 1;
             }
             for (size_t i = 0; i < np && st == CL_OK; i++) {
                 const char *pn = legacy ? lpop : pops[i];
                 if (!find_node_pop(s, pn, NULL)) {
-                    st = sn_fail(err, CL_ENOTFOUND, "%s: /spikes/%s: unknown population (not in %s)", file, pn,
+                    st = cl_error_fail(err, CL_ENOTFOUND, "%s: /spikes/%s: unknown population (not in %s)", file, pn,
                                  s->circ.path);
                     break;
                 }
                 spike_in *ns = realloc(s->spikes, (s->nspikes + 1) * sizeof *ns);
                 if (!ns) {
-                    st = sn_fail(err, CL_ENOMEM, "out of memory");
+                    st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                     break;
                 }
                 s->spikes = ns;
@@ -450,11 +450,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     /* reports */
     size_t nr = reps ? json_object_size(reps) : 0;
     s->reports = calloc(nr ? nr : 1, sizeof *s->reports);
-    if (!s->reports) return sn_fail(err, CL_ENOMEM, "out of memory");
+    if (!s->reports) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     json_object_foreach(reps, k, v) {
         char path[300];
         snprintf(path, sizeof path, "$.reports.%s", k);
-        if (!json_is_object(v)) return sn_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
+        if (!json_is_object(v)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         json_t *en = json_object_get(v, "enabled");
         if (en && json_is_false(en)) continue;
         /* membrane reports only (bmtk membrane/multimeter, BBP compartment/soma); ecp, lfp, ... are not ours */
@@ -489,10 +489,10 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     /* connection overrides: an array (BBP) or an object keyed by name */
     ovr = json_object_get(r, "connection_overrides");
     if (ovr && !json_is_array(ovr) && !json_is_object(ovr))
-        return sn_fail(err, CL_EFORMAT, "%s: $.connection_overrides: expected an array", f->path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.connection_overrides: expected an array", f->path);
     size_t no = ovr ? (json_is_array(ovr) ? json_array_size(ovr) : json_object_size(ovr)) : 0;
     s->overrides = calloc(no ? no : 1, sizeof *s->overrides);
-    if (!s->overrides) return sn_fail(err, CL_ENOMEM, "out of memory");
+    if (!s->overrides) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     for (size_t i = 0; i < no; i++) {
         char path[300];
         json_t *o;
@@ -507,7 +507,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             oname = json_object_iter_key(it);
             snprintf(path, sizeof path, "$.connection_overrides.%s", oname);
         }
-        if (!json_is_object(o)) return sn_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
+        if (!json_is_object(o)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         cl_connection_override *c = &s->overrides[i];
         c->name = oname;
         c->weight = c->delay = NAN;
@@ -566,7 +566,7 @@ static cl_status open_all(sonata *s, const char *path, cl_error *err) {
         if (ok) netref = "circuit_config.json";
     }
     if (!netref) {
-        st = sn_fail(err, CL_EFORMAT, "%s: $: neither \"networks\" nor \"network\": not a SONATA circuit or simulation config",
+        st = cl_error_fail(err, CL_EFORMAT, "%s: $: neither \"networks\" nor \"network\": not a SONATA circuit or simulation config",
                      path);
         goto fail;
     }
@@ -583,10 +583,10 @@ fail:
 static const cl_circuit_ops sonata_ops;
 
 cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_error *err) {
-    if (!config_path || !out) return sn_fail(err, CL_EINVAL, "cl_circuit_open_sonata: NULL argument");
+    if (!config_path || !out) return cl_error_fail(err, CL_EINVAL, "cl_circuit_open_sonata: NULL argument");
     *out = NULL;
     sonata *s = calloc(1, sizeof *s);
-    if (!s) return sn_fail(err, CL_ENOMEM, "out of memory");
+    if (!s) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
     cl_status st = open_all(s, config_path, err);
@@ -604,12 +604,12 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     props_free(&base);
     if (st == CL_OK) {
         s->pop_names = calloc(s->nn ? s->nn : 1, sizeof *s->pop_names);
-        if (!s->pop_names) st = sn_fail(err, CL_ENOMEM, "out of memory");
+        if (!s->pop_names) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
         for (size_t i = 0; st == CL_OK && i < s->nn; i++) s->pop_names[i] = s->np[i].name;
     }
     for (size_t i = 0; st == CL_OK && i < s->ne; i++) { /* edge endpoints must be known populations */
         if (!find_node_pop(s, s->ep[i].source, NULL) || !find_node_pop(s, s->ep[i].target, NULL))
-            st = sn_fail(err, CL_ENOTFOUND, "%s: /edges/%s/%s_node_id: node_population \"%s\" is an unknown population",
+            st = cl_error_fail(err, CL_ENOTFOUND, "%s: /edges/%s/%s_node_id: node_population \"%s\" is an unknown population",
                          s->ep[i].file, s->ep[i].name, find_node_pop(s, s->ep[i].source, NULL) ? "target" : "source",
                          find_node_pop(s, s->ep[i].source, NULL) ? s->ep[i].target : s->ep[i].source);
     }
@@ -622,7 +622,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     if (st == CL_OK) {
         size_t n = (s->ns.root ? json_object_size(s->ns.root) : 0) + s->nn;
         s->set_names = calloc(n ? n : 1, sizeof *s->set_names);
-        if (!s->set_names) st = sn_fail(err, CL_ENOMEM, "out of memory");
+        if (!s->set_names) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
         const char *k;
         json_t *v;
         if (st == CL_OK && s->ns.root) json_object_foreach(s->ns.root, k, v) s->set_names[s->nsets++] = k;
@@ -644,10 +644,10 @@ static const char *o_npop_name(void *st, size_t i) {
 
 #define NODE_POP(p, pop)                                                                                  \
     sn_pop *p = find_node_pop(s, pop ? pop : "", NULL);                                                   \
-    if (!p) return sn_fail(err, CL_ENOTFOUND, "%s: unknown node population \"%s\"", s->circ.path, pop ? pop : "(null)")
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "%s: unknown node population \"%s\"", s->circ.path, pop ? pop : "(null)")
 #define EDGE_POP(p, pop)                                                                                  \
     sn_pop *p = find_edge_pop(s, pop ? pop : "");                                                         \
-    if (!p) return sn_fail(err, CL_ENOTFOUND, "%s: unknown edge population \"%s\"", s->circ.path, pop ? pop : "(null)")
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "%s: unknown edge population \"%s\"", s->circ.path, pop ? pop : "(null)")
 
 static cl_status o_npop_size(void *st, const char *pop, uint64_t *n, cl_error *err) {
     sonata *s = st;
@@ -703,7 +703,7 @@ static cl_status o_model(void *st, const char *pop, uint64_t node, cl_node_model
     sonata *s = st;
     size_t pi = 0;
     sn_pop *p = find_node_pop(s, pop ? pop : "", &pi);
-    if (!p) return sn_fail(err, CL_ENOTFOUND, "%s: unknown node population \"%s\"", s->circ.path, pop ? pop : "(null)");
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "%s: unknown node population \"%s\"", s->circ.path, pop ? pop : "(null)");
     pop_props *pp = &s->npp[pi];
     memset(out, 0, sizeof *out);
     cl_status stt;
@@ -772,7 +772,7 @@ static cl_status o_model(void *st, const char *pop, uint64_t node, cl_node_model
 static cl_status o_node_set(void *st, const char *name, const char *pop, uint64_t **ids, size_t *n, cl_error *err) {
     sonata *s = st;
     NODE_POP(p, pop);
-    if (!name) return sn_fail(err, CL_EINVAL, "node_set: NULL name");
+    if (!name) return cl_error_fail(err, CL_EINVAL, "node_set: NULL name");
     return eval_set(s, name, p, ids, n, err);
 }
 
@@ -807,7 +807,7 @@ static cl_status o_edge_source(void *st, const char *epop, uint64_t edge, uint64
     sonata *s = st;
     EDGE_POP(p, epop);
     if (edge >= p->size)
-        return sn_fail(err, CL_EINVAL, "%s: /edges/%s: edge %" PRIu64 " out of range (%" PRIu64 " edges)", p->file,
+        return cl_error_fail(err, CL_EINVAL, "%s: /edges/%s: edge %" PRIu64 " out of range (%" PRIu64 " edges)", p->file,
                        p->name, edge, p->size);
     return sn_col_u64(&p->src, p->file, edge, source, err);
 }
@@ -841,14 +841,14 @@ static size_t o_nspikes(void *st) { return ((sonata *)st)->nspikes; }
 static cl_status o_spikes(void *st, size_t i, const char **pop, uint64_t **nodes, double **times, size_t *n,
                           cl_error *err) {
     sonata *s = st;
-    if (i >= s->nspikes) return sn_fail(err, CL_EINVAL, "spike input %zu out of range (%zu)", i, s->nspikes);
+    if (i >= s->nspikes) return cl_error_fail(err, CL_EINVAL, "spike input %zu out of range (%zu)", i, s->nspikes);
     *pop = s->spikes[i].pop;
     return sn_spikes_read(s->spikes[i].file, s->spikes[i].file_pop, nodes, times, n, err);
 }
 
 static cl_status o_run(void *st, cl_run_config *out, cl_error *err) {
     sonata *s = st;
-    if (!s->have_sim) return sn_fail(err, CL_ENOTFOUND, "%s: no simulation config (opened as a circuit config)", s->circ.path);
+    if (!s->have_sim) return cl_error_fail(err, CL_ENOTFOUND, "%s: no simulation config (opened as a circuit config)", s->circ.path);
     *out = s->run;
     return CL_OK;
 }
@@ -856,21 +856,21 @@ static cl_status o_run(void *st, cl_run_config *out, cl_error *err) {
 static size_t o_nclamps(void *st) { return ((sonata *)st)->nclamps; }
 static cl_status o_clamp(void *st, size_t i, cl_current_clamp *out, cl_error *err) {
     sonata *s = st;
-    if (i >= s->nclamps) return sn_fail(err, CL_EINVAL, "current clamp %zu out of range (%zu)", i, s->nclamps);
+    if (i >= s->nclamps) return cl_error_fail(err, CL_EINVAL, "current clamp %zu out of range (%zu)", i, s->nclamps);
     *out = s->clamps[i];
     return CL_OK;
 }
 static size_t o_nreports(void *st) { return ((sonata *)st)->nreports; }
 static cl_status o_report(void *st, size_t i, cl_report_config *out, cl_error *err) {
     sonata *s = st;
-    if (i >= s->nreports) return sn_fail(err, CL_EINVAL, "report %zu out of range (%zu)", i, s->nreports);
+    if (i >= s->nreports) return cl_error_fail(err, CL_EINVAL, "report %zu out of range (%zu)", i, s->nreports);
     *out = s->reports[i];
     return CL_OK;
 }
 static size_t o_novr(void *st) { return ((sonata *)st)->noverrides; }
 static cl_status o_ovr(void *st, size_t i, cl_connection_override *out, cl_error *err) {
     sonata *s = st;
-    if (i >= s->noverrides) return sn_fail(err, CL_EINVAL, "connection override %zu out of range (%zu)", i, s->noverrides);
+    if (i >= s->noverrides) return cl_error_fail(err, CL_EINVAL, "connection override %zu out of range (%zu)", i, s->noverrides);
     *out = s->overrides[i];
     return CL_OK;
 }

@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include "cellulab_circuit.h"
+#include "util/util.h"
 
 /* ---- util (config.c) ---- */
-cl_status sn_fail(cl_error *err, cl_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 char *sn_strdup(const char *s);
 /* dir of a file path ("." when none), malloc'd */
 char *sn_dirname(const char *path);

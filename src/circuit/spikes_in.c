@@ -21,13 +21,13 @@ cl_status sn_spikes_list(const char *path, char ***pops, size_t *n, int *legacy,
     cl_status st = CL_OK;
     hid_t f = sn_file_exists(path) ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : H5I_INVALID_HID;
     if (f < 0) {
-        st = sn_fail(err, CL_EIO, "%s: cannot open as HDF5 (missing file?)", path);
+        st = cl_error_fail(err, CL_EIO, "%s: cannot open as HDF5 (missing file?)", path);
         goto out;
     }
-    if (!exists(f, "spikes")) st = sn_fail(err, CL_EFORMAT, "%s: /spikes: missing group", path);
+    if (!exists(f, "spikes")) st = cl_error_fail(err, CL_EFORMAT, "%s: /spikes: missing group", path);
     else if (exists(f, "spikes/gids") || exists(f, "spikes/node_ids")) {
         if (!exists(f, "spikes/timestamps"))
-            st = sn_fail(err, CL_EFORMAT, "%s: /spikes/timestamps: missing dataset", path);
+            st = cl_error_fail(err, CL_EFORMAT, "%s: /spikes/timestamps: missing dataset", path);
         *legacy = 1;
     } else
         st = sn_h5_list(f, path, "spikes", pops, n, err);
@@ -43,7 +43,7 @@ static cl_status read1(hid_t f, const char *path, const char *name, hid_t mt, si
     *buf = NULL;
     *n = 0;
     hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    if (d < 0) return sn_fail(err, CL_EFORMAT, "%s: %s: missing dataset", path, name);
+    if (d < 0) return cl_error_fail(err, CL_EFORMAT, "%s: %s: missing dataset", path, name);
     hid_t sp = H5Dget_space(d), t = H5Dget_type(d);
     int rank = H5Sget_simple_extent_ndims(sp);
     hsize_t dim = 0;
@@ -52,16 +52,16 @@ static cl_status read1(hid_t f, const char *path, const char *name, hid_t mt, si
     H5Sclose(sp);
     H5Tclose(t);
     cl_status st = CL_OK;
-    if (rank != 1) st = sn_fail(err, CL_EFORMAT, "%s: %s: rank %d, expected 1", path, name, rank);
+    if (rank != 1) st = cl_error_fail(err, CL_EFORMAT, "%s: %s: rank %d, expected 1", path, name, rank);
     else if (want_int ? k != H5T_INTEGER : (k != H5T_FLOAT && k != H5T_INTEGER))
-        st = sn_fail(err, CL_EFORMAT, "%s: %s: element type is not %s", path, name, want_int ? "integer" : "a number");
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: element type is not %s", path, name, want_int ? "integer" : "a number");
     else if (dim > MAX_SPIKES)
-        st = sn_fail(err, CL_EFORMAT, "%s: %s: %llu spikes: too many", path, name, (unsigned long long)dim);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: %llu spikes: too many", path, name, (unsigned long long)dim);
     else {
         *buf = malloc(dim ? dim * esz : 1);
-        if (!*buf) st = sn_fail(err, CL_ENOMEM, "%s: out of memory", path);
+        if (!*buf) st = cl_error_fail(err, CL_ENOMEM, "%s: out of memory", path);
         else if (dim && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf) < 0)
-            st = sn_fail(err, CL_EIO, "%s: %s: cannot read", path, name);
+            st = cl_error_fail(err, CL_EIO, "%s: %s: cannot read", path, name);
         *n = dim;
     }
     H5Dclose(d);
@@ -83,7 +83,7 @@ cl_status sn_spikes_read(const char *path, const char *pop, uint64_t **nodes, do
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         sn_h5_loud(&q);
-        return sn_fail(err, CL_EIO, "%s: cannot open as HDF5", path);
+        return cl_error_fail(err, CL_EIO, "%s: cannot open as HDF5", path);
     }
     char ids[512], ts[512];
     if (pop) {
@@ -98,7 +98,7 @@ cl_status sn_spikes_read(const char *path, const char *pop, uint64_t **nodes, do
     st = read1(f, path, ids, H5T_NATIVE_UINT64, sizeof(uint64_t), 1, &a, &ni, err);
     if (st == CL_OK) st = read1(f, path, ts, H5T_NATIVE_DOUBLE, sizeof(double), 0, &b, &nt, err);
     if (st == CL_OK && ni != nt)
-        st = sn_fail(err, CL_EFORMAT, "%s: %s has %zu rows but %s has %zu", path, ids, ni, ts, nt);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s has %zu rows but %s has %zu", path, ids, ni, ts, nt);
     H5Fclose(f);
     sn_h5_loud(&q);
     if (st != CL_OK) {

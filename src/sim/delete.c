@@ -10,7 +10,7 @@
 #include "cellulab.h"
 #include "sim/sim.h"
 
-static void kill_pp(cl_engine *e, int pi) {
+void cl_sim_kill_pp(cl_engine *e, int pi) {
     e->pp[pi].alive = 0;
     for (int i = 0; i < e->nnc; i++) {
         cl_netconobj *nc = &e->nc[i];
@@ -30,7 +30,7 @@ static void kill_section(cl_engine *e, int si) {
             e->sec[i].parent_x = 0;
         }
     for (int i = 0; i < e->npp; i++)
-        if (e->pp[i].alive && e->pp[i].sec == si) kill_pp(e, i);
+        if (e->pp[i].alive && e->pp[i].sec == si) cl_sim_kill_pp(e, i);
     for (int i = 0; i < e->npresyn; i++) {
         cl_presyn *p = &e->presyn[i];
         if (p->dead || p->pp >= 0 || p->sec != si) continue;

@@ -13,6 +13,7 @@
 #include "cellulab_network.h"
 #include "cellulab_nmodl.h"
 #include "sim/network_output.h"
+#include "util/util.h"
 
 typedef struct ncell {
     size_t pop;
@@ -82,20 +83,9 @@ struct cl_network {
     int ran, built;
 };
 
-static cl_status fail(cl_error *err, cl_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static cl_status fail(cl_error *err, cl_status st, const char *fmt, ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 /* A failed cl_sim call: the context, then the simulation's message. */
 static cl_status simfail(cl_network *net, cl_status st, cl_error *err, const char *ctx) {
-    return fail(err, st, "%s: %s", ctx, cl_sim_errmsg(net->sim));
+    return cl_error_fail(err, st, "%s: %s", ctx, cl_sim_errmsg(net->sim));
 }
 
 static int grow(void **a, size_t *cap, size_t n, size_t sz) {
@@ -123,10 +113,10 @@ static cl_status json_get(cl_network *net, const char *path, json_t **out, cl_er
         }
     json_error_t je;
     json_t *j = json_load_file(path, 0, &je);
-    if (!j) return fail(err, CL_EFORMAT, "%s:%d: %s", path, je.line, je.text);
+    if (!j) return cl_error_fail(err, CL_EFORMAT, "%s:%d: %s", path, je.line, je.text);
     if (!json_is_object(j)) {
         json_decref(j);
-        return fail(err, CL_EFORMAT, "%s: expected a JSON object", path);
+        return cl_error_fail(err, CL_EFORMAT, "%s: expected a JSON object", path);
     }
     jcache *n = realloc(net->jc, (net->n_jc + 1) * sizeof *n);
     char *p = strdup(path);
@@ -134,7 +124,7 @@ static cl_status json_get(cl_network *net, const char *path, json_t **out, cl_er
         free(p);
         if (n) net->jc = n;
         json_decref(j);
-        return fail(err, CL_ENOMEM, "out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "out of memory");
     }
     net->jc = n;
     n[net->n_jc].path = p;
@@ -150,7 +140,7 @@ static double or_default(double v, double d) { return isnan(v) ? d : v; }
 
 /* sel[node] = 1 for the nodes of node set name in population p. */
 static cl_status mark_node_set(cl_network *net, const char *name, size_t p, unsigned char *sel, cl_error *err) {
-    if (!net->ops->node_set) return fail(err, CL_EINVAL, "node set \"%s\": the circuit has no node sets", name);
+    if (!net->ops->node_set) return cl_error_fail(err, CL_EINVAL, "node set \"%s\": the circuit has no node sets", name);
     uint64_t *ids = NULL;
     size_t n = 0;
     cl_status st = net->ops->node_set(net->st, name, net->pops[p].name, &ids, &n, err);
@@ -176,20 +166,20 @@ static cl_status select_nodes(cl_network *net, const cl_network_options *o, size
         memset(sel, 1, P->n);
         return CL_OK;
     case CL_NET_NODE_SET:
-        if (!set) return fail(err, CL_EINVAL, "network options: select is CL_NET_NODE_SET but node_set is NULL");
+        if (!set) return cl_error_fail(err, CL_EINVAL, "network options: select is CL_NET_NODE_SET but node_set is NULL");
         return mark_node_set(net, set, p, sel, err);
     case CL_NET_IDS:
-        if (!o->population) return fail(err, CL_EINVAL, "network options: select is CL_NET_IDS but population is NULL");
+        if (!o->population) return cl_error_fail(err, CL_EINVAL, "network options: select is CL_NET_IDS but population is NULL");
         if (strcmp(o->population, P->name) != 0) return CL_OK;
         for (size_t i = 0; i < o->n_ids; i++) {
             if (o->ids[i] >= P->n)
-                return fail(err, CL_EINVAL, "network options: node %llu out of range in population \"%s\" (%llu nodes)",
+                return cl_error_fail(err, CL_EINVAL, "network options: node %llu out of range in population \"%s\" (%llu nodes)",
                             (unsigned long long)o->ids[i], P->name, (unsigned long long)P->n);
             sel[o->ids[i]] = 1;
         }
         return CL_OK;
     case CL_NET_ATTRIBUTE:
-        if (!o->attribute) return fail(err, CL_EINVAL, "network options: select is CL_NET_ATTRIBUTE but attribute is NULL");
+        if (!o->attribute) return cl_error_fail(err, CL_EINVAL, "network options: select is CL_NET_ATTRIBUTE but attribute is NULL");
         for (uint64_t k = 0; k < P->n; k++) {
             cl_value v = {0};
             cl_status st = net->ops->node_attribute(net->st, P->name, o->attribute, k, &v, err);
@@ -201,7 +191,7 @@ static cl_status select_nodes(cl_network *net, const cl_network_options *o, size
         }
         return CL_OK;
     }
-    return fail(err, CL_EINVAL, "network options: unknown select %d", (int)mode);
+    return cl_error_fail(err, CL_EINVAL, "network options: unknown select %d", (int)mode);
 }
 
 /* ---- spike inputs --------------------------------------------------------- */
@@ -216,7 +206,7 @@ static cl_status gather_inputs(cl_network *net, cl_error *err) {
     size_t ni = net->ops->spike_input_count ? net->ops->spike_input_count(net->st) : 0;
     for (size_t i = 0; i < net->n_pops; i++) {
         net->pops[i].in_off = calloc(net->pops[i].n + 2, sizeof(size_t));
-        if (!net->pops[i].in_off) return fail(err, CL_ENOMEM, "out of memory");
+        if (!net->pops[i].in_off) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     }
     typedef struct rows {
         const char *pop;
@@ -225,24 +215,24 @@ static cl_status gather_inputs(cl_network *net, cl_error *err) {
         size_t n;
     } rows;
     rows *r = calloc(ni ? ni : 1, sizeof *r);
-    if (!r) return fail(err, CL_ENOMEM, "out of memory");
+    if (!r) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     cl_status st = CL_OK;
     for (size_t i = 0; i < ni && !st; i++) {
         st = net->ops->spike_input(net->st, i, &r[i].pop, &r[i].nodes, &r[i].times, &r[i].n, err);
         if (st) break;
         npop *P = pop_by_name(net, r[i].pop);
         if (!P) {
-            st = fail(err, CL_ENOTFOUND, "spike input %zu: no node population \"%s\"", i, r[i].pop ? r[i].pop : "(null)");
+            st = cl_error_fail(err, CL_ENOTFOUND, "spike input %zu: no node population \"%s\"", i, r[i].pop ? r[i].pop : "(null)");
             break;
         }
         for (size_t k = 0; k < r[i].n; k++) {
             if (r[i].nodes[k] >= P->n) {
-                st = fail(err, CL_EINVAL, "spike input %zu: node %llu out of range in \"%s\" (%llu nodes)", i,
+                st = cl_error_fail(err, CL_EINVAL, "spike input %zu: node %llu out of range in \"%s\" (%llu nodes)", i,
                           (unsigned long long)r[i].nodes[k], P->name, (unsigned long long)P->n);
                 break;
             }
             if (!isfinite(r[i].times[k])) {
-                st = fail(err, CL_EINVAL, "spike input %zu: row %zu: time is not finite", i, k);
+                st = cl_error_fail(err, CL_EINVAL, "spike input %zu: row %zu: time is not finite", i, k);
                 break;
             }
             P->in_off[r[i].nodes[k] + 2]++;
@@ -252,7 +242,7 @@ static cl_status gather_inputs(cl_network *net, cl_error *err) {
         npop *P = &net->pops[p];
         for (uint64_t k = 0; k < P->n; k++) P->in_off[k + 2] += P->in_off[k + 1];
         P->in_t = malloc((P->in_off[P->n + 1] + 1) * sizeof *P->in_t);
-        if (!P->in_t) st = fail(err, CL_ENOMEM, "out of memory");
+        if (!P->in_t) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
     }
     /* counting sort: in_off[k+1] is the write cursor of node k */
     for (size_t i = 0; i < ni && !st; i++) {
@@ -298,7 +288,7 @@ static cl_status number_sections(cl_network *net, ncell *C, const char *where, c
         total += n;
     }
     C->secs = malloc((total ? total : 1) * sizeof *C->secs);
-    if (!C->secs) return fail(err, CL_ENOMEM, "out of memory");
+    if (!C->secs) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     size_t k = 0;
     for (size_t i = 0; i < nl; i++) {
         size_t n = 0;
@@ -319,7 +309,7 @@ static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model
         model = m->template_path;
     else
         model = m->dynamics_params; /* ctdb:Biophys1 + fit JSON, BluePyOpt JSON */
-    if (!m->morphology) return fail(err, CL_EINVAL, "%s: biophysical node without a morphology", where);
+    if (!m->morphology) return cl_error_fail(err, CL_EINVAL, "%s: biophysical node without a morphology", where);
     const char *proc = m->model_processing ? m->model_processing : "";
     cl_model_options mo = {0};
     mo.morph.soma = net->soma;
@@ -337,7 +327,7 @@ static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model
     mo.nseg_rule = CL_NSEG_MAXLEN;
     mo.nseg_value = net->dL;
     if (cl_cell_load_model(net->sim, m->morphology, model, &mo, &C->cell))
-        return fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(net->sim));
+        return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(net->sim));
     if (cl_cell_soma(net->sim, C->cell, &C->soma)) return simfail(net, CL_EINVAL, err, where);
     cl_status st = number_sections(net, C, where, err);
     if (st) return st;
@@ -354,7 +344,7 @@ static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model
  * interpreted): anything else in the file is ignored. */
 static cl_status hoc_point(cl_network *net, ncell *C, const char *path, const char *where, cl_error *err) {
     FILE *f = path ? fopen(path, "r") : NULL;
-    if (!f) return fail(err, CL_EIO, "%s: cannot open the hoc template \"%s\"", where, path ? path : "(none)");
+    if (!f) return cl_error_fail(err, CL_EIO, "%s: cannot open the hoc template \"%s\"", where, path ? path : "(none)");
     char line[1024], obj[128] = "", mech[128] = "";
     int lineno = 0;
     cl_status st = CL_OK;
@@ -368,16 +358,16 @@ static cl_status hoc_point(cl_network *net, ncell *C, const char *path, const ch
         if (!mech[0] && sscanf(p, "%127[A-Za-z0-9_] = new %127[A-Za-z0-9_] (", a, b) == 2) {
             snprintf(obj, sizeof obj, "%s", a);
             snprintf(mech, sizeof mech, "%s", b);
-            if (cl_artcell_new(net->sim, mech, &C->pp)) st = fail(err, CL_EINVAL, "%s: %s:%d: %s", where, path, lineno, cl_sim_errmsg(net->sim));
+            if (cl_artcell_new(net->sim, mech, &C->pp)) st = cl_error_fail(err, CL_EINVAL, "%s: %s:%d: %s", where, path, lineno, cl_sim_errmsg(net->sim));
         } else if (mech[0] && sscanf(p, "%127[A-Za-z0-9_] . %127[A-Za-z0-9_] = %lf", a, b, &x) == 3 &&
                    strcmp(a, obj) == 0) {
             if (cl_pp_set(net->sim, C->pp, b, x))
-                st = fail(err, CL_EINVAL, "%s: %s:%d: %s", where, path, lineno, cl_sim_errmsg(net->sim));
+                st = cl_error_fail(err, CL_EINVAL, "%s: %s:%d: %s", where, path, lineno, cl_sim_errmsg(net->sim));
         }
     }
     fclose(f);
     if (!st && !mech[0])
-        st = fail(err, CL_EFORMAT, "%s: %s: no `NAME = new MECH()` of an artificial cell in the template", where, path);
+        st = cl_error_fail(err, CL_EFORMAT, "%s: %s: no `NAME = new MECH()` of an artificial cell in the template", where, path);
     return st;
 }
 
@@ -391,7 +381,7 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
         C->art = 1;
         mech = NULL; /* its parameters came from the template */
     } else if (!mech || strcmp(schema, "nrn") != 0) {
-        return fail(err, CL_EINVAL, "%s: model_template \"%s\": expected nrn:NAME (a NEURON artificial cell)", where,
+        return cl_error_fail(err, CL_EINVAL, "%s: model_template \"%s\": expected nrn:NAME (a NEURON artificial cell)", where,
                     m->model_template ? m->model_template : "(null)");
     } else {
         if (cl_artcell_new(net->sim, mech, &C->pp)) return simfail(net, CL_EINVAL, err, where);
@@ -417,7 +407,7 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
             if (seconds && (strcmp(key, "tau") == 0 || strcmp(key, "refrac") == 0)) x *= 1000.0;
             cl_status s2 = cl_pp_set(net->sim, C->pp, key, x);
             if (s2 == CL_ENOTFOUND) continue; /* descriptive keys the mechanism does not have */
-            if (s2) return fail(err, s2, "%s: %s: \"%s\": %s", where, m->dynamics_params, key, cl_sim_errmsg(net->sim));
+            if (s2) return cl_error_fail(err, s2, "%s: %s: \"%s\": %s", where, m->dynamics_params, key, cl_sim_errmsg(net->sim));
         }
     }
     if (cl_netcon_from_pp(net->sim, C->pp, (cl_pp){0}, &C->det) || cl_netcon_record(net->sim, C->det))
@@ -432,7 +422,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         unsigned char *sel = calloc(P->n + 1, 1);
-        if (!sel) return fail(err, CL_ENOMEM, "out of memory");
+        if (!sel) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         cl_status st = select_nodes(net, o, p, sel, err);
         for (uint64_t k = 0; k < P->n && !st; k++) {
             if (!sel[k]) continue;
@@ -445,7 +435,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
                 continue;
             }
             if (grow((void **)&net->cells, &net->cap_cells, net->n_cells, sizeof *net->cells)) {
-                st = fail(err, CL_ENOMEM, "out of memory");
+                st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                 break;
             }
             ncell *C = &net->cells[net->n_cells];
@@ -462,7 +452,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
                      strcmp(type, "point_soma") == 0 || strcmp(type, "single_compartment") == 0)
                 st = make_artcell(net, C, P->name, &m, where, err);
             else
-                st = fail(err, CL_EINVAL, "%s: model_type \"%s\" is not supported", where, type);
+                st = cl_error_fail(err, CL_EINVAL, "%s: model_type \"%s\" is not supported", where, type);
             if (st) {
                 free(C->secs);
                 break;
@@ -487,7 +477,7 @@ static cl_status load_overrides(cl_network *net, override_set **out, size_t *n_o
     size_t n = net->ops->connection_override_count ? net->ops->connection_override_count(net->st) : 0;
     *n_out = 0;
     *out = calloc(n ? n : 1, sizeof **out);
-    if (!*out) return fail(err, CL_ENOMEM, "out of memory");
+    if (!*out) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         override_set *s = &(*out)[i];
         cl_status st = net->ops->connection_override(net->st, i, &s->o, err);
@@ -495,20 +485,20 @@ static cl_status load_overrides(cl_network *net, override_set **out, size_t *n_o
         *n_out = i + 1;
         s->src = calloc(net->n_pops, sizeof *s->src);
         s->tgt = calloc(net->n_pops, sizeof *s->tgt);
-        if (!s->src || !s->tgt) return fail(err, CL_ENOMEM, "out of memory");
+        if (!s->src || !s->tgt) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         for (size_t p = 0; p < net->n_pops; p++) {
             s->src[p] = calloc(net->pops[p].n + 1, 1);
             s->tgt[p] = calloc(net->pops[p].n + 1, 1);
-            if (!s->src[p] || !s->tgt[p]) return fail(err, CL_ENOMEM, "out of memory");
+            if (!s->src[p] || !s->tgt[p]) return cl_error_fail(err, CL_ENOMEM, "out of memory");
             if (s->o.source) {
                 st = mark_node_set(net, s->o.source, p, s->src[p], err);
-                if (st) return fail(err, st, "connection_overrides \"%s\": %s", s->o.name ? s->o.name : "", err->msg);
+                if (st) return cl_error_fail(err, st, "connection_overrides \"%s\": %s", s->o.name ? s->o.name : "", err->msg);
             } else {
                 memset(s->src[p], 1, net->pops[p].n);
             }
             if (s->o.target) {
                 st = mark_node_set(net, s->o.target, p, s->tgt[p], err);
-                if (st) return fail(err, st, "connection_overrides \"%s\": %s", s->o.name ? s->o.name : "", err->msg);
+                if (st) return cl_error_fail(err, st, "connection_overrides \"%s\": %s", s->o.name ? s->o.name : "", err->msg);
             } else {
                 memset(s->tgt[p], 1, net->pops[p].n);
             }
@@ -543,10 +533,10 @@ static cl_status edge_num(cl_network *net, const char *epop, uint64_t e, const c
         return CL_OK;
     }
     if (v.kind == CL_VALUE_STRING)
-        return fail(err, CL_EFORMAT, "edge population \"%s\" edge %llu: attribute \"%s\" is a string (\"%s\"), expected a number",
+        return cl_error_fail(err, CL_EFORMAT, "edge population \"%s\" edge %llu: attribute \"%s\" is a string (\"%s\"), expected a number",
                     epop, (unsigned long long)e, a, v.str);
     if (required)
-        return fail(err, CL_EFORMAT, "edge population \"%s\" edge %llu: attribute \"%s\"%s%s%s is missing", epop,
+        return cl_error_fail(err, CL_EFORMAT, "edge population \"%s\" edge %llu: attribute \"%s\"%s%s%s is missing", epop,
                     (unsigned long long)e, a, b ? " (or \"" : "", b ? b : "", b ? "\")" : "");
     *out = dflt;
     return CL_OK;
@@ -567,7 +557,7 @@ static cl_status source_stim(cl_network *net, npop *P, uint64_t k, cl_pp *out, c
         return simfail(net, CL_EINVAL, err, w);
     }
     if (grow((void **)&net->stims, &net->cap_stims, net->n_stims, sizeof *net->stims))
-        return fail(err, CL_ENOMEM, "out of memory");
+        return cl_error_fail(err, CL_ENOMEM, "out of memory");
     P->stim_of[k] = (int64_t)net->n_stims;
     net->stims[net->n_stims++] = vs;
     net->counts.vecstims++;
@@ -583,7 +573,7 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     cl_status st = net->ops->edge_source(net->st, epop, e, &src, err);
     if (st) return st;
     if (src >= S->n)
-        return fail(err, CL_EFORMAT, "%s: source node %llu out of range in \"%s\" (%llu nodes)", where,
+        return cl_error_fail(err, CL_EFORMAT, "%s: source node %llu out of range in \"%s\" (%llu nodes)", where,
                     (unsigned long long)src, S->name, (unsigned long long)S->n);
     double w, delay;
     /* BBP's edges call the weight "conductance" */
@@ -620,10 +610,10 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
         if (!st) st = edge_num(net, epop, e, "afferent_section_pos", "sec_x", 0, 1, &pos, err);
         if (st) return st;
         if (!(sec_id >= 0) || sec_id != floor(sec_id) || (size_t)sec_id >= T->n_secs)
-            return fail(err, CL_EINVAL, "%s: afferent section id %g out of range: the target cell has %zu sections (%s numbering)",
+            return cl_error_fail(err, CL_EINVAL, "%s: afferent section id %g out of range: the target cell has %zu sections (%s numbering)",
                         where, sec_id, T->n_secs, net->numbering == CL_SECNUM_SPEC ? "spec" : "bmtk");
         if (!(pos >= 0 && pos <= 1))
-            return fail(err, CL_EINVAL, "%s: afferent section position %g outside [0, 1]", where, pos);
+            return cl_error_fail(err, CL_EINVAL, "%s: afferent section position %g outside [0, 1]", where, pos);
         const char *mech = "Exp2Syn";
         cl_value mt = {0};
         st = net->ops->edge_attribute(net->st, epop, "model_template", e, &mt, err);
@@ -638,7 +628,7 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
                 if (!json_is_number(val)) continue;
                 cl_status s2 = cl_pp_set(net->sim, target, key, json_number_value(val));
                 if (s2 == CL_ENOTFOUND) continue; /* e.g. a descriptive "sign" */
-                if (s2) return fail(err, s2, "%s: %s: \"%s\": %s", where, dyn_path, key, cl_sim_errmsg(net->sim));
+                if (s2) return cl_error_fail(err, s2, "%s: %s: \"%s\": %s", where, dyn_path, key, cl_sim_errmsg(net->sim));
             }
         }
     }
@@ -666,7 +656,7 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
     size_t ne = net->ops->edge_population_count ? net->ops->edge_population_count(net->st) : 0;
     if (ne && (!net->ops->afferent_edges || !net->ops->edge_source || !net->ops->edge_attribute ||
                !net->ops->edge_population_info))
-        return fail(err, CL_EINVAL, "the circuit has edges but does not give their sources or attributes");
+        return cl_error_fail(err, CL_EINVAL, "the circuit has edges but does not give their sources or attributes");
     override_set *ov = NULL;
     size_t n_ov = 0;
     cl_status st = load_overrides(net, &ov, &n_ov, err);
@@ -677,7 +667,7 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
         if (st) break;
         npop *S = pop_by_name(net, sp), *T = pop_by_name(net, tp);
         if (!S || !T) {
-            st = fail(err, CL_ENOTFOUND, "edge population \"%s\": no node population \"%s\"", epop, !S ? sp : tp);
+            st = cl_error_fail(err, CL_ENOTFOUND, "edge population \"%s\": no node population \"%s\"", epop, !S ? sp : tp);
             break;
         }
         for (uint64_t k = 0; k < T->n && !st; k++) {
@@ -706,7 +696,7 @@ static cl_status make_clamps(cl_network *net, cl_error *err) {
         for (size_t p = 0; p < net->n_pops; p++) {
             npop *P = &net->pops[p];
             unsigned char *sel = calloc(P->n + 1, 1);
-            if (!sel) return fail(err, CL_ENOMEM, "out of memory");
+            if (!sel) return cl_error_fail(err, CL_ENOMEM, "out of memory");
             st = cc.node_set ? mark_node_set(net, cc.node_set, p, sel, err) : (memset(sel, 1, P->n), CL_OK);
             for (uint64_t k = 0; k < P->n && !st; k++) {
                 if (!sel[k] || P->cell_of[k] < 0) continue;
@@ -751,7 +741,7 @@ static cl_status rep_add(nreport *R, cl_rec rec, uint32_t elem, double pos, cl_e
         if (e) R->elem = e;
         float *p = realloc(R->pos, nc * sizeof *p);
         if (p) R->pos = p;
-        if (!r || !e || !p) return fail(err, CL_ENOMEM, "out of memory");
+        if (!r || !e || !p) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         R->cap_vals = nc;
     }
     R->recs[R->n_vals] = rec;
@@ -771,7 +761,7 @@ static cl_status report_all(cl_network *net, nreport *R, ncell *C, const char *v
             double x = (i + 0.5) / nseg;
             cl_rec r;
             if (cl_rec_section(net->sim, C->secs[s], x, var, rdt, &r))
-                return fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
+                return cl_error_fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
             cl_status st = rep_add(R, r, (uint32_t)s, x, err);
             if (st) return st;
         }
@@ -782,7 +772,7 @@ static cl_status report_all(cl_network *net, nreport *R, ncell *C, const char *v
 static cl_status make_reports(cl_network *net, cl_error *err) {
     size_t n = net->ops->report_count ? net->ops->report_count(net->st) : 0;
     net->reps = calloc(n ? n : 1, sizeof *net->reps);
-    if (!net->reps) return fail(err, CL_ENOMEM, "out of memory");
+    if (!net->reps) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         nreport *R = &net->reps[i];
         cl_status st = net->ops->report(net->st, i, &R->rc, err);
@@ -792,15 +782,15 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
         const char *secs = R->rc.sections ? R->rc.sections : "soma";
         int all = strcmp(secs, "all") == 0;
         double rdt = or_default(R->rc.dt, net->dt);
-        if (all && !(rdt > 0)) return fail(err, CL_EINVAL, "report \"%s\": dt %g must be > 0", R->rc.name ? R->rc.name : "", rdt);
+        if (all && !(rdt > 0)) return cl_error_fail(err, CL_EINVAL, "report \"%s\": dt %g must be > 0", R->rc.name ? R->rc.name : "", rdt);
         R->sampled = all;
         R->cells = malloc((net->n_cells + 1) * sizeof *R->cells);
         R->off = calloc(net->n_cells + 2, sizeof *R->off);
-        if (!R->cells || !R->off) return fail(err, CL_ENOMEM, "out of memory");
+        if (!R->cells || !R->off) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         for (size_t p = 0; p < net->n_pops; p++) {
             npop *P = &net->pops[p];
             unsigned char *sel = calloc(P->n + 1, 1);
-            if (!sel) return fail(err, CL_ENOMEM, "out of memory");
+            if (!sel) return cl_error_fail(err, CL_ENOMEM, "out of memory");
             st = R->rc.node_set ? mark_node_set(net, R->rc.node_set, p, sel, err) : (memset(sel, 1, P->n), CL_OK);
             for (uint64_t k = 0; k < P->n && !st; k++) {
                 if (!sel[k] || P->cell_of[k] < 0 || net->cells[P->cell_of[k]].art) continue;
@@ -809,7 +799,7 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
                 if (all) {
                     st = report_all(net, R, C, var, rdt, err);
                 } else if (strcmp(secs, "soma") != 0) {
-                    st = fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" and \"all\" are supported",
+                    st = cl_error_fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" and \"all\" are supported",
                               R->rc.name ? R->rc.name : "", secs);
                 } else if (strcmp(var, "v") == 0) {
                     st = record_v(net, C, err);
@@ -817,7 +807,7 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
                 } else {
                     cl_rec r;
                     if (cl_rec_section(net->sim, C->soma, 0.5, var, 0, &r))
-                        st = fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
+                        st = cl_error_fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
                     else
                         st = rep_add(R, r, 0, 0.5, err);
                 }
@@ -845,7 +835,7 @@ static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, 
     if (!o->build_mechanisms || net->built) return CL_OK;
     net->built = 1;
     const char *dir = net->ops->mechanisms_dir ? net->ops->mechanisms_dir(net->st) : NULL;
-    if (!dir) return fail(err, CL_EINVAL, "build_mechanisms: the circuit names no mechanisms_dir");
+    if (!dir) return cl_error_fail(err, CL_EINVAL, "build_mechanisms: the circuit names no mechanisms_dir");
     char src[4096], so[4096];
     struct stat sb;
     snprintf(src, sizeof src, "%s/modfiles", dir);
@@ -855,7 +845,7 @@ static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, 
     else if (net->output_dir)
         snprintf(so, sizeof so, "%s/mechanisms.so", net->output_dir);
     else
-        return fail(err, CL_EINVAL, "build_mechanisms: no mechanisms_cache and no output directory to put it in");
+        return cl_error_fail(err, CL_EINVAL, "build_mechanisms: no mechanisms_cache and no output directory to put it in");
     if (net->output_dir) mkdir(net->output_dir, 0777);
     const char *in[1] = {src};
     cl_status st = cl_build_mechanisms(in, 1, so, 0, err);
@@ -867,12 +857,12 @@ static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, 
 /* ---- public --------------------------------------------------------------- */
 
 cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_network **out, cl_error *err) {
-    if (!c || !out) return fail(err, CL_EINVAL, "cl_network_new: circuit and out must not be NULL");
+    if (!c || !out) return cl_error_fail(err, CL_EINVAL, "cl_network_new: circuit and out must not be NULL");
     *out = NULL;
     cl_network_options o0 = {0};
     const cl_network_options *o = opt ? opt : &o0;
     cl_network *net = calloc(1, sizeof *net);
-    if (!net) return fail(err, CL_ENOMEM, "out of memory");
+    if (!net) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     net->c = c;
     net->ops = cl_circuit_get_ops(c);
     net->st = cl_circuit_get_state(c);
@@ -883,18 +873,18 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     const cl_circuit_ops *ops = net->ops;
     if (!ops->node_population_count || !ops->node_population_name || !ops->node_population_size || !ops->node_model ||
         !ops->node_attribute) {
-        st = fail(err, CL_EINVAL, "the circuit does not list its node populations and models");
+        st = cl_error_fail(err, CL_EINVAL, "the circuit does not list its node populations and models");
         goto done;
     }
     if (cl_sim_new(&net->sim)) {
-        st = fail(err, CL_ENOMEM, "out of memory");
+        st = cl_error_fail(err, CL_ENOMEM, "out of memory");
         goto done;
     }
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     net->tstop = net->rc.tstop;
     if (!(net->tstop >= 0)) {
-        st = fail(err, CL_EINVAL, "run config: tstop is missing or negative (%g)", net->tstop);
+        st = cl_error_fail(err, CL_EINVAL, "run config: tstop is missing or negative (%g)", net->tstop);
         goto done;
     }
     net->dt = or_default(net->rc.dt, 0.025);
@@ -902,7 +892,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->thr = or_default(net->rc.spike_threshold, -15.0);
     const char *od = o->output_dir ? o->output_dir : net->rc.output_dir;
     if (od && !(net->output_dir = strdup(od))) {
-        st = fail(err, CL_ENOMEM, "out of memory");
+        st = cl_error_fail(err, CL_ENOMEM, "out of memory");
         goto done;
     }
     if (cl_sim_set_dt(net->sim, net->dt) || cl_sim_set_celsius(net->sim, or_default(net->rc.celsius, 34.0)) ||
@@ -914,7 +904,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->n_pops = ops->node_population_count(net->st);
     net->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *net->pops);
     if (!net->pops) {
-        st = fail(err, CL_ENOMEM, "out of memory");
+        st = cl_error_fail(err, CL_ENOMEM, "out of memory");
         goto done;
     }
     for (size_t p = 0; p < net->n_pops; p++) {
@@ -924,7 +914,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
         P->cell_of = malloc((P->n + 1) * sizeof *P->cell_of);
         P->stim_of = malloc((P->n + 1) * sizeof *P->stim_of);
         if (!P->cell_of || !P->stim_of) {
-            st = fail(err, CL_ENOMEM, "out of memory");
+            st = cl_error_fail(err, CL_ENOMEM, "out of memory");
             goto done;
         }
         for (uint64_t k = 0; k < P->n; k++) P->cell_of[k] = P->stim_of[k] = -1;
@@ -983,11 +973,11 @@ cl_network_counts cl_network_get_counts(const cl_network *net) {
 }
 
 static cl_status find_cell(cl_network *net, const char *pop, uint64_t node, ncell **out, cl_error *err) {
-    if (!net) return fail(err, CL_EINVAL, "network is NULL");
+    if (!net) return cl_error_fail(err, CL_EINVAL, "network is NULL");
     npop *P = pop_by_name(net, pop);
-    if (!P) return fail(err, CL_ENOTFOUND, "no node population \"%s\"", pop ? pop : "(null)");
+    if (!P) return cl_error_fail(err, CL_ENOTFOUND, "no node population \"%s\"", pop ? pop : "(null)");
     if (node >= P->n || P->cell_of[node] < 0)
-        return fail(err, CL_ENOTFOUND, "population \"%s\" node %llu is not loaded", pop, (unsigned long long)node);
+        return cl_error_fail(err, CL_ENOTFOUND, "population \"%s\" node %llu is not loaded", pop, (unsigned long long)node);
     *out = &net->cells[P->cell_of[node]];
     return CL_OK;
 }
@@ -996,7 +986,7 @@ cl_status cl_network_record_soma(cl_network *net, const char *pop, uint64_t node
     ncell *C = NULL;
     cl_status st = find_cell(net, pop, node, &C, err);
     if (st) return st;
-    if (C->art) return fail(err, CL_EINVAL, "population \"%s\" node %llu is an artificial cell: it has no soma", pop,
+    if (C->art) return cl_error_fail(err, CL_EINVAL, "population \"%s\" node %llu is an artificial cell: it has no soma", pop,
                             (unsigned long long)node);
     return record_v(net, C, err);
 }
@@ -1040,7 +1030,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
         P->sp_times = malloc((total ? total : 1) * sizeof *P->sp_times);
         if (!a || !P->sp_nodes || !P->sp_times) {
             free(a);
-            return fail(err, CL_ENOMEM, "out of memory");
+            return cl_error_fail(err, CL_ENOMEM, "out of memory");
         }
         size_t j = 0;
         for (uint64_t k = 0; k < P->n; k++) {
@@ -1062,7 +1052,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
 }
 
 cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err) {
-    if (!net) return fail(err, CL_EINVAL, "cl_network_run: network is NULL");
+    if (!net) return cl_error_fail(err, CL_EINVAL, "cl_network_run: network is NULL");
     net->ran = 0;
     if (cl_sim_init(net->sim)) return simfail(net, CL_EINVAL, err, "initialisation");
     /* chunks end on whole steps, so the run takes the steps one run would */
@@ -1072,7 +1062,7 @@ cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void 
         double t = k == chunks ? net->tstop : round(nsteps * k / chunks) * net->dt;
         if (cl_sim_continue(net->sim, t)) return simfail(net, CL_EINVAL, err, "run");
         if (progress && progress(cl_sim_time(net->sim), net->tstop, ctx))
-            return fail(err, CL_ESTATE, "run stopped at t = %g ms by the progress callback", cl_sim_time(net->sim));
+            return cl_error_fail(err, CL_ESTATE, "run stopped at t = %g ms by the progress callback", cl_sim_time(net->sim));
     }
     net->ran = 1;
     return collect_spikes(net, err);
@@ -1080,10 +1070,10 @@ cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void 
 
 cl_status cl_network_spikes(cl_network *net, const char *pop, const uint64_t **nodes, const double **times,
                             size_t *n, cl_error *err) {
-    if (!net || !nodes || !times || !n) return fail(err, CL_EINVAL, "cl_network_spikes: NULL argument");
-    if (!net->ran) return fail(err, CL_ESTATE, "cl_network_spikes: the network has not run");
+    if (!net || !nodes || !times || !n) return cl_error_fail(err, CL_EINVAL, "cl_network_spikes: NULL argument");
+    if (!net->ran) return cl_error_fail(err, CL_ESTATE, "cl_network_spikes: the network has not run");
     npop *P = pop_by_name(net, pop);
-    if (!P) return fail(err, CL_ENOTFOUND, "no node population \"%s\"", pop ? pop : "(null)");
+    if (!P) return cl_error_fail(err, CL_ENOTFOUND, "no node population \"%s\"", pop ? pop : "(null)");
     *nodes = P->sp_nodes;
     *times = P->sp_times;
     *n = P->n_sp;
@@ -1118,21 +1108,21 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
     cl_status st = find_cell(net, pop, node, &C, err);
     if (st) return st;
     if (!C->has_v)
-        return fail(err, CL_ENOTFOUND, "population \"%s\" node %llu: its soma voltage was not recorded", pop,
+        return cl_error_fail(err, CL_ENOTFOUND, "population \"%s\" node %llu: its soma voltage was not recorded", pop,
                     (unsigned long long)node);
     if (cl_rec_data(net->sim, C->v, v, n)) return simfail(net, CL_ESTATE, err, "soma trace");
     return CL_OK;
 }
 
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err) {
-    if (!net) return fail(err, CL_EINVAL, "cl_network_write_outputs: network is NULL");
-    if (!net->ran) return fail(err, CL_ESTATE, "cl_network_write_outputs: the network has not run");
+    if (!net) return cl_error_fail(err, CL_EINVAL, "cl_network_write_outputs: network is NULL");
+    if (!net->ran) return cl_error_fail(err, CL_ESTATE, "cl_network_write_outputs: the network has not run");
     const char *od = output_dir ? output_dir : net->output_dir;
-    if (!od) return fail(err, CL_EINVAL, "no output directory (none given and none in the run config)");
+    if (!od) return cl_error_fail(err, CL_EINVAL, "no output directory (none given and none in the run config)");
     if (mkdir(od, 0777) != 0) {
         struct stat sb;
         if (stat(od, &sb) != 0 || !S_ISDIR(sb.st_mode))
-            return fail(err, CL_EIO, "%s: cannot create the output directory", od);
+            return cl_error_fail(err, CL_EIO, "%s: cannot create the output directory", od);
     }
     char path[4096];
     const char *sf = net->rc.spikes_file;
@@ -1145,7 +1135,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
         snprintf(path, sizeof path, "%s/spikes.h5", od);
     size_t np = 0;
     net_spikes_pop *sp = calloc(net->n_pops + 1, sizeof *sp);
-    if (!sp) return fail(err, CL_ENOMEM, "out of memory");
+    if (!sp) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         int loaded = 0;
@@ -1174,7 +1164,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
         size_t nt = t1 > t0 ? (size_t)round((t1 - t0) / step) : 0;
         /* one report population per node population, in cell order */
         net_report_pop *rp = calloc(net->n_pops + 1, sizeof *rp);
-        if (!rp) return fail(err, CL_ENOMEM, "out of memory");
+        if (!rp) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         size_t nrp = 0;
         for (size_t p = 0; p < net->n_pops && !st; p++) {
             size_t nn = 0, nv = 0;
@@ -1191,7 +1181,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
             rp[nrp++] = (net_report_pop){net->pops[p].name, ids, nn, ptr, elem, pos, nv, data, nt, t0,
                                          t0 + nt * step, step, R->rc.variable_name ? R->rc.variable_name : "v"};
             if (!ids || !ptr || !elem || !pos || !data) {
-                st = fail(err, CL_ENOMEM, "out of memory");
+                st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                 break;
             }
             size_t c = 0, col = 0;
@@ -1214,7 +1204,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
             }
         }
         if (!st && nrp > 1)
-            st = fail(err, CL_EINVAL, "report \"%s\": its nodes span %zu populations; a report file holds one",
+            st = cl_error_fail(err, CL_EINVAL, "report \"%s\": its nodes span %zu populations; a report file holds one",
                       R->rc.name ? R->rc.name : "", nrp);
         if (!st && nrp == 1) st = net_write_report(path, &rp[0], err);
         for (size_t k = 0; k < nrp; k++) {

@@ -160,16 +160,7 @@ cl_status cl_pp_delete(cl_sim *s, cl_pp h) {
     if (!s) return CL_EINVAL;
     int pi = PP_INDEX("cl_pp_delete", h, "pp");
     if (pi < 0) return CL_EHANDLE;
-    cl_engine *e = &s->eng;
-    e->pp[pi].alive = 0;
-    for (int i = 0; i < e->nnc; i++) {
-        cl_netconobj *nc = &e->nc[i];
-        if (nc->alive && (nc->target == pi || e->presyn[nc->presyn].pp == pi)) nc->alive = 0;
-    }
-    for (int i = 0; i < e->nrec; i++)
-        if (e->rec[i].alive && e->rec[i].kind == CL_REC_PP && e->rec[i].pp == pi) e->rec[i].alive = 0;
-    for (int i = 0; i < e->nplay; i++)
-        if (e->play[i].alive && e->play[i].pp == pi) e->play[i].alive = 0;
+    cl_sim_kill_pp(&s->eng, pi);
     cl_sim_structure_changed(s);
     return cl_ok(s);
 }

@@ -29,6 +29,10 @@ cl_status cl_ok(cl_sim *s);
 
 /* The model is about to change structurally: the layout must be rebuilt and
  * the simulation re-initialised before it can run again. */
+/* Delete point process pi with its connections, recordings and plays
+ * (cl_pp_delete; also for the point processes of a deleted section). */
+void cl_sim_kill_pp(cl_engine *e, int pi);
+
 void cl_sim_structure_changed(cl_sim *s);
 
 #endif

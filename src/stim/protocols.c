@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "cellulab_tools.h"
+#include "util/util.h"
 
 #define WF_MAX_SAMPLES 1e8
 
@@ -70,17 +71,6 @@ static const char *const PROTOCOL_NAMES[] = {"ap_waveform", "idrest",   "iv",   
 
 const char *const *cl_wf_protocol_names(void) { return PROTOCOL_NAMES; }
 
-__attribute__((format(printf, 3, 4))) static cl_status fail(cl_error *err, cl_status st, const char *fmt,
-                                                            ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 static const char FN[] = "cl_wf_protocol";
 
 /* acc + piece as Stimulus.__add__; the piece is freed. */
@@ -93,7 +83,7 @@ static cl_status join(cl_waveform *acc, cl_waveform *piece, double dt, cl_error 
     cl_error e;
     for (size_t k = 0; st == CL_OK && k < np; k++) {
         st = cl_waveform_append(acc, shift ? (t[k] + off) + dt : t[k], y[k], &e);
-        if (st != CL_OK) fail(err, st, "%s: %s", FN, e.msg);
+        if (st != CL_OK) cl_error_fail(err, st, "%s: %s", FN, e.msg);
     }
     cl_waveform_free(piece);
     return st;
@@ -104,7 +94,7 @@ static cl_status add_empty(cl_waveform *acc, double dt, double d, cl_error *err)
     cl_waveform *p = NULL;
     cl_error e;
     cl_status st = cl_wf_step(dt, 0.0, d, 0.0, 0.0, &p, &e);
-    if (st != CL_OK) return fail(err, st, "%s: %s", FN, e.msg);
+    if (st != CL_OK) return cl_error_fail(err, st, "%s: %s", FN, e.msg);
     return join(acc, p, dt, err);
 }
 
@@ -112,7 +102,7 @@ static cl_status add_slope(cl_waveform *acc, double dt, double d, double a0, dou
     cl_waveform *p = NULL;
     cl_error e;
     cl_status st = cl_wf_ramp(dt, 0.0, d, 0.0, a0, a1, &p, &e);
-    if (st != CL_OK) return fail(err, st, "%s: %s", FN, e.msg);
+    if (st != CL_OK) return cl_error_fail(err, st, "%s: %s", FN, e.msg);
     return join(acc, p, dt, err);
 }
 
@@ -134,7 +124,7 @@ static cl_status build_zap(const proto *p, double dt, double amp, cl_waveform *a
     cl_waveform *z = NULL;
     cl_error e;
     st = cl_waveform_new(&z, &e);
-    if (st != CL_OK) return fail(err, st, "%s: %s", FN, e.msg);
+    if (st != CL_OK) return cl_error_fail(err, st, "%s: %s", FN, e.msg);
     double q = p->dur / dt;
     size_t n = p->dur > 0 ? (q == 0 ? 1 : (size_t)ceil(q)) : 0;
     const double pi = 3.141592653589793; /* np.pi */
@@ -143,7 +133,7 @@ static cl_status build_zap(const proto *p, double dt, double amp, cl_waveform *a
         double tau = t / 1000.0;
         double y = amp * sin(2.0 * pi * (1.0 + (1.0 / (5.15 - (tau - 0.1)))) * (tau - 0.1));
         st = cl_waveform_append(z, t, y, &e);
-        if (st != CL_OK) fail(err, st, "%s: %s", FN, e.msg);
+        if (st != CL_OK) cl_error_fail(err, st, "%s: %s", FN, e.msg);
     }
     if (st != CL_OK) {
         cl_waveform_free(z);
@@ -156,37 +146,37 @@ static cl_status build_zap(const proto *p, double dt, double amp, cl_waveform *a
 
 cl_status cl_wf_protocol(const char *name, double dt, double threshold_nA, double percent, cl_waveform **out,
                          cl_error *err) {
-    if (!out) return fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", FN);
+    if (!out) return cl_error_fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", FN);
     *out = NULL;
-    if (!name) return fail(err, CL_EINVAL, "%s: name: expected a protocol name, got NULL", FN);
+    if (!name) return cl_error_fail(err, CL_EINVAL, "%s: name: expected a protocol name, got NULL", FN);
     const proto *p = NULL;
     for (size_t i = 0; i < sizeof PROTOCOLS / sizeof PROTOCOLS[0]; i++)
         if (strcmp(PROTOCOLS[i].name, name) == 0) p = &PROTOCOLS[i];
     if (!p)
-        return fail(err, CL_ENOTFOUND,
+        return cl_error_fail(err, CL_ENOTFOUND,
                     "%s: name: expected one of ap_waveform, idrest, iv, fire_pattern, pos_cheops, "
                     "neg_cheops, sinespec, step, ramp, got \"%.200s\"",
                     FN, name);
     if (!(dt > 0) || !isfinite(dt))
-        return fail(err, CL_EINVAL, "%s: dt: expected a finite time step > 0 ms, got %g", FN, dt);
+        return cl_error_fail(err, CL_EINVAL, "%s: dt: expected a finite time step > 0 ms, got %g", FN, dt);
     if (!isfinite(threshold_nA))
-        return fail(err, CL_EINVAL, "%s: threshold_nA: expected a finite current, got %g", FN, threshold_nA);
+        return cl_error_fail(err, CL_EINVAL, "%s: threshold_nA: expected a finite current, got %g", FN, threshold_nA);
     if (!isfinite(percent))
-        return fail(err, CL_EINVAL, "%s: percent: expected a finite percentage (<= 0: the default), got %g",
+        return cl_error_fail(err, CL_EINVAL, "%s: percent: expected a finite percentage (<= 0: the default), got %g",
                     FN, percent);
     double pct = percent > 0 ? percent : p->percent;
     /* BlueCelluLab: threshold_current * threshold_percentage / 100, negated
      * (exactly) for neg_cheops. */
     double amp = p->sign * (threshold_nA * pct / 100);
     if (!isfinite(amp))
-        return fail(err, CL_EINVAL,
+        return cl_error_fail(err, CL_EINVAL,
                     "%s: threshold_nA: expected threshold_nA * percent / 100 finite, got %g * %g", FN,
                     threshold_nA, pct);
     double total = p->kind == K_CHEOPS
                        ? p->pre + 2 * (p->ramp[0] + p->ramp[1] + p->ramp[2]) + 2 * p->inter + p->post
                        : p->pre + p->dur + p->post;
     if (!(total / dt + 16.0 <= WF_MAX_SAMPLES))
-        return fail(err, CL_EINVAL, "%s: dt: expected a step giving at most %.0f samples for %g ms, got %g",
+        return cl_error_fail(err, CL_EINVAL, "%s: dt: expected a step giving at most %.0f samples for %g ms, got %g",
                     FN, WF_MAX_SAMPLES, total, dt);
 
     cl_waveform *w = NULL;
@@ -195,16 +185,16 @@ cl_status cl_wf_protocol(const char *name, double dt, double threshold_nA, doubl
     switch (p->kind) {
     case K_STEP:
         st = cl_wf_step(dt, p->pre, p->dur, p->post, amp, &w, &e);
-        if (st != CL_OK) return fail(err, st, "%s: %s", FN, e.msg);
+        if (st != CL_OK) return cl_error_fail(err, st, "%s: %s", FN, e.msg);
         break;
     case K_RAMP:
         st = cl_wf_ramp(dt, p->pre, p->dur, p->post, 0.0, amp, &w, &e);
-        if (st != CL_OK) return fail(err, st, "%s: %s", FN, e.msg);
+        if (st != CL_OK) return cl_error_fail(err, st, "%s: %s", FN, e.msg);
         break;
     case K_CHEOPS:
     case K_ZAP:
         st = cl_waveform_new(&w, &e);
-        if (st != CL_OK) return fail(err, st, "%s: %s", FN, e.msg);
+        if (st != CL_OK) return cl_error_fail(err, st, "%s: %s", FN, e.msg);
         st = p->kind == K_CHEOPS ? build_cheops(p, dt, amp, w, err) : build_zap(p, dt, amp, w, err);
         if (st != CL_OK) {
             cl_waveform_free(w);
@@ -212,7 +202,7 @@ cl_status cl_wf_protocol(const char *name, double dt, double threshold_nA, doubl
         }
         break;
     default:
-        return fail(err, CL_EINVAL, "%s: name: internal error for \"%s\"", FN, name);
+        return cl_error_fail(err, CL_EINVAL, "%s: name: internal error for \"%s\"", FN, name);
     }
     *out = w;
     return CL_OK;

@@ -47,6 +47,7 @@
 
 #include "cellulab_tools.h"
 #include "stim/rng.h"
+#include "util/util.h"
 
 /* The most samples one shape may have (as the waveform's own limit). */
 #define WF_MAX_SAMPLES 1e8
@@ -56,39 +57,28 @@
  * same seed do not share numbers. */
 enum { STREAM_NOISE_STEP = 1, STREAM_OU = 2, STREAM_SHOT_TIMES = 3, STREAM_SHOT_AMPS = 4 };
 
-__attribute__((format(printf, 3, 4))) static cl_status fail(cl_error *err, cl_status st, const char *fmt,
-                                                            ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 /* ---- argument checks ---------------------------------------------------- */
 
 static cl_status check_dt(const char *fn, double dt, cl_error *err) {
     if (!(dt > 0) || !isfinite(dt))
-        return fail(err, CL_EINVAL, "%s: dt: expected a finite time step > 0 ms, got %g", fn, dt);
+        return cl_error_fail(err, CL_EINVAL, "%s: dt: expected a finite time step > 0 ms, got %g", fn, dt);
     return CL_OK;
 }
 
 static cl_status check_dur(const char *fn, const char *name, double v, cl_error *err) {
     if (!(v >= 0) || !isfinite(v))
-        return fail(err, CL_EINVAL, "%s: %s: expected a finite duration >= 0 ms, got %g", fn, name, v);
+        return cl_error_fail(err, CL_EINVAL, "%s: %s: expected a finite duration >= 0 ms, got %g", fn, name, v);
     return CL_OK;
 }
 
 static cl_status check_finite(const char *fn, const char *name, double v, cl_error *err) {
-    if (!isfinite(v)) return fail(err, CL_EINVAL, "%s: %s: expected a finite number, got %g", fn, name, v);
+    if (!isfinite(v)) return cl_error_fail(err, CL_EINVAL, "%s: %s: expected a finite number, got %g", fn, name, v);
     return CL_OK;
 }
 
 static cl_status check_positive(const char *fn, const char *name, const char *what, double v, cl_error *err) {
     if (!(v > 0) || !isfinite(v))
-        return fail(err, CL_EINVAL, "%s: %s: expected a finite %s > 0, got %g", fn, name, what, v);
+        return cl_error_fail(err, CL_EINVAL, "%s: %s: expected a finite %s > 0, got %g", fn, name, what, v);
     return CL_OK;
 }
 
@@ -131,7 +121,7 @@ static size_t n_pulse(double d, double dt) {
 static cl_status check_total(const char *fn, double dt, double pre, double dur, double post, cl_error *err) {
     double total = ratio(pre, dt) + ratio(dur, dt) + ratio(post, dt) + 8.0;
     if (!(total <= WF_MAX_SAMPLES))
-        return fail(err, CL_EINVAL,
+        return cl_error_fail(err, CL_EINVAL,
                     "%s: dt: expected a step giving at most %.0f samples for %g + %g + %g ms, got %g", fn,
                     WF_MAX_SAMPLES, pre, dur, post, dt);
     return CL_OK;
@@ -157,7 +147,7 @@ static cl_status build_start(build *b, const char *fn, double dt, cl_error *err)
     b->w = NULL;
     b->shift = 0;
     b->offset = 0.0;
-    if (cl_waveform_new(&b->w, NULL) != CL_OK) return fail(err, CL_ENOMEM, "%s: out of memory", fn);
+    if (cl_waveform_new(&b->w, NULL) != CL_OK) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", fn);
     return CL_OK;
 }
 
@@ -171,12 +161,12 @@ static void part_begin(build *b) {
 static cl_status part_point(build *b, double local_t, double y) {
     double t = b->shift ? (local_t + b->offset) + b->dt : local_t;
     if (!isfinite(y))
-        return fail(b->err, CL_EINVAL,
+        return cl_error_fail(b->err, CL_EINVAL,
                     "%s: %s: expected parameters giving finite values, got %g at t = %g ms", b->fn, b->vname,
                     y, t);
     cl_error e;
     cl_status st = cl_waveform_append(b->w, t, y, &e);
-    if (st != CL_OK) return fail(b->err, st, "%s: %s", b->fn, e.msg);
+    if (st != CL_OK) return cl_error_fail(b->err, st, "%s: %s", b->fn, e.msg);
     return CL_OK;
 }
 
@@ -220,7 +210,7 @@ static cl_status build_finish(build *b, cl_status st, cl_waveform **out) {
 }
 
 static cl_status check_out(const char *fn, cl_waveform **out, cl_error *err) {
-    if (!out) return fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", fn);
+    if (!out) return cl_error_fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", fn);
     *out = NULL;
     return CL_OK;
 }
@@ -258,7 +248,7 @@ cl_status cl_wf_ramp(double dt, double pre_ms, double dur_ms, double post_ms, do
     CHECK(check_finite(fn, "amp_start", amp_start, err));
     CHECK(check_finite(fn, "amp_end", amp_end, err));
     if (!isfinite(amp_end - amp_start))
-        return fail(err, CL_EINVAL, "%s: amp_end: expected amp_end - amp_start to be finite, got %g - %g", fn,
+        return cl_error_fail(err, CL_EINVAL, "%s: amp_end: expected amp_end - amp_start to be finite, got %g - %g", fn,
                     amp_end, amp_start);
     build b;
     CHECK(build_start(&b, fn, dt, err));
@@ -281,7 +271,7 @@ static cl_status part_pulses(build *b, double dur, double amplitude, double freq
     if (!tl || !yl) {
         free(tl);
         free(yl);
-        return fail(b->err, CL_ENOMEM, "%s: out of memory for %zu samples", b->fn, m);
+        return cl_error_fail(b->err, CL_ENOMEM, "%s: out of memory for %zu samples", b->fn, m);
     }
     if (m == 1) {
         tl[0] = 0.0 * dur + 0.0;
@@ -305,7 +295,7 @@ static cl_status part_pulses(build *b, double dur, double amplitude, double freq
         if (i > marked) marked = i;
         double next = start + period;
         if (!(next > start)) {
-            st = fail(b->err, CL_EINVAL,
+            st = cl_error_fail(b->err, CL_EINVAL,
                       "%s: frequency_hz: expected a period (1000/frequency_hz ms) that advances the pulse "
                       "start %g ms, got %g",
                       b->fn, start, frequency_hz);
@@ -328,7 +318,7 @@ cl_status cl_wf_pulse_train(double dt, double pre_ms, double dur_ms, double post
     CHECK(check_dur(fn, "width_ms", width_ms, err));
     /* One pass per pulse: refuse more pulses than the sample limit. */
     if (!(dur_ms * frequency_hz / 1000.0 <= WF_MAX_SAMPLES))
-        return fail(err, CL_EINVAL, "%s: frequency_hz: expected at most %.0f pulses in %g ms, got %g Hz", fn,
+        return cl_error_fail(err, CL_EINVAL, "%s: frequency_hz: expected at most %.0f pulses in %g ms, got %g Hz", fn,
                     WF_MAX_SAMPLES, dur_ms, frequency_hz);
     build b;
     CHECK(build_start(&b, fn, dt, err));
@@ -355,7 +345,7 @@ cl_status cl_wf_sinusoid(double dt, double pre_ms, double dur_ms, double post_ms
         double period = 2 * PI_NRN / 1000 * frequency_hz * dt;
         b.vname = "frequency_hz"; /* only a phase out of range makes a NaN */
         if (n > 0 && !isfinite(period * (double)(n - 1)))
-            st = fail(err, CL_EINVAL,
+            st = cl_error_fail(err, CL_EINVAL,
                       "%s: frequency_hz: expected a frequency giving a finite phase over %g ms, got %g", fn,
                       dur_ms, frequency_hz);
         for (size_t j = 0; st == CL_OK && j < n; j++)
@@ -390,7 +380,7 @@ cl_status cl_wf_chirp(double dt, double pre_ms, double dur_ms, double post_ms, d
             /* tau/D < 1 keeps the sweep term finite however short D is. */
             double phase = 2.0 * PI_NRN * (f_start_hz * tau + 0.5 * df * (tau / D) * tau);
             if (!isfinite(phase)) {
-                st = fail(err, CL_EINVAL,
+                st = cl_error_fail(err, CL_EINVAL,
                           "%s: f_end_hz: expected frequencies giving a finite phase, got f_start_hz = %g, "
                           "f_end_hz = %g",
                           fn, f_start_hz, f_end_hz);
@@ -415,7 +405,7 @@ cl_status cl_wf_noise_step(double dt, double pre_ms, double dur_ms, double post_
     CHECK(check_common(fn, dt, pre_ms, dur_ms, post_ms, out, err));
     CHECK(check_finite(fn, "mean", mean, err));
     if (!(sd >= 0) || !isfinite(sd))
-        return fail(err, CL_EINVAL, "%s: sd: expected a finite standard deviation >= 0, got %g", fn, sd);
+        return cl_error_fail(err, CL_EINVAL, "%s: sd: expected a finite standard deviation >= 0, got %g", fn, sd);
     CHECK(check_positive(fn, "step_interval_ms", "interval (ms)", step_interval_ms, err));
     cl_rng rng;
     cl_rng_init(&rng, seed, STREAM_NOISE_STEP);
@@ -457,7 +447,7 @@ cl_status cl_wf_ornstein_uhlenbeck(double dt, double pre_ms, double dur_ms, doub
     CHECK(check_common(fn, dt, pre_ms, dur_ms, post_ms, out, err));
     CHECK(check_finite(fn, "mean", mean, err));
     if (!(sigma >= 0) || !isfinite(sigma))
-        return fail(err, CL_EINVAL, "%s: sigma: expected a finite standard deviation >= 0, got %g", fn,
+        return cl_error_fail(err, CL_EINVAL, "%s: sigma: expected a finite standard deviation >= 0, got %g", fn,
                     sigma);
     CHECK(check_positive(fn, "tau_ms", "time constant (ms)", tau_ms, err));
     cl_rng rng;
@@ -510,26 +500,26 @@ cl_status cl_wf_shot_noise(double dt, double pre_ms, double dur_ms, double post_
     CHECK(check_positive(fn, "rate_hz", "rate (Hz)", rate_hz, err));
     CHECK(check_finite(fn, "amp_mean", amp_mean, err));
     if (!(amp_sd >= 0) || !isfinite(amp_sd))
-        return fail(err, CL_EINVAL, "%s: amp_sd: expected a finite standard deviation >= 0, got %g", fn,
+        return cl_error_fail(err, CL_EINVAL, "%s: amp_sd: expected a finite standard deviation >= 0, got %g", fn,
                     amp_sd);
     if (amp_mean == 0 && amp_sd > 0)
-        return fail(err, CL_EINVAL,
+        return cl_error_fail(err, CL_EINVAL,
                     "%s: amp_mean: expected a nonzero mean when amp_sd > 0 (gamma amplitudes), got %g", fn,
                     amp_mean);
     CHECK(check_positive(fn, "rise_ms", "time constant (ms)", rise_ms, err));
     CHECK(check_positive(fn, "decay_ms", "time constant (ms)", decay_ms, err));
     if (!(rise_ms < decay_ms))
-        return fail(err, CL_EINVAL, "%s: rise_ms: expected rise_ms < decay_ms = %g, got %g", fn, decay_ms,
+        return cl_error_fail(err, CL_EINVAL, "%s: rise_ms: expected rise_ms < decay_ms = %g, got %g", fn, decay_ms,
                     rise_ms);
     if (!(dur_ms * rate_hz / 1000.0 <= WF_MAX_SAMPLES))
-        return fail(err, CL_EINVAL, "%s: rate_hz: expected at most %.0f expected events in %g ms, got %g Hz",
+        return cl_error_fail(err, CL_EINVAL, "%s: rate_hz: expected at most %.0f expected events in %g ms, got %g Hz",
                     fn, WF_MAX_SAMPLES, dur_ms, rate_hz);
     double a = exp(-dt / decay_ms), b_ = exp(-dt / rise_ms);
     double D = -log(a), R = -log(b_);
     double tp = log(R / D) / (R - D);
     double Anorm = (a / b_ - 1) / (pow(a, tp) - pow(b_, tp));
     if (!(b_ > 0 && b_ < a && a < 1) || !isfinite(tp) || !isfinite(Anorm) || !(Anorm > 0))
-        return fail(err, CL_EINVAL,
+        return cl_error_fail(err, CL_EINVAL,
                     "%s: dt: expected a step that resolves rise_ms = %g and decay_ms = %g "
                     "(0 < exp(-dt/rise) < exp(-dt/decay) < 1), got %g",
                     fn, rise_ms, decay_ms, dt);
@@ -542,7 +532,7 @@ cl_status cl_wf_shot_noise(double dt, double pre_ms, double dur_ms, double post_
         part_begin(&b);
         size_t n = n_indgen(dur_ms, dt);
         double *E = calloc(n, sizeof *E);
-        if (!E) st = fail(err, CL_ENOMEM, "%s: out of memory for %zu samples", fn, n);
+        if (!E) st = cl_error_fail(err, CL_ENOMEM, "%s: out of memory for %zu samples", fn, n);
         if (st == CL_OK) {
             cl_rng rt, ra;
             cl_rng_init(&rt, seed, STREAM_SHOT_TIMES);
@@ -553,7 +543,7 @@ cl_status cl_wf_shot_noise(double dt, double pre_ms, double dur_ms, double post_
             double scale = var / m, shape = m / scale;
             int gamma_ok = var > 0 && isfinite(scale) && scale > 0 && isfinite(shape) && shape > 0;
             if (var > 0 && !gamma_ok)
-                st = fail(
+                st = cl_error_fail(
                     err, CL_EINVAL,
                     "%s: amp_sd: expected amp_sd and amp_mean giving a finite gamma shape and scale, got "
                     "%g (amp_mean %g)",
@@ -565,7 +555,7 @@ cl_status cl_wf_shot_noise(double dt, double pre_ms, double dur_ms, double post_
                 tev += cl_rng_exponential(&rt) * mean_iei;
                 if (!(tev < dur_ms)) break;
                 if (++count > (size_t)WF_MAX_SAMPLES) {
-                    st = fail(err, CL_EINVAL, "%s: rate_hz: expected at most %.0f events, got more at %g Hz",
+                    st = cl_error_fail(err, CL_EINVAL, "%s: rate_hz: expected at most %.0f events, got more at %g Hz",
                               fn, WF_MAX_SAMPLES, rate_hz);
                     break;
                 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cellulab_tools.h"
+#include "util/util.h"
 
 /* The most points one waveform may hold (1.6 GB of times and values). */
 #define WF_MAX_POINTS ((size_t)100000000)
@@ -17,17 +18,6 @@ struct cl_waveform {
     size_t n;
     size_t cap;
 };
-
-__attribute__((format(printf, 3, 4))) static cl_status wf_fail(cl_error *err, cl_status st, const char *fmt,
-                                                               ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
 
 /* Room for at least need points; the two arrays are grown one after the
  * other, so a failure leaves a consistent (possibly larger) t. */
@@ -47,34 +37,34 @@ static int wf_reserve(cl_waveform *w, size_t need) {
 }
 
 cl_status cl_waveform_new(cl_waveform **out, cl_error *err) {
-    if (!out) return wf_fail(err, CL_EINVAL, "cl_waveform_new: out: expected a non-NULL pointer, got NULL");
+    if (!out) return cl_error_fail(err, CL_EINVAL, "cl_waveform_new: out: expected a non-NULL pointer, got NULL");
     *out = calloc(1, sizeof **out);
-    if (!*out) return wf_fail(err, CL_ENOMEM, "cl_waveform_new: out of memory");
+    if (!*out) return cl_error_fail(err, CL_ENOMEM, "cl_waveform_new: out of memory");
     return CL_OK;
 }
 
 cl_status cl_waveform_from_arrays(const double *t, const double *y, size_t n, cl_waveform **out,
                                   cl_error *err) {
     static const char fn[] = "cl_waveform_from_arrays";
-    if (!out) return wf_fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", fn);
+    if (!out) return cl_error_fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", fn);
     *out = NULL;
-    if (n > 0 && !t) return wf_fail(err, CL_EINVAL, "%s: t: expected %zu times, got NULL", fn, n);
-    if (n > 0 && !y) return wf_fail(err, CL_EINVAL, "%s: y: expected %zu values, got NULL", fn, n);
+    if (n > 0 && !t) return cl_error_fail(err, CL_EINVAL, "%s: t: expected %zu times, got NULL", fn, n);
+    if (n > 0 && !y) return cl_error_fail(err, CL_EINVAL, "%s: y: expected %zu values, got NULL", fn, n);
     if (n > WF_MAX_POINTS)
-        return wf_fail(err, CL_EINVAL, "%s: n: expected at most %zu points, got %zu", fn, WF_MAX_POINTS, n);
+        return cl_error_fail(err, CL_EINVAL, "%s: n: expected at most %zu points, got %zu", fn, WF_MAX_POINTS, n);
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(t[i]))
-            return wf_fail(err, CL_EINVAL, "%s: t[%zu]: expected a finite time, got %g", fn, i, t[i]);
+            return cl_error_fail(err, CL_EINVAL, "%s: t[%zu]: expected a finite time, got %g", fn, i, t[i]);
         if (i > 0 && t[i] < t[i - 1])
-            return wf_fail(err, CL_EINVAL, "%s: t[%zu]: expected a time >= t[%zu] = %g, got %g", fn, i, i - 1,
+            return cl_error_fail(err, CL_EINVAL, "%s: t[%zu]: expected a time >= t[%zu] = %g, got %g", fn, i, i - 1,
                            t[i - 1], t[i]);
         if (!isfinite(y[i]))
-            return wf_fail(err, CL_EINVAL, "%s: y[%zu]: expected a finite value, got %g", fn, i, y[i]);
+            return cl_error_fail(err, CL_EINVAL, "%s: y[%zu]: expected a finite value, got %g", fn, i, y[i]);
     }
     cl_waveform *w = calloc(1, sizeof *w);
     if (!w || wf_reserve(w, n) != 0) {
         cl_waveform_free(w);
-        return wf_fail(err, CL_ENOMEM, "%s: out of memory for %zu points", fn, n);
+        return cl_error_fail(err, CL_ENOMEM, "%s: out of memory for %zu points", fn, n);
     }
     if (n > 0) {
         memcpy(w->t, t, n * sizeof *t);
@@ -100,16 +90,16 @@ const double *cl_waveform_values(const cl_waveform *w) { return w ? w->y : NULL;
 
 cl_status cl_waveform_append(cl_waveform *w, double t, double y, cl_error *err) {
     static const char fn[] = "cl_waveform_append";
-    if (!w) return wf_fail(err, CL_EINVAL, "%s: w: expected a waveform, got NULL", fn);
-    if (!isfinite(t)) return wf_fail(err, CL_EINVAL, "%s: t: expected a finite time, got %g", fn, t);
+    if (!w) return cl_error_fail(err, CL_EINVAL, "%s: w: expected a waveform, got NULL", fn);
+    if (!isfinite(t)) return cl_error_fail(err, CL_EINVAL, "%s: t: expected a finite time, got %g", fn, t);
     if (w->n > 0 && t < w->t[w->n - 1])
-        return wf_fail(err, CL_EINVAL, "%s: t: expected a time >= the last time %g, got %g", fn,
+        return cl_error_fail(err, CL_EINVAL, "%s: t: expected a time >= the last time %g, got %g", fn,
                        w->t[w->n - 1], t);
-    if (!isfinite(y)) return wf_fail(err, CL_EINVAL, "%s: y: expected a finite value, got %g", fn, y);
+    if (!isfinite(y)) return cl_error_fail(err, CL_EINVAL, "%s: y: expected a finite value, got %g", fn, y);
     if (w->n >= WF_MAX_POINTS)
-        return wf_fail(err, CL_EINVAL, "%s: w: expected fewer than %zu points, got %zu", fn, WF_MAX_POINTS,
+        return cl_error_fail(err, CL_EINVAL, "%s: w: expected fewer than %zu points, got %zu", fn, WF_MAX_POINTS,
                        w->n);
-    if (wf_reserve(w, w->n + 1) != 0) return wf_fail(err, CL_ENOMEM, "%s: out of memory", fn);
+    if (wf_reserve(w, w->n + 1) != 0) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", fn);
     w->t[w->n] = t;
     w->y[w->n] = y;
     w->n++;
@@ -157,12 +147,12 @@ static void values_at(const cl_waveform *w, size_t *i, double t, double *left, d
 
 cl_status cl_waveform_sum(const cl_waveform *a, const cl_waveform *b, cl_waveform **out, cl_error *err) {
     static const char fn[] = "cl_waveform_sum";
-    if (!out) return wf_fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", fn);
+    if (!out) return cl_error_fail(err, CL_EINVAL, "%s: out: expected a non-NULL pointer, got NULL", fn);
     *out = NULL;
-    if (!a) return wf_fail(err, CL_EINVAL, "%s: a: expected a waveform, got NULL", fn);
-    if (!b) return wf_fail(err, CL_EINVAL, "%s: b: expected a waveform, got NULL", fn);
+    if (!a) return cl_error_fail(err, CL_EINVAL, "%s: a: expected a waveform, got NULL", fn);
+    if (!b) return cl_error_fail(err, CL_EINVAL, "%s: b: expected a waveform, got NULL", fn);
     cl_waveform *w = calloc(1, sizeof *w);
-    if (!w) return wf_fail(err, CL_ENOMEM, "%s: out of memory", fn);
+    if (!w) return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", fn);
     size_t i = 0, j = 0;
     while (i < a->n || j < b->n) {
         double t;
@@ -178,17 +168,17 @@ cl_status cl_waveform_sum(const cl_waveform *a, const cl_waveform *b, cl_wavefor
         int two = left != right;
         if (!isfinite(left) || !isfinite(right)) {
             cl_waveform_free(w);
-            return wf_fail(err, CL_EINVAL, "%s: a: expected a + b to be finite, got %g at t = %g ms", fn,
+            return cl_error_fail(err, CL_EINVAL, "%s: a: expected a + b to be finite, got %g at t = %g ms", fn,
                            isfinite(left) ? right : left, t);
         }
         if (w->n + 1 + (size_t)two > WF_MAX_POINTS) {
             cl_waveform_free(w);
-            return wf_fail(err, CL_EINVAL, "%s: a: expected at most %zu points in the sum, got more", fn,
+            return cl_error_fail(err, CL_EINVAL, "%s: a: expected at most %zu points in the sum, got more", fn,
                            WF_MAX_POINTS);
         }
         if (wf_reserve(w, w->n + 1 + (size_t)two) != 0) {
             cl_waveform_free(w);
-            return wf_fail(err, CL_ENOMEM, "%s: out of memory", fn);
+            return cl_error_fail(err, CL_ENOMEM, "%s: out of memory", fn);
         }
         w->t[w->n] = t;
         w->y[w->n] = left;
@@ -205,12 +195,12 @@ cl_status cl_waveform_sum(const cl_waveform *a, const cl_waveform *b, cl_wavefor
 
 cl_status cl_waveform_scale(cl_waveform *w, double factor, cl_error *err) {
     static const char fn[] = "cl_waveform_scale";
-    if (!w) return wf_fail(err, CL_EINVAL, "%s: w: expected a waveform, got NULL", fn);
+    if (!w) return cl_error_fail(err, CL_EINVAL, "%s: w: expected a waveform, got NULL", fn);
     if (!isfinite(factor))
-        return wf_fail(err, CL_EINVAL, "%s: factor: expected a finite number, got %g", fn, factor);
+        return cl_error_fail(err, CL_EINVAL, "%s: factor: expected a finite number, got %g", fn, factor);
     for (size_t k = 0; k < w->n; k++)
         if (!isfinite(w->y[k] * factor))
-            return wf_fail(
+            return cl_error_fail(
                 err, CL_EINVAL,
                 "%s: factor: expected a factor keeping values finite, got %g (value %g at t = %g ms)", fn,
                 factor, w->y[k], w->t[k]);

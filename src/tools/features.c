@@ -55,32 +55,22 @@
 #include <stdio.h>
 
 #include "cellulab_tools.h"
-
-__attribute__((format(printf, 3, 4))) static cl_status fail(cl_error *err, cl_status st,
-                                                            const char *fmt, ...) {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
+#include "util/util.h"
 
 /* t and v present, finite, t non-decreasing (equal times are allowed: the
  * interpolation formulas then give the shared time). */
 static cl_status check_trace(const char *fn, const double *t, const double *v, size_t n,
                              cl_error *err) {
-    if (n == 0) return fail(err, CL_EINVAL, "%s: n: 0 samples (expected at least 1)", fn);
-    if (!t) return fail(err, CL_EINVAL, "%s: t: NULL with n = %zu", fn, n);
-    if (!v) return fail(err, CL_EINVAL, "%s: v: NULL with n = %zu", fn, n);
+    if (n == 0) return cl_error_fail(err, CL_EINVAL, "%s: n: 0 samples (expected at least 1)", fn);
+    if (!t) return cl_error_fail(err, CL_EINVAL, "%s: t: NULL with n = %zu", fn, n);
+    if (!v) return cl_error_fail(err, CL_EINVAL, "%s: v: NULL with n = %zu", fn, n);
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(t[i]))
-            return fail(err, CL_EINVAL, "%s: t: not finite at index %zu (%g)", fn, i, t[i]);
+            return cl_error_fail(err, CL_EINVAL, "%s: t: not finite at index %zu (%g)", fn, i, t[i]);
         if (!isfinite(v[i]))
-            return fail(err, CL_EINVAL, "%s: v: not finite at index %zu (%g)", fn, i, v[i]);
+            return cl_error_fail(err, CL_EINVAL, "%s: v: not finite at index %zu (%g)", fn, i, v[i]);
         if (i > 0 && t[i] < t[i - 1])
-            return fail(err, CL_EINVAL, "%s: t: not increasing at index %zu (%g after %g)", fn, i,
+            return cl_error_fail(err, CL_EINVAL, "%s: t: not increasing at index %zu (%g after %g)", fn, i,
                         t[i], t[i - 1]);
     }
     return CL_OK;
@@ -106,9 +96,9 @@ cl_status cl_detect_spikes(const double *t, const double *v, size_t n, double th
     cl_status st = check_trace(fn, t, v, n, err);
     if (st != CL_OK) return st;
     if (!isfinite(threshold))
-        return fail(err, CL_EINVAL, "%s: threshold: %g (expected a finite voltage)", fn, threshold);
-    if (!count) return fail(err, CL_EINVAL, "%s: count: NULL", fn);
-    if (!times && cap > 0) return fail(err, CL_EINVAL, "%s: times: NULL with cap = %zu", fn, cap);
+        return cl_error_fail(err, CL_EINVAL, "%s: threshold: %g (expected a finite voltage)", fn, threshold);
+    if (!count) return cl_error_fail(err, CL_EINVAL, "%s: count: NULL", fn);
+    if (!times && cap > 0) return cl_error_fail(err, CL_EINVAL, "%s: times: NULL with cap = %zu", fn, cap);
     size_t found = 0;
     for (size_t i = next_crossing(v, n, threshold, 1); i < n;
          i = next_crossing(v, n, threshold, i + 1)) {
@@ -136,12 +126,12 @@ cl_status cl_spike_features_compute(const double *t, const double *v, size_t n, 
     cl_status st = check_trace(fn, t, v, n, err);
     if (st != CL_OK) return st;
     if (!isfinite(threshold))
-        return fail(err, CL_EINVAL, "%s: threshold: %g (expected a finite voltage)", fn, threshold);
+        return cl_error_fail(err, CL_EINVAL, "%s: threshold: %g (expected a finite voltage)", fn, threshold);
     if (!isfinite(stim_start) || !isfinite(stim_end) || !(stim_start < stim_end))
-        return fail(err, CL_EINVAL,
+        return cl_error_fail(err, CL_EINVAL,
                     "%s: stimulus window [%g, %g] (expected finite stim_start < stim_end)", fn,
                     stim_start, stim_end);
-    if (!out) return fail(err, CL_EINVAL, "%s: out: NULL", fn);
+    if (!out) return cl_error_fail(err, CL_EINVAL, "%s: out: NULL", fn);
 
     double rest_sum = 0;
     size_t rest_n = 0;
@@ -202,14 +192,14 @@ cl_status cl_trace_mean(const double *t, const double *v, size_t n, double t0, d
     cl_status st = check_trace(fn, t, v, n, err);
     if (st != CL_OK) return st;
     if (!isfinite(t0) || !isfinite(t1) || t0 > t1)
-        return fail(err, CL_EINVAL, "%s: window [%g, %g] (expected finite t0 <= t1)", fn, t0, t1);
-    if (!out) return fail(err, CL_EINVAL, "%s: out: NULL", fn);
+        return cl_error_fail(err, CL_EINVAL, "%s: window [%g, %g] (expected finite t0 <= t1)", fn, t0, t1);
+    if (!out) return cl_error_fail(err, CL_EINVAL, "%s: out: NULL", fn);
     double sum = 0;
     size_t m = 0;
     for (size_t i = 0; i < n && t[i] <= t1; i++)
         if (t[i] >= t0) { sum += v[i]; m++; }
     if (m == 0)
-        return fail(err, CL_EINVAL, "%s: window [%g, %g] holds no sample (the trace spans [%g, %g])",
+        return cl_error_fail(err, CL_EINVAL, "%s: window [%g, %g] holds no sample (the trace spans [%g, %g])",
                     fn, t0, t1, t[0], t[n - 1]);
     *out = sum / (double)m;
     return CL_OK;

@@ -35,3 +35,13 @@ char *cl_fmt(char *buf, size_t len, const char *fmt, ...) {
 }
 
 int cl_finite(double x) { return isfinite(x) ? 1 : 0; }
+
+cl_status cl_error_fail(cl_error *err, cl_status st, const char *fmt, ...) {
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
