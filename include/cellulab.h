@@ -102,6 +102,15 @@ double cl_sim_celsius(const cl_sim *sim);
 cl_status cl_sim_set_legacy_units(cl_sim *sim, int legacy);
 int cl_sim_legacy_units(const cl_sim *sim); /* -1 for a NULL sim */
 
+/* The Random123 global index of this simulation, NEURON's
+ * Random123_globalindex (nrnran123_set_globalindex): the first key word of
+ * every RANDOM stream of its compiled MOD files (cellulab_mech.h,
+ * cl_ran123_*). 0 by default; gix is truncated (0 <= gix < 2^32, else
+ * CL_EINVAL). Per simulation; takes effect at the next draw, so set it
+ * before initialising, as NEURON's documentation advises. */
+cl_status cl_sim_set_random123_globalindex(cl_sim *sim, double gix);
+unsigned int cl_sim_random123_globalindex(const cl_sim *sim); /* 0 for a NULL sim */
+
 /* Membrane potential every node starts from at initialisation, in mV. */
 cl_status cl_sim_set_v_init(cl_sim *sim, double v_init);
 double cl_sim_v_init(const cl_sim *sim);

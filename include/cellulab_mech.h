@@ -19,8 +19,9 @@
 #ifndef CELLULAB_MECH_ABI_H
 #define CELLULAB_MECH_ABI_H
 
-#define CL_MECH_ABI_VERSION 3 /* 2: tables, net_init, nwatch, watch_cond, watch_activate, cl_event_list;
-                                 3: cl_mech_ctx.legacy_units */
+#define CL_MECH_ABI_VERSION 4 /* 2: tables, net_init, nwatch, watch_cond, watch_activate, cl_event_list;
+                                 3: cl_mech_ctx.legacy_units;
+                                 4: cl_mech_ctx.ran123_globalindex, cl_ran123_* (RANDOM) */
 #define CL_MECH_STR2_(x) #x
 #define CL_MECH_STR_(x) CL_MECH_STR2_(x)
 #define CL_MECH_LIST_SYMBOL "cellulab_mechanisms_v" CL_MECH_STR_(CL_MECH_ABI_VERSION)
@@ -106,6 +107,10 @@ typedef struct cl_mech_ctx {
      * (cl_sim_set_legacy_units): cl_nernst_u's FARADAY and R, and the
      * legacy column of a MOD file's UNITS constants; 0: NEURON 8.2's. */
     int legacy_units;
+    /* The Random123 global index of this simulation (NEURON's
+     * Random123_globalindex, cl_sim_set_random123_globalindex): the first
+     * word of the Philox key of every RANDOM stream (cl_ran123_*). */
+    unsigned int ran123_globalindex;
 } cl_mech_ctx;
 
 typedef struct cl_mech_type {
@@ -411,6 +416,113 @@ static inline int cl_newton(int n, double *const *x, double *value, void (*f)(vo
         if (count == 50) { error = 1; break; }
     }
     return error;
+}
+
+/* ---- RANDOM streams: NEURON's nrnran123 -------------------------------------
+ * A MOD file's `RANDOM r` (NEURON 9) is a per-instance Random123 stream with
+ * NEURON's nrnran123 layout (NEURON 8.2 src/oc/nrnran123.cpp): Philox4x32-10
+ * with counter {seq, id3, id1, id2} and key {globalindex, 0}; each Philox
+ * block gives 4 words, drawn in order (`which` 0..3), after the 4th the
+ * sequence number seq advances (wrapping at 2^32 as NEURON 8.2's c.v[0]++).
+ * The stream lives in 5 instance variables (columns st[0..4] of the
+ * structure of arrays: id1, id2, id3, seq, which), all exact in a double, so
+ * it needs no allocation; each draw recomputes its Philox block from the
+ * counter (nrnran123 caches it; the values are the same). One difference
+ * from NEURON 9: random_setids takes effect at the next draw, where NEURON 9
+ * keeps drawing from the cached block until the next setseq (the maintained
+ * MOD files always setseq in INITIAL, so both agree). */
+typedef unsigned int cl_u32_;
+typedef unsigned long long cl_u64_;
+
+/* Philox4x32-10 (Salmon et al. 2011; Random123's philox4x32): out = the
+ * block for counter ctr and key key. */
+static inline void cl_philox4x32_10(const cl_u32_ ctr[4], const cl_u32_ key[2], cl_u32_ out[4]) {
+    cl_u32_ c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3], k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; r++) {
+        if (r) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; } /* the key schedule: golden ratio, sqrt(3)-1 */
+        cl_u64_ p0 = (cl_u64_)0xD2511F53u * c0, p1 = (cl_u64_)0xCD9E8D57u * c2;
+        cl_u32_ hi0 = (cl_u32_)(p0 >> 32), lo0 = (cl_u32_)p0, hi1 = (cl_u32_)(p1 >> 32), lo1 = (cl_u32_)p1;
+        c0 = hi1 ^ c1 ^ k0;
+        c1 = lo1;
+        c2 = hi0 ^ c3 ^ k1;
+        c3 = lo0;
+    }
+    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+}
+
+/* A double as a uint32 id or sequence number: truncated, reduced modulo
+ * 2^32 (a C conversion of a double in range, as NEURON's (uint32_t) casts of
+ * hoc arguments); negative, NaN or >= 2^64 gives 0. */
+static inline cl_u32_ cl_ran123_u32_(double x) {
+    if (!(x >= 0.0) || !(x < 18446744073709551616.0)) return 0u;
+    return (cl_u32_)(cl_u64_)x;
+}
+
+/* nrnran123_ipick: the next 32-bit word of stream st (columns), instance i. */
+static inline cl_u32_ cl_ran123_ipick(const cl_mech_ctx *c, double *const *st, int i) {
+    cl_u32_ ctr[4] = {cl_ran123_u32_(st[3][i]), cl_ran123_u32_(st[2][i]), cl_ran123_u32_(st[0][i]),
+                      cl_ran123_u32_(st[1][i])};
+    cl_u32_ key[2] = {c->ran123_globalindex, 0u}, r[4];
+    int which = st[4][i] >= 0.0 && st[4][i] <= 3.0 ? (int)st[4][i] : 0; /* nrnran123_setseq's rule */
+    cl_philox4x32_10(ctr, key, r);
+    cl_u32_ v = r[which++];
+    if (which > 3) {
+        which = 0;
+        st[3][i] = (double)(cl_u32_)(ctr[0] + 1u);
+    }
+    st[4][i] = which;
+    return v;
+}
+
+/* nrnran123_dblpick: (u + 1)/(2^32 + 1), in the open interval (0, 1). */
+static inline double cl_ran123_uniform(const cl_mech_ctx *c, double *const *st, int i) {
+    return ((double)cl_ran123_ipick(c, st, i) + 1.0) * (1.0 / 4294967297.0);
+}
+/* random_uniform(r, a, b): a + u*(b - a) (NEURON 9's nrnran123_uniform). */
+static inline double cl_ran123_uniform2(const cl_mech_ctx *c, double *const *st, int i, double a, double b) {
+    return a + cl_ran123_uniform(c, st, i) * (b - a);
+}
+/* nrnran123_negexp: -log(u), mean 1; with a mean, -log(u)*mean (NEURON 9). */
+static inline double cl_ran123_negexp(const cl_mech_ctx *c, double *const *st, int i) {
+    return -log(cl_ran123_uniform(c, st, i));
+}
+static inline double cl_ran123_negexp1(const cl_mech_ctx *c, double *const *st, int i, double mean) {
+    return -log(cl_ran123_uniform(c, st, i)) * mean;
+}
+/* nrnran123_normal: polar Box-Muller, a pair of draws per try (rejected
+ * while w > 1), one value returned (nothing cached). */
+double sqrt(double);
+static inline double cl_ran123_normal(const cl_mech_ctx *c, double *const *st, int i) {
+    double u1, u2, w;
+    do {
+        u1 = cl_ran123_uniform(c, st, i);
+        u2 = cl_ran123_uniform(c, st, i);
+        u1 = 2. * u1 - 1.;
+        u2 = 2. * u2 - 1.;
+        w = (u1 * u1) + (u2 * u2);
+    } while (w > 1);
+    return u1 * sqrt((-2. * log(w)) / w);
+}
+static inline double cl_ran123_normal2(const cl_mech_ctx *c, double *const *st, int i, double mu, double sigma) {
+    return mu + cl_ran123_normal(c, st, i) * sigma;
+}
+/* random_setseq(r, x): NEURON 9's 34-bit form x = seq*4 + which (negative
+ * or above 2^40 - 1 gives 0; nrnran123_setseq(s, seq, which) of NEURON 8.2
+ * is x = 4*seq + which). Returns 0 (a statement in NMODL). */
+static inline double cl_ran123_setseq(double *const *st, int i, double x) {
+    if (!(x >= 0.0) || x > 1099511627775.0) x = 0.0;
+    cl_u64_ s = (cl_u64_)x & 0x3ffffffffull;
+    st[3][i] = (double)(cl_u32_)(s >> 2);
+    st[4][i] = (double)(int)(s & 3u);
+    return 0.0;
+}
+/* random_setids(r, id1, id2, id3) (each cl_ran123_u32_). The sequence
+ * is left as it is. Returns 0. */
+static inline double cl_ran123_setids(double *const *st, int i, double id1, double id2, double id3) {
+    st[0][i] = (double)cl_ran123_u32_(id1);
+    st[1][i] = (double)cl_ran123_u32_(id2);
+    st[2][i] = (double)cl_ran123_u32_(id3);
+    return 0.0;
 }
 
 #endif

@@ -168,6 +168,7 @@ typedef struct cl_engine {
     long seq;
     double dt, celsius, v_init;
     int legacy_units; /* cl_sim_set_legacy_units */
+    unsigned int ran123_globalindex; /* cl_sim_set_random123_globalindex */
     /* mechanism types: the built-ins, then loaded ones, in registration order */
     const cl_mech_type *types[CL_MAX_TYPES];
     int ntypes;

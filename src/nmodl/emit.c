@@ -115,6 +115,9 @@ typedef struct gen {
     int nrange, nglobal_decl;
     ionuse ions[16];
     int nion;
+    char **randoms;      /* RANDOM names (NEURON 9), in NEURON-block order */
+    int nrandom;
+    int rslot[16];       /* the first of each stream's 5 instance slots (cellulab_mech.h) */
     /* symbols */
     sym *syms;
     int nsym, capsym;
@@ -306,7 +309,16 @@ static void collect_neuron(gen *g, const cl_ast *nb) {
         case NK_POINTER:
             fail_at(g, s, "%s is not supported (it needs VERBATIM code)", s->flag ? "BBCOREPOINTER" : "POINTER");
             return;
-        case NK_RANDOM: fail_at(g, s, "RANDOM variables are not supported yet"); return;
+        case NK_RANDOM:
+            for (int k = 0; k < s->nkid; k++) {
+                if (g->nrandom >= 16) { fail_at(g, s->kid[k], "more than 16 RANDOM variables"); return; }
+                if (in_list(g->randoms, g->nrandom, s->kid[k]->name)) {
+                    fail_at(g, s->kid[k], "RANDOM %s is named twice", s->kid[k]->name);
+                    return;
+                }
+                push_name(&g->randoms, &g->nrandom, s->kid[k]->name);
+            }
+            break;
         default: break; /* THREADSAFE, EXTERNAL, REPRESENTS... change nothing */
         }
     }
@@ -386,6 +398,33 @@ static void layout(gen *g) {
         if (!s) {
             fail_at(g, NULL, "current %s is named in the NEURON block but not declared (ASSIGNED)", g->currents[i]);
             return;
+        }
+    }
+    /* RANDOM r (docs/nmodl-lowering.md §10): 5 instance slots, parameters
+     * (they survive initialisation) named r_id1, r_id2, r_id3, r_seq,
+     * r_which, the stream of cellulab_mech.h's cl_ran123_*. Default ids
+     * (1, 0, 0), NEURON 9's (1, rank, ++id3) without the instance count. */
+    for (int r = 0; r < g->nrandom; r++) {
+        static const char *const part[5] = {"id1", "id2", "id3", "seq", "which"};
+        if (find_sym(g, g->randoms[r])) {
+            fail_at(g, NULL, "RANDOM %s is also declared as a variable", g->randoms[r]);
+            return;
+        }
+        g->rslot[r] = g->nvar;
+        for (int k = 0; k < 5; k++) {
+            char nm[200];
+            snprintf(nm, sizeof nm, "%s_%s", g->randoms[r], part[k]);
+            if (find_sym(g, nm)) {
+                fail_at(g, NULL, "%s is declared, but cellulab names a part of the stream of RANDOM %s so",
+                        nm, g->randoms[r]);
+                return;
+            }
+            sym *s = add_sym(g, nm);
+            if (!s) return;
+            s->kind = SK_RANGE;
+            s->is_param = 1;
+            s->dflt = k == 0 ? 1.0 : 0.0;
+            s->slot = g->nvar++;
         }
     }
     /* instance slots: RANGE parameters first (the values users set), then the rest */
@@ -470,6 +509,10 @@ static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
     if (strcmp(name, "area") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->area[_b->node[_i]]"); return; }
     if (strcmp(name, "diam") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->diam[_b->node[_i]]"); return; }
     sym *s = find_sym(g, name);
+    if (!s && in_list(g->randoms, g->nrandom, name)) {
+        fail_at(g, n, "RANDOM %s can only be the first argument of a random_* function", name);
+        return;
+    }
     if (!s) { fail_at(g, n, "%s is not declared (PARAMETER, ASSIGNED, STATE, LOCAL or USEION)", name); return; }
     if (s->kind == SK_CONST) cl_sb_addf(b, "(%s)", s->cexpr);
     else if (s->kind == SK_GLOBAL) cl_sb_addf(b, "_g[%d]", s->slot);
@@ -488,6 +531,45 @@ static void num_text(cl_sb *b, const cl_ast *n) {
 }
 
 static void expr(gen *g, cl_sb *b, const cl_ast *n);
+
+/* NEURON 9's random_* functions on a RANDOM stream (§10): the first
+ * argument names the stream, the C calls cellulab_mech.h's cl_ran123_*. */
+static void random_call(gen *g, cl_sb *b, const cl_ast *n) {
+    static const struct { const char *name, *c; int nextra; int stream_ctx; } fn[] = {
+        {"random_uniform", "cl_ran123_uniform", 0, 1}, {"random_uniform", "cl_ran123_uniform2", 2, 1},
+        {"random_dpick", "cl_ran123_uniform", 0, 1},   {"random_ipick", "(double)cl_ran123_ipick", 0, 1},
+        {"random_negexp", "cl_ran123_negexp", 0, 1},   {"random_negexp", "cl_ran123_negexp1", 1, 1},
+        {"random_normal", "cl_ran123_normal", 0, 1},   {"random_normal", "cl_ran123_normal2", 2, 1},
+        {"random_setseq", "cl_ran123_setseq", 1, 0},   {"random_setids", "cl_ran123_setids", 3, 0}};
+    int known = 0;
+    for (size_t k = 0; k < sizeof fn / sizeof fn[0]; k++) {
+        if (strcmp(fn[k].name, n->name) != 0) continue;
+        known = 1;
+        if (n->nkid != 1 + fn[k].nextra) continue;
+        const cl_ast *a = n->kid[0];
+        int r = -1;
+        for (int j = 0; a && a->kind == NK_NAME && j < g->nrandom; j++)
+            if (strcmp(g->randoms[j], a->name) == 0) r = j;
+        if (r < 0) {
+            fail_at(g, n, "%s: the first argument must be a RANDOM variable of the NEURON block", n->name);
+            return;
+        }
+        cl_sb_addf(b, "%s ( %s_p + %d, _i", fn[k].c, fn[k].stream_ctx ? "_c, " : "", g->rslot[r]);
+        for (int i = 1; i < n->nkid; i++) {
+            cl_sb_add(b, " , ");
+            expr(g, b, n->kid[i]);
+        }
+        cl_sb_add(b, " )");
+        return;
+    }
+    if (known)
+        fail_at(g, n, "%s called with %d argument(s): see NEURON 9's list (random_uniform(r [, min, max]), "
+                      "random_negexp(r [, mean]), random_normal(r [, mean, std]), random_setseq(r, x), "
+                      "random_setids(r, id1, id2, id3), random_ipick(r), random_dpick(r))", n->name, n->nkid);
+    else
+        fail_at(g, n, "%s is not one of NEURON 9's RANDOM functions (random_uniform, random_negexp, "
+                      "random_normal, random_setseq, random_setids, random_ipick, random_dpick)", n->name);
+}
 
 static void call(gen *g, cl_sb *b, const cl_ast *n) {
     if (is_builtin(n->name)) {
@@ -519,6 +601,9 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
         }
         fail_at(g, n, "%s is not a cellulab extension (cellulab_play_count, cellulab_play_time, "
                       "cellulab_record_event, cellulab_record_clear)", n->name);
+        return;
+    } else if (strncmp(n->name, "random_", 7) == 0) {
+        random_call(g, b, n);
         return;
     } else if (strcmp(n->name, "at_time") == 0) {
         cl_sb_add(b, "0.0"); /* does nothing in a fixed step (returns 0) */
@@ -1581,6 +1666,8 @@ static void gen_free(gen *g) {
     free(g->range);
     for (int i = 0; i < g->nglobal_decl; i++) free(g->global[i]);
     free(g->global);
+    for (int i = 0; i < g->nrandom; i++) free(g->randoms[i]);
+    free(g->randoms);
     for (int u = 0; u < g->nion; u++) {
         for (int k = 0; k < g->ions[u].nread; k++) free(g->ions[u].reads[k]);
         for (int k = 0; k < g->ions[u].nwrite; k++) free(g->ions[u].writes[k]);

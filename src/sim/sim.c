@@ -149,6 +149,15 @@ cl_status cl_sim_set_legacy_units(cl_sim *s, int legacy) {
 }
 int cl_sim_legacy_units(const cl_sim *s) { return s ? s->eng.legacy_units : -1; }
 
+cl_status cl_sim_set_random123_globalindex(cl_sim *s, double gix) {
+    CHECK_SIM(s);
+    if (!(gix >= 0.0) || !(gix < 4294967296.0))
+        return cl_fail(s, CL_EINVAL, "cl_sim_set_random123_globalindex: index: expected 0 <= index < 2^32, got %g", gix);
+    s->eng.ran123_globalindex = (unsigned int)gix;
+    return cl_ok(s);
+}
+unsigned int cl_sim_random123_globalindex(const cl_sim *s) { return s ? s->eng.ran123_globalindex : 0u; }
+
 cl_status cl_sim_set_v_init(cl_sim *s, double v) {
     CHECK_SIM(s);
     if (!isfinite(v))

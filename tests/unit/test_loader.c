@@ -31,7 +31,7 @@ static const char *leak_src =
     "static const cl_mech_type leak = {.name = \"leak2\", .kind = CL_MECH_DENSITY, .nvar = 3,\n"
     "                                  .vars = vars, .cur = cur};\n"
     "static const cl_mech_type *const list[1] = {&leak};\n"
-    "const cl_mech_type *const *cellulab_mechanisms_v3(int *n) { *n = 1; return list; }\n";
+    "const cl_mech_type *const *cellulab_mechanisms_v4(int *n) { *n = 1; return list; }\n";
 
 static char libpath[256], dir[64];
 
