@@ -44,17 +44,32 @@ cl_status cl_nmodl_translate(const char *mod_path, const char *c_path, cl_error 
  * mechanisms register in that order. The library is rebuilt only when the
  * sources (or cellulab's version) changed: a content hash is kept next to
  * it (so_path + ".hash"); force = 1 rebuilds anyway. Uses the system C
- * compiler ($CC, default cc). A file cellulab cannot translate that
- * defines a mechanism cellulab maintains itself (cl_nmodl_maintained_name:
- * vecevent.mod's VecStim) is left out: the built-in version is used. */
+ * compiler ($CC, default cc). An original VERBATIM file of a mechanism
+ * cellulab maintains itself (cl_nmodl_maintained_name) is replaced: by the
+ * built-in version (vecevent.mod's VecStim: the file is left out), or by
+ * cellulab's maintained MOD file (cl_nmodl_maintained_path: the Blue Brain
+ * synapses and channels, written with RANDOM instead of VERBATIM), which is
+ * translated in its place and registers under the same name. */
 cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *so_path, int force,
                               cl_error *err);
 
-/* If the MOD file at mod_path defines a mechanism that cellulab ships as
- * its own maintained MOD file (the built-in VecStim, written without the
- * VERBATIM code of NEURON's vecevent.mod), return its name (static
- * storage); else NULL, also for a file that cannot be read or parsed. */
+/* If the MOD file at mod_path has VERBATIM code and defines a mechanism
+ * that cellulab ships as its own maintained MOD file, return its name
+ * (static storage); else NULL, also for a file that cannot be read or
+ * parsed and for a file without VERBATIM (the user's own NMODL version,
+ * which is used as it is). Maintained: the built-in VecStim (NEURON's
+ * vecevent.mod), and those of ProbAMPANMDA_EMS, ProbGABAAB_EMS,
+ * DetAMPANMDA, DetGABAAB, GluSynapse, StochKv, StochKv3 and InhPoissonStim
+ * (BlueCelluLab's netstim_inhpoisson.mod) that have a file in
+ * cl_nmodl_maintained_dir(). */
 const char *cl_nmodl_maintained_name(const char *mod_path);
+
+/* The folder of the maintained MOD files (the source tree's mod/bbp: they
+ * use NEURON 9's RANDOM, docs/nmodl-lowering.md §10), and the file of one
+ * maintained mechanism: 1 and its path in buf (n bytes), or 0 when name
+ * has none (not maintained, or built in as VecStim). */
+const char *cl_nmodl_maintained_dir(void);
+int cl_nmodl_maintained_path(const char *name, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

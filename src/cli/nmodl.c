@@ -48,7 +48,11 @@ static void note_maintained(const char *path) {
     DIR *d = opendir(path);
     if (!d) {
         const char *name = cl_nmodl_maintained_name(path);
-        if (name) printf("%s: %s is built into cellulab (without VERBATIM); its version is used\n", path, name);
+        char mp[4096];
+        if (name && cl_nmodl_maintained_path(name, mp, sizeof mp))
+            printf("%s: %s needs VERBATIM; replaced by cellulab's maintained version %s (NMODL without "
+                   "VERBATIM, the same dynamics and random draws)\n", path, name, mp);
+        else if (name) printf("%s: %s is built into cellulab (without VERBATIM); its version is used\n", path, name);
         return;
     }
     struct dirent *e;

@@ -21,6 +21,9 @@
 #ifndef CELLULAB_INCLUDE_DIR
 #define CELLULAB_INCLUDE_DIR "include"
 #endif
+#ifndef CELLULAB_MAINTAINED_MOD_DIR
+#define CELLULAB_MAINTAINED_MOD_DIR "mod/bbp"
+#endif
 
 static void seterr(cl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void seterr(cl_error *err, const char *fmt, ...) {
@@ -32,6 +35,8 @@ static void seterr(cl_error *err, const char *fmt, ...) {
 }
 
 typedef struct strlist { char **s; size_t n, cap; } strlist;
+
+static int maintained_file(const char *name, char *buf, size_t n);
 
 static int push(strlist *l, const char *s) {
     if (CL_GROW(l->s, l->cap, l->n + 1) != 0) return -1;
@@ -105,6 +110,16 @@ static int content_hash(const strlist *files, const char *cc, uint64_t *out) {
     for (int k = 0; k < 5; k++)
         for (const char *p = salt[k]; *p; p++) MIX(*p);
     for (size_t i = 0; i < files->n; i++) {
+        /* a file replaced by cellulab's maintained version: that version's text counts too */
+        const char *mname = cl_nmodl_maintained_name(files->s[i]);
+        char mpath[4096];
+        if (mname && maintained_file(mname, mpath, sizeof mpath)) {
+            FILE *f = fopen(mpath, "rb");
+            if (!f) return -1;
+            int c;
+            while ((c = fgetc(f)) != EOF) MIX(c);
+            fclose(f);
+        }
         const char *base = strrchr(files->s[i], '/');
         for (const char *p = base ? base + 1 : files->s[i]; *p; p++) MIX(*p);
         MIX(0);
@@ -142,14 +157,36 @@ static int run(char *const argv[], cl_error *err) {
 }
 
 /* Mechanisms whose original MOD files need VERBATIM and of which cellulab
- * keeps its own NMODL version among the built-ins (mod/). */
-static const char *const maintained[] = {"VecStim"};
+ * keeps its own NMODL version: VecStim among the built-ins (mod/), the
+ * others as MOD files in CELLULAB_MAINTAINED_MOD_DIR (mod/bbp/<name>.mod),
+ * used only where that file exists. */
+static const char *const maintained[] = {"VecStim",   "ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA",
+                                         "DetGABAAB", "GluSynapse",       "StochKv",        "StochKv3",
+                                         "InhPoissonStim"};
+
+const char *cl_nmodl_maintained_dir(void) { return CELLULAB_MAINTAINED_MOD_DIR; }
+
+/* The maintained MOD file of name, or 0 (built in, or not written). */
+static int maintained_file(const char *name, char *buf, size_t n) {
+    if (strcmp(name, "VecStim") == 0) return 0;
+    snprintf(buf, n, "%s/%s.mod", CELLULAB_MAINTAINED_MOD_DIR, name);
+    return access(buf, R_OK) == 0;
+}
+
+static int has_verbatim(const cl_ast *n) {
+    if (!n) return 0;
+    if (n->kind == NK_VERBATIM) return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (has_verbatim(n->kid[i])) return 1;
+    return 0;
+}
 
 const char *cl_nmodl_maintained_name(const char *mod_path) {
     if (!mod_path) return NULL;
-    char perr[256];
+    char perr[256], path[4096];
     cl_ast *root = cl_nmodl_parse_file(mod_path, perr, sizeof perr);
     const char *found = NULL;
+    if (root && !has_verbatim(root)) { cl_ast_free(root); return NULL; } /* the user's own NMODL version */
     for (int i = 0; root && i < root->nkid && !found; i++) {
         const cl_ast *blk = root->kid[i];
         if (!blk || blk->kind != NK_NEURON) continue;
@@ -159,11 +196,18 @@ const char *cl_nmodl_maintained_name(const char *mod_path) {
                 (st->kind != NK_SUFFIX && st->kind != NK_POINT_PROCESS && st->kind != NK_ARTIFICIAL_CELL))
                 continue;
             for (size_t m = 0; m < sizeof maintained / sizeof *maintained; m++)
-                if (strcmp(st->name, maintained[m]) == 0) found = maintained[m];
+                if (strcmp(st->name, maintained[m]) == 0 &&
+                    (strcmp(st->name, "VecStim") == 0 || maintained_file(st->name, path, sizeof path)))
+                    found = maintained[m];
         }
     }
     cl_ast_free(root);
     return found;
+}
+
+int cl_nmodl_maintained_path(const char *name, char *buf, size_t n) {
+    if (!name || !buf || n == 0) return 0;
+    return maintained_file(name, buf, n);
 }
 
 cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *so_path, int force, cl_error *err) {
@@ -205,11 +249,11 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
         char cpath[4200];
         snprintf(cpath, sizeof cpath, "%s/m%zu.c", tmpdir, i);
         char *mechname = NULL;
-        st = cl_nmodl_translate_named(files.s[i], cpath, &mechname, err);
-        if (st != CL_OK && cl_nmodl_maintained_name(files.s[i])) {
-            st = CL_OK; /* the built-in version is used */
-            continue;
-        }
+        const char *mname = cl_nmodl_maintained_name(files.s[i]);
+        char mpath[4096];
+        if (mname && !maintained_file(mname, mpath, sizeof mpath)) continue; /* built in (VecStim) */
+        /* an original VERBATIM file of a maintained mechanism: cellulab's version */
+        st = cl_nmodl_translate_named(mname ? mpath : files.s[i], cpath, &mechname, err);
         if (st != CL_OK) break;
         names[i] = mechname;
         cfiles[i] = cl_strdup(cpath);

@@ -1,0 +1,191 @@
+/* cellulab's maintained Blue Brain mechanisms (mod/bbp: RANDOM instead of
+ * VERBATIM) against their VERBATIM originals under NEURON 8.2, and its
+ * RANDOM streams against NEURON's nrnran123 (neuron_bbp_random.py writes
+ * the references; build_bbp_random.sh builds both sides, cellulab's from
+ * the original files, which build-mechanisms must replace).
+ *
+ * - draws: every ipick/dblpick/negexp/normal of NEURON's nrnran123 for 4
+ *   streams (global index, ids, start seq/which; one wraps seq at 2^32),
+ *   replayed with cellulab_mech.h's cl_ran123_*: equal bit for bit.
+ * - per mechanism: v and g at every step for 1 s, the synapse's occupied
+ *   sites (Prob*), and where its stream stands after the run (the next 4
+ *   urand() of NEURON against the draws from cellulab's rng_* variables):
+ *   the issue's bound is 1e-6 mV; expected 0 (same operations in the same
+ *   order), and the draws must be equal.
+ *
+ * usage: bbp_random_compare LIBMECH.so REFDIR BUILD_OUT */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cellulab.h"
+#include "cellulab_mech.h"
+#include "soma_oracle.h"
+
+static const char *lib, *refdir, *buildout;
+
+#define OK(call)                                                              \
+    do {                                                                      \
+        if ((call) != CL_OK) fail_msg("%s: %s", #call, cl_sim_errmsg(s));    \
+    } while (0)
+
+static void test_draws(void **state) {
+    (void)state;
+    char path[1024], line[256];
+    snprintf(path, sizeof path, "%s/draws.txt", refdir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    double col[5] = {0};
+    double *st[5] = {&col[0], &col[1], &col[2], &col[3], &col[4]};
+    cl_mech_ctx c = {0};
+    int ndraw = 0, nstream = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        char kind;
+        double gix, a, b, d, seq, which, val;
+        if (sscanf(line, "S %lf %lf %lf %lf %lf %lf", &gix, &a, &b, &d, &seq, &which) == 6) {
+            c.ran123_globalindex = (unsigned int)gix;
+            cl_ran123_setids(st, 0, a, b, d);
+            cl_ran123_setseq(st, 0, 4 * seq + which); /* nrnran123_setseq(s, seq, which) */
+            nstream++;
+            continue;
+        }
+        assert_int_equal(sscanf(line, "%c %lf", &kind, &val), 2);
+        double x = kind == 'i' ? (double)cl_ran123_ipick(&c, st, 0)
+                 : kind == 'u' ? cl_ran123_uniform(&c, st, 0)
+                 : kind == 'e' ? cl_ran123_negexp(&c, st, 0)
+                               : cl_ran123_normal(&c, st, 0);
+        if (x != val) {
+            if (bad++ < 5) printf("stream %d draw %c: cellulab %.17g NEURON %.17g\n", nstream, kind, x, val);
+        }
+        ndraw++;
+    }
+    fclose(f);
+    printf("nrnran123: %d draws of %d streams, %d differ\n", ndraw, nstream, bad);
+    assert_int_equal(nstream, 4);
+    assert_int_equal(ndraw, 240);
+    assert_int_equal(bad, 0);
+}
+
+/* One soma with mechanism mech driven by a VecStim, as neuron_bbp_random.py. */
+static double run_mech(const char *mech) {
+    cl_sim *s;
+    cl_cell cell;
+    cl_section soma;
+    cl_pp syn, vs;
+    cl_netcon nc;
+    int prob = strncmp(mech, "Prob", 4) == 0;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    OK(cl_sim_load_mechanisms(s, lib));
+    OK(cl_sim_set_random123_globalindex(s, 5));
+    OK(cl_cell_new(s, "c", &cell));
+    OK(cl_section_new(s, cell, "soma", &soma));
+    OK(cl_section_set_L(s, soma, 20));
+    OK(cl_section_set_diam(s, soma, 20));
+    OK(cl_section_insert(s, soma, "hh"));
+    OK(cl_pp_new(s, mech, soma, 0.5, &syn));
+    OK(cl_pp_set(s, syn, "Use", 0.5));
+    OK(cl_pp_set(s, syn, "Dep", 150));
+    OK(cl_pp_set(s, syn, "Fac", 30));
+    if (strstr(mech, "GABAAB")) OK(cl_pp_set(s, syn, "GABAB_ratio", 0.5));
+    if (prob) {
+        OK(cl_pp_set(s, syn, "Nrrp", 3));
+        /* the original's setRNG(1234, 56, 789) */
+        OK(cl_pp_set(s, syn, "rng_id1", 1234));
+        OK(cl_pp_set(s, syn, "rng_id2", 56));
+        OK(cl_pp_set(s, syn, "rng_id3", 789));
+    }
+    size_t nsp;
+    double *spikes = so_load(refdir, ".", "spikes", &nsp);
+    assert_non_null(spikes);
+    OK(cl_artcell_new(s, "VecStim", &vs));
+    OK(cl_vecstim_play(s, vs, spikes, nsp));
+    free(spikes);
+    OK(cl_netcon_from_pp(s, vs, syn, &nc));
+    OK(cl_netcon_set_delay(s, nc, 1));
+    OK(cl_netcon_set_weight(s, nc, 0, strstr(mech, "AMPANMDA") ? 100 : 10));
+    cl_rec rv, rg, ro;
+    OK(cl_rec_section(s, soma, 0.5, "v", 0, &rv));
+    OK(cl_rec_pp(s, syn, "g", 0, &rg));
+    if (prob) OK(cl_rec_pp(s, syn, "occupied", 0, &ro));
+    OK(cl_sim_set_celsius(s, 34));
+    OK(cl_sim_run(s, 1000));
+    char path[1024], label[256];
+    const double *x;
+    size_t n;
+    snprintf(path, sizeof path, "%s/%s/v.txt", refdir, mech);
+    snprintf(label, sizeof label, "%s v (mV)", mech);
+    OK(cl_rec_data(s, rv, &x, &n));
+    double dv = so_compare_file(path, label, x, n);
+    assert_int_equal(n, 40001);
+    snprintf(path, sizeof path, "%s/%s/g.txt", refdir, mech);
+    snprintf(label, sizeof label, "%s g (uS)", mech);
+    OK(cl_rec_data(s, rg, &x, &n));
+    double dg = so_compare_file(path, label, x, n);
+    assert_true(dg <= 1e-12); /* follows from the draws and v; expected 0 */
+    if (prob) {
+        snprintf(path, sizeof path, "%s/%s/occupied.txt", refdir, mech);
+        snprintf(label, sizeof label, "%s occupied sites", mech);
+        OK(cl_rec_data(s, ro, &x, &n));
+        assert_true(so_compare_file(path, label, x, n) == 0); /* the releases: every draw decided the same */
+        /* where the stream stands: the next draws from the rng_* variables */
+        double col[5];
+        const char *part[5] = {"rng_id1", "rng_id2", "rng_id3", "rng_seq", "rng_which"};
+        for (int k = 0; k < 5; k++) OK(cl_pp_get(s, syn, part[k], &col[k]));
+        double *st[5] = {&col[0], &col[1], &col[2], &col[3], &col[4]};
+        cl_mech_ctx c = {.ran123_globalindex = 5};
+        double next[4];
+        for (int k = 0; k < 4; k++) next[k] = cl_ran123_uniform(&c, st, 0);
+        snprintf(path, sizeof path, "%s/%s/next_draws.txt", refdir, mech);
+        snprintf(label, sizeof label, "%s next 4 draws after 1 s (stream position %.0f.%.0f)", mech, col[3], col[4]);
+        assert_true(so_compare_file(path, label, next, 4) == 0);
+        assert_true(col[3] > 10); /* the run drew numbers */
+    }
+    cl_sim_free(s);
+    return dv;
+}
+
+/* The bound: 1e-6 mV; the same operations in the same order give 0. */
+static void test_prob_ampanmda(void **state) { (void)state; assert_true(run_mech("ProbAMPANMDA_EMS") <= 1e-6); }
+static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS") <= 1e-6); }
+static void test_det_ampanmda(void **state) { (void)state; assert_true(run_mech("DetAMPANMDA") <= 1e-6); }
+static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB") <= 1e-6); }
+
+/* build-mechanisms said which originals it replaced. */
+static void test_messages(void **state) {
+    (void)state;
+    FILE *f = fopen(buildout, "r");
+    assert_non_null(f);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"};
+    for (int k = 0; k < 4; k++) {
+        char want[256];
+        snprintf(want, sizeof want, "%s.mod: %s needs VERBATIM; replaced by cellulab's maintained version", names[k],
+                 names[k]);
+        if (!strstr(text, want)) fail_msg("no message \"%s\" in %s", want, buildout);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: bbp_random_compare LIBMECH.so REFDIR BUILD_OUT\n");
+        return 2;
+    }
+    lib = argv[1];
+    refdir = argv[2];
+    buildout = argv[3];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_draws),        cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_prob_ampanmda), cmocka_unit_test(test_prob_gabaab),
+        cmocka_unit_test(test_det_ampanmda), cmocka_unit_test(test_det_gabaab)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

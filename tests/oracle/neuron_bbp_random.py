@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""NEURON 8.2 reference for cellulab's maintained Blue Brain mechanisms
+(mod/bbp) against their VERBATIM originals, and for its RANDOM streams.
+
+usage: neuron_bbp_random.py LIBNRNMECH.so OUTDIR   (twin: bbp_random_compare.c)
+
+draws.txt: NEURON's nrnran123 (through the Ran123Probe MOD file) for a few
+streams: lines "S gix id1 id2 id3 seq which" start a stream, then lines
+"KIND value" (i ipick, u dblpick, e negexp, n normal) in draw order.
+
+Per mechanism M (OUTDIR/M/): a soma (L = diam = 20 um, hh, 34 degC,
+v_init -65, dt 0.025 ms, 1000 ms) with M at soma(0.5) driven by a VecStim
+through a NetCon (delay 1, weight 100 for AMPANMDA (it fires), 10 for GABAAB) at the times in spikes.txt; Use 0.5,
+Dep 150, Fac 30 (Prob*: Nrrp 3, setRNG(1234, 56, 789), Random123 global
+index 5; ProbGABAAB_EMS / DetGABAAB: GABAB_ratio 0.5). Written: v.txt, g.txt
+at every step (with t = 0), occupied.txt (Prob*) and next_draws.txt (Prob*:
+4 urand() after the run, i.e. where the synapse's stream stands)."""
+import math
+import os
+import sys
+
+from neuron import h
+
+h.nrn_load_dll(sys.argv[1])
+h.load_file("stdrun.hoc")
+outdir = sys.argv[2]
+os.makedirs(outdir, exist_ok=True)
+
+
+def write(path, xs):
+    with open(path, "w") as f:
+        for x in xs:
+            f.write("%.17g\n" % x)
+
+
+# ---- the streams
+probe = h.Ran123Probe()
+rnd = h.Random()
+scen = [(0, 1, 2, 3, 0, 0), (5, 0, 0, 0, 0, 0), (1, 4294967295, 17, 123456789, 4294967295, 1),
+        (4294967295, 1234, 56, 789, 7, 3)]
+with open(os.path.join(outdir, "draws.txt"), "w") as f:
+    for gix, a, b, c, seq, which in scen:
+        rnd.Random123_globalindex(gix)
+        probe.setstream(a, b, c)
+        probe.setseq(seq, which)
+        f.write("S %d %d %d %d %d %d\n" % (gix, a, b, c, seq, which))
+        for k in range(60):
+            kind = "iuen"[k % 4] if k < 40 else "u"
+            val = {"i": probe.ipick, "u": probe.dblpick, "e": probe.negexp, "n": probe.normal}[kind]()
+            f.write("%s %.17g\n" % (kind, val))
+rnd.Random123_globalindex(5)
+
+# ---- the mechanisms
+spikes = []
+k = 0
+while True:
+    t = 5 + 7.3 * k + 3 * math.sin(k)
+    if t >= 995:
+        break
+    spikes.append(t)
+    k += 1
+write(os.path.join(outdir, "spikes.txt"), spikes)
+
+for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 20
+    soma.insert("hh")
+    syn = getattr(h, mech)(soma(0.5))
+    syn.Use, syn.Dep, syn.Fac = 0.5, 150, 30
+    if "GABAAB" in mech:
+        syn.GABAB_ratio = 0.5
+    prob = mech.startswith("Prob")
+    if prob:
+        syn.Nrrp = 3
+        syn.setRNG(1234, 56, 789)
+    vs = h.VecStim()
+    tv = h.Vector(spikes)
+    vs.play(tv)
+    nc = h.NetCon(vs, syn)
+    nc.delay, nc.weight[0] = 1, (100 if "AMPANMDA" in mech else 10)
+    recs = {"v": soma(0.5)._ref_v, "g": syn._ref_g}
+    if prob:
+        recs["occupied"] = syn._ref_occupied
+    vecs = {}
+    for name, ref in recs.items():
+        vecs[name] = h.Vector()
+        vecs[name].record(ref)
+    h.celsius = 34
+    h.cvode_active(0)
+    h.dt = 0.025
+    h.steps_per_ms = 40
+    h.v_init = -65
+    h.stdinit()
+    h.continuerun(1000)
+    d = os.path.join(outdir, mech)
+    os.makedirs(d, exist_ok=True)
+    for name, vec in vecs.items():
+        write(os.path.join(d, name + ".txt"), vec)
+    if prob:
+        write(os.path.join(d, "next_draws.txt"), [syn.urand() for _ in range(4)])
+    del nc, vs, syn, soma, vecs, tv
