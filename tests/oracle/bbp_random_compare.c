@@ -151,11 +151,76 @@ static double run_mech(const char *mech) {
     return dv;
 }
 
+/* StochKv3 in an hh soma driven by an ExpSyn, as neuron_bbp_random.py. */
+static double run_stochkv3(void) {
+    cl_sim *s;
+    cl_cell cell;
+    cl_section soma;
+    cl_pp syn, vs;
+    cl_netcon nc;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    OK(cl_sim_load_mechanisms(s, lib));
+    OK(cl_sim_set_random123_globalindex(s, 5));
+    OK(cl_cell_new(s, "c", &cell));
+    OK(cl_section_new(s, cell, "soma", &soma));
+    OK(cl_section_set_L(s, soma, 20));
+    OK(cl_section_set_diam(s, soma, 20));
+    OK(cl_section_insert(s, soma, "hh"));
+    OK(cl_section_insert(s, soma, "StochKv3"));
+    OK(cl_section_set(s, soma, "gkbar_StochKv3", 0.01));
+    OK(cl_section_set_at(s, soma, 0.5, "rng_id1_StochKv3", 1234)); /* setRNG_StochKv3(1234, 56, 789) */
+    OK(cl_section_set_at(s, soma, 0.5, "rng_id2_StochKv3", 56));
+    OK(cl_section_set_at(s, soma, 0.5, "rng_id3_StochKv3", 789));
+    OK(cl_pp_new(s, "ExpSyn", soma, 0.5, &syn));
+    OK(cl_pp_set(s, syn, "tau", 2));
+    OK(cl_pp_set(s, syn, "e", 0));
+    size_t nsp;
+    double *spikes = so_load(refdir, ".", "spikes", &nsp);
+    assert_non_null(spikes);
+    OK(cl_artcell_new(s, "VecStim", &vs));
+    OK(cl_vecstim_play(s, vs, spikes, nsp));
+    free(spikes);
+    OK(cl_netcon_from_pp(s, vs, syn, &nc));
+    OK(cl_netcon_set_delay(s, nc, 1));
+    OK(cl_netcon_set_weight(s, nc, 0, 0.05));
+    cl_rec rv, rg;
+    OK(cl_rec_section(s, soma, 0.5, "v", 0, &rv));
+    OK(cl_rec_section(s, soma, 0.5, "gk_StochKv3", 0, &rg));
+    OK(cl_sim_set_celsius(s, 34));
+    OK(cl_sim_run(s, 1000));
+    char path[1024];
+    const double *x;
+    size_t n;
+    snprintf(path, sizeof path, "%s/StochKv3/v.txt", refdir);
+    OK(cl_rec_data(s, rv, &x, &n));
+    double dv = so_compare_file(path, "StochKv3 v (mV)", x, n);
+    assert_int_equal(n, 40001);
+    snprintf(path, sizeof path, "%s/StochKv3/gk.txt", refdir);
+    OK(cl_rec_data(s, rg, &x, &n));
+    assert_true(so_compare_file(path, "StochKv3 gk (S/cm2)", x, n) <= 1e-15); /* open channels; expected 0 */
+    double col[5];
+    const char *part[5] = {"rng_id1_StochKv3", "rng_id2_StochKv3", "rng_id3_StochKv3", "rng_seq_StochKv3",
+                           "rng_which_StochKv3"};
+    for (int k = 0; k < 5; k++) OK(cl_section_get_at(s, soma, 0.5, part[k], &col[k]));
+    double *st[5] = {&col[0], &col[1], &col[2], &col[3], &col[4]};
+    cl_mech_ctx c = {.ran123_globalindex = 5};
+    double next[4];
+    for (int k = 0; k < 4; k++) next[k] = cl_ran123_uniform(&c, st, 0);
+    char label[128];
+    snprintf(label, sizeof label, "StochKv3 next 4 draws after 1 s (stream position %.0f.%.0f)", col[3], col[4]);
+    snprintf(path, sizeof path, "%s/StochKv3/next_draws.txt", refdir);
+    assert_true(so_compare_file(path, label, next, 4) == 0);
+    assert_true(col[3] > 1000);
+    cl_sim_free(s);
+    return dv;
+}
+
 /* The bound: 1e-6 mV; the same operations in the same order give 0. */
 static void test_prob_ampanmda(void **state) { (void)state; assert_true(run_mech("ProbAMPANMDA_EMS") <= 1e-6); }
 static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS") <= 1e-6); }
 static void test_det_ampanmda(void **state) { (void)state; assert_true(run_mech("DetAMPANMDA") <= 1e-6); }
 static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB") <= 1e-6); }
+static void test_stochkv3(void **state) { (void)state; assert_true(run_stochkv3() <= 1e-6); }
 
 /* build-mechanisms said which originals it replaced. */
 static void test_messages(void **state) {
@@ -166,8 +231,8 @@ static void test_messages(void **state) {
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
-    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"};
-    for (int k = 0; k < 4; k++) {
+    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB", "StochKv3"};
+    for (int k = 0; k < 5; k++) {
         char want[256];
         snprintf(want, sizeof want, "%s.mod: %s needs VERBATIM; replaced by cellulab's maintained version", names[k],
                  names[k]);
@@ -186,6 +251,7 @@ int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_draws),        cmocka_unit_test(test_messages),
         cmocka_unit_test(test_prob_ampanmda), cmocka_unit_test(test_prob_gabaab),
-        cmocka_unit_test(test_det_ampanmda), cmocka_unit_test(test_det_gabaab)};
+        cmocka_unit_test(test_det_ampanmda), cmocka_unit_test(test_det_gabaab),
+        cmocka_unit_test(test_stochkv3)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,12 @@ through a NetCon (delay 1, weight 100 for AMPANMDA (it fires), 10 for GABAAB) at
 Dep 150, Fac 30 (Prob*: Nrrp 3, setRNG(1234, 56, 789), Random123 global
 index 5; ProbGABAAB_EMS / DetGABAAB: GABAB_ratio 0.5). Written: v.txt, g.txt
 at every step (with t = 0), occupied.txt (Prob*) and next_draws.txt (Prob*:
-4 urand() after the run, i.e. where the synapse's stream stands)."""
+4 urand() after the run, i.e. where the synapse's stream stands).
+
+StochKv3 (OUTDIR/StochKv3/): the same soma and VecStim driving an ExpSyn
+(tau 2 ms, e 0, weight 0.05 uS, delay 1) at soma(0.5); StochKv3 (gkbar
+0.01 S/cm2, setRNG(1234, 56, 789) through setdata) inserted in the soma;
+v.txt, gk.txt (gk_StochKv3) and next_draws.txt."""
 import math
 import os
 import sys
@@ -99,3 +104,30 @@ for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
     if prob:
         write(os.path.join(d, "next_draws.txt"), [syn.urand() for _ in range(4)])
     del nc, vs, syn, soma, vecs, tv
+
+# ---- a stochastic channel
+soma = h.Section(name="soma")
+soma.L = soma.diam = 20
+soma.insert("hh")
+soma.insert("StochKv3")
+soma(0.5).StochKv3.gkbar = 0.01
+h.setdata_StochKv3(0.5, sec=soma)
+h.setRNG_StochKv3(1234, 56, 789)
+syn = h.ExpSyn(soma(0.5))
+syn.tau, syn.e = 2, 0
+vs = h.VecStim()
+tv = h.Vector(spikes)
+vs.play(tv)
+nc = h.NetCon(vs, syn)
+nc.delay, nc.weight[0] = 1, 0.05
+vecs = {"v": h.Vector(), "gk": h.Vector()}
+vecs["v"].record(soma(0.5)._ref_v)
+vecs["gk"].record(soma(0.5)._ref_gk_StochKv3)
+h.stdinit()
+h.continuerun(1000)
+d = os.path.join(outdir, "StochKv3")
+os.makedirs(d, exist_ok=True)
+for name, vec in vecs.items():
+    write(os.path.join(d, name + ".txt"), vec)
+h.setdata_StochKv3(0.5, sec=soma)
+write(os.path.join(d, "next_draws.txt"), [h.urand_StochKv3() for _ in range(4)])
