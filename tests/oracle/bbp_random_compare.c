@@ -215,12 +215,79 @@ static double run_stochkv3(void) {
     return dv;
 }
 
+/* GluSynapse driven by a VecStim, as neuron_bbp_random.py. */
+static double run_glusynapse(void) {
+    cl_sim *s;
+    cl_cell cell;
+    cl_section soma;
+    cl_pp syn, vs;
+    cl_netcon nc;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    OK(cl_sim_load_mechanisms(s, lib));
+    OK(cl_sim_set_random123_globalindex(s, 5));
+    OK(cl_cell_new(s, "c", &cell));
+    OK(cl_section_new(s, cell, "soma", &soma));
+    OK(cl_section_set_L(s, soma, 20));
+    OK(cl_section_set_diam(s, soma, 20));
+    OK(cl_section_insert(s, soma, "hh"));
+    OK(cl_pp_new(s, "GluSynapse", soma, 0.5, &syn));
+    const char *par[6] = {"gmax0_AMPA", "gmax_NMDA", "Nrrp", "Use", "Dep", "Fac"};
+    const double val[6] = {20, 10, 3, 0.5, 150, 30};
+    for (int k = 0; k < 6; k++) OK(cl_pp_set(s, syn, par[k], val[k]));
+    OK(cl_pp_set(s, syn, "rng_id1", 1234)); /* setRNG(1234, 56, 789) */
+    OK(cl_pp_set(s, syn, "rng_id2", 56));
+    OK(cl_pp_set(s, syn, "rng_id3", 789));
+    size_t nsp;
+    double *spikes = so_load(refdir, ".", "spikes", &nsp);
+    assert_non_null(spikes);
+    OK(cl_artcell_new(s, "VecStim", &vs));
+    OK(cl_vecstim_play(s, vs, spikes, nsp));
+    free(spikes);
+    OK(cl_netcon_from_pp(s, vs, syn, &nc));
+    OK(cl_netcon_set_delay(s, nc, 1));
+    OK(cl_netcon_set_weight(s, nc, 0, 1));
+    const char *vars[5] = {"v", "g_NMDA", "effcai_GB", "dep_GB", "pot_GB"};
+    cl_rec rec[5];
+    OK(cl_rec_section(s, soma, 0.5, "v", 0, &rec[0]));
+    for (int k = 1; k < 5; k++) OK(cl_rec_pp(s, syn, vars[k], 0, &rec[k]));
+    OK(cl_sim_set_celsius(s, 34));
+    OK(cl_sim_run(s, 1000));
+    double dv = INFINITY;
+    for (int k = 0; k < 5; k++) {
+        char path[1024], label[64];
+        const double *x;
+        size_t n;
+        snprintf(path, sizeof path, "%s/GluSynapse/%s.txt", refdir, vars[k]);
+        snprintf(label, sizeof label, "GluSynapse %s", vars[k]);
+        OK(cl_rec_data(s, rec[k], &x, &n));
+        double d = so_compare_file(path, label, x, n);
+        assert_int_equal(n, 40001);
+        if (k == 0) dv = d;
+        else assert_true(d <= 1e-12); /* follow from the draws and v; expected 0 */
+    }
+    double col[5];
+    const char *part[5] = {"rng_id1", "rng_id2", "rng_id3", "rng_seq", "rng_which"};
+    for (int k = 0; k < 5; k++) OK(cl_pp_get(s, syn, part[k], &col[k]));
+    double *st[5] = {&col[0], &col[1], &col[2], &col[3], &col[4]};
+    cl_mech_ctx c = {.ran123_globalindex = 5};
+    double next[4];
+    for (int k = 0; k < 4; k++) next[k] = cl_ran123_uniform(&c, st, 0);
+    char path[1024], label[128];
+    snprintf(label, sizeof label, "GluSynapse next 4 draws after 1 s (stream position %.0f.%.0f)", col[3], col[4]);
+    snprintf(path, sizeof path, "%s/GluSynapse/next_draws.txt", refdir);
+    assert_true(so_compare_file(path, label, next, 4) == 0);
+    assert_true(col[3] > 10);
+    cl_sim_free(s);
+    return dv;
+}
+
 /* The bound: 1e-6 mV; the same operations in the same order give 0. */
 static void test_prob_ampanmda(void **state) { (void)state; assert_true(run_mech("ProbAMPANMDA_EMS") <= 1e-6); }
 static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS") <= 1e-6); }
 static void test_det_ampanmda(void **state) { (void)state; assert_true(run_mech("DetAMPANMDA") <= 1e-6); }
 static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB") <= 1e-6); }
 static void test_stochkv3(void **state) { (void)state; assert_true(run_stochkv3() <= 1e-6); }
+static void test_glusynapse(void **state) { (void)state; assert_true(run_glusynapse() <= 1e-6); }
 
 /* build-mechanisms said which originals it replaced. */
 static void test_messages(void **state) {
@@ -231,8 +298,8 @@ static void test_messages(void **state) {
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
-    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB", "StochKv3"};
-    for (int k = 0; k < 5; k++) {
+    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB", "StochKv3", "GluSynapse"};
+    for (int k = 0; k < 6; k++) {
         char want[256];
         snprintf(want, sizeof want, "%s.mod: %s needs VERBATIM; replaced by cellulab's maintained version", names[k],
                  names[k]);
@@ -252,6 +319,6 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_draws),        cmocka_unit_test(test_messages),
         cmocka_unit_test(test_prob_ampanmda), cmocka_unit_test(test_prob_gabaab),
         cmocka_unit_test(test_det_ampanmda), cmocka_unit_test(test_det_gabaab),
-        cmocka_unit_test(test_stochkv3)};
+        cmocka_unit_test(test_stochkv3),     cmocka_unit_test(test_glusynapse)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

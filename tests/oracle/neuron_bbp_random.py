@@ -19,7 +19,12 @@ at every step (with t = 0), occupied.txt (Prob*) and next_draws.txt (Prob*:
 StochKv3 (OUTDIR/StochKv3/): the same soma and VecStim driving an ExpSyn
 (tau 2 ms, e 0, weight 0.05 uS, delay 1) at soma(0.5); StochKv3 (gkbar
 0.01 S/cm2, setRNG(1234, 56, 789) through setdata) inserted in the soma;
-v.txt, gk.txt (gk_StochKv3) and next_draws.txt."""
+v.txt, gk.txt (gk_StochKv3) and next_draws.txt.
+
+GluSynapse (OUTDIR/GluSynapse/): as the synapses above (weight 1: its
+NET_RECEIVE INITIAL sets it), gmax0_AMPA 20 nS, gmax_NMDA 10 nS, Nrrp 3,
+Use 0.5, Dep 150, Fac 30, setRNG(1234, 56, 789); v.txt, g_NMDA.txt,
+effcai_GB.txt, dep_GB.txt and pot_GB.txt (the WATCHes), next_draws.txt."""
 import math
 import os
 import sys
@@ -131,3 +136,29 @@ for name, vec in vecs.items():
     write(os.path.join(d, name + ".txt"), vec)
 h.setdata_StochKv3(0.5, sec=soma)
 write(os.path.join(d, "next_draws.txt"), [h.urand_StochKv3() for _ in range(4)])
+
+# ---- GluSynapse (WATCH, euler, binomial release)
+soma = h.Section(name="soma")
+soma.L = soma.diam = 20
+soma.insert("hh")
+syn = h.GluSynapse(soma(0.5))
+syn.gmax0_AMPA, syn.gmax_NMDA, syn.Nrrp, syn.Use, syn.Dep, syn.Fac = 20, 10, 3, 0.5, 150, 30
+syn.setRNG(1234, 56, 789)
+vs = h.VecStim()
+tv = h.Vector(spikes)
+vs.play(tv)
+nc = h.NetCon(vs, syn)
+nc.delay, nc.weight[0] = 1, 1
+recs = {"v": soma(0.5)._ref_v, "g_NMDA": syn._ref_g_NMDA, "effcai_GB": syn._ref_effcai_GB,
+        "dep_GB": syn._ref_dep_GB, "pot_GB": syn._ref_pot_GB}
+vecs = {}
+for name, ref in recs.items():
+    vecs[name] = h.Vector()
+    vecs[name].record(ref)
+h.stdinit()
+h.continuerun(1000)
+d = os.path.join(outdir, "GluSynapse")
+os.makedirs(d, exist_ok=True)
+for name, vec in vecs.items():
+    write(os.path.join(d, name + ".txt"), vec)
+write(os.path.join(d, "next_draws.txt"), [syn.urand() for _ in range(4)])
