@@ -263,6 +263,15 @@ cl_status cl_pp_get(cl_sim *sim, cl_pp pp, const char *var, double *out);
 /* Give a VecStim its spike times (ms, finite, non-decreasing; copied). */
 cl_status cl_vecstim_play(cl_sim *sim, cl_pp vecstim, const double *times, size_t n);
 
+/* Give a point process or artificial cell whose MOD file reads its list
+ * (cellulab_play_count / cellulab_play_time / cellulab_play_value,
+ * cellulab_nmodl.h) n times (ms, finite, >= 0, non-decreasing) and, unless
+ * values is NULL, n values that go with them (finite); both copied. E.g.
+ * an InhPoissonStim's time bins and rates (NEURON's setTbins and setRate,
+ * with vectors of the same length). Takes effect at the next
+ * initialisation. */
+cl_status cl_pp_play(cl_sim *sim, cl_pp pp, const double *times, const double *values, size_t n);
+
 /* Spike times an APCount has seen since the last initialisation. */
 cl_status cl_apcount_times(cl_sim *sim, cl_pp apcount, const double **times, size_t *n);
 

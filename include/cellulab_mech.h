@@ -170,10 +170,14 @@ typedef struct cl_mech_block {
 
 /* Per-instance event list behind point processes and artificial cells:
  * cl_mech_block.user[i] (may be NULL): the times a VecStim plays, the times
- * an APCount saw. */
+ * an APCount saw, the time bins of an InhPoissonStim. v (ABI 4) holds nv
+ * values that go with the times (cl_pp_play: an InhPoissonStim's rates);
+ * NULL when none were given. */
 typedef struct cl_event_list {
     double *t;
     size_t n, cap;
+    double *v;
+    size_t nv;
 } cl_event_list;
 
 void *realloc(void *, size_t);
@@ -196,6 +200,13 @@ static inline double cl_play_time(const cl_mech_block *b, int i, double k) {
     const cl_event_list *l = cl_event_list_of_(b, i);
     if (!l || !(k >= 0.0) || k >= (double)l->n) return 0.0;
     return l->t[(size_t)k];
+}
+/* Value k (truncated to an integer) of the values given with the list; 0
+ * outside them or when there are none. */
+static inline double cl_play_value(const cl_mech_block *b, int i, double k) {
+    const cl_event_list *l = cl_event_list_of_(b, i);
+    if (!l || !l->v || !(k >= 0.0) || k >= (double)l->nv) return 0.0;
+    return l->v[(size_t)k];
 }
 /* Appends t. When memory runs out the time is dropped (the list keeps what
  * it has); nothing else of the simulation depends on the list. */

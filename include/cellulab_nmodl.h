@@ -23,13 +23,15 @@ extern "C" {
  *                              (0 when the instance has no list)
  *   cellulab_play_time(k)      FUNCTION: element k (truncated to an integer,
  *                              from 0); 0 when k is outside the list
+ *   cellulab_play_value(k)     FUNCTION: the value given with element k
+ *                              (cl_pp_play); 0 outside them or without any
  *   cellulab_record_event(t)   statement (or FUNCTION returning 0): appends
  *                              t to the list; if memory runs out the time
  *                              is dropped (nothing else depends on it)
  *   cellulab_record_clear()    statement: empties the list
  *
  * They compile to calls of the static inline cl_play_count, cl_play_time,
- * cl_record_event and cl_record_clear of cellulab_mech.h. A density
+ * cl_play_value, cl_record_event and cl_record_clear of cellulab_mech.h. A density
  * mechanism using them is refused. */
 
 /* Translate one MOD file into C written against cellulab_mech.h. The C

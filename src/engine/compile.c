@@ -71,7 +71,7 @@ void cl_engine_release(cl_engine *e) {
     free(e->sec);
     for (int c = 0; c < e->ncell; c++) { free(e->cell[c].name); free(e->cell[c].sec); }
     free(e->cell);
-    for (int i = 0; i < e->npp; i++) { free(e->pp[i].val); free(e->pp[i].ev.t); }
+    for (int i = 0; i < e->npp; i++) { free(e->pp[i].val); free(e->pp[i].ev.t); free(e->pp[i].ev.v); }
     free(e->pp);
     for (int i = 0; i < e->npresyn; i++) free(e->presyn[i].spikes.t);
     free(e->presyn);

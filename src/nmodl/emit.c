@@ -580,7 +580,8 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
         /* cellulab's extensions (cellulab_nmodl.h): the instance's event list */
         static const struct { const char *name, *c; int nargs; } ext[] = {
             {"cellulab_play_count", "cl_play_count", 0}, {"cellulab_play_time", "cl_play_time", 1},
-            {"cellulab_record_event", "cl_record_event", 1}, {"cellulab_record_clear", "cl_record_clear", 0}};
+            {"cellulab_record_event", "cl_record_event", 1}, {"cellulab_record_clear", "cl_record_clear", 0},
+            {"cellulab_play_value", "cl_play_value", 1}};
         for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
             if (strcmp(ext[k].name, n->name) != 0) continue;
             if (n->nkid != ext[k].nargs) {
@@ -600,7 +601,7 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
             return;
         }
         fail_at(g, n, "%s is not a cellulab extension (cellulab_play_count, cellulab_play_time, "
-                      "cellulab_record_event, cellulab_record_clear)", n->name);
+                      "cellulab_play_value, cellulab_record_event, cellulab_record_clear)", n->name);
         return;
     } else if (strncmp(n->name, "random_", 7) == 0) {
         random_call(g, b, n);

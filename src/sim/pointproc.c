@@ -131,8 +131,46 @@ cl_status cl_vecstim_play(cl_sim *s, cl_pp h, const double *times, size_t n) {
                            fn, i, times[i], i - 1, times[i - 1]);
     }
     p->ev.n = 0;
+    free(p->ev.v);
+    p->ev.v = NULL;
+    p->ev.nv = 0;
     for (size_t i = 0; i < n; i++)
         if (cl_event_list_push(&p->ev, times[i]) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
+    s->eng.initialized = 0;
+    return cl_ok(s);
+}
+
+cl_status cl_pp_play(cl_sim *s, cl_pp h, const double *times, const double *values, size_t n) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_pp_play";
+    int pi = PP_INDEX(fn, h, "pp");
+    if (pi < 0) return CL_EHANDLE;
+    cl_ppobj *p = &s->eng.pp[pi];
+    if (n && !times) return cl_fail(s, CL_EINVAL, "%s: times is NULL with n = %zu", fn, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(times[i]) || times[i] < 0)
+            return cl_fail(s, CL_EINVAL, "%s: times[%zu]: expected a finite time >= 0 ms, got %g", fn, i, times[i]);
+        if (i && times[i] < times[i - 1])
+            return cl_fail(s, CL_EINVAL, "%s: times[%zu] = %g is before times[%zu] = %g: times must not decrease",
+                           fn, i, times[i], i - 1, times[i - 1]);
+        if (values && !isfinite(values[i]))
+            return cl_fail(s, CL_EINVAL, "%s: values[%zu]: expected a finite number, got %g", fn, i, values[i]);
+    }
+    double *v = NULL;
+    if (values && n) {
+        v = malloc(n * sizeof *v);
+        if (!v) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
+        memcpy(v, values, n * sizeof *v);
+    }
+    p->ev.n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cl_event_list_push(&p->ev, times[i]) != 0) {
+            free(v);
+            return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
+        }
+    free(p->ev.v);
+    p->ev.v = v;
+    p->ev.nv = v ? n : 0;
     s->eng.initialized = 0;
     return cl_ok(s);
 }

@@ -281,6 +281,70 @@ static double run_glusynapse(void) {
     return dv;
 }
 
+/* An InhPoissonStim driving an ExpSyn, as neuron_bbp_random.py. */
+static double run_inhpoisson(void) {
+    cl_sim *s;
+    cl_cell cell;
+    cl_section soma;
+    cl_pp syn, ips;
+    cl_netcon nc;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    OK(cl_sim_load_mechanisms(s, lib));
+    OK(cl_sim_set_random123_globalindex(s, 5));
+    OK(cl_cell_new(s, "c", &cell));
+    OK(cl_section_new(s, cell, "soma", &soma));
+    OK(cl_section_set_L(s, soma, 20));
+    OK(cl_section_set_diam(s, soma, 20));
+    OK(cl_section_insert(s, soma, "hh"));
+    OK(cl_pp_new(s, "ExpSyn", soma, 0.5, &syn));
+    OK(cl_pp_set(s, syn, "tau", 2));
+    OK(cl_pp_set(s, syn, "e", 0));
+    OK(cl_artcell_new(s, "InhPoissonStim", &ips));
+    const double tbins[5] = {0, 200, 400, 600, 800}, rates[5] = {20, 80, 5, 50, 120};
+    OK(cl_pp_play(s, ips, tbins, rates, 5)); /* setTbins, setRate */
+    const char *ids[6] = {"exp_rng_id1", "exp_rng_id2", "exp_rng_id3",
+                          "uniform_rng_id1", "uniform_rng_id2", "uniform_rng_id3"};
+    for (int k = 0; k < 6; k++) OK(cl_pp_set(s, ips, ids[k], 11 * (k + 1))); /* setRNGs(11, ..., 66) */
+    OK(cl_netcon_from_pp(s, ips, syn, &nc));
+    OK(cl_netcon_set_delay(s, nc, 1));
+    OK(cl_netcon_set_weight(s, nc, 0, 0.05));
+    OK(cl_netcon_record(s, nc));
+    cl_rec rv;
+    OK(cl_rec_section(s, soma, 0.5, "v", 0, &rv));
+    OK(cl_sim_set_celsius(s, 34));
+    OK(cl_sim_run(s, 1000));
+    char path[1024];
+    const double *x;
+    size_t n;
+    snprintf(path, sizeof path, "%s/InhPoissonStim/spikes.txt", refdir);
+    OK(cl_netcon_spikes(s, nc, &x, &n));
+    assert_true(n > 20);
+    assert_true(so_compare_file(path, "InhPoissonStim spike times (ms)", x, n) == 0); /* the thinning draws */
+    snprintf(path, sizeof path, "%s/InhPoissonStim/v.txt", refdir);
+    OK(cl_rec_data(s, rv, &x, &n));
+    double dv = so_compare_file(path, "InhPoissonStim v (mV)", x, n);
+    assert_int_equal(n, 40001);
+    /* where both streams stand: 2 uniform, then 2 negexp draws */
+    double ucol[5], ecol[5];
+    const char *part[5] = {"id1", "id2", "id3", "seq", "which"};
+    for (int k = 0; k < 5; k++) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "uniform_rng_%s", part[k]);
+        OK(cl_pp_get(s, ips, nm, &ucol[k]));
+        snprintf(nm, sizeof nm, "exp_rng_%s", part[k]);
+        OK(cl_pp_get(s, ips, nm, &ecol[k]));
+    }
+    double *ust[5] = {&ucol[0], &ucol[1], &ucol[2], &ucol[3], &ucol[4]};
+    double *est[5] = {&ecol[0], &ecol[1], &ecol[2], &ecol[3], &ecol[4]};
+    cl_mech_ctx c = {.ran123_globalindex = 5};
+    double next[4] = {cl_ran123_uniform(&c, ust, 0), cl_ran123_uniform(&c, ust, 0), cl_ran123_negexp(&c, est, 0),
+                      cl_ran123_negexp(&c, est, 0)};
+    snprintf(path, sizeof path, "%s/InhPoissonStim/next_draws.txt", refdir);
+    assert_true(so_compare_file(path, "InhPoissonStim next draws of both streams", next, 4) == 0);
+    cl_sim_free(s);
+    return dv;
+}
+
 /* The bound: 1e-6 mV; the same operations in the same order give 0. */
 static void test_prob_ampanmda(void **state) { (void)state; assert_true(run_mech("ProbAMPANMDA_EMS") <= 1e-6); }
 static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS") <= 1e-6); }
@@ -288,6 +352,7 @@ static void test_det_ampanmda(void **state) { (void)state; assert_true(run_mech(
 static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB") <= 1e-6); }
 static void test_stochkv3(void **state) { (void)state; assert_true(run_stochkv3() <= 1e-6); }
 static void test_glusynapse(void **state) { (void)state; assert_true(run_glusynapse() <= 1e-6); }
+static void test_inhpoisson(void **state) { (void)state; assert_true(run_inhpoisson() <= 1e-6); }
 
 /* build-mechanisms said which originals it replaced. */
 static void test_messages(void **state) {
@@ -305,6 +370,8 @@ static void test_messages(void **state) {
                  names[k]);
         if (!strstr(text, want)) fail_msg("no message \"%s\" in %s", want, buildout);
     }
+    if (!strstr(text, "netstim_inhpoisson.mod: InhPoissonStim needs VERBATIM; replaced by cellulab's maintained"))
+        fail_msg("no message about netstim_inhpoisson.mod in %s", buildout);
 }
 
 int main(int argc, char **argv) {
@@ -319,6 +386,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_draws),        cmocka_unit_test(test_messages),
         cmocka_unit_test(test_prob_ampanmda), cmocka_unit_test(test_prob_gabaab),
         cmocka_unit_test(test_det_ampanmda), cmocka_unit_test(test_det_gabaab),
-        cmocka_unit_test(test_stochkv3),     cmocka_unit_test(test_glusynapse)};
+        cmocka_unit_test(test_stochkv3),     cmocka_unit_test(test_glusynapse),
+        cmocka_unit_test(test_inhpoisson)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

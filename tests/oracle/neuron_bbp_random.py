@@ -24,7 +24,13 @@ v.txt, gk.txt (gk_StochKv3) and next_draws.txt.
 GluSynapse (OUTDIR/GluSynapse/): as the synapses above (weight 1: its
 NET_RECEIVE INITIAL sets it), gmax0_AMPA 20 nS, gmax_NMDA 10 nS, Nrrp 3,
 Use 0.5, Dep 150, Fac 30, setRNG(1234, 56, 789); v.txt, g_NMDA.txt,
-effcai_GB.txt, dep_GB.txt and pot_GB.txt (the WATCHes), next_draws.txt."""
+effcai_GB.txt, dep_GB.txt and pot_GB.txt (the WATCHes), next_draws.txt.
+
+InhPoissonStim (OUTDIR/InhPoissonStim/): time bins 0, 200, 400, 600, 800
+ms with rates 20, 80, 5, 50, 120 Hz, setRNGs(11, 22, 33, 44, 55, 66),
+driving an ExpSyn (tau 2, e 0, weight 0.05, delay 1) on the hh soma;
+spikes.txt (its spike times), v.txt, next_draws.txt (2 urand() then 2
+erand() after the run)."""
 import math
 import os
 import sys
@@ -162,3 +168,29 @@ os.makedirs(d, exist_ok=True)
 for name, vec in vecs.items():
     write(os.path.join(d, name + ".txt"), vec)
 write(os.path.join(d, "next_draws.txt"), [syn.urand() for _ in range(4)])
+
+# ---- InhPoissonStim (two streams, thinning)
+soma = h.Section(name="soma")
+soma.L = soma.diam = 20
+soma.insert("hh")
+syn = h.ExpSyn(soma(0.5))
+syn.tau, syn.e = 2, 0
+ips = h.InhPoissonStim()
+tb = h.Vector([0, 200, 400, 600, 800])
+rt = h.Vector([20, 80, 5, 50, 120])
+ips.setTbins(tb)
+ips.setRate(rt)
+ips.setRNGs(11, 22, 33, 44, 55, 66)
+nc = h.NetCon(ips, syn)
+nc.delay, nc.weight[0] = 1, 0.05
+ipspikes = h.Vector()
+nc.record(ipspikes)
+vv = h.Vector()
+vv.record(soma(0.5)._ref_v)
+h.stdinit()
+h.continuerun(1000)
+d = os.path.join(outdir, "InhPoissonStim")
+os.makedirs(d, exist_ok=True)
+write(os.path.join(d, "spikes.txt"), ipspikes)
+write(os.path.join(d, "v.txt"), vv)
+write(os.path.join(d, "next_draws.txt"), [ips.urand(), ips.urand(), ips.erand(), ips.erand()])
