@@ -110,6 +110,7 @@ static double run_mech(const char *mech) {
     OK(cl_netcon_from_pp(s, vs, syn, &nc));
     OK(cl_netcon_set_delay(s, nc, 1));
     OK(cl_netcon_set_weight(s, nc, 0, strstr(mech, "AMPANMDA") ? 100 : 10));
+    OK(cl_netcon_record(s, nc));
     cl_rec rv, rg, ro;
     OK(cl_rec_section(s, soma, 0.5, "v", 0, &rv));
     OK(cl_rec_pp(s, syn, "g", 0, &rg));
@@ -129,6 +130,10 @@ static double run_mech(const char *mech) {
     OK(cl_rec_data(s, rg, &x, &n));
     double dg = so_compare_file(path, label, x, n);
     assert_true(dg <= 1e-12); /* follows from the draws and v; expected 0 */
+    /* the built-in VecStim against BlueCelluLab's VERBATIM VecStim.mod */
+    snprintf(path, sizeof path, "%s/%s/stim_spikes.txt", refdir, mech);
+    OK(cl_netcon_spikes(s, nc, &x, &n));
+    assert_true(n > 100 && so_compare_file(path, "VecStim spike times (ms)", x, n) == 0);
     if (prob) {
         snprintf(path, sizeof path, "%s/%s/occupied.txt", refdir, mech);
         snprintf(label, sizeof label, "%s occupied sites", mech);
@@ -151,8 +156,11 @@ static double run_mech(const char *mech) {
     return dv;
 }
 
-/* StochKv3 in an hh soma driven by an ExpSyn, as neuron_bbp_random.py. */
-static double run_stochkv3(void) {
+/* StochKv3 or StochKv (gkbar < 0: its default) in an hh soma driven by an ExpSyn, as neuron_bbp_random.py. */
+static double run_stochkv(const char *mech, double gkbar) {
+    char nm[5][64], path[1024], label[128];
+    const char *part[5] = {"rng_id1", "rng_id2", "rng_id3", "rng_seq", "rng_which"};
+    for (int k = 0; k < 5; k++) snprintf(nm[k], sizeof nm[k], "%s_%s", part[k], mech);
     cl_sim *s;
     cl_cell cell;
     cl_section soma;
@@ -166,11 +174,15 @@ static double run_stochkv3(void) {
     OK(cl_section_set_L(s, soma, 20));
     OK(cl_section_set_diam(s, soma, 20));
     OK(cl_section_insert(s, soma, "hh"));
-    OK(cl_section_insert(s, soma, "StochKv3"));
-    OK(cl_section_set(s, soma, "gkbar_StochKv3", 0.01));
-    OK(cl_section_set_at(s, soma, 0.5, "rng_id1_StochKv3", 1234)); /* setRNG_StochKv3(1234, 56, 789) */
-    OK(cl_section_set_at(s, soma, 0.5, "rng_id2_StochKv3", 56));
-    OK(cl_section_set_at(s, soma, 0.5, "rng_id3_StochKv3", 789));
+    OK(cl_section_insert(s, soma, mech));
+    if (gkbar >= 0) {
+        char g[64];
+        snprintf(g, sizeof g, "gkbar_%s", mech);
+        OK(cl_section_set(s, soma, g, gkbar));
+    }
+    OK(cl_section_set_at(s, soma, 0.5, nm[0], 1234)); /* setRNG_M(1234, 56, 789) */
+    OK(cl_section_set_at(s, soma, 0.5, nm[1], 56));
+    OK(cl_section_set_at(s, soma, 0.5, nm[2], 789));
     OK(cl_pp_new(s, "ExpSyn", soma, 0.5, &syn));
     OK(cl_pp_set(s, syn, "tau", 2));
     OK(cl_pp_set(s, syn, "e", 0));
@@ -185,30 +197,29 @@ static double run_stochkv3(void) {
     OK(cl_netcon_set_weight(s, nc, 0, 0.05));
     cl_rec rv, rg;
     OK(cl_rec_section(s, soma, 0.5, "v", 0, &rv));
-    OK(cl_rec_section(s, soma, 0.5, "gk_StochKv3", 0, &rg));
+    snprintf(label, sizeof label, "gk_%s", mech);
+    OK(cl_rec_section(s, soma, 0.5, label, 0, &rg));
     OK(cl_sim_set_celsius(s, 34));
     OK(cl_sim_run(s, 1000));
-    char path[1024];
     const double *x;
     size_t n;
-    snprintf(path, sizeof path, "%s/StochKv3/v.txt", refdir);
+    snprintf(path, sizeof path, "%s/%s/v.txt", refdir, mech);
+    snprintf(label, sizeof label, "%s v (mV)", mech);
     OK(cl_rec_data(s, rv, &x, &n));
-    double dv = so_compare_file(path, "StochKv3 v (mV)", x, n);
+    double dv = so_compare_file(path, label, x, n);
     assert_int_equal(n, 40001);
-    snprintf(path, sizeof path, "%s/StochKv3/gk.txt", refdir);
+    snprintf(path, sizeof path, "%s/%s/gk.txt", refdir, mech);
+    snprintf(label, sizeof label, "%s gk", mech);
     OK(cl_rec_data(s, rg, &x, &n));
-    assert_true(so_compare_file(path, "StochKv3 gk (S/cm2)", x, n) <= 1e-15); /* open channels; expected 0 */
+    assert_true(so_compare_file(path, label, x, n) <= 1e-15); /* open channels; expected 0 */
     double col[5];
-    const char *part[5] = {"rng_id1_StochKv3", "rng_id2_StochKv3", "rng_id3_StochKv3", "rng_seq_StochKv3",
-                           "rng_which_StochKv3"};
-    for (int k = 0; k < 5; k++) OK(cl_section_get_at(s, soma, 0.5, part[k], &col[k]));
+    for (int k = 0; k < 5; k++) OK(cl_section_get_at(s, soma, 0.5, nm[k], &col[k]));
     double *st[5] = {&col[0], &col[1], &col[2], &col[3], &col[4]};
     cl_mech_ctx c = {.ran123_globalindex = 5};
     double next[4];
     for (int k = 0; k < 4; k++) next[k] = cl_ran123_uniform(&c, st, 0);
-    char label[128];
-    snprintf(label, sizeof label, "StochKv3 next 4 draws after 1 s (stream position %.0f.%.0f)", col[3], col[4]);
-    snprintf(path, sizeof path, "%s/StochKv3/next_draws.txt", refdir);
+    snprintf(label, sizeof label, "%s next 4 draws after 1 s (stream position %.0f.%.0f)", mech, col[3], col[4]);
+    snprintf(path, sizeof path, "%s/%s/next_draws.txt", refdir, mech);
     assert_true(so_compare_file(path, label, next, 4) == 0);
     assert_true(col[3] > 1000);
     cl_sim_free(s);
@@ -350,7 +361,8 @@ static void test_prob_ampanmda(void **state) { (void)state; assert_true(run_mech
 static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS") <= 1e-6); }
 static void test_det_ampanmda(void **state) { (void)state; assert_true(run_mech("DetAMPANMDA") <= 1e-6); }
 static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB") <= 1e-6); }
-static void test_stochkv3(void **state) { (void)state; assert_true(run_stochkv3() <= 1e-6); }
+static void test_stochkv3(void **state) { (void)state; assert_true(run_stochkv("StochKv3", 0.01) <= 1e-6); }
+static void test_stochkv(void **state) { (void)state; assert_true(run_stochkv("StochKv", -1) <= 1e-6); }
 static void test_glusynapse(void **state) { (void)state; assert_true(run_glusynapse() <= 1e-6); }
 static void test_inhpoisson(void **state) { (void)state; assert_true(run_inhpoisson() <= 1e-6); }
 
@@ -363,8 +375,8 @@ static void test_messages(void **state) {
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
-    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB", "StochKv3", "GluSynapse"};
-    for (int k = 0; k < 6; k++) {
+    const char *names[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB", "StochKv3", "GluSynapse", "StochKv"};
+    for (int k = 0; k < 7; k++) {
         char want[256];
         snprintf(want, sizeof want, "%s.mod: %s needs VERBATIM; replaced by cellulab's maintained version", names[k],
                  names[k]);
@@ -387,6 +399,6 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_prob_ampanmda), cmocka_unit_test(test_prob_gabaab),
         cmocka_unit_test(test_det_ampanmda), cmocka_unit_test(test_det_gabaab),
         cmocka_unit_test(test_stochkv3),     cmocka_unit_test(test_glusynapse),
-        cmocka_unit_test(test_inhpoisson)};
+        cmocka_unit_test(test_inhpoisson),   cmocka_unit_test(test_stochkv)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

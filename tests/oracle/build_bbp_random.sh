@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mods="$shared/bluecellulab/mechanisms"
 rm -rf "$out"
 mkdir -p "$out/nrn" "$out/cl"
-originals="ProbAMPANMDA_EMS ProbGABAAB_EMS DetAMPANMDA DetGABAAB StochKv3 GluSynapse netstim_inhpoisson VecStim"
+originals="ProbAMPANMDA_EMS ProbGABAAB_EMS DetAMPANMDA DetGABAAB StochKv StochKv3 GluSynapse netstim_inhpoisson VecStim"
 files=""
 for m in $originals; do
     cp "$mods/$m.mod" "$out/nrn/"

@@ -13,13 +13,15 @@ v_init -65, dt 0.025 ms, 1000 ms) with M at soma(0.5) driven by a VecStim
 through a NetCon (delay 1, weight 100 for AMPANMDA (it fires), 10 for GABAAB) at the times in spikes.txt; Use 0.5,
 Dep 150, Fac 30 (Prob*: Nrrp 3, setRNG(1234, 56, 789), Random123 global
 index 5; ProbGABAAB_EMS / DetGABAAB: GABAB_ratio 0.5). Written: v.txt, g.txt
-at every step (with t = 0), occupied.txt (Prob*) and next_draws.txt (Prob*:
+at every step (with t = 0), stim_spikes.txt (what the VecStim,
+BlueCelluLab's VecStim.mod, sent), occupied.txt (Prob*) and next_draws.txt (Prob*:
 4 urand() after the run, i.e. where the synapse's stream stands).
 
-StochKv3 (OUTDIR/StochKv3/): the same soma and VecStim driving an ExpSyn
-(tau 2 ms, e 0, weight 0.05 uS, delay 1) at soma(0.5); StochKv3 (gkbar
-0.01 S/cm2, setRNG(1234, 56, 789) through setdata) inserted in the soma;
-v.txt, gk.txt (gk_StochKv3) and next_draws.txt.
+StochKv3 and StochKv (OUTDIR/M/): the same soma and VecStim driving an
+ExpSyn (tau 2 ms, e 0, weight 0.05 uS, delay 1) at soma(0.5); M inserted
+in the soma (StochKv3 with gkbar 0.01 S/cm2, StochKv with its default),
+setRNG_M(1234, 56, 789) through setdata; v.txt, gk.txt (gk_M) and
+next_draws.txt.
 
 GluSynapse (OUTDIR/GluSynapse/): as the synapses above (weight 1: its
 NET_RECEIVE INITIAL sets it), gmax0_AMPA 20 nS, gmax_NMDA 10 nS, Nrrp 3,
@@ -94,6 +96,8 @@ for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
     vs.play(tv)
     nc = h.NetCon(vs, syn)
     nc.delay, nc.weight[0] = 1, (100 if "AMPANMDA" in mech else 10)
+    stim_spikes = h.Vector()
+    nc.record(stim_spikes)
     recs = {"v": soma(0.5)._ref_v, "g": syn._ref_g}
     if prob:
         recs["occupied"] = syn._ref_occupied
@@ -112,36 +116,40 @@ for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
     os.makedirs(d, exist_ok=True)
     for name, vec in vecs.items():
         write(os.path.join(d, name + ".txt"), vec)
+    write(os.path.join(d, "stim_spikes.txt"), stim_spikes)
     if prob:
         write(os.path.join(d, "next_draws.txt"), [syn.urand() for _ in range(4)])
     del nc, vs, syn, soma, vecs, tv
 
-# ---- a stochastic channel
-soma = h.Section(name="soma")
-soma.L = soma.diam = 20
-soma.insert("hh")
-soma.insert("StochKv3")
-soma(0.5).StochKv3.gkbar = 0.01
-h.setdata_StochKv3(0.5, sec=soma)
-h.setRNG_StochKv3(1234, 56, 789)
-syn = h.ExpSyn(soma(0.5))
-syn.tau, syn.e = 2, 0
-vs = h.VecStim()
-tv = h.Vector(spikes)
-vs.play(tv)
-nc = h.NetCon(vs, syn)
-nc.delay, nc.weight[0] = 1, 0.05
-vecs = {"v": h.Vector(), "gk": h.Vector()}
-vecs["v"].record(soma(0.5)._ref_v)
-vecs["gk"].record(soma(0.5)._ref_gk_StochKv3)
-h.stdinit()
-h.continuerun(1000)
-d = os.path.join(outdir, "StochKv3")
-os.makedirs(d, exist_ok=True)
-for name, vec in vecs.items():
-    write(os.path.join(d, name + ".txt"), vec)
-h.setdata_StochKv3(0.5, sec=soma)
-write(os.path.join(d, "next_draws.txt"), [h.urand_StochKv3() for _ in range(4)])
+# ---- stochastic channels
+for mech, gkbar in [("StochKv3", 0.01), ("StochKv", None)]:
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 20
+    soma.insert("hh")
+    soma.insert(mech)
+    if gkbar is not None:
+        setattr(soma(0.5), "gkbar_" + mech, gkbar)
+    getattr(h, "setdata_" + mech)(0.5, sec=soma)
+    getattr(h, "setRNG_" + mech)(1234, 56, 789)
+    syn = h.ExpSyn(soma(0.5))
+    syn.tau, syn.e = 2, 0
+    vs = h.VecStim()
+    tv = h.Vector(spikes)
+    vs.play(tv)
+    nc = h.NetCon(vs, syn)
+    nc.delay, nc.weight[0] = 1, 0.05
+    vecs = {"v": h.Vector(), "gk": h.Vector()}
+    vecs["v"].record(soma(0.5)._ref_v)
+    vecs["gk"].record(getattr(soma(0.5), "_ref_gk_" + mech))
+    h.stdinit()
+    h.continuerun(1000)
+    d = os.path.join(outdir, mech)
+    os.makedirs(d, exist_ok=True)
+    for name, vec in vecs.items():
+        write(os.path.join(d, name + ".txt"), vec)
+    getattr(h, "setdata_" + mech)(0.5, sec=soma)
+    write(os.path.join(d, "next_draws.txt"), [getattr(h, "urand_" + mech)() for _ in range(4)])
+    del nc, vs, syn, soma, vecs, tv
 
 # ---- GluSynapse (WATCH, euler, binomial release)
 soma = h.Section(name="soma")
