@@ -67,7 +67,7 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
 const char *cl_nmodl_maintained_name(const char *mod_path);
 
 /* The folder of the maintained MOD files (the source tree's mod/bbp: they
- * use NEURON 9's RANDOM, docs/nmodl-lowering.md §10), and the file of one
+ * use NEURON 9's RANDOM, docs/nmodl-lowering.md §14), and the file of one
  * maintained mechanism: 1 and its path in buf (n bytes), or 0 when name
  * has none (not maintained, or built in as VecStim). */
 const char *cl_nmodl_maintained_dir(void);

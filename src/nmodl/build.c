@@ -253,7 +253,8 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
         char mpath[4096];
         if (mname && !maintained_file(mname, mpath, sizeof mpath)) continue; /* built in (VecStim) */
         /* an original VERBATIM file of a maintained mechanism: cellulab's version */
-        st = cl_nmodl_translate_named(mname ? mpath : files.s[i], cpath, &mechname, err);
+        st = mname ? cl_nmodl_translate_defaults(mpath, files.s[i], cpath, &mechname, err)
+                   : cl_nmodl_translate_named(files.s[i], cpath, &mechname, err);
         if (st != CL_OK) break;
         names[i] = mechname;
         cfiles[i] = cl_strdup(cpath);

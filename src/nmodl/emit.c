@@ -140,6 +140,7 @@ typedef struct gen {
     char **locals;
     int nlocal, caplocal;
     int in_netrec;
+    const cl_ast *dflt_from;  /* another file's AST whose PARAMETER defaults win (maintained files) */
     cl_sb out;
 } gen;
 
@@ -335,7 +336,20 @@ static void declare(gen *g, const cl_ast *blk) {
         sym *s = add_sym(g, nm);
         if (!s) return;
         s->len = d->array_len;
-        if (blk->kind == NK_PARAMETER) { s->is_param = 1; s->dflt = d->has_num ? round_g(d->num) : 0; }
+        if (blk->kind == NK_PARAMETER) {
+            s->is_param = 1;
+            s->dflt = d->has_num ? round_g(d->num) : 0;
+            /* a maintained file standing in for an original takes the original's default */
+            for (int b = 0; g->dflt_from && b < g->dflt_from->nkid; b++) {
+                const cl_ast *ob = g->dflt_from->kid[b];
+                if (!ob || ob->kind != NK_PARAMETER) continue;
+                for (int j = 0; j < ob->nkid; j++) {
+                    const cl_ast *od = ob->kid[j];
+                    if (od && od->kind == NK_DECL && od->has_num && od->name && strcmp(od->name, nm) == 0)
+                        s->dflt = round_g(od->num);
+                }
+            }
+        }
         if (blk->kind == NK_ASSIGNED) s->is_assigned = 1;
         if (blk->kind == NK_STATE) s->is_state = 1;
         if (blk->kind == NK_CONSTANT) {
@@ -400,7 +414,7 @@ static void layout(gen *g) {
             return;
         }
     }
-    /* RANDOM r (docs/nmodl-lowering.md §10): 5 instance slots, parameters
+    /* RANDOM r (docs/nmodl-lowering.md §14): 5 instance slots, parameters
      * (they survive initialisation) named r_id1, r_id2, r_id3, r_seq,
      * r_which, the stream of cellulab_mech.h's cl_ran123_*. Default ids
      * (1, 0, 0), NEURON 9's (1, rank, ++id3) without the instance count. */
@@ -532,7 +546,7 @@ static void num_text(cl_sb *b, const cl_ast *n) {
 
 static void expr(gen *g, cl_sb *b, const cl_ast *n);
 
-/* NEURON 9's random_* functions on a RANDOM stream (§10): the first
+/* NEURON 9's random_* functions on a RANDOM stream (§14): the first
  * argument names the stream, the C calls cellulab_mech.h's cl_ran123_*. */
 static void random_call(gen *g, cl_sb *b, const cl_ast *n) {
     static const struct { const char *name, *c; int nextra; int stream_ctx; } fn[] = {
@@ -1694,7 +1708,15 @@ static void add_block(const cl_ast ***list, int *n, const cl_ast *blk) {
     p[(*n)++] = blk;
 }
 
+static cl_status to_c(const char *text, size_t len, const char *name, const cl_ast *dflt_from, char **out,
+                      char **mechname, cl_error *err);
+
 cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **out, char **mechname, cl_error *err) {
+    return to_c(text, len, name, NULL, out, mechname, err);
+}
+
+static cl_status to_c(const char *text, size_t len, const char *name, const cl_ast *dflt_from, char **out,
+                      char **mechname, cl_error *err) {
     char perr[512];
     *out = NULL;
     if (mechname) *mechname = NULL;
@@ -1711,6 +1733,7 @@ cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **o
     g.root = root;
     g.text = text;
     g.textlen = len;
+    g.dflt_from = dflt_from;
     for (int i = 0; i < root->nkid && !g.failed; i++) {
         const cl_ast *blk = root->kid[i];
         if (!blk) continue;
@@ -1779,9 +1802,24 @@ cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **o
 static int write_text(FILE *f, void *ctx) { return fputs(ctx, f) < 0 ? -1 : 0; }
 
 cl_status cl_nmodl_translate_named(const char *mod_path, const char *c_path, char **mechname, cl_error *err) {
+    return cl_nmodl_translate_defaults(mod_path, NULL, c_path, mechname, err);
+}
+
+cl_status cl_nmodl_translate_defaults(const char *mod_path, const char *defaults_path, const char *c_path,
+                                      char **mechname, cl_error *err) {
+    cl_ast *dflt = NULL;
+    if (defaults_path) {
+        char perr[512];
+        dflt = cl_nmodl_parse_file(defaults_path, perr, sizeof perr);
+        if (!dflt) {
+            if (err) snprintf(err->msg, sizeof err->msg, "%s", perr);
+            return CL_EFORMAT;
+        }
+    }
     FILE *f = fopen(mod_path, "rb");
     if (!f) {
         if (err) snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", mod_path, strerror(errno));
+        cl_ast_free(dflt);
         return CL_EIO;
     }
     cl_sb text = {0};
@@ -1789,13 +1827,14 @@ cl_status cl_nmodl_translate_named(const char *mod_path, const char *c_path, cha
     size_t n;
     while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
         buf[n] = '\0';
-        if (memchr(buf, '\0', n)) { fclose(f); cl_sb_free(&text); if (err) snprintf(err->msg, sizeof err->msg, "%s: not a text file", mod_path); return CL_EFORMAT; }
+        if (memchr(buf, '\0', n)) { fclose(f); cl_sb_free(&text); cl_ast_free(dflt); if (err) snprintf(err->msg, sizeof err->msg, "%s: not a text file", mod_path); return CL_EFORMAT; }
         cl_sb_add(&text, buf);
     }
     fclose(f);
     char *c = NULL;
-    cl_status st = cl_nmodl_to_c(text.s ? text.s : "", text.n, mod_path, &c, mechname, err);
+    cl_status st = to_c(text.s ? text.s : "", text.n, mod_path, dflt, &c, mechname, err);
     cl_sb_free(&text);
+    cl_ast_free(dflt);
     if (st != CL_OK) return st;
     char emsg[600];
     if (cl_write_file_atomic(c_path, write_text, c, emsg, sizeof emsg) != 0) {

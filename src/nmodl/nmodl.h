@@ -27,6 +27,13 @@ void cl_sb_free(cl_sb *b);
 cl_status cl_nmodl_translate_named(const char *mod_path, const char *c_path, char **mechname,
                                    cl_error *err);
 
+/* As cl_nmodl_translate_named, but a PARAMETER that defaults_path (NULL:
+ * none) also declares with a value takes that file's value: a maintained
+ * file standing in for an original keeps the original's defaults (e.g. the
+ * slope_mg and scale_mg of an older ProbAMPANMDA_EMS). */
+cl_status cl_nmodl_translate_defaults(const char *mod_path, const char *defaults_path, const char *c_path,
+                                      char **mechname, cl_error *err);
+
 /* Translate NMODL text into C text (out, malloc'd). name names the file in
  * messages. */
 cl_status cl_nmodl_to_c(const char *text, size_t len, const char *name, char **out, char **mechname,

@@ -1,6 +1,6 @@
 #define _DEFAULT_SOURCE /* mkstemps */
 /* NEURON 9's RANDOM construct in cellulab's NMODL compiler
- * (docs/nmodl-lowering.md §10) and the maintained Blue Brain MOD files:
+ * (docs/nmodl-lowering.md §14) and the maintained Blue Brain MOD files:
  * messages for misuse, every maintained file compiles, which originals are
  * replaced, and the draws a compiled mechanism makes (per instance, per
  * simulation's global index, setseq's 34-bit form) against the stream
@@ -20,6 +20,7 @@
 #include "cellulab.h"
 #include "cellulab_mech.h"
 #include "cellulab_nmodl.h"
+#include "nmodl/nmodl.h"
 
 static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
@@ -103,6 +104,39 @@ static void test_originals_recognised(void **state) {
     }
 }
 
+/* A maintained file standing in for another version of the original keeps
+ * that version's PARAMETER defaults: the L5 TPC container's
+ * ProbAMPANMDA_EMS has slope_mg 0.07207477 and scale_mg 2.5522415 (nocmodl:
+ * %g, 0.0720748 and 2.55224) where BlueCelluLab's has 0.062 and 3.57. */
+static void test_original_defaults_kept(void **state) {
+    (void)state;
+    char mpath[4096], orig[4096], out[] = "/tmp/cl_random_dflt_XXXXXX.c";
+    assert_int_equal(cl_nmodl_maintained_path("ProbAMPANMDA_EMS", mpath, sizeof mpath), 1);
+    snprintf(orig, sizeof orig, "%s/bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A/mod/ProbAMPANMDA_EMS.mod",
+             CELLULAB_SHARED_DATA);
+    int fd = mkstemps(out, 2);
+    assert_true(fd >= 0);
+    close(fd);
+    cl_error err = {{0}};
+    char *name = NULL;
+    if (cl_nmodl_translate_defaults(mpath, orig, out, &name, &err) != CL_OK) fail_msg("%s", err.msg);
+    assert_string_equal(name, "ProbAMPANMDA_EMS");
+    free(name);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    unlink(out);
+    const char *vals[][2] = {{"slope_mg", "0.0720748"}, {"scale_mg", "2.55224"}, {"NMDA_ratio", "0.71"}};
+    for (int k = 0; k < 3; k++) {
+        char want[128];
+        snprintf(want, sizeof want, "{\"%s\", CL_VAR_PARAM, %a}", vals[k][0], strtod(vals[k][1], NULL));
+        if (!strstr(text, want)) fail_msg("generated C lacks %s", want);
+    }
+}
+
 static const char *probe_mod =
     "NEURON { POINT_PROCESS RanProbe RANDOM r RANGE x1, x2, x3, x4, xs }\n"
     "ASSIGNED { x1 x2 x3 x4 xs }\n"
@@ -177,6 +211,7 @@ static void test_compiled_draws(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_messages), cmocka_unit_test(test_maintained_files_compile),
-        cmocka_unit_test(test_originals_recognised), cmocka_unit_test(test_compiled_draws)};
+        cmocka_unit_test(test_originals_recognised), cmocka_unit_test(test_compiled_draws),
+        cmocka_unit_test(test_original_defaults_kept)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
