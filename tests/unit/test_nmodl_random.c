@@ -6,6 +6,7 @@
  * simulation's global index, setseq's 34-bit form) against the stream
  * functions of cellulab_mech.h, themselves checked against Random123 and
  * NEURON (test_ran123, oracle_bbp_random). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,9 +139,10 @@ static void test_original_defaults_kept(void **state) {
 }
 
 static const char *probe_mod =
-    "NEURON { POINT_PROCESS RanProbe RANDOM r RANGE x1, x2, x3, x4, xs }\n"
-    "ASSIGNED { x1 x2 x3 x4 xs }\n"
+    "NEURON { POINT_PROCESS RanProbe RANDOM r RANGE x1, x2, x3, x4, xs, xv }\n"
+    "ASSIGNED { x1 x2 x3 x4 xs xv }\n"
     "INITIAL {\n"
+    "    xv = cellulab_play_value(1) + cellulab_play_count() + cellulab_play_value(2)\n"
     "    random_setseq(r, 0)\n"
     "    x1 = random_uniform(r)\n"
     "    x2 = random_negexp(r, 2)\n"
@@ -179,7 +181,19 @@ static void test_compiled_draws(void **state) {
             assert_int_equal(cl_pp_set(s, p[k], "r_id2", 20), CL_OK);
             assert_int_equal(cl_pp_set(s, p[k], "r_id3", 30), CL_OK);
         }
+        /* cl_pp_play: times and values for the instance's list */
+        const double tt[2] = {1, 2}, vv[2] = {5, 7}, bad_t[2] = {2, 1}, bad_v[2] = {1, NAN};
+        assert_int_equal(cl_pp_play(s, p[0], bad_t, vv, 2), CL_EINVAL);
+        assert_non_null(strstr(cl_sim_errmsg(s), "must not decrease"));
+        assert_int_equal(cl_pp_play(s, p[0], tt, bad_v, 2), CL_EINVAL);
+        assert_int_equal(cl_pp_play(s, p[0], tt, NULL, 2), CL_OK);
+        assert_int_equal(cl_pp_play(s, p[0], tt, vv, 2), CL_OK);
         assert_int_equal(cl_sim_run(s, 0.1), CL_OK);
+        double xv;
+        assert_int_equal(cl_pp_get(s, p[0], "xv", &xv), CL_OK);
+        assert_true(xv == 7 + 2 + 0); /* value 1, the count, value 2 (outside: 0) */
+        assert_int_equal(cl_pp_get(s, p[1], "xv", &xv), CL_OK);
+        assert_true(xv == 0); /* no list */
         for (int k = 0; k < 2; k++) {
             double col[5] = {10 + k, 20, 30, 0, 0}, want[5], got[5], id1;
             double *st[5] = {&col[0], &col[1], &col[2], &col[3], &col[4]};
