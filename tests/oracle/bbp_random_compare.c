@@ -73,8 +73,12 @@ static void test_draws(void **state) {
     assert_int_equal(bad, 0);
 }
 
-/* One soma with mechanism mech driven by a VecStim, as neuron_bbp_random.py. */
-static double run_mech(const char *mech) {
+/* One soma with mechanism mech driven by a VecStim, as neuron_bbp_random.py
+ * (variant 1: Fac 0; Prob*: Nrrp 5, init_depleted, minis_single_vesicle
+ * with nc_type 1). */
+static double run_mech(const char *mech, int variant) {
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s%s", mech, variant ? "_variant" : "");
     cl_sim *s;
     cl_cell cell;
     cl_section soma;
@@ -101,6 +105,17 @@ static double run_mech(const char *mech) {
         OK(cl_pp_set(s, syn, "rng_id2", 56));
         OK(cl_pp_set(s, syn, "rng_id3", 789));
     }
+    if (variant) {
+        OK(cl_pp_set(s, syn, "Fac", 0));
+        if (prob) {
+            char g[128];
+            OK(cl_pp_set(s, syn, "Nrrp", 5));
+            snprintf(g, sizeof g, "init_depleted_%s", mech);
+            OK(cl_sim_set_global(s, g, 1));
+            snprintf(g, sizeof g, "minis_single_vesicle_%s", mech);
+            OK(cl_sim_set_global(s, g, 1));
+        }
+    }
     size_t nsp;
     double *spikes = so_load(refdir, ".", "spikes", &nsp);
     assert_non_null(spikes);
@@ -111,6 +126,7 @@ static double run_mech(const char *mech) {
     OK(cl_netcon_set_delay(s, nc, 1));
     OK(cl_netcon_set_weight(s, nc, 0, strstr(mech, "AMPANMDA") ? 100 : 10));
     OK(cl_netcon_record(s, nc));
+    if (variant && prob) OK(cl_netcon_set_weight(s, nc, 4, 1)); /* nc_type: a spontaneous mini */
     cl_rec rv, rg, ro;
     OK(cl_rec_section(s, soma, 0.5, "v", 0, &rv));
     OK(cl_rec_pp(s, syn, "g", 0, &rg));
@@ -120,23 +136,23 @@ static double run_mech(const char *mech) {
     char path[1024], label[256];
     const double *x;
     size_t n;
-    snprintf(path, sizeof path, "%s/%s/v.txt", refdir, mech);
-    snprintf(label, sizeof label, "%s v (mV)", mech);
+    snprintf(path, sizeof path, "%s/%s/v.txt", refdir, dir);
+    snprintf(label, sizeof label, "%s v (mV)", dir);
     OK(cl_rec_data(s, rv, &x, &n));
     double dv = so_compare_file(path, label, x, n);
     assert_int_equal(n, 40001);
-    snprintf(path, sizeof path, "%s/%s/g.txt", refdir, mech);
-    snprintf(label, sizeof label, "%s g (uS)", mech);
+    snprintf(path, sizeof path, "%s/%s/g.txt", refdir, dir);
+    snprintf(label, sizeof label, "%s g (uS)", dir);
     OK(cl_rec_data(s, rg, &x, &n));
     double dg = so_compare_file(path, label, x, n);
     assert_true(dg <= 1e-12); /* follows from the draws and v; expected 0 */
     /* the built-in VecStim against BlueCelluLab's VERBATIM VecStim.mod */
-    snprintf(path, sizeof path, "%s/%s/stim_spikes.txt", refdir, mech);
+    snprintf(path, sizeof path, "%s/%s/stim_spikes.txt", refdir, dir);
     OK(cl_netcon_spikes(s, nc, &x, &n));
     assert_true(n > 100 && so_compare_file(path, "VecStim spike times (ms)", x, n) == 0);
     if (prob) {
-        snprintf(path, sizeof path, "%s/%s/occupied.txt", refdir, mech);
-        snprintf(label, sizeof label, "%s occupied sites", mech);
+        snprintf(path, sizeof path, "%s/%s/occupied.txt", refdir, dir);
+        snprintf(label, sizeof label, "%s occupied sites", dir);
         OK(cl_rec_data(s, ro, &x, &n));
         assert_true(so_compare_file(path, label, x, n) == 0); /* the releases: every draw decided the same */
         /* where the stream stands: the next draws from the rng_* variables */
@@ -147,8 +163,8 @@ static double run_mech(const char *mech) {
         cl_mech_ctx c = {.ran123_globalindex = 5};
         double next[4];
         for (int k = 0; k < 4; k++) next[k] = cl_ran123_uniform(&c, st, 0);
-        snprintf(path, sizeof path, "%s/%s/next_draws.txt", refdir, mech);
-        snprintf(label, sizeof label, "%s next 4 draws after 1 s (stream position %.0f.%.0f)", mech, col[3], col[4]);
+        snprintf(path, sizeof path, "%s/%s/next_draws.txt", refdir, dir);
+        snprintf(label, sizeof label, "%s next 4 draws after 1 s (stream position %.0f.%.0f)", dir, col[3], col[4]);
         assert_true(so_compare_file(path, label, next, 4) == 0);
         assert_true(col[3] > 10); /* the run drew numbers */
     }
@@ -357,10 +373,18 @@ static double run_inhpoisson(void) {
 }
 
 /* The bound: 1e-6 mV; the same operations in the same order give 0. */
-static void test_prob_ampanmda(void **state) { (void)state; assert_true(run_mech("ProbAMPANMDA_EMS") <= 1e-6); }
-static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS") <= 1e-6); }
-static void test_det_ampanmda(void **state) { (void)state; assert_true(run_mech("DetAMPANMDA") <= 1e-6); }
-static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB") <= 1e-6); }
+static void test_prob_ampanmda(void **state) {
+    (void)state;
+    assert_true(run_mech("ProbAMPANMDA_EMS", 0) <= 1e-6);
+    assert_true(run_mech("ProbAMPANMDA_EMS", 1) <= 1e-6);
+}
+static void test_prob_gabaab(void **state) { (void)state; assert_true(run_mech("ProbGABAAB_EMS", 0) <= 1e-6); }
+static void test_det_ampanmda(void **state) {
+    (void)state;
+    assert_true(run_mech("DetAMPANMDA", 0) <= 1e-6);
+    assert_true(run_mech("DetAMPANMDA", 1) <= 1e-6);
+}
+static void test_det_gabaab(void **state) { (void)state; assert_true(run_mech("DetGABAAB", 0) <= 1e-6); }
 static void test_stochkv3(void **state) { (void)state; assert_true(run_stochkv("StochKv3", 0.01) <= 1e-6); }
 static void test_stochkv(void **state) { (void)state; assert_true(run_stochkv("StochKv", -1) <= 1e-6); }
 static void test_glusynapse(void **state) { (void)state; assert_true(run_glusynapse() <= 1e-6); }

@@ -12,7 +12,10 @@ Per mechanism M (OUTDIR/M/): a soma (L = diam = 20 um, hh, 34 degC,
 v_init -65, dt 0.025 ms, 1000 ms) with M at soma(0.5) driven by a VecStim
 through a NetCon (delay 1, weight 100 for AMPANMDA (it fires), 10 for GABAAB) at the times in spikes.txt; Use 0.5,
 Dep 150, Fac 30 (Prob*: Nrrp 3, setRNG(1234, 56, 789), Random123 global
-index 5; ProbGABAAB_EMS / DetGABAAB: GABAB_ratio 0.5). Written: v.txt, g.txt
+index 5; ProbGABAAB_EMS / DetGABAAB: GABAB_ratio 0.5; M_variant: the
+other branches, Fac 0 (u = Use) and for ProbAMPANMDA_EMS Nrrp 5,
+init_depleted 1, minis_single_vesicle 1 with nc_type (weight[4]) 1).
+Written: v.txt, g.txt
 at every step (with t = 0), stim_spikes.txt (what the VecStim,
 BlueCelluLab's VecStim.mod, sent), occupied.txt (Prob*) and next_draws.txt (Prob*:
 4 urand() after the run, i.e. where the synapse's stream stands).
@@ -79,7 +82,8 @@ while True:
     k += 1
 write(os.path.join(outdir, "spikes.txt"), spikes)
 
-for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
+for mech, variant in [("ProbAMPANMDA_EMS", 0), ("ProbGABAAB_EMS", 0), ("DetAMPANMDA", 0), ("DetGABAAB", 0),
+                      ("ProbAMPANMDA_EMS", 1), ("DetAMPANMDA", 1)]:
     soma = h.Section(name="soma")
     soma.L = soma.diam = 20
     soma.insert("hh")
@@ -91,11 +95,19 @@ for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
     if prob:
         syn.Nrrp = 3
         syn.setRNG(1234, 56, 789)
+    if variant:
+        syn.Fac = 0
+        if prob:
+            syn.Nrrp = 5
+            setattr(h, "init_depleted_" + mech, 1)
+            setattr(h, "minis_single_vesicle_" + mech, 1)
     vs = h.VecStim()
     tv = h.Vector(spikes)
     vs.play(tv)
     nc = h.NetCon(vs, syn)
     nc.delay, nc.weight[0] = 1, (100 if "AMPANMDA" in mech else 10)
+    if variant and prob:
+        nc.weight[4] = 1  # nc_type: a spontaneous mini
     stim_spikes = h.Vector()
     nc.record(stim_spikes)
     recs = {"v": soma(0.5)._ref_v, "g": syn._ref_g}
@@ -112,7 +124,10 @@ for mech in ["ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "DetAMPANMDA", "DetGABAAB"]:
     h.v_init = -65
     h.stdinit()
     h.continuerun(1000)
-    d = os.path.join(outdir, mech)
+    if variant and prob:
+        setattr(h, "init_depleted_" + mech, 0)
+        setattr(h, "minis_single_vesicle_" + mech, 0)
+    d = os.path.join(outdir, mech + ("_variant" if variant else ""))
     os.makedirs(d, exist_ok=True)
     for name, vec in vecs.items():
         write(os.path.join(d, name + ".txt"), vec)
