@@ -34,6 +34,24 @@ extern "C" {
  * cl_play_value, cl_record_event and cl_record_clear of cellulab_mech.h. A density
  * mechanism using them is refused. */
 
+/* NEURON 9's RANDOM construct (docs/nmodl-lowering.md §14): in the
+ * NEURON block `RANDOM r` gives every instance (point process, artificial
+ * cell, density segment) its own Random123 stream with NEURON's nrnran123
+ * layout and transforms (cellulab_mech.h, cl_ran123_*):
+ *
+ *   random_uniform(r [, min, max])   (u + 1)/(2^32 + 1), or min + u*(max - min)
+ *   random_negexp(r [, mean])        -log(u) [* mean]
+ *   random_normal(r [, mean, std])   polar Box-Muller, one value per call
+ *   random_ipick(r), random_dpick(r) the raw 32-bit word, the uniform
+ *   random_setids(r, id1, id2, id3)  the stream's ids (truncated to uint32)
+ *   random_setseq(r, x)              x = 4*seq + which (NEURON 9's form)
+ *
+ * The stream is 5 instance variables kept across initialisation: r_id1,
+ * r_id2, r_id3, r_seq, r_which (density mechanisms append _<suffix>), set
+ * and read with cl_pp_set / cl_section_set_at like any variable; default
+ * ids (1, 0, 0). The Philox key is the simulation's Random123 global index
+ * (cl_sim_set_random123_globalindex). */
+
 /* Translate one MOD file into C written against cellulab_mech.h. The C
  * defines `const cl_mech_type cl_mod_<name>` (name: SUFFIX or
  * POINT_PROCESS / ARTIFICIAL_CELL name). Errors name file:line:column, the
