@@ -116,5 +116,13 @@ if [ -f "$ex" ]; then
     check "run unknown node set message" grep -q 'unknown node set "NOPE"' "$tmp/last_err"
     check "run failed: no spikes file" sh -c "[ ! -e '$tmp/net3/spikes.h5' ]"
 fi
+# an original Blue Brain VERBATIM file: replaced by the maintained mod/bbp version (issue 9)
+bbp="$(dirname "$0")/../../../shared/data/bluecellulab/mechanisms"
+if [ -f "$bbp/ProbAMPANMDA_EMS.mod" ]; then
+    check "build-mechanisms with ProbAMPANMDA_EMS.mod" sh -c "\"$bin\" build-mechanisms '$bbp/ProbAMPANMDA_EMS.mod' '$bbp/StochKv3.mod' -o '$tmp/lib3.so' > '$tmp/b3.out'"
+    check "maintained note" grep -q "ProbAMPANMDA_EMS.mod: ProbAMPANMDA_EMS needs VERBATIM; replaced by cellulab's maintained version .*mod/bbp/ProbAMPANMDA_EMS.mod" "$tmp/b3.out"
+    check "maintained note StochKv3" grep -q "StochKv3.mod: StochKv3 needs VERBATIM; replaced" "$tmp/b3.out"
+    check "library with the maintained versions loads" "$bin" cell info ballstick --mechanisms "$tmp/lib3.so"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
