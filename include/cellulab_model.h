@@ -37,7 +37,10 @@ typedef struct cl_model_options {
 /* Build a new cell from a morphology file (.swc, .asc, .h5) and a model
  * description, chosen by its content: a NeuroML2 document (.nml), an Allen
  * fit JSON (with "genome") or a BluePyOpt JSON (with "mechanisms" and
- * "parameters"). model NULL: the morphology alone (opt->morph applies).
+ * "parameters"), or a Blue Brain hoc template (a name ending ".hoc":
+ * cl_cell_load_template with its format detected, gid 0, no attributes and
+ * opt->morph's soma orientation and pt3d_digits; nseg options do not
+ * apply). model NULL: the morphology alone (opt->morph applies).
  * The mechanisms the model names must be known to sim (built-ins or a
  * library loaded with cl_sim_load_mechanisms); a missing one is an error
  * that names it. Errors name the file, the place (line or JSON path) and

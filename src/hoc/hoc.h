@@ -33,6 +33,9 @@ void hoc_bind_sim(hoc_interp *h, struct cl_sim *sim);
  * neuron82 is nonzero, else as NEURON 9 (cellulab's default). */
 void hoc_set_soma_neuron82(hoc_interp *h, int neuron82);
 
+/* Import3d's significant digits of 3-D points (cl_morph_options.pt3d_digits). */
+void hoc_set_pt3d_digits(hoc_interp *h, int digits);
+
 /* Runs hoc source text; `file` names it in errors and anchors relative
  * load_file paths (its folder). 0 on success, -1 with hoc_error set. */
 int hoc_run_string(hoc_interp *h, const char *src, const char *file);

@@ -81,7 +81,8 @@ static int gui_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_nod
     hoc_object *obj = a[0].obj;
     reader *rd = ((hoc_object *)o->data)->data;
     if (!rd->path) return hoc_fail(h, at, "instantiate: input(\"file\") was not called"), -1;
-    cl_morph_options opt = {.soma = h->soma_neuron82 ? CL_SOMA_NEURON82 : CL_SOMA_NEURON9};
+    cl_morph_options opt = {.soma = h->soma_neuron82 ? CL_SOMA_NEURON82 : CL_SOMA_NEURON9,
+                            .pt3d_digits = h->pt3d_digits};
     cl_cell cell;
     if (hoc_cl(h, at, cl_cell_load_morphology_opt(h->sim, rd->path, &opt, &cell), "instantiate")) return -1;
     size_t ns = 0;

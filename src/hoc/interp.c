@@ -261,6 +261,8 @@ int hoc_get_number(hoc_interp *h, const char *name, double *out) {
 
 hoc_sym *hoc_obj_field(hoc_object *o, const char *name) { return o ? scope_find(&o->fields, name) : NULL; }
 
+hoc_sym *hoc_global(hoc_interp *h, const char *name) { return scope_find(&h->globals, name); }
+
 static int template_has(char **names, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
         if (strcmp(names[i], name) == 0) return 1;

@@ -140,6 +140,7 @@ struct hoc_interp {
     double dist_x;
     int has_dist;
     int soma_neuron82; /* Import3d: NEURON 8.2's soma orientation */
+    int pt3d_digits;   /* Import3d: cl_morph_options.pt3d_digits (0: default) */
     uint64_t *deleted; /* delete_section()ed sections (hidden from hoc) */
     size_t ndeleted;
     /* v(x) = value before a run: kept here (templates store section
@@ -166,6 +167,9 @@ const char *hoc_obj_name(const hoc_object *o, char *buf, size_t n);
 /* Runs source text in the given object context (execute1). */
 int hoc_exec_string(hoc_interp *h, const char *src, const char *file, hoc_object *ctx, const hoc_node *at);
 int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force);
+
+/* A top-level variable, or NULL. */
+hoc_sym *hoc_global(hoc_interp *h, const char *name);
 
 /* sections.c */
 /* The current section (innermost `sec stmt`, forsec..., else `access`). */

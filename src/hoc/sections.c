@@ -14,6 +14,8 @@ void hoc_bind_sim(hoc_interp *h, struct cl_sim *sim) { h->sim = sim; }
 
 void hoc_set_soma_neuron82(hoc_interp *h, int neuron82) { h->soma_neuron82 = neuron82 != 0; }
 
+void hoc_set_pt3d_digits(hoc_interp *h, int digits) { h->pt3d_digits = digits; }
+
 int hoc_sectionlist_add(hoc_object *o, cl_section sec) {
     if (!o || o->cls != &hoc_sectionlist_class) return 0;
     seclist *l = o->data;

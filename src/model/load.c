@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cellulab.h"
+#include "cellulab_hoc.h"
 #include "cellulab_model.h"
 #include "model/model.h"
 #include "sim/sim.h"
@@ -66,6 +67,13 @@ cl_status cl_cell_load_model(cl_sim *s, const char *morph, const char *model, co
             return cl_model_discard_cells(s, s->eng.ncell - 1, st);
         *out = c;
         return cl_ok(s);
+    }
+    size_t ml = strlen(model);
+    if (ml > 4 && strcmp(model + ml - 4, ".hoc") == 0) {
+        /* a Blue Brain e-model template: its own loader, format detected */
+        cl_template_options t = {.morph = o.morph};
+        t.morph.axon = NULL;
+        return cl_cell_load_template(s, model, morph, &t, out, NULL);
     }
     model_format fmt = FMT_NEUROML;
     cl_status st = sniff(s, model, &fmt);
