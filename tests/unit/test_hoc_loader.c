@@ -42,7 +42,7 @@ static const char *write_file(const char *name, const char *text, char *path, si
     "begintemplate " NAME "\n"                                                                   \
     "public init, soma, dend, apic, axon, all, somatic, basal, apical, axonal, CellRef, gid\n"   \
     "public getCell, getThreshold, getHypAmp\n"                                                  \
-    "objref all, somatic, basal, apical, axonal, CellRef, this\n"                                \
+    "objref all, somatic, basal, apical, axonal, CellRef, this, rng\n"                                \
     "create soma[1], dend[1], apic[1], axon[1]\n"                                                \
     "proc init() { localobj m, imp\n"                                                            \
     "  strdef path\n"                                                                            \
@@ -253,6 +253,9 @@ static void test_malformed(void **state) {
          "initerr.hoc:25:3: execerror: bad cell\n  in init, called from cl_cell_load_template:2:"},
         {"nosections.hoc", "begintemplate M\npublic init\nproc init() { }\nendtemplate M\n", 0, NULL, CL_EFORMAT,
          "nosections.hoc: M made no sections"},
+        /* no template of the issue uses Random: refused by name */
+        {"random.hoc", HEAD BODY("Q", LOAD_V5, "  rng = new Random()\n"), 0, NULL, CL_EFORMAT,
+         "unknown template or unsupported built-in class 'Random'"},
         {"badmech.hoc", HEAD BODY("N", LOAD_V5, "  forsec all { insert no_such_mech }\n"), 0, NULL, CL_EFORMAT,
          "no_such_mech"},
     };
