@@ -602,6 +602,8 @@ int hoc_builtin_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
         ret_num(r, (double)len);
     } else if (strcmp(name, "sscanf") == 0) {
         return do_sscanf(h, at, a, n, r) ? -1 : 1;
+    } else if (strcmp(name, "morphio_read") == 0) {
+        return hoc_morphio_read(h, at, a, n, r) ? -1 : 1;
     } else if (strcmp(name, "strcmp") == 0) {
         if (want(h, at, name, a, n, "ss")) return -1;
         int c = strcmp(a[0].str, a[1].str);
@@ -614,6 +616,7 @@ int hoc_builtin_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
             /* execute1 reports the error and returns 0 instead of failing */
             if (rc) {
                 fprintf(stderr, "%s\n", h->err); /* NEURON prints it too */
+                snprintf(h->exec1_err, sizeof h->exec1_err, "%.1000s", h->err);
                 h->err[0] = '\0';
                 h->err_set = 0;
             }

@@ -72,6 +72,8 @@ static const struct { const char *base, *list; } kinds[] = {
     {"soma", "somatic"}, {"dend", "basal"}, {"apic", "apical"}, {"axon", "axonal"},
 };
 
+static int adopt_cell(hoc_interp *h, const hoc_node *at, hoc_object *obj, cl_cell cell, hoc_value *ret);
+
 static int gui_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_node *at, hoc_value *a, int n,
                       hoc_value *ret) {
     if (strcmp(m, "instantiate") != 0) return 0;
@@ -85,6 +87,12 @@ static int gui_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_nod
                             .pt3d_digits = h->pt3d_digits};
     cl_cell cell;
     if (hoc_cl(h, at, cl_cell_load_morphology_opt(h->sim, rd->path, &opt, &cell), "instantiate")) return -1;
+    return adopt_cell(h, at, obj, cell, ret);
+}
+
+/* The loaded cell becomes obj's: its soma/dend/apic/axon arrays name the
+ * sections, which are appended to obj's SectionLists. 1, or -1. */
+static int adopt_cell(hoc_interp *h, const hoc_node *at, hoc_object *obj, cl_cell cell, hoc_value *ret) {
     size_t ns = 0;
     if (hoc_cl(h, at, cl_cell_section_count(h->sim, cell, &ns), "instantiate")) return -1;
     cl_section *secs = calloc(ns ? ns : 1, sizeof *secs);
@@ -162,3 +170,42 @@ static int gui_method(hoc_interp *h, hoc_object *o, const char *m, const hoc_nod
 }
 
 const hoc_class hoc_import3d_gui_class = {"Import3d_GUI", gui_ctor, gui_dtor, gui_method, NULL};
+
+/* morphio_read(obj, "path"): what the Blue Brain templates call for .h5
+ * morphologies (neurodamus / BlueCelluLab read them with MorphIO). Here
+ * cellulab's HDF5 reader (cl_cell_load_morphology_opt) builds the cell; a
+ * path "container.h5/name.h5" that is not a file names the cell "name" of
+ * the container (MorphIO's Collection, as SONATA's h5v1 containers). */
+int hoc_morphio_read(hoc_interp *h, const hoc_node *at, hoc_value *a, int n, hoc_value *ret) {
+    if (n != 2 || a[0].k != V_OBJ || !a[0].obj || !a[0].obj->tmpl || a[1].k != V_STR)
+        return hoc_fail(h, at, "morphio_read(obj, \"file.h5\"): obj must be a template instance");
+    if (!h->sim) return hoc_fail(h, at, "morphio_read: sections need a simulation (hoc_bind_sim)");
+    cl_morph_options opt = {.soma = h->soma_neuron82 ? CL_SOMA_NEURON82 : CL_SOMA_NEURON9,
+                            .pt3d_digits = h->pt3d_digits};
+    const char *path = a[1].str;
+    char *file = strdup(path);
+    if (!file) return hoc_fail(h, at, "out of memory");
+    char *cellname = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fclose(f);
+    } else {
+        char *slash = strrchr(file, '/');
+        if (slash) {
+            *slash = '\0';
+            cellname = slash + 1;
+            opt.h5_cell = cellname;
+        }
+    }
+    cl_cell cell;
+    cl_status st = cl_cell_load_morphology_opt(h->sim, file, &opt, &cell);
+    if (st != CL_OK) {
+        int r = hoc_fail(h, at, "morphio_read: %s", cl_sim_errmsg(h->sim));
+        free(file);
+        return r;
+    }
+    free(file);
+    if (adopt_cell(h, at, a[0].obj, cell, ret) < 0) return -1;
+    ret->k = V_NONE; /* a proc in NEURON: nothing printed at top level */
+    return 0;
+}

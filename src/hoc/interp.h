@@ -122,6 +122,7 @@ struct hoc_interp {
     hoc_limits lim;
     long long iters;
     char err[4096];
+    char exec1_err[1024]; /* the last error execute1 swallowed ("" if none) */
     int err_set;
     hoc_unit **units;
     size_t nunits, capunits;
@@ -194,6 +195,8 @@ int hoc_sectionlist_add(hoc_object *list, cl_section sec);
 hoc_sym *hoc_obj_field(hoc_object *o, const char *name);
 /* import3d.c */
 extern const hoc_class hoc_import3d_asc_class, hoc_import3d_swc_class, hoc_import3d_gui_class;
+/* morphio_read(obj, "file.h5" or "container.h5/cell.h5"): 0 or -1. */
+int hoc_morphio_read(hoc_interp *h, const hoc_node *at, hoc_value *a, int n, hoc_value *ret);
 /* Sections of a SectionList object. */
 int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n);
 

@@ -217,8 +217,20 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
     }
     int init_s1 = ib && body_has(ib, ie, "$s1"), init_s3 = ib && body_has(ib, ie, "$s3");
     free(text);
-    if (access(mpath, R_OK) != 0)
-        return cl_fail(s, CL_EIO, "%s: cannot read the morphology: %s", mpath, strerror(errno));
+    if (access(mpath, R_OK) != 0) {
+        /* "container.h5/cell.h5": a cell of an HDF5 container (morphio_read) */
+        int err = errno;
+        char cont[4096];
+        const char *sl = strrchr(mpath, '/');
+        size_t cl = sl ? (size_t)(sl - mpath) : 0;
+        int is_container = sl && cl < sizeof cont && cl > 3 && strncmp(mpath + cl - 3, ".h5", 3) == 0;
+        if (is_container) {
+            memcpy(cont, mpath, cl);
+            cont[cl] = '\0';
+            is_container = access(cont, R_OK) == 0;
+        }
+        if (!is_container) return cl_fail(s, CL_EIO, "%s: cannot read the morphology: %s", mpath, strerror(err));
+    }
 
     hoc_interp *h = hoc_new(NULL);
     if (!h) return cl_fail(s, CL_ENOMEM, "cl_cell_load_template: out of memory");
@@ -324,13 +336,15 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
         if (cr && cr->type == S_OBJ && cr->count && cr->objs[0]) cellobj = cr->objs[0];
     }
     if (!cellobj || !cellobj->tmpl || !cellobj->has_cell) {
-        st = cl_fail(s, CL_EFORMAT, "%s: %s made no sections (its getCell()/CellRef has no cell)", tpath, name);
+        st = cl_fail(s, CL_EFORMAT, "%s: %s made no sections (its getCell()/CellRef has no cell)%s%s", tpath, name,
+                     h->exec1_err[0] ? "; execute1 failed: " : "", h->exec1_err);
         goto fail;
     }
     cl_cell cell = cellobj->cell;
     size_t nsec = 0;
     if (cl_cell_section_count(s, cell, &nsec) != CL_OK || nsec == 0) {
-        st = cl_fail(s, CL_EFORMAT, "%s: %s made no sections", tpath, name);
+        st = cl_fail(s, CL_EFORMAT, "%s: %s made no sections%s%s", tpath, name,
+                     h->exec1_err[0] ? "; execute1 failed: " : "", h->exec1_err);
         goto fail;
     }
     if (info) {

@@ -221,6 +221,54 @@ static void test_cell_hoc_precedence(void **state) {
     cl_sim_free(s);
 }
 
+/* .h5 morphologies: the templates call morphio_read(this, path); a path
+ * "container.h5/cell.h5" names a cell of an HDF5 container. The container
+ * and the single file hold the same cell: the same sections and areas. */
+#define H5DIR CELLULAB_SHARED_DATA "/bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A/morphologies/"
+#define H5CELL "dend-rat_20150119_LH1_cell1_axon-rp111203_C3_idA_-_Scale_x1.000_y0.950_z1.000_-_Clone_0"
+static void test_h5_morphio_read(void **state) {
+    (void)state;
+    char p[4200];
+    write_file("h5.hoc",
+               "begintemplate H5\npublic init, soma, dend, apic, axon, all, somatic, basal, apical, axonal\n"
+               "objref all, somatic, basal, apical, axonal, this\ncreate soma[1], dend[1], apic[1], axon[1]\n"
+               "proc init() { strdef path, cmd\n"
+               "  all = new SectionList()\n  somatic = new SectionList()\n  basal = new SectionList()\n"
+               "  apical = new SectionList()\n  axonal = new SectionList()\n  forall delete_section()\n"
+               "  sprint(path, \"%s/%s\", $s2, $s3)\n"
+               "  sprint(cmd, \"morphio_read( %s, \\\"%s\\\" )\", this, path)\n"
+               "  execute1(cmd)\n  forsec all insert pas\n}\nendtemplate H5\n",
+               p, sizeof p);
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    cl_cell a, b;
+    ok(s, cl_cell_load_template(s, p, H5DIR "h5/" H5CELL ".h5", NULL, &a, NULL));
+    ok(s, cl_cell_load_template(s, p, H5DIR "merged-morphologies.h5/" H5CELL ".h5", NULL, &b, NULL));
+    size_t na = 0, nb = 0;
+    assert_int_equal(cl_cell_section_count(s, a, &na), CL_OK);
+    assert_int_equal(cl_cell_section_count(s, b, &nb), CL_OK);
+    assert_true(na > 100);
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        cl_section sa, sb;
+        double aa, ab;
+        assert_int_equal(cl_cell_section_at(s, a, i, &sa), CL_OK);
+        assert_int_equal(cl_cell_section_at(s, b, i, &sb), CL_OK);
+        assert_int_equal(cl_section_area(s, sa, 0.5, &aa), CL_OK);
+        assert_int_equal(cl_section_area(s, sb, 0.5, &ab), CL_OK);
+        assert_true(aa == ab);
+    }
+    /* a cell the container does not hold */
+    cl_cell c;
+    assert_int_equal(cl_cell_load_template(s, p, H5DIR "merged-morphologies.h5/no_such_cell.h5", NULL, &c, NULL),
+                     CL_EFORMAT);
+    assert_non_null(strstr(cl_sim_errmsg(s), "H5 made no sections; execute1 failed: execute:1:1: morphio_read: "
+                                             "cl_cell_load_morphology: "));
+    assert_non_null(strstr(cl_sim_errmsg(s), "merged-morphologies.h5: no cell \"no_such_cell.h5\""));
+    assert_int_equal(live_cells(s), 2);
+    cl_sim_free(s);
+}
+
 static void test_malformed(void **state) {
     (void)state;
     static const struct {
@@ -290,6 +338,7 @@ int main(void) {
         cmocka_unit_test(test_bluepyopt_and_detection),
         cmocka_unit_test(test_no_threshold),
         cmocka_unit_test(test_cell_hoc_precedence),
+        cmocka_unit_test(test_h5_morphio_read),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
