@@ -28,8 +28,12 @@ typedef struct cl_template_options {
     cl_template_format format; /* CL_TEMPLATE_AUTO: detected, see above */
     uint64_t gid;              /* v5 / v6: init's first argument (default 0) */
     /* Morphology options the template's Import3d uses: the soma orientation
-     * (CL_SOMA_NEURON82 to match NEURON 8.2) and pt3d_digits. axon is
-     * ignored: the template replaces its axon itself. */
+     * (CL_SOMA_NEURON82 to match NEURON 8.2) and pt3d_digits. h5_cell: the
+     * morphology path is an HDF5 container and this its cell; the template
+     * gets "container.h5/cell.h5" (dir, file), as BlueCelluLab passes a
+     * SONATA h5v1 container (the path may also be given so directly). The
+     * templates read .h5 files with morphio_read, which cellulab maps onto
+     * its HDF5 reader. axon is ignored: the template replaces its axon. */
     cl_morph_options morph;
     /* v6: values for the names listed by <Template>_NeededAttributes (e.g.
      * SONATA's @dynamics:AIS_scaler), passed to init after the morphology

@@ -217,6 +217,17 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
     }
     int init_s1 = ib && body_has(ib, ie, "$s1"), init_s3 = ib && body_has(ib, ie, "$s3");
     free(text);
+    /* a cell of an HDF5 container given as (container, h5_cell): the
+     * template sees "container.h5/cell.h5", as BlueCelluLab passes it */
+    char joined[4096];
+    if (o.morph.h5_cell && *o.morph.h5_cell) {
+        size_t hl = strlen(o.morph.h5_cell);
+        int has_ext = hl > 3 && strcmp(o.morph.h5_cell + hl - 3, ".h5") == 0;
+        int w = snprintf(joined, sizeof joined, "%s/%s%s", mpath, o.morph.h5_cell, has_ext ? "" : ".h5");
+        if (w < 0 || (size_t)w >= sizeof joined)
+            return cl_fail(s, CL_EINVAL, "%s: morphology path too long with h5_cell %s", mpath, o.morph.h5_cell);
+        mpath = joined;
+    }
     if (access(mpath, R_OK) != 0) {
         /* "container.h5/cell.h5": a cell of an HDF5 container (morphio_read) */
         int err = errno;

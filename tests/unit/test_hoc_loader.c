@@ -244,6 +244,11 @@ static void test_h5_morphio_read(void **state) {
     cl_cell a, b;
     ok(s, cl_cell_load_template(s, p, H5DIR "h5/" H5CELL ".h5", NULL, &a, NULL));
     ok(s, cl_cell_load_template(s, p, H5DIR "merged-morphologies.h5/" H5CELL ".h5", NULL, &b, NULL));
+    /* the container and its cell as options */
+    cl_template_options o = {.morph = {.h5_cell = H5CELL}};
+    cl_cell d;
+    ok(s, cl_cell_load_template(s, p, H5DIR "merged-morphologies.h5", &o, &d, NULL));
+    assert_int_equal(cl_cell_delete(s, d), CL_OK);
     size_t na = 0, nb = 0;
     assert_int_equal(cl_cell_section_count(s, a, &na), CL_OK);
     assert_int_equal(cl_cell_section_count(s, b, &nb), CL_OK);
