@@ -1605,9 +1605,15 @@ static int exec(hoc_interp *h, const hoc_node *n) {
             if (eval_num(h, n->b, &e)) return EX_ERR;
             ends = e != 0;
         }
+        /* NEURON 8.2 accumulates the centres: x = dx/2, then x += dx with
+         * dx = 1/nseg (neither (i + 0.5)/nseg nor (i + 0.5)*dx: e.g. nseg 5
+         * gives 0.69999999999999996 for the fourth, not 0.7000000000000001),
+         * and distance(x) of the templates' distributions depends on it */
+        const double dx = 1.0 / nseg;
+        double centre = dx / 2;
         for (int i = ends ? -1 : 0; i <= (ends ? nseg : nseg - 1); i++) {
-            /* NEURON steps by dx = 1/nseg: x = (i + 0.5) * dx (not (i + 0.5) / nseg) */
-            double x = i < 0 ? 0 : i == nseg ? 1 : (i + 0.5) * (1.0 / nseg);
+            double x = i < 0 ? 0 : i == nseg ? 1 : centre;
+            if (i >= 0 && i < nseg) centre += dx;
             if (count_iter(h, n)) return EX_ERR;
             hoc_lval lv;
             if (place(h, n->a, &lv, 1)) return EX_ERR;
