@@ -303,6 +303,9 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
         for (;;) {
             const char *q = strchr(p, ';');
             size_t l = q ? (size_t)(q - p) : strlen(p);
+            /* names may be written "a; b" */
+            while (l && (*p == ' ' || *p == '\t')) p++, l--;
+            while (l && (p[l - 1] == ' ' || p[l - 1] == '\t')) l--;
             char an[256];
             if (!l || l >= sizeof an) {
                 st = cl_fail(s, CL_EFORMAT, "%s: %s = \"%s\": an empty or too long attribute name", tpath, attrname,

@@ -131,7 +131,7 @@ static void test_v6_attributes(void **state) {
     char p[4200];
     /* the soma's Ra set from by the attributes, to see which came where */
     write_file("v6.hoc",
-               HEAD "strdef B_NeededAttributes\nB_NeededAttributes = \"AIS_scaler;my_length\"\n" BODY(
+               HEAD "strdef B_NeededAttributes\nB_NeededAttributes = \"AIS_scaler; my_length\"\n" BODY(
                    "B", LOAD_V6, "  soma[0] Ra = $4 * 10 + $5\n"),
                p, sizeof p);
     cl_sim *s;
