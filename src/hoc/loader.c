@@ -15,6 +15,9 @@
 #include "model/model.h"
 #include "sim/sim.h"
 
+/* Loop iterations a template may run (all loops of one statement together). */
+#define CL_TEMPLATE_MAX_LOOP_ITERS 100000000LL
+
 /* The name the loader gives the instance (a global of the interpreter). */
 #define LOADED "cellulab_loaded_"
 
@@ -243,7 +246,10 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
         if (!is_container) return cl_fail(s, CL_EIO, "%s: cannot read the morphology: %s", mpath, strerror(err));
     }
 
-    hoc_interp *h = hoc_new(NULL);
+    /* a template that never ends its loops is stopped (real ones loop a few
+     * times per segment: 1e5 iterations for a large cell) */
+    hoc_limits lim = {.max_loop_iters = CL_TEMPLATE_MAX_LOOP_ITERS};
+    hoc_interp *h = hoc_new(&lim);
     if (!h) return cl_fail(s, CL_ENOMEM, "cl_cell_load_template: out of memory");
     hoc_bind_sim(h, s);
     hoc_set_soma_neuron82(h, o.morph.soma == CL_SOMA_NEURON82);

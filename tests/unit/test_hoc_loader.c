@@ -306,6 +306,9 @@ static void test_malformed(void **state) {
          "initerr.hoc:25:3: execerror: bad cell\n  in init, called from cl_cell_load_template:2:"},
         {"nosections.hoc", "begintemplate M\npublic init\nproc init() { }\nendtemplate M\n", 0, NULL, CL_EFORMAT,
          "nosections.hoc: M made no sections"},
+        /* a template that never ends: stopped */
+        {"endless.hoc", HEAD BODY("Endless", LOAD_V5, "  while (1) { }\n"), 0, NULL, CL_EFORMAT,
+         "endless.hoc:25:3: loop iteration limit (100000000) exceeded"},
         /* no template of the issue uses Random: refused by name */
         {"random.hoc", HEAD BODY("Q", LOAD_V5, "  rng = new Random()\n"), 0, NULL, CL_EFORMAT,
          "unknown template or unsupported built-in class 'Random'"},
