@@ -393,11 +393,14 @@ static void pulse(sig *s, double amp, double duration) {
     segment(s, amp, duration, amp);
     pt(s, 0);
 }
-/* a start at 0 before the delay (the newer SignalSource's delay point) */
+/* 0 until the delay (the newer SignalSource's delay: a base point at 0
+ * and at the delay; the old one started the signal at its first sample,
+ * i.e. from t = 0) */
 static void start(sig *s, double delay) {
     if (delay > 0) {
         pt(s, 0);
         s->t = delay;
+        pt(s, 0);
     }
 }
 
@@ -414,10 +417,14 @@ static void rng_for(const cl_netin *n, const cl_netin_cell *c, uint32_t seed1_ad
     cl_rng_init(r, ((uint64_t)seed2 << 32) | seed1, seed3);
 }
 
-static cl_status play(cl_sim *sim, cl_section sec, double x, const cl_waveform *w, const cl_netin *n, cl_pp *out,
-                      cl_error *err) {
+/* Play w as neurodamus attaches its sources: the clamp is on until the
+ * signal's last time (IClamp dur, SEClamp dur1) — after it, NEURON's
+ * continuous play would hold the mean of the last two points (a jump). */
+static cl_status play(cl_sim *sim, cl_section sec, double x, const cl_waveform *w, double t_end, const cl_netin *n,
+                      cl_pp *out, cl_error *err) {
     cl_status st = cl_inject_waveform(sim, sec, x, w, n->conductance ? CL_INJECT_CONDUCTANCE : CL_INJECT_CURRENT,
                                       n->reversal, 0, out);
+    if (!st) st = cl_pp_set(sim, *out, n->conductance ? "dur1" : "dur", t_end);
     if (st) return cl_error_fail(err, st, "%s: %s", n->in.where, cl_sim_errmsg(sim));
     return CL_OK;
 }
@@ -628,7 +635,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
             for (size_t k = 0; k < m && !st; k++)
                 st = cl_waveform_append(g, tv[k], yv[k] > 1e-9 && yv[k] < 1e9 ? yv[k] : 1e-9, err);
             cl_pp pp;
-            if (!st) st = play(sim, sec, x, g, n, &pp, err);
+            if (!st) st = play(sim, sec, x, g, tv[m - 1], n, &pp, err);
             if (!st) {
                 if (cap) made[0] = pp;
                 *n_made = 1;
@@ -636,7 +643,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
             cl_waveform_free(g);
         } else {
             cl_pp pp;
-            st = play(sim, sec, x, s.w, n, &pp, err);
+            st = play(sim, sec, x, s.w, cl_waveform_times(s.w)[cl_waveform_size(s.w) - 1], n, &pp, err);
             if (!st) {
                 if (cap) made[0] = pp;
                 *n_made = 1;
