@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
+#include <unistd.h>
 
 #include "cellulab.h"
 #include "cellulab_memcircuit.h"
@@ -293,6 +295,43 @@ static void test_noise_modules(void **state) {
     assert_true(fabs(a[0] - 0.4) < 0.7);
 }
 
+/* bmtk IClamp with lists: one IClamp (del, dur, amp) per element */
+static void test_iclamp_lists(void **state) {
+    (void)state;
+    cl_memcircuit *mc = cells(1, 30);
+    cl_error e;
+    cl_input in = {.name = "steps", .module = "IClamp", .input_type = "current_clamp", .node_set = "all_bio",
+                   .delay = NAN, .duration = NAN, .run_seed = NAN};
+    size_t k;
+    ok(cl_memcircuit_add_input(mc, &in, &k, &e), &e);
+    const double amp[2] = {0.1, -0.2}, del[2] = {5, 15}, dur[2] = {5, 10};
+    ok(cl_memcircuit_set_input_array(mc, k, "amp", amp, 2, &e), &e);
+    ok(cl_memcircuit_set_input_array(mc, k, "delay", del, 2, &e), &e);
+    ok(cl_memcircuit_set_input_array(mc, k, "duration", dur, 2, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_pp pp[4];
+    size_t n;
+    ok(cl_network_input_pps(net, "steps", "bio", 0, pp, 4, &n, &e), &e);
+    assert_int_equal(n, 2);
+    cl_rec r[2];
+    for (int j = 0; j < 2; j++) assert_int_equal(cl_rec_pp(cl_network_sim(net), pp[j], "i", 0, &r[j]), CL_OK);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    for (int j = 0; j < 2; j++) {
+        const double *d;
+        size_t m;
+        assert_int_equal(cl_rec_data(cl_network_sim(net), r[j], &d, &m), CL_OK);
+        for (size_t s = 1; s < m; s++) {
+            double tm = (s - 0.5) * DT;
+            assert_true(d[s] == (tm > del[j] && tm < del[j] + dur[j] ? amp[j] : 0));
+        }
+    }
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
 /* Bad rows: each input refused with where + key + the problem. */
 static void test_bad_inputs(void **state) {
     (void)state;
@@ -336,11 +375,109 @@ static void test_bad_inputs(void **state) {
     }
 }
 
+/* The same refusals through a SONATA simulation config: the message names
+ * the config file and the JSON path. The circuit: two virtual nodes (the
+ * inputs are checked before any cell is needed). */
+static char sdir[] = "/tmp/test_netin_XXXXXX";
+
+static void put_file(const char *name, const char *body) {
+    char p[300];
+    snprintf(p, sizeof p, "%s/%s", sdir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(body, f);
+    fclose(f);
+}
+
+static void put_ids(hid_t g, const char *name, hid_t type, const uint64_t *v) {
+    hsize_t n = 2;
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(g, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(d >= 0);
+    assert_true(H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(sp);
+}
+
+static void test_sonata_refusals(void **state) {
+    (void)state;
+    assert_non_null(mkdtemp(sdir));
+    char p[300];
+    snprintf(p, sizeof p, "%s/nodes.h5", sdir);
+    hid_t f = H5Fcreate(p, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "/nodes/v", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) {
+        hid_t n1 = H5Gcreate2(f, "/nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Gclose(n1);
+        g = H5Gcreate2(f, "/nodes/v", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    }
+    uint64_t ones[2] = {1, 1}, zeros[2] = {0, 0}, idx[2] = {0, 1};
+    put_ids(g, "node_type_id", H5T_STD_U64LE, ones);
+    put_ids(g, "node_id", H5T_STD_U64LE, idx);
+    put_ids(g, "node_group_id", H5T_STD_U32LE, zeros);
+    put_ids(g, "node_group_index", H5T_STD_U64LE, idx);
+    hid_t g0 = H5Gcreate2(g, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Gclose(g0);
+    H5Gclose(g);
+    H5Fclose(f);
+    put_file("types.csv", "node_type_id model_type\n1 virtual\n");
+    put_file("circuit_config.json", "{\"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", "
+                                    "\"node_types_file\": \"types.csv\"}]}}");
+    struct {
+        const char *input, *expect;
+    } rows[] = {
+        {"{\"module\": \"nonsense\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5}",
+         "simulation_config.json: $.inputs.bad.module: unknown module \"nonsense\""},
+        {"{\"module\": \"linear\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5}",
+         "simulation_config.json: $.inputs.bad.amp_start: missing"},
+        {"{\"module\": \"linear\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5, "
+         "\"amp_start\": \"0.1\"}",
+         "simulation_config.json: $.inputs.bad.amp_start: expected a number"},
+        {"{\"module\": \"pulse\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5, "
+         "\"amp_start\": [0.1], \"frequency\": 10, \"width\": 2}",
+         "simulation_config.json: $.inputs.bad.amp_start: expected a number or a string, got an array"},
+        {"{\"module\": \"pulse\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": -5, "
+         "\"amp_start\": 0.1, \"frequency\": 10, \"width\": 2}",
+         "simulation_config.json: $.inputs.bad.duration: -5 is negative"},
+        {"{\"module\": \"hyperpolarizing\", \"input_type\": \"current_clamp\", \"delay\": \"0\", "
+         "\"duration\": 5}",
+         "simulation_config.json: $.inputs.bad.delay: expected a number"},
+        {"{\"module\": \"IClamp\", \"input_type\": \"current_clamp\", \"amp\": [0.1, 0.2], \"delay\": [1], "
+         "\"duration\": [2, 3]}",
+         "simulation_config.json: $.inputs.bad: amp, delay and duration have 2, 1 and 2 elements"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char body[1024];
+        snprintf(body, sizeof body,
+                 "{\"network\": \"circuit_config.json\", \"run\": {\"tstop\": 5, \"dt\": 0.025}, "
+                 "\"inputs\": {\"bad\": %s}}",
+                 rows[i].input);
+        put_file("simulation_config.json", body);
+        snprintf(p, sizeof p, "%s/simulation_config.json", sdir);
+        cl_circuit *c = NULL;
+        cl_error e = {{0}};
+        cl_status st = cl_circuit_open_sonata(p, &c, &e);
+        cl_network *net = NULL;
+        if (st == CL_OK) st = cl_network_new(c, NULL, &net, &e);
+        if (st == CL_OK) fail_msg("row %zu was accepted", i);
+        if (!strstr(e.msg, rows[i].expect)) fail_msg("row %zu: \"%s\" lacks \"%s\"", i, e.msg, rows[i].expect);
+        cl_network_free(net);
+        cl_circuit_free(c);
+    }
+    const char *names[] = {"nodes.h5", "types.csv", "circuit_config.json", "simulation_config.json"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/%s", sdir, names[i]);
+        unlink(p);
+    }
+    rmdir(sdir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hyperpolarizing), cmocka_unit_test(test_waveforms),
         cmocka_unit_test(test_seclamp),         cmocka_unit_test(test_noise_modules),
-        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_bad_inputs),      cmocka_unit_test(test_sonata_refusals),
+        cmocka_unit_test(test_iclamp_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
