@@ -442,15 +442,41 @@ static cl_status shot(sig *s, cl_rng *r, double tau_D, double tau_R, double rate
     double sign = 1;
     if (amp_mean < 0) amp_mean = -amp_mean, sign = -1;
     double scale = amp_var / amp_mean, shape = amp_mean / scale;
-    /* event times: exponential intervals of mean 1/rate s, in ms */
-    double tev = 0;
-    if (rate > 0)
-        for (;;) {
-            tev += cl_rng_exponential(r) / rate * 1000;
-            if (!(tev < duration)) break;
-            double k = nearbyint(tev / dt);
-            if (k < (double)nt) E[(size_t)k] += sign * cl_rng_gamma(r, shape) * scale;
+    /* event times in neurodamus' draw order: a first batch of about
+     * n + 3 sqrt(n) exponential intervals (mean 1/rate s), then batches of
+     * 100 while the last event is before the end; cumulated in seconds,
+     * then in ms; the amplitudes are drawn after all the intervals */
+    size_t cap = 0, nev = 0;
+    double *ev = NULL;
+    if (rate > 0) {
+        double rate_ms = rate / 1000;
+        size_t napprox = 1 + (size_t)(duration * rate_ms);
+        napprox = (size_t)((double)napprox + 3 * sqrt((double)napprox));
+        double base = 0;
+        for (size_t batch = napprox; nev == 0 || ev[nev - 1] < duration; batch = 100) {
+            if (nev + batch > cap) {
+                cap = 2 * (nev + batch);
+                double *ne = realloc(ev, cap * sizeof *ev);
+                if (!ne) {
+                    free(ev), free(E), free(P), free(B);
+                    return cl_error_fail(s->err, CL_ENOMEM, "out of memory");
+                }
+                ev = ne;
+            }
+            double cum = 0;
+            for (size_t k = 0; k < batch; k++) {
+                cum += cl_rng_exponential(r) * (1 / rate);
+                ev[nev++] = cum * 1000 + base;
+            }
+            base = ev[nev - 1];
         }
+    }
+    for (size_t k = 0; k < nev; k++) {
+        if (!(ev[k] < duration)) continue;
+        double idx = nearbyint(ev[k] / dt); /* Python's round: half to even */
+        if (idx < (double)nt) E[(size_t)idx] += sign * (cl_rng_gamma(r, shape) * scale);
+    }
+    free(ev);
     double a = exp(-dt / tau_D), b = exp(-dt / tau_R), D = -log(a), R = -log(b);
     double t_peak = log(R / D) / (R - D);
     double A = (a / b - 1) / (pow(a, t_peak) - pow(b, t_peak));
