@@ -236,6 +236,10 @@ cl_status cl_netin_parse(const cl_circuit_ops *ops, void *st, size_t i, unsigned
         s = cl_error_fail(err, CL_EFORMAT, "%s: the circuit cannot read input parameters", in.where);
         goto done;
     }
+    if (has_key(&p, "compartment_set")) { /* not silently widened to every node */
+        s = cl_error_fail(err, CL_EFORMAT, "%s.compartment_set: compartment-set targets are not supported", in.where);
+        goto done;
+    }
     for (int k = 0; k < 6 && m->req[k] && !s && m->id != M_ICLAMP; k++) { /* IClamp: numbers or lists */
         double x;
         s = pnum(&p, m->req[k], 1, 0, &x, err);

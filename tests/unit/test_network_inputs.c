@@ -295,6 +295,65 @@ static void test_noise_modules(void **state) {
     assert_true(fabs(a[0] - 0.4) < 0.7);
 }
 
+/* Statistics derived from the definitions. OU (tau 5 ms, sigma 0.05 nA,
+ * mean 0.1 nA) and noise (mean -0.1 nA, variance 0.0025 nA^2, i.e. sd
+ * 0.05) sampled every 0.25 ms for 5 s; with a run dt of 0.5 ms each step's
+ * value is the signal at t_k - 0.25, an odd multiple of 0.25: a sample
+ * itself, not an interpolation. */
+static void stats(const double *d, size_t n, double *mean, double *sd, double *rho1) {
+    double m = 0, v = 0, c = 0;
+    for (size_t k = 0; k < n; k++) m += d[k];
+    m /= (double)n;
+    for (size_t k = 0; k < n; k++) v += (d[k] - m) * (d[k] - m);
+    for (size_t k = 1; k < n; k++) c += (d[k] - m) * (d[k - 1] - m);
+    *mean = m;
+    *sd = sqrt(v / (double)n);
+    *rho1 = c / v;
+}
+
+static void test_noise_statistics(void **state) {
+    (void)state;
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+    uint64_t id0 = 0;
+    ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", &id0, 1, &e), &e);
+    cl_run_config rc = {NAN, 5001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    size_t k = add(mc, "ou", "ornstein_uhlenbeck", "current_clamp", 0, 5000);
+    num(mc, k, "tau", 5), num(mc, k, "sigma", 0.05), num(mc, k, "mean", 0.1);
+    k = add(mc, "noi", "noise", "current_clamp", 0, 5000);
+    num(mc, k, "mean", -0.1), num(mc, k, "variance", 0.0025), num(mc, k, "dt", 0.25);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_rec r[2] = {rec_i(net, "ou", 0, NULL), rec_i(net, "noi", 0, NULL)};
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *d;
+    size_t n;
+    double m, sd, rho;
+    /* OU: stationary from its first sample 0 after ~5 tau; skip 100 ms */
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r[0], &d, &n), CL_OK);
+    stats(d + 200, 10000 - 200, &m, &sd, &rho);
+    /* lag 0.5 ms: rho = exp(-0.1) = 0.905; about 9800 (1 - rho) / (1 + rho)
+     * = 490 independent samples: 5 standard errors are 0.011 nA on the
+     * mean, 16 % on the sd, 0.02 on rho ((1 - rho^2) / sqrt(n) x 5) */
+    assert_true(fabs(m - 0.1) < 0.011);
+    assert_true(fabs(sd / 0.05 - 1) < 0.16);
+    assert_true(fabs(rho - exp(-0.1)) < 0.02);
+    /* noise: independent samples every 0.25 ms, sd sqrt(variance); 5 SE */
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r[1], &d, &n), CL_OK);
+    stats(d + 1, 10000 - 1, &m, &sd, &rho);
+    assert_true(fabs(m + 0.1) < 5 * 0.05 / 100);
+    assert_true(fabs(sd / 0.05 - 1) < 5 / sqrt(2 * 9999.0));
+    assert_true(fabs(rho) < 5 / 100.0);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
 /* bmtk IClamp with lists: one IClamp (del, dur, amp) per element */
 static void test_iclamp_lists(void **state) {
     (void)state;
@@ -352,6 +411,9 @@ static void test_bad_inputs(void **state) {
         {"ornstein_uhlenbeck", "current_clamp", "tau", NULL, 0, 10, 1, ".sigma: missing"},
         {"xstim", "current_clamp", NULL, NULL, 0, 10, 0, "\"xstim\" inputs are not supported"},
         {"relative_shot_noise", "current_clamp", "rise_time", NULL, 0, 10, 1, ".decay_time: missing"},
+        {"linear", "current_clamp", "compartment_set", "cs", 0, 10, 0, ".compartment_set: compartment-set targets"},
+        {"relative_shot_noise", "current_clamp", "amp_cv", NULL, 0, 10, 0.5, ".rise_time: missing"},
+        {"hyperpolarizing", "spikes_typo", NULL, NULL, 0, 10, 0, "input_type: \"spikes_typo\" is not one"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         cl_memcircuit *mc = cells(1, 5);
@@ -445,6 +507,9 @@ static void test_sonata_refusals(void **state) {
         {"{\"module\": \"IClamp\", \"input_type\": \"current_clamp\", \"amp\": [0.1, 0.2], \"delay\": [1], "
          "\"duration\": [2, 3]}",
          "simulation_config.json: $.inputs.bad: amp, delay and duration have 2, 1 and 2 elements"},
+        {"{\"module\": \"relative_shot_noise\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5, "
+         "\"rise_time\": 0.4, \"decay_time\": 4, \"mean_percent\": 10, \"sd_percent\": 5, \"relative_skew\": 0.5}",
+         "simulation_config.json: $.inputs.bad.amp_cv: missing; libsonata's relative_skew is not implemented"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char body[1024];
@@ -477,7 +542,7 @@ int main(void) {
         cmocka_unit_test(test_hyperpolarizing), cmocka_unit_test(test_waveforms),
         cmocka_unit_test(test_seclamp),         cmocka_unit_test(test_noise_modules),
         cmocka_unit_test(test_bad_inputs),      cmocka_unit_test(test_sonata_refusals),
-        cmocka_unit_test(test_iclamp_lists),
+        cmocka_unit_test(test_iclamp_lists),    cmocka_unit_test(test_noise_statistics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
