@@ -325,7 +325,7 @@ static void test_noise_statistics(void **state) {
     size_t k = add(mc, "ou", "ornstein_uhlenbeck", "current_clamp", 0, 5000);
     num(mc, k, "tau", 5), num(mc, k, "sigma", 0.05), num(mc, k, "mean", 0.1);
     k = add(mc, "noi", "noise", "current_clamp", 0, 5000);
-    num(mc, k, "mean", -0.1), num(mc, k, "variance", 0.0025), num(mc, k, "dt", 0.25);
+    num(mc, k, "mean", -0.1), num(mc, k, "variance", 0.0025), num(mc, k, "dt", 0.25), num(mc, k, "random_seed", 11);
     cl_circuit *c;
     ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network *net;
@@ -341,15 +341,69 @@ static void test_noise_statistics(void **state) {
     /* lag 0.5 ms: rho = exp(-0.1) = 0.905; about 9800 (1 - rho) / (1 + rho)
      * = 490 independent samples: 5 standard errors are 0.011 nA on the
      * mean, 16 % on the sd, 0.02 on rho ((1 - rho^2) / sqrt(n) x 5) */
+    print_message("OU: mean %.12g sd %.5g rho %.5g (0.1, 0.05, %.5g)\n", m, sd, rho, exp(-0.1));
     assert_true(fabs(m - 0.1) < 0.011);
     assert_true(fabs(sd / 0.05 - 1) < 0.16);
     assert_true(fabs(rho - exp(-0.1)) < 0.02);
     /* noise: independent samples every 0.25 ms, sd sqrt(variance); 5 SE */
     assert_int_equal(cl_rec_data(cl_network_sim(net), r[1], &d, &n), CL_OK);
     stats(d + 1, 10000 - 1, &m, &sd, &rho);
+    print_message("noise: mean %.12g sd %.5g rho %.5g (-0.1, 0.05, 0)\n", m, sd, rho);
     assert_true(fabs(m + 0.1) < 5 * 0.05 / 100);
     assert_true(fabs(sd / 0.05 - 1) < 5 / sqrt(2 * 9999.0));
     assert_true(fabs(rho) < 5 / 100.0);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+/* absolute_shot_noise: neurodamus turns the signal's mean and sd into a
+ * Poisson rate and gamma amplitudes (Campbell's theorem); the discrete
+ * signal is each event's impulse response sampled every dt, P[n] =
+ * A b (a^(n-1) - b^(n-1)) / (a - b), whose sum is A b / ((1 - a)(1 - b)),
+ * so the expected mean is events per step x amp_mean x that sum. */
+static void test_shot_noise_mean(void **state) {
+    (void)state;
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+    uint64_t id0 = 0;
+    ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", &id0, 1, &e), &e);
+    cl_run_config rc = {NAN, 20001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    const double tR = 0.4, tD = 4, mean = 0.1, sigma = 0.03, cv = 0.5, dt = 0.25;
+    size_t k = add(mc, "shot", "absolute_shot_noise", "current_clamp", 0, 20000);
+    num(mc, k, "rise_time", tR), num(mc, k, "decay_time", tD), num(mc, k, "mean", mean);
+    num(mc, k, "sigma", sigma), num(mc, k, "amp_cv", cv), num(mc, k, "random_seed", 3);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_rec r = rec_i(net, "shot", 0, NULL);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *d;
+    size_t n;
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r, &d, &n), CL_OK);
+    double m, sd, rho;
+    stats(d + 100, 40000 - 100, &m, &sd, &rho);
+    /* Campbell's parameters (neurodamus' params_from_mean_var) */
+    double t_peak = log(tD / tR) / (1 / tR - 1 / tD);
+    double x_peak = exp(-t_peak / tD) - exp(-t_peak / tR);
+    double rate_ms = (1 + cv * cv) / 2 * (mean * mean / (sigma * sigma)) / (tD + tR);
+    double amp_mean = mean * x_peak / rate_ms / (tD - tR);
+    double a = exp(-dt / tD), b = exp(-dt / tR), D = -log(a), R = -log(b);
+    double tp = log(R / D) / (R - D), A = (a / b - 1) / (pow(a, tp) - pow(b, tp));
+    double expect = rate_ms * dt * amp_mean * A * b / ((1 - a) * (1 - b));
+    /* the sampled kernel's sum is within 5 % of the continuous one (dt
+     * 0.25 against a 0.4 ms rise), so the mean is near the asked 0.1 */
+    assert_true(fabs(expect / mean - 1) < 0.05);
+    /* statistics: correlation ~ tD + tR, 20 s give ~2200 independent
+     * values, sd 0.03: 5 standard errors = 0.0032 nA */
+    print_message("shot noise: mean %.5g nA (expected %.5g), sd %.5g (asked %.5g)\n", m, expect, sd, sigma);
+    if (!(fabs(m - expect) < 0.0032)) fail_msg("shot noise mean %g, expected %g", m, expect);
+    /* and the sd near the asked sigma (Campbell; 20 % covers the sampling) */
+    if (!(fabs(sd / sigma - 1) < 0.2)) fail_msg("shot noise sd %g, asked %g", sd, sigma);
     cl_network_free(net);
     cl_circuit_free(c);
 }
@@ -543,6 +597,7 @@ int main(void) {
         cmocka_unit_test(test_seclamp),         cmocka_unit_test(test_noise_modules),
         cmocka_unit_test(test_bad_inputs),      cmocka_unit_test(test_sonata_refusals),
         cmocka_unit_test(test_iclamp_lists),    cmocka_unit_test(test_noise_statistics),
+        cmocka_unit_test(test_shot_noise_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
