@@ -7,7 +7,9 @@
  * populations and for presynaptic cells that are not loaded, a NetCon per
  * edge onto a loaded target (onto an Exp2Syn at the edge's afferent section
  * and position for biophysical targets, straight onto point targets with
- * bmtk's weight rule), current clamps, spike detectors on every loaded cell
+ * bmtk's weight rule), the config's inputs (bmtk IClamp and the libsonata
+ * modules, built as neurodamus builds them or refused with the config
+ * file and JSON path; point neurons take spikes only), spike detectors on every loaded cell
  * and the recordings of the reports. cl_network_run runs it; the results
  * are read back through the API or written as SONATA files.
  *
@@ -100,7 +102,7 @@ cl_sim *cl_network_sim(cl_network *net);
 
 /* Counts: loaded cells, VecStims replaying inputs, NetCons (one per edge
  * onto a loaded cell; an edge onto a biophysical cell also has its own
- * synapse), current clamps. */
+ * synapse), clamps: the point processes of the inputs (IClamps, SEClamps). */
 typedef struct cl_network_counts {
     size_t cells, biophysical, point, vecstims, netcons, synapses, clamps;
 } cl_network_counts;
