@@ -365,6 +365,13 @@ cl_status cl_netin_parse(const cl_circuit_ops *ops, void *st, size_t i, unsigned
     default:
         break;
     }
+    /* sampled signals: a bound on their points (never an endless build) */
+    if (!s) {
+        double pts = n->dt > 0 ? n->in.duration / n->dt : m->id == M_PULSE && n->b > 0 ? n->in.duration * n->b / 1000 : 0;
+        if (pts > 1e8)
+            s = cl_error_fail(err, CL_EFORMAT, "%s: duration %g ms makes %.3g signal points (at most 1e8)", in.where,
+                              n->in.duration, pts);
+    }
 done:
     if (s) {
         cl_netin_free(n);
@@ -618,7 +625,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
             amp_var = n->cv2 * amp_mean * amp_mean;
             if (mean == 0) break; /* a no-op in neurodamus */
         }
-        if (!(rate > 0) || (size_t)(T / n->dt) == 0) break;
+        if (!(rate > 0) || T / n->dt < 1) break; /* neurodamus: int(duration / dt) == 0 */
         rng_for(n, c, 2997, 19216, 123, &r);
         start(&s, d);
         TRY(shot(&s, &r, tau_D, tau_R, rate, amp_mean, amp_var, T, n->dt));

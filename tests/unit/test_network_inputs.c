@@ -564,6 +564,9 @@ static void test_sonata_refusals(void **state) {
         {"{\"module\": \"relative_shot_noise\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5, "
          "\"rise_time\": 0.4, \"decay_time\": 4, \"mean_percent\": 10, \"sd_percent\": 5, \"relative_skew\": 0.5}",
          "simulation_config.json: $.inputs.bad.amp_cv: missing; libsonata's relative_skew is not implemented"},
+        {"{\"module\": \"sinusoidal\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 1e12, "
+         "\"amp_start\": 0.1, \"frequency\": 10}",
+         "simulation_config.json: $.inputs.bad: duration 1e+12 ms makes 4e+13 signal points (at most 1e8)"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char body[1024];
