@@ -73,6 +73,7 @@ struct cl_memcircuit {
     size_t n_ov;
     const char *mech_dir;
     struct minput *in; /* generic inputs (after the current clamps in input order) */
+    const char **cc_where; /* per current clamp: "memory circuit: current clamp \"NAME\"" */
     size_t n_in;
 };
 
@@ -154,6 +155,7 @@ static void mem_free(void *state) {
     }
     free(mc->spk);
     free(mc->cc);
+    free(mc->cc_where);
     for (size_t i = 0; i < mc->n_in; i++) {
         for (size_t j = 0; j < mc->in[i].n_p; j++) free(mc->in[i].p[j].arr);
         free(mc->in[i].p);
@@ -436,7 +438,12 @@ cl_status cl_memcircuit_add_current_clamp(cl_memcircuit *mc, const cl_current_cl
     c.name = keep(mc, cc->name, &bad);
     c.node_set = keep(mc, cc->node_set, &bad);
     c.section_name = keep(mc, cc->section_name, &bad);
-    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    const char **w = realloc(mc->cc_where, (mc->n_cc + 1) * sizeof *w);
+    if (w) mc->cc_where = w;
+    char wh[300];
+    snprintf(wh, sizeof wh, "memory circuit: current clamp \"%s\"", cc->name ? cc->name : "");
+    if (w) w[mc->n_cc] = keep(mc, wh, &bad);
+    if (bad || !w) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     n[mc->n_cc++] = c;
     return CL_OK;
 }
@@ -787,7 +794,7 @@ static cl_status m_in(void *s, size_t i, cl_input *out, cl_error *err) {
     }
     const cl_current_clamp *c = &mc->cc[i];
     *out = (cl_input){.name = c->name, .module = "IClamp", .input_type = "current_clamp", .node_set = c->node_set,
-                      .delay = c->delay, .duration = c->duration, .where = "memory circuit: current clamp",
+                      .delay = c->delay, .duration = c->duration, .where = mc->cc_where[i],
                       .run_seed = NAN};
     return CL_OK;
 }
