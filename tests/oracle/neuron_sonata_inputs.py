@@ -6,7 +6,7 @@ shared morphologies and MOD files by path), each node with
 @dynamics:holding_current and @dynamics:threshold_current — and a
 simulation config whose inputs are the deterministic libsonata modules
 (hyperpolarizing, linear, relative_linear, subthreshold, pulse, sinusoidal,
-seclamp). Then NEURON builds the same network (as neuron_sonata_5cells.py
+seclamp) and a bmtk IClamp with lists. Then NEURON builds the same network (as neuron_sonata_5cells.py
 does) and the stimuli from the module definitions, independently, the way
 neurodamus builds them: a time/value Vector pair (0 until the delay) played
 into an IClamp's amp with Vector.play(amp, t, 1), the IClamp on from 0 to
@@ -48,8 +48,12 @@ INPUTS = {
             "duration": 110.0, "amp_start": 0.5, "frequency": 40.0, "width": 5.0},
     "sin": {"module": "sinusoidal", "input_type": "current_clamp", "node_set": "n0", "delay": 230.0,
             "duration": 50.0, "amp_start": 0.2, "frequency": 20.0},
-    "vc": {"module": "seclamp", "input_type": "voltage_clamp", "node_set": "n1", "delay": 0.0,
+    "vc": {"module": "seclamp", "input_type": "voltage_clamp", "node_set": "n1", "delay": 5.0,
            "duration": 20.0, "voltage": -70.0},
+    "steps": {"module": "IClamp", "input_type": "current_clamp", "node_set": "n1", "amp": [0.2, 0.3],
+              "delay": [190.0, 260.0], "duration": [30.0, 20.0]},
+    "lin2": {"module": "linear", "input_type": "current_clamp", "node_set": "n2", "delay": 240.0,
+             "duration": 40.0, "amp_start": 0.25},
 }
 SETS = {"all": [0, 1, 2], "n0": [0], "n1": [1], "n2": [2]}
 
@@ -180,6 +184,12 @@ def main():
         stims = []
         for inp in INPUTS.values():  # file order, as the config lists them
             if node not in SETS[inp["node_set"]]:
+                continue
+            if inp["module"] == "IClamp":  # bmtk: one IClamp per list element
+                for a, d, du in zip(inp["amp"], inp["delay"], inp["duration"]):
+                    ic = h.IClamp(cell.soma[0](0.5))
+                    ic.delay, ic.dur, ic.amp = d, du, a
+                    stims.append(ic)
                 continue
             if inp["module"] == "seclamp":
                 vc = h.SEClamp(cell.soma[0](0.5))
