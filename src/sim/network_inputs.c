@@ -3,7 +3,9 @@
  * definitions of libsonata (BBP) and bmtk, and built per cell the way
  * neurodamus builds them (its SignalSource time/value vectors, played into
  * an IClamp's amp — or an SEClamp's rs for conductances — with
- * Vector.play(..., 1)). Every input is built or refused: nothing is
+ * Vector.play(..., 1)), as of neurodamus' last release; quirk included: a
+ * conductance source's base points carry its reversal (as a conductance;
+ * with the usual 0 mV that is rs = 1e9, off). Every input is built or refused: nothing is
  * silently dropped.
  *
  * Random inputs (noise, shot noise, Ornstein-Uhlenbeck) follow neurodamus'
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "cellulab_tools.h"
+#include "sim/inject_int.h"
 #include "stim/rng.h"
 #include "util/util.h"
 
@@ -69,7 +72,6 @@ struct cl_netin {
     unsigned needs;
     double a, b, c, d, e, f; /* the module's numbers (see parse) */
     double dt, reversal;
-    double cv2;            /* shot noise amplitude CV squared */
     int has_seed;          /* the input's own random_seed */
     double seed;
     unsigned family_index; /* neurodamus' stimCount of the family */
@@ -330,16 +332,11 @@ cl_status cl_netin_parse(const cl_circuit_ops *ops, void *st, size_t i, unsigned
             const char *mk = m->id == M_RELSHOT ? "mean_percent" : "mean", *sk = m->id == M_RELSHOT ? "sd_percent" : "sigma";
             if ((s = pnum(&p, mk, 1, 0, &n->c, err)) || (s = pnum(&p, sk, 1, 0, &n->d, err)) || (s = positive(&p, sk, n->d, err)))
                 break;
-            if (!has_key(&p, "amp_cv")) {
-                s = cl_error_fail(err, CL_EFORMAT,
-                                  "%s.amp_cv: missing; libsonata's relative_skew is not implemented here (give "
-                                  "neurodamus' amp_cv, the coefficient of variation of the shot amplitudes)",
-                                  in.where);
+            if ((s = pnum(&p, "relative_skew", 0, 0.5, &n->e, err))) break;
+            if (!(n->e >= 0 && n->e <= 1)) {
+                s = cl_error_fail(err, CL_EFORMAT, "%s.relative_skew: %g is not in [0, 1]", in.where, n->e);
                 break;
             }
-            double cv;
-            if ((s = pnum(&p, "amp_cv", 1, 0, &cv, err)) || (s = positive(&p, "amp_cv", cv, err))) break;
-            n->cv2 = cv * cv;
             if (m->id == M_RELSHOT) n->needs = n->conductance ? CL_NETIN_RIN : CL_NETIN_THRESHOLD;
         }
         n->family_index = family_count[1]++;
@@ -386,6 +383,7 @@ done:
 typedef struct sig {
     cl_waveform *w;
     double t;
+    double base; /* SignalSource's base_amp: 0, or a conductance source's reversal */
     cl_error *err;
     cl_status st;
 } sig;
@@ -400,18 +398,16 @@ static void segment(sig *s, double amp, double duration, double amp2) {
     pt(s, amp2);
 }
 static void pulse(sig *s, double amp, double duration) {
-    pt(s, 0);
+    pt(s, s->base);
     segment(s, amp, duration, amp);
-    pt(s, 0);
+    pt(s, s->base);
 }
-/* 0 until the delay (the newer SignalSource's delay: a base point at 0
- * and at the delay; the old one started the signal at its first sample,
- * i.e. from t = 0) */
+/* SignalSource(base, delay): a base point at 0, then the signal from the
+ * delay (every shape starts with a base point of its own) */
 static void start(sig *s, double delay) {
     if (delay > 0) {
-        pt(s, 0);
+        pt(s, s->base);
         s->t = delay;
-        pt(s, 0);
     }
 }
 
@@ -428,14 +424,15 @@ static void rng_for(const cl_netin *n, const cl_netin_cell *c, uint32_t seed1_ad
     cl_rng_init(r, ((uint64_t)seed2 << 32) | seed1, seed3);
 }
 
-/* Play w as neurodamus attaches its sources: the clamp is on until the
- * signal's last time (IClamp dur, SEClamp dur1) — after it, NEURON's
- * continuous play would hold the mean of the last two points (a jump). */
+/* Play a current w as neurodamus attaches its current sources: an IClamp
+ * on from 0 until the signal's last time (after it, NEURON's continuous
+ * play would hold the mean of the last two points, a jump). neurodamus'
+ * MembraneCurrentSource (no physical electrode) injects the same current
+ * as a membrane current: the same voltages. */
 static cl_status play(cl_sim *sim, cl_section sec, double x, const cl_waveform *w, double t_end, const cl_netin *n,
                       cl_pp *out, cl_error *err) {
-    cl_status st = cl_inject_waveform(sim, sec, x, w, n->conductance ? CL_INJECT_CONDUCTANCE : CL_INJECT_CURRENT,
-                                      n->reversal, 0, out);
-    if (!st) st = cl_pp_set(sim, *out, n->conductance ? "dur1" : "dur", t_end);
+    cl_status st = cl_inject_waveform(sim, sec, x, w, CL_INJECT_CURRENT, 0, 0, out);
+    if (!st) st = cl_pp_set(sim, *out, "dur", t_end);
     if (st) return cl_error_fail(err, st, "%s: %s", n->in.where, cl_sim_errmsg(sim));
     return CL_OK;
 }
@@ -496,13 +493,14 @@ static cl_status shot(sig *s, cl_rng *r, double tau_D, double tau_R, double rate
         B[k] = b * B[k - 1] + E[k - 1];
     }
     double t0 = s->t;
+    pt(s, s->base);
     for (size_t k = 0; k < nt; k++) {
         s->t = t0 + (double)k * dt;
         pt(s, P[k] * A);
     }
     free(E), free(P), free(B);
     s->t = t0 + duration;
-    pt(s, 0);
+    pt(s, s->base);
     return s->st;
 }
 
@@ -541,7 +539,9 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
         return cl_error_fail(err, CL_EFORMAT, "%s: module \"%s\" needs the %s of population \"%s\" node %llu, which has none",
                              where, n->mod->name, miss, c->pop, (unsigned long long)c->node);
     double thr = c->threshold;
-    sig s = {.err = err};
+    /* a conductance source's base is its reversal (neurodamus passes it as
+     * SignalSource's base_amp): 0 mV, the usual reversal, plays rs = 1e9 */
+    sig s = {.err = err, .base = n->conductance ? n->reversal : 0};
     TRY(cl_waveform_new(&s.w, err));
     cl_rng r;
     switch (n->mod->id) {
@@ -552,9 +552,9 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
         if (n->mod->id == M_SUBTHR) a1 = a2 = thr * (100 - n->a) / 100;
         if (a1 == 0 && a2 == 0 && n->mod->id != M_HYPER && n->mod->id != M_SUBTHR) break; /* a no-op in neurodamus */
         start(&s, d);
-        pt(&s, 0);
+        pt(&s, s.base);
         segment(&s, a1, T, a2);
-        pt(&s, 0);
+        pt(&s, s.base);
         break;
     }
     case M_PULSE: { /* neurodamus' add_train */
@@ -573,7 +573,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
             s.t += fmin(gap, rem - width);
         } else
             pulse(&s, amp, rem);
-        pt(&s, 0);
+        pt(&s, s.base);
         break;
     }
     case M_SIN: { /* neurodamus' add_sin: samples every dt, NEURON's Vector.sin */
@@ -587,7 +587,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
             pt(&s, sin(w * (double)k + 0.0) * n->a);
         }
         s.t = t0 + T;
-        pt(&s, 0);
+        pt(&s, s.base);
         break;
     }
     case M_NOISE: { /* normal(mean, variance) every dt */
@@ -602,33 +602,51 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
         start(&s, d);
         double t0 = s.t, sd = sqrt(var);
         size_t m = indgen_n(t0, t0 + T, n->dt);
+        pt(&s, s.base);
         for (size_t k = 0; k < m; k++) {
             s.t = t0 + (double)k * n->dt;
             pt(&s, mean + sd * cl_rng_normal(&r));
         }
         s.t = t0 + T;
-        pt(&s, 0);
+        pt(&s, s.base);
         break;
     }
     case M_SHOT: case M_RELSHOT: case M_ABSSHOT: {
         double tau_R = n->a, tau_D = n->b, rate = n->c, amp_mean = n->d, amp_var = n->e;
-        if (n->mod->id != M_SHOT) { /* Campbell's theorem: rate and amplitudes from the signal's mean and sd */
-            double rel = n->mod->id == M_ABSSHOT ? 1 : (n->conductance ? 1 / c->input_resistance : thr);
-            double mean = n->mod->id == M_ABSSHOT ? n->c : n->c / 100 * rel;
-            double sdv = n->mod->id == M_ABSSHOT ? n->d : n->d / 100 * rel;
-            double var = sdv * sdv;
-            double t_peak = log(tau_D / tau_R) / (1 / tau_R - 1 / tau_D);
-            double x_peak = exp(-t_peak / tau_D) - exp(-t_peak / tau_R);
-            double rate_ms = (1 + n->cv2) / 2 * (mean * mean / var) / (tau_D + tau_R);
-            rate = rate_ms * 1000;
-            amp_mean = mean * x_peak / rate_ms / (tau_D - tau_R);
-            amp_var = n->cv2 * amp_mean * amp_mean;
+        if (n->mod->id != M_SHOT) {
+            /* neurodamus' params_from_mean_sd: the first three cumulants of
+             * the signal (mean, sd, a skewness between its bounds for a
+             * bi-exponential shot noise, placed by relative_skew) give the
+             * gamma amplitudes' mean and variance and the Poisson rate
+             * (Campbell's theorem generalised, Rice 1944) */
+            double rel = n->mod->id == M_ABSSHOT ? 1 : (n->conductance ? 1.0 / c->input_resistance : thr);
+            double mean = n->mod->id == M_ABSSHOT ? n->c : (n->c / 100) * rel;
+            double sdv = n->mod->id == M_ABSSHOT ? n->d : (n->d / 100) * rel;
             if (mean == 0) break; /* a no-op in neurodamus */
+            double t_peak = log(tau_D / tau_R) / (1 / tau_R - 1 / tau_D);
+            double f_peak = exp(-t_peak / tau_D) - exp(-t_peak / tau_R);
+            double xi = (tau_D - tau_R) / f_peak, A1 = 1 / (tau_D + tau_R);
+            double B1 = 1 / ((tau_D + 2 * tau_R) * (2 * tau_D + tau_R));
+            double skew_min = (8.0 / 3) * (B1 / (A1 * A1)) * (sdv / mean);
+            double skew = (1 + n->e) * skew_min;
+            if (!(skew >= skew_min && skew <= 2 * skew_min)) {
+                cl_waveform_free(s.w);
+                return cl_error_fail(err, CL_EFORMAT,
+                                     "%s: population \"%s\" node %llu: the skewness is out of its bounds (mean %g, sd %g: "
+                                     "a negative mean?)",
+                                     where, c->pop, (unsigned long long)c->node, mean, sdv);
+            }
+            double l21 = sdv * sdv / mean, l32 = sdv * skew;
+            double th1 = 2 / (A1 * xi) * l21, th2 = (3 * A1) / (4 * B1 * xi) * l32;
+            amp_mean = 2 * th1 - th2;
+            amp_var = amp_mean * (th2 - th1);
+            double rate_ms = mean / (amp_mean * xi);
+            rate = rate_ms * 1000;
         }
         if (!(rate > 0) || T / n->dt < 1) break; /* neurodamus: int(duration / dt) == 0 */
         rng_for(n, c, 2997, 19216, 123, &r);
         start(&s, d);
-        TRY(shot(&s, &r, tau_D, tau_R, rate, amp_mean, amp_var, T, n->dt));
+        shot(&s, &r, tau_D, tau_R, rate, amp_mean, amp_var, T, n->dt); /* its status is s.st */
         break;
     }
     case M_OU: case M_RELOU: {
@@ -648,6 +666,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
         double t0 = s.t, prev = 0;
         size_t m = indgen_n(t0, t0 + T, n->dt);
         double mu = tau < 1e-9 ? 0 : exp(-n->dt / tau), A = tau < 1e-9 ? sigma : sigma * sqrt(1 - mu * mu);
+        pt(&s, s.base);
         for (size_t k = 0; k < m; k++) {
             double z = cl_rng_normal(&r) * A, v = tau < 1e-9 ? z : (k == 0 ? 0 : prev * mu + z);
             prev = v;
@@ -655,7 +674,7 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
             pt(&s, v + mean);
         }
         s.t = t0 + T;
-        pt(&s, 0);
+        pt(&s, s.base);
         break;
     }
     default:
@@ -663,21 +682,31 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
     }
     cl_status st = s.st;
     if (!st && cl_waveform_size(s.w) > 0) {
-        if (n->conductance) { /* neurodamus: g clipped to [1e-9, 1e9) uS before rs = 1/g */
+        if (n->conductance) {
+            /* neurodamus' dynamic clamp: an SEClamp at the reversal, on until
+             * the signal's end, a (0, 0) point first, rs = 1/g played, 1e9
+             * MOhm where g is not in (1e-9, 1e9) uS */
             size_t m = cl_waveform_size(s.w);
             const double *tv = cl_waveform_times(s.w), *yv = cl_waveform_values(s.w);
-            cl_waveform *g;
-            st = cl_waveform_new(&g, err);
-            if (!st) st = cl_waveform_append(g, 0, 1e-9, err);
-            for (size_t k = 0; k < m && !st; k++)
-                st = cl_waveform_append(g, tv[k], yv[k] > 1e-9 && yv[k] < 1e9 ? yv[k] : 1e-9, err);
+            double *t2 = malloc((m + 1) * sizeof *t2), *rs = malloc((m + 1) * sizeof *rs);
             cl_pp pp;
-            if (!st) st = play(sim, sec, x, g, tv[m - 1], n, &pp, err);
+            if (!t2 || !rs) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
+            else {
+                t2[0] = 0, rs[0] = 1e9;
+                for (size_t k = 0; k < m; k++) {
+                    t2[k + 1] = tv[k];
+                    rs[k + 1] = yv[k] > 1e-9 && yv[k] < 1e9 ? 1 / yv[k] : 1e9;
+                }
+                if (cl_pp_new(sim, "SEClamp", sec, x, &pp) || cl_pp_set(sim, pp, "dur1", tv[m - 1]) ||
+                    cl_pp_set(sim, pp, "amp1", n->reversal) || cl_inject_play_var(sim, pp, "rs", t2, rs, m + 1))
+                    st = cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(sim));
+            }
+            free(t2);
+            free(rs);
             if (!st) {
                 if (cap) made[0] = pp;
                 *n_made = 1;
             }
-            cl_waveform_free(g);
         } else {
             cl_pp pp;
             st = play(sim, sec, x, s.w, cl_waveform_times(s.w)[cl_waveform_size(s.w) - 1], n, &pp, err);

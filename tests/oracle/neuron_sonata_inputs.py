@@ -8,7 +8,8 @@ simulation config whose inputs are the deterministic libsonata modules
 (hyperpolarizing, linear, relative_linear, subthreshold, pulse, sinusoidal,
 seclamp) and a bmtk IClamp with lists. Then NEURON builds the same network (as neuron_sonata_5cells.py
 does) and the stimuli from the module definitions, independently, the way
-neurodamus builds them: a time/value Vector pair (0 until the delay) played
+neurodamus builds them: a time/value Vector pair (a base point at 0, the
+signal from the delay) played
 into an IClamp's amp with Vector.play(amp, t, 1), the IClamp on from 0 to
 the last time of the signal; seclamp an SEClamp (rs, dur1 = duration,
 amp1 = voltage; the delay is not used).
@@ -95,10 +96,9 @@ class Signal:
 
     def __init__(self, delay):
         self.t, self.y, self.now = [], [], 0.0
-        if delay > 0:
+        if delay > 0:  # a base point at 0, the signal from the delay
             self.point(0.0)
             self.now = delay
-            self.point(0.0)
 
     def point(self, y):
         self.t.append(self.now)

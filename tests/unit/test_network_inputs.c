@@ -356,8 +356,9 @@ static void test_noise_statistics(void **state) {
     cl_circuit_free(c);
 }
 
-/* absolute_shot_noise: neurodamus turns the signal's mean and sd into a
- * Poisson rate and gamma amplitudes (Campbell's theorem); the discrete
+/* absolute_shot_noise: neurodamus turns the signal's mean, sd and relative
+ * skewness into a Poisson rate and gamma amplitudes (the cumulants of a
+ * bi-exponential shot noise, Campbell's theorem generalised); the discrete
  * signal is each event's impulse response sampled every dt, P[n] =
  * A b (a^(n-1) - b^(n-1)) / (a - b), whose sum is A b / ((1 - a)(1 - b)),
  * so the expected mean is events per step x amp_mean x that sum. */
@@ -372,10 +373,10 @@ static void test_shot_noise_mean(void **state) {
     ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", &id0, 1, &e), &e);
     cl_run_config rc = {NAN, 20001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
     ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
-    const double tR = 0.4, tD = 4, mean = 0.1, sigma = 0.03, cv = 0.5, dt = 0.25;
+    const double tR = 0.4, tD = 4, mean = 0.1, sigma = 0.03, rskew = 0.3, dt = 0.25;
     size_t k = add(mc, "shot", "absolute_shot_noise", "current_clamp", 0, 20000);
     num(mc, k, "rise_time", tR), num(mc, k, "decay_time", tD), num(mc, k, "mean", mean);
-    num(mc, k, "sigma", sigma), num(mc, k, "amp_cv", cv), num(mc, k, "random_seed", 3);
+    num(mc, k, "sigma", sigma), num(mc, k, "relative_skew", rskew), num(mc, k, "random_seed", 3);
     cl_circuit *c;
     ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network *net;
@@ -387,11 +388,17 @@ static void test_shot_noise_mean(void **state) {
     assert_int_equal(cl_rec_data(cl_network_sim(net), r, &d, &n), CL_OK);
     double m, sd, rho;
     stats(d + 100, 40000 - 100, &m, &sd, &rho);
-    /* Campbell's parameters (neurodamus' params_from_mean_var) */
+    /* the shot noise's cumulants: kernel K(t) = (e^-t/tD - e^-t/tR) / peak,
+     * integral xi = (tD - tR) / peak; a Poisson rate r of gamma shots
+     * (mean m) has mean r m xi, so r = mean / (m xi), where m follows from
+     * the variance and skewness asked: m = 2 theta1 - theta2 (neurodamus'
+     * params_from_mean_sd, its skewness between its bounds s0 and 2 s0) */
     double t_peak = log(tD / tR) / (1 / tR - 1 / tD);
-    double x_peak = exp(-t_peak / tD) - exp(-t_peak / tR);
-    double rate_ms = (1 + cv * cv) / 2 * (mean * mean / (sigma * sigma)) / (tD + tR);
-    double amp_mean = mean * x_peak / rate_ms / (tD - tR);
+    double peak = exp(-t_peak / tD) - exp(-t_peak / tR);
+    double xi = (tD - tR) / peak, A1 = 1 / (tD + tR), B1 = 1 / ((tD + 2 * tR) * (2 * tD + tR));
+    double skew = (1 + rskew) * (8.0 / 3) * (B1 / (A1 * A1)) * (sigma / mean);
+    double th1 = 2 / (A1 * xi) * (sigma * sigma / mean), th2 = 3 * A1 / (4 * B1 * xi) * (sigma * skew);
+    double amp_mean = 2 * th1 - th2, rate_ms = mean / (amp_mean * xi);
     double a = exp(-dt / tD), b = exp(-dt / tR), D = -log(a), R = -log(b);
     double tp = log(R / D) / (R - D), A = (a / b - 1) / (pow(a, tp) - pow(b, tp));
     double expect = rate_ms * dt * amp_mean * A * b / ((1 - a) * (1 - b));
@@ -562,8 +569,8 @@ static void test_sonata_refusals(void **state) {
          "\"duration\": [2, 3]}",
          "simulation_config.json: $.inputs.bad: amp, delay and duration have 2, 1 and 2 elements"},
         {"{\"module\": \"relative_shot_noise\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 5, "
-         "\"rise_time\": 0.4, \"decay_time\": 4, \"mean_percent\": 10, \"sd_percent\": 5, \"relative_skew\": 0.5}",
-         "simulation_config.json: $.inputs.bad.amp_cv: missing; libsonata's relative_skew is not implemented"},
+         "\"rise_time\": 0.4, \"decay_time\": 4, \"mean_percent\": 10, \"sd_percent\": 5, \"relative_skew\": 1.5}",
+         "simulation_config.json: $.inputs.bad.relative_skew: 1.5 is not in [0, 1]"},
         {"{\"module\": \"sinusoidal\", \"input_type\": \"current_clamp\", \"delay\": 0, \"duration\": 1e12, "
          "\"amp_start\": 0.1, \"frequency\": 10}",
          "simulation_config.json: $.inputs.bad: duration 1e+12 ms makes 4e+13 signal points (at most 1e8)"},
