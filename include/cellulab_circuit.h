@@ -96,7 +96,8 @@ typedef struct cl_input {
     const char *node_set;   /* NULL: every node */
     double delay, duration; /* ms; NAN when absent (or not a number: input_param says what it is) */
     const char *where;      /* for messages: "FILE: $.inputs.NAME" (never NULL) */
-    /* run.stimulus_seed, else run.random_seed, of the config; NAN if none */
+    /* run.stimulus_seed of the config (neurodamus' StimulusSeed, which
+     * seeds the noise inputs; libsonata's default 0); NAN if none */
     double run_seed;
 } cl_input;
 

@@ -365,9 +365,8 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     if (!s->clamps || !s->inputs || !s->input_obj || !s->input_where)
         return cl_error_fail(err, CL_ENOMEM, "out of memory");
     double run_seed = NAN;
+    /* neurodamus' StimulusSeed (not random_seed, its BaseSeed) */
     if ((st = sn_get_num(f, run, "$.run", "stimulus_seed", 0, &run_seed, err)) != CL_OK) return st;
-    if (isnan(run_seed) && (st = sn_get_num(f, run, "$.run", "random_seed", 0, &run_seed, err)) != CL_OK)
-        return st;
     json_object_foreach(inputs, k, v) {
         char path[300];
         snprintf(path, sizeof path, "$.inputs.%s", k);

@@ -265,7 +265,16 @@ cl_status cl_netin_parse(const cl_circuit_ops *ops, void *st, size_t i, unsigned
     double seed = 0;
     n->has_seed = has_key(&p, "random_seed");
     if (n->has_seed && (s = pnum(&p, "random_seed", 1, 0, &seed, err))) goto done;
+    if (!(seed >= 0 && seed <= 4294967295.0 && seed == floor(seed))) {
+        s = cl_error_fail(err, CL_EFORMAT, "%s.random_seed: %g is not an integer in [0, 2^32)", in.where, seed);
+        goto done;
+    }
     n->seed = seed;
+    if (!isnan(in.run_seed) && !(in.run_seed >= 0 && in.run_seed <= 4294967295.0 && in.run_seed == floor(in.run_seed))) {
+        s = cl_error_fail(err, CL_EFORMAT, "%s: the run's stimulus_seed %g is not an integer in [0, 2^32)", in.where,
+                          in.run_seed);
+        goto done;
+    }
     switch (m->id) {
     case M_LINEAR: /* a = amp_start, b = amp_end */
         if (!(s = pnum(&p, "amp_start", 1, 0, &n->a, err))) s = pnum(&p, "amp_end", 0, n->a, &n->b, err);
@@ -419,8 +428,8 @@ static void rng_for(const cl_netin *n, const cl_netin_cell *c, uint32_t seed1_ad
                     uint32_t seed3_add, cl_rng *r) {
     double rs = isnan(n->in.run_seed) ? 0 : n->in.run_seed;
     uint32_t seed1 = (uint32_t)n->family_index + seed1_add;   /* the input's block: family count */
-    uint32_t seed2 = (uint32_t)(int64_t)rs + seed2_add;        /* the stimulus seed */
-    uint64_t seed3 = n->has_seed ? (uint64_t)(int64_t)n->seed : c->node + seed3_add; /* the cell */
+    uint32_t seed2 = (uint32_t)rs + seed2_add;                  /* the stimulus seed (checked: 32 bits) */
+    uint64_t seed3 = n->has_seed ? (uint64_t)n->seed : c->node + seed3_add; /* the cell */
     cl_rng_init(r, ((uint64_t)seed2 << 32) | seed1, seed3);
 }
 

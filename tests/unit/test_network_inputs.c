@@ -474,6 +474,7 @@ static void test_bad_inputs(void **state) {
         {"relative_shot_noise", "current_clamp", "rise_time", NULL, 0, 10, 1, ".decay_time: missing"},
         {"linear", "current_clamp", "compartment_set", "cs", 0, 10, 0, ".compartment_set: compartment-set targets"},
         {"relative_shot_noise", "current_clamp", "amp_cv", NULL, 0, 10, 0.5, ".rise_time: missing"},
+        {"hyperpolarizing", "current_clamp", "random_seed", NULL, 0, 10, -1, ".random_seed: -1 is not an integer"},
         {"hyperpolarizing", "spikes_typo", NULL, NULL, 0, 10, 0, "input_type: \"spikes_typo\" is not one"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
