@@ -7,9 +7,7 @@
  * populations and for presynaptic cells that are not loaded, a NetCon per
  * edge onto a loaded target (onto an Exp2Syn at the edge's afferent section
  * and position for biophysical targets, straight onto point targets with
- * bmtk's weight rule), the config's inputs (bmtk IClamp and the libsonata
- * modules, built as neurodamus builds them or refused with the config
- * file and JSON path; point neurons take spikes only), spike detectors on every loaded cell
+ * bmtk's weight rule), current clamps, spike detectors on every loaded cell
  * and the recordings of the reports. cl_network_run runs it; the results
  * are read back through the API or written as SONATA files.
  *
@@ -31,8 +29,6 @@
 extern "C" {
 #endif
 
-typedef struct cl_network cl_network;
-
 /* Which cells to instantiate. */
 typedef enum cl_network_select {
     CL_NET_DEFAULT = 0,   /* the run config's node_set, else every non-virtual node */
@@ -47,6 +43,8 @@ typedef enum cl_section_numbering {
     CL_SECNUM_BMTK = 0, /* index into the cell's `all` list (soma, dend, apic, axon stub), as bmtk */
     CL_SECNUM_SPEC = 1  /* the SONATA spec: soma, then axon, basal, apical sections */
 } cl_section_numbering;
+
+struct cl_network; /* cl_network, below */
 
 /* Options of cl_network_new; all-zero means the defaults. */
 typedef struct cl_network_options {
@@ -74,17 +72,22 @@ typedef struct cl_network_options {
     /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
-    /* Per-cell values of the inputs relative to a cell (hyperpolarizing:
+    /* Inputs: every input of the config (bmtk IClamp and the libsonata
+     * modules) is built as neurodamus builds it, or refused naming the
+     * config file and JSON path; point neurons take spikes only.
+     * Per-cell values of the inputs relative to a cell (hyperpolarizing:
      * "holding_current"; relative_linear, subthreshold, noise with
      * mean_percent, relative_shot_noise, relative_ornstein_uhlenbeck:
      * "threshold_current"; their conductance forms: "input_resistance"),
      * asked when the node's @dynamics:NAME (node_dynamics) gives none: set
      * *value (nA, MOhm) or leave it NAN (the input then fails naming the
      * node). E.g. hoc templates' getHypAmp / getThreshold. NULL: none. */
-    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
+    cl_status (*cell_value)(void *ctx, struct cl_network *net, const char *pop, uint64_t node, const char *name,
                             double *value, cl_error *err);
     void *cell_value_ctx;
 } cl_network_options;
+
+typedef struct cl_network cl_network;
 
 /* Build the simulation of circuit c (kept by pointer: it must outlive the
  * network). Run parameters come from the circuit's run config (tstop is
