@@ -83,6 +83,24 @@ typedef struct cl_connection_override {
     double delay;   /* ms; NAN when absent */
 } cl_connection_override;
 
+/* Any input of the simulation config's "inputs" (every input_type and
+ * module: spikes, BBP/libsonata current_clamp / conductance / voltage_clamp
+ * modules, bmtk IClamp, ...), described generically: the fields every
+ * input has, the rest read by key with the circuit's input_param op. The
+ * simulation decides what it can build and refuses the rest (naming
+ * `where`). Strings are owned by the circuit. */
+typedef struct cl_input {
+    const char *name;       /* the input's key in "inputs" */
+    const char *module;     /* e.g. "linear", "hyperpolarizing", "IClamp"; NULL if not given */
+    const char *input_type; /* "current_clamp", "conductance", "voltage_clamp", "spikes", ...; NULL if not given */
+    const char *node_set;   /* NULL: every node */
+    double delay, duration; /* ms; NAN when absent (or not a number: input_param says what it is) */
+    const char *where;      /* for messages: "FILE: $.inputs.NAME" (never NULL) */
+    /* run.stimulus_seed of the config (neurodamus' StimulusSeed, which
+     * seeds the noise inputs; libsonata's default 0); NAN if none */
+    double run_seed;
+} cl_input;
+
 /* The functions an implementation provides; state is its own. NULL
  * entries mean "not available" (the wrappers then fail with a message). */
 typedef struct cl_circuit_ops {
@@ -138,6 +156,16 @@ typedef struct cl_circuit_ops {
     /* the MOD-file folder of the circuit (components.mechanisms_dir), NULL if none */
     const char *(*mechanisms_dir)(void *state);
     void (*free)(void *state);
+    /* every input of the config, in file order (spikes included); a
+     * parameter by key: a number (JSON true/false as 1/0), a string, or
+     * CL_VALUE_NONE when absent or null; CL_EFORMAT (naming the JSON path)
+     * when the value is an array or object (input_param_array reads
+     * arrays of numbers: *vals malloc'd for the caller, n = 0 if absent) */
+    size_t (*input_count)(void *state);
+    cl_status (*input)(void *state, size_t i, cl_input *out, cl_error *err);
+    cl_status (*input_param)(void *state, size_t i, const char *key, cl_value *out, cl_error *err);
+    cl_status (*input_param_array)(void *state, size_t i, const char *key, double **vals, size_t *n,
+                                   cl_error *err);
 } cl_circuit_ops;
 
 typedef struct cl_circuit cl_circuit;

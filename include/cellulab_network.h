@@ -44,6 +44,8 @@ typedef enum cl_section_numbering {
     CL_SECNUM_SPEC = 1  /* the SONATA spec: soma, then axon, basal, apical sections */
 } cl_section_numbering;
 
+struct cl_network; /* cl_network, below */
+
 /* Options of cl_network_new; all-zero means the defaults. */
 typedef struct cl_network_options {
     cl_network_select select;
@@ -70,6 +72,19 @@ typedef struct cl_network_options {
     /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
+    /* Inputs: every input of the config (bmtk IClamp and the libsonata
+     * modules) is built as neurodamus builds it, or refused naming the
+     * config file and JSON path; point neurons take spikes only.
+     * Per-cell values of the inputs relative to a cell (hyperpolarizing:
+     * "holding_current"; relative_linear, subthreshold, noise with
+     * mean_percent, relative_shot_noise, relative_ornstein_uhlenbeck:
+     * "threshold_current"; their conductance forms: "input_resistance"),
+     * asked when the node's @dynamics:NAME (node_dynamics) gives none: set
+     * *value (nA, MOhm) or leave it NAN (the input then fails naming the
+     * node). E.g. hoc templates' getHypAmp / getThreshold. NULL: none. */
+    cl_status (*cell_value)(void *ctx, struct cl_network *net, const char *pop, uint64_t node, const char *name,
+                            double *value, cl_error *err);
+    void *cell_value_ctx;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -90,11 +105,20 @@ cl_sim *cl_network_sim(cl_network *net);
 
 /* Counts: loaded cells, VecStims replaying inputs, NetCons (one per edge
  * onto a loaded cell; an edge onto a biophysical cell also has its own
- * synapse), current clamps. */
+ * synapse), clamps: the point processes of the inputs (IClamps, SEClamps). */
 typedef struct cl_network_counts {
     size_t cells, biophysical, point, vecstims, netcons, synapses, clamps;
 } cl_network_counts;
 cl_network_counts cl_network_get_counts(const cl_network *net);
+
+/* The point processes input `input` (its name in "inputs") made on a
+ * loaded node: IClamps (current clamps, amp played as neurodamus plays its
+ * signal vectors), SEClamps (conductance: rs played = 1/g; seclamp). Up to
+ * cap of them go to pps (may be NULL); *n is how many there are (0: the
+ * input is not on that node, or is a no-op there). Record their "i" with
+ * cl_rec_pp. */
+cl_status cl_network_input_pps(cl_network *net, const char *input, const char *pop, uint64_t node, cl_pp *pps,
+                               size_t cap, size_t *n, cl_error *err);
 
 /* Record the soma(0.5) voltage of a loaded node at every step (reports do
  * this for their nodes already). Before cl_network_run. */

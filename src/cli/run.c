@@ -149,7 +149,7 @@ int cli_run(int argc, char **argv) {
     cl_network_counts k = cl_network_get_counts(net);
     printf("cells: %zu (%zu biophysical, %zu point), inputs replayed: %zu VecStims\n", k.cells, k.biophysical, k.point,
            k.vecstims);
-    printf("connections: %zu netcons, %zu synapses; current clamps: %zu\n", k.netcons, k.synapses, k.clamps);
+    printf("connections: %zu netcons, %zu synapses; input clamps: %zu\n", k.netcons, k.synapses, k.clamps);
     printf("spikes: %zu\n", spikes);
     printf("wall time: %.2f s (build %.2f s, run %.2f s, write %.2f s)\n", now_s() - t0, t_built - t0,
            t_ran - t_built, now_s() - t_ran);

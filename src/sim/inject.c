@@ -8,6 +8,7 @@
 #include "cellulab_tools.h"
 #include "sim/sim.h"
 #include "util/util.h"
+#include "sim/inject_int.h"
 
 /* Smallest conductance played: a zero sample would make rs = 1/g infinite and
  * the interpolation between two infinities NaN. 1e-12 µS is rs = 1e12 MΩ,
@@ -99,5 +100,22 @@ cl_status cl_inject_waveform(cl_sim *s, cl_section sec, double x, const cl_wavef
         return cl_fail(s, CL_EINVAL, "%s: mode: %d is not a cl_inject_mode", fn, (int)mode);
     }
     *out = pp;
+    return cl_ok(s);
+}
+
+/* Internal (src/sim/inject_int.h): play values into any variable of a point
+ * process, as Vector.play(&pp.var, t, 1), without conversion. */
+cl_status cl_inject_play_var(cl_sim *s, cl_pp pp, const char *var, const double *t, const double *y, size_t n) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_inject_play_var";
+    if (n == 0) return cl_fail(s, CL_EINVAL, "%s: no points", fn);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(t[i]) || !isfinite(y[i]) || (i && t[i] < t[i - 1]))
+            return cl_fail(s, CL_EINVAL, "%s: point %zu (%g ms, %g) is not finite or goes back in time", fn, i, t[i], y[i]);
+    int pi = cl_handle_index(s, pp.id, CL_TAG_PP, fn, "pp");
+    if (pi < 0) return CL_EHANDLE;
+    if (cl_mech_var_find(cl_eng_type(&s->eng, s->eng.pp[pi].type), var) < 0)
+        return cl_fail(s, CL_ENOTFOUND, "%s: the point process has no variable \"%s\"", fn, var);
+    TRY(add_play(s, fn, pp, var, t, y, n, 0));
     return cl_ok(s);
 }

@@ -95,11 +95,18 @@ int main(int argc, char **argv) {
             printf("node %llu: %zu samples, NEURON %zu\n", (unsigned long long)k, nv, nr);
             bad = 1;
         }
-        for (size_t i = 0; i < nv && i < nr; i++)
+        size_t first = (size_t)-1; /* the first step that differs, for diagnosis */
+        for (size_t i = 0; i < nv && i < nr; i++) {
+            if (first == (size_t)-1 && v[i] != ref[i]) {
+                first = i;
+                printf("node %llu: first difference at step %zu: %.17g vs NEURON %.17g\n", (unsigned long long)k, i,
+                       v[i], ref[i]);
+            }
             if (fabs(v[i] - ref[i]) > md) {
                 md = fabs(v[i] - ref[i]);
                 at = i;
             }
+        }
         /* 1e-6 mV: the same arithmetic but for summation order in the
          * translated MOD code over 40,000 steps */
         if (!(md <= 1e-6)) bad = 1;
