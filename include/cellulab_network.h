@@ -70,6 +70,9 @@ typedef struct cl_network_options {
     /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
+    /* Threads stepping the simulation (cl_sim_set_threads): 0 = as many as
+     * the machine has cores; results are the same for every count. */
+    int threads;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
