@@ -116,10 +116,10 @@ unsigned int cl_sim_random123_globalindex(const cl_sim *sim); /* 0 for a NULL si
  * stepped by one thread of a pool the simulation owns (started at the first
  * step that needs it, joined by cl_sim_free or the next change of n). Events,
  * spike detection and recordings stay on the calling thread, so results are
- * bit-identical for every n. n = 0: as many threads as the machine has cores
- * (sysconf); 1 (the default): no worker thread. A simulation never uses more
- * threads than it has cells. Takes effect at the next step; n < 0 or n > 1024:
- * CL_EINVAL. */
+ * bit-identical for every n. n = 0: one thread per core this process may
+ * use (sched_getaffinity, else sysconf); 1 (the default): no worker thread.
+ * A simulation never uses more threads than it has cells. Takes effect at
+ * the next step; n < 0 or n > 1024: CL_EINVAL. */
 cl_status cl_sim_set_threads(cl_sim *sim, int n);
 /* The thread count set (0: all cores), -1 for a NULL sim. */
 int cl_sim_threads(const cl_sim *sim);

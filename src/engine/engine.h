@@ -231,8 +231,13 @@ typedef struct cl_engine {
  * instances of a type has its own copy, refreshed from the simulation's at
  * every step, so that GLOBALs a mechanism assigns while it runs (hh's minf)
  * are per thread, as NEURON's THREADSAFE globals. */
+#define CL_NCHAIN 4
 typedef struct cl_group {
     int r0, r1, n0, n1, c0, c1;
+    /* the solve's chains (step.c): nchain ranges of whole trees,
+     * [chain[c], chain[c+1]), splitting [n0, n1) about evenly */
+    int chain[CL_NCHAIN + 1];
+    int nchain;
     cl_mech_block *view;  /* nblock entries */
     double **gcopy;       /* nblock entries: own globals, or NULL (view uses the master) */
     double **vars;        /* storage behind view[t].var */

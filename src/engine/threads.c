@@ -8,6 +8,9 @@
  * order as on one thread, which keeps results bit-identical for every
  * thread count. Events, thresholds and recordings stay on the calling
  * thread (step.c). */
+#ifdef __linux__
+#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -150,6 +153,10 @@ static cl_pool *pool_new(int n) {
 }
 
 int cl_engine_cores(void) {
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 1) return CPU_COUNT(&set);
+#endif
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n >= 1 ? (n > 1024 ? 1024 : (int)n) : 1;
 }
@@ -282,6 +289,19 @@ static int build_groups(cl_engine *e, int ng) {
         int r0 = tfirst[g], r1 = tfirst[g + 1];
         *gr = (cl_group){.r0 = r0, .r1 = r1, .n0 = e->tree_node[r0], .n1 = e->tree_node[r1],
                          .c0 = e->tree_cap[r0], .c1 = e->tree_cap[r1]};
+        /* solve chains: tree boundaries nearest n0 + c (n1 - n0) / CL_NCHAIN,
+         * empty ones left out */
+        gr->chain[0] = gr->n0;
+        gr->nchain = 0;
+        for (int c = 1; c <= CL_NCHAIN; c++) {
+            long want = gr->n0 + (long)c * (gr->n1 - gr->n0) / CL_NCHAIN;
+            int best = gr->n1;
+            for (int r = r0; r <= r1; r++)
+                if (labs(e->tree_node[r] - want) < labs(best - want)) best = e->tree_node[r];
+            if (c == CL_NCHAIN) best = gr->n1;
+            if (best > gr->chain[gr->nchain]) gr->chain[++gr->nchain] = best;
+        }
+        if (gr->nchain == 0) gr->chain[++gr->nchain] = gr->n1; /* no nodes: one empty chain */
         gr->view = calloc((size_t)nb + 1, sizeof(cl_mech_block));
         gr->gcopy = calloc((size_t)nb + 1, sizeof(double *));
         gr->vars = calloc(nvars + 1, sizeof(double *));
