@@ -280,16 +280,17 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
         cl_mech_block *bl = &g->view[e->exec[k]];
         if (bl->n && bl->type->cur) bl->type->cur(c, bl);
     }
-    for (int i = g->n0; i < g->n1; i++) {
-        double dv = v[par[i]] - v[i];
-        rhs[i] -= b[i] * dv;
-        rhs[par[i]] += a[i] * dv;
-    }
+    /* capacitance, then the axial terms of rhs and d in one sweep (each
+     * array sees its own terms in NEURON's order) */
     double cfac = .001 * (1.0 / e->dt);
     for (int k = g->c0; k < g->c1; k++) d[e->cap_node[k]] += cfac * e->cap_cm[k];
     for (int i = g->n0; i < g->n1; i++) {
+        int p = par[i];
+        double dv = v[p] - v[i];
+        rhs[i] -= b[i] * dv;
+        rhs[p] += a[i] * dv;
         d[i] -= b[i];
-        d[par[i]] -= a[i];
+        d[p] -= a[i];
     }
 }
 
