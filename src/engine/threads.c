@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
@@ -38,6 +39,7 @@ typedef struct cl_pool {
     atomic_int quit;
     void (*fn)(cl_engine *e, int g);
     cl_engine *e;
+    pid_t pid; /* the process that started the workers (a fork's child has none) */
 } cl_pool;
 
 typedef struct worker_arg {
@@ -138,6 +140,7 @@ static cl_pool *pool_new(int n) {
     atomic_init(&pl->sleepers, 0);
     atomic_init(&pl->quit, 0);
     pl->n = n;
+    pl->pid = getpid();
     for (int k = 0; k < n; k++) {
         worker_arg *wa = malloc(sizeof *wa);
         if (!wa) { pool_free(pl); return NULL; }
@@ -163,6 +166,11 @@ int cl_engine_cores(void) {
 
 void cl_engine_parallel(cl_engine *e, void (*fn)(cl_engine *e, int g)) {
     int nw = e->ngroup - 1;
+    if (e->pool && e->pool->pid != getpid()) {
+        /* a fork's child: the workers stayed in the parent; their pool
+         * is left as it is (its threads and locks are not this process's) */
+        e->pool = NULL;
+    }
     if (nw > 0 && (!e->pool || e->pool->n != nw)) {
         pool_free(e->pool);
         e->pool = pool_new(nw);
@@ -211,7 +219,7 @@ void cl_engine_groups_free(cl_engine *e) {
 }
 
 void cl_engine_threads_free(cl_engine *e) {
-    pool_free(e->pool);
+    if (e->pool && e->pool->pid == getpid()) pool_free(e->pool); /* else a fork's copy: not ours to join */
     e->pool = NULL;
     cl_engine_groups_free(e);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -246,6 +247,65 @@ static void test_set_threads(void **state) {
     free(mixed.x); free(one.x);
 }
 
+/* A process forked from one whose simulation has workers carries on alone
+ * (the workers stay in the parent) and gets the parent's bits. */
+static void test_fork(void **state) {
+    (void)state;
+#ifdef __SANITIZE_THREAD__
+    skip(); /* ThreadSanitizer cannot start threads after a multi-threaded fork */
+#endif
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    OK(s, cl_sim_set_threads(s, 2));
+    cl_section so[3], de[3];
+    for (int i = 0; i < 3; i++) {
+        make_cell(s, 20 + 9 * i, &so[i], &de[i]);
+        cl_pp ic;
+        OK(s, cl_pp_new(s, "IClamp", so[i], 0.5, &ic));
+        OK(s, cl_pp_set(s, ic, "del", 1 + i));
+        OK(s, cl_pp_set(s, ic, "dur", 20));
+        OK(s, cl_pp_set(s, ic, "amp", 0.4));
+    }
+    cl_rec r;
+    OK(s, cl_rec_section(s, so[2], 0.5, "v", 0, &r));
+    OK(s, cl_sim_run(s, 10));
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    const double *x;
+    size_t n;
+    if (pid == 0) { /* child: finish the run, send the trace */
+        alarm(60);  /* a hang ends the child, and the test fails */
+        close(fd[0]);
+        int bad = cl_sim_continue(s, 30) != CL_OK || cl_rec_data(s, r, &x, &n) != CL_OK;
+        if (!bad) bad = write(fd[1], &n, sizeof n) != (ssize_t)sizeof n ||
+                        write(fd[1], x, n * sizeof *x) != (ssize_t)(n * sizeof *x);
+        cl_sim_free(s);
+        _exit(bad);
+    }
+    close(fd[1]);
+    OK(s, cl_sim_continue(s, 30));
+    OK(s, cl_rec_data(s, r, &x, &n));
+    size_t cn = 0;
+    assert_int_equal(read(fd[0], &cn, sizeof cn), (ssize_t)sizeof cn);
+    assert_int_equal(cn, n);
+    double *cx = malloc(n * sizeof *cx);
+    size_t got = 0;
+    while (got < n * sizeof *cx) {
+        ssize_t k = read(fd[0], (char *)cx + got, n * sizeof *cx - got);
+        assert_true(k > 0);
+        got += (size_t)k;
+    }
+    close(fd[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_memory_equal(cx, x, n * sizeof *x);
+    free(cx);
+    cl_sim_free(s);
+}
+
 /* A network from the in-memory circuit: three biophysical cells with hh,
  * Exp2Syn edges between them, a clamp on cell 0. */
 static char tmpdir[256];
@@ -357,6 +417,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_ring_threads),
         cmocka_unit_test(test_independent_trees),
         cmocka_unit_test(test_set_threads),
+        cmocka_unit_test(test_fork),
         cmocka_unit_test(test_network_threads),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
