@@ -12,7 +12,9 @@ same run, each side in its own process, one after the other.
 For each: wall time of the run (building excluded), ns per
 compartment-step, the ratio NEURON/cellulab, memory (peak resident set
 minus the resident set before building, per compartment) and agreement
-(max |dv| of the traced soma, its spike counts). Prints a table and writes
+(max |dv| of the traced soma, its spike counts). cellulab runs with 1 and
+with 2 threads (cl_sim_set_threads; NEURON on one); the 2-thread trace must
+be the 1-thread trace bit for bit. Prints a table and writes
 bench/results.json. --quick: small sizes, about a minute in all.
 
 usage: bench.py --build BUILD_DIR [--quick] [--only ring,allen5,l5tpc]
@@ -75,9 +77,12 @@ def bench(model, p, build, libs, work):
         cargs = ["--data", DATA, "--nsyn", str(p["nsyn"])]
         nargs = [DATA, str(p["nsyn"])]
     c = run_child([exe, model, "--tstop", tstop, "--trace", ct] + cargs)
+    c2 = run_child([exe, model, "--tstop", tstop, "--trace", ct + "2", "--threads", "2"] + cargs)
     n = run_child(["/usr/bin/python3", os.path.join(HERE, "neuron_models.py"), model, nt, tstop] + nargs)
     cv = [float(x) for x in open(ct)]
     nv = [float(x) for x in open(nt)]
+    if open(ct).read() != open(ct + "2").read():
+        sys.exit("%s: the 2-thread trace differs from the 1-thread trace" % model)
     if c["compartments"] != n["compartments"] or len(cv) != len(nv):
         sys.exit("%s: the two models differ: %d vs %d compartments, %d vs %d samples"
                  % (model, c["compartments"], n["compartments"], len(cv), len(nv)))
@@ -86,6 +91,9 @@ def bench(model, p, build, libs, work):
     return {
         "compartments": c["compartments"], "steps": c["steps"],
         "neuron_s": n["wall_s"], "cellulab_s": c["wall_s"], "ratio": n["wall_s"] / c["wall_s"],
+        "threads": {"1": {"cellulab_s": c["wall_s"], "ratio": n["wall_s"] / c["wall_s"]},
+                    "2": {"cellulab_s": c2["wall_s"], "ratio": n["wall_s"] / c2["wall_s"],
+                          "speedup": c["wall_s"] / c2["wall_s"]}},
         "ns_per_compartment_step": 1e9 * c["wall_s"] / cs,
         "neuron_ns_per_compartment_step": 1e9 * n["wall_s"] / cs,
         "bytes_per_compartment": mem(c), "neuron_bytes_per_compartment": mem(n),
@@ -112,13 +120,15 @@ def main():
         for m in models:
             print("running %s ..." % m, file=sys.stderr, flush=True)
             results[m] = bench(m, sizes[m], a.build, libs, work)
-    print("%-7s %9s %6s %10s %10s %6s %8s %8s %10s %10s %6s %9s %9s" % (
-        "model", "comps", "steps", "NEURON s", "cellulab s", "ratio", "ns/c-s", "NRN ns", "B/comp",
-        "NRN B/comp", "mem x", "max|dv|", "spikes"))
+    print("%-7s %9s %6s %10s %10s %6s %8s %8s %6s %6s %10s %10s %6s %9s %9s" % (
+        "model", "comps", "steps", "NEURON s", "cellulab s", "ratio", "ns/c-s", "NRN ns", "2T s", "2T rat",
+        "B/comp", "NRN B/comp", "mem x", "max|dv|", "spikes"))
     for m, r in results.items():
-        print("%-7s %9d %6d %10.3f %10.3f %6.2f %8.1f %8.1f %10.0f %10.0f %6.2f %9.2g %4d/%-4d" % (
+        t2 = r["threads"]["2"]
+        print("%-7s %9d %6d %10.3f %10.3f %6.2f %8.1f %8.1f %6.3f %6.2f %10.0f %10.0f %6.2f %9.2g %4d/%-4d" % (
             m, r["compartments"], r["steps"], r["neuron_s"], r["cellulab_s"], r["ratio"],
-            r["ns_per_compartment_step"], r["neuron_ns_per_compartment_step"], r["bytes_per_compartment"],
+            r["ns_per_compartment_step"], r["neuron_ns_per_compartment_step"], t2["cellulab_s"], t2["ratio"],
+            r["bytes_per_compartment"],
             r["neuron_bytes_per_compartment"], r["memory_ratio"], r["max_dv_mV"], r["spikes"], r["neuron_spikes"]))
     out = os.path.join(HERE, "results.json")
     with open(out + ".tmp", "w") as f:

@@ -8,6 +8,7 @@
  *   bench_models ring   --nring R --ncell C --tstop MS --trace FILE
  *   bench_models allen5 --data DIR --mechanisms LIB --tstop MS --trace FILE
  *   bench_models l5tpc  --data DIR --nsyn N --tstop MS --trace FILE
+ * and --threads N (cl_sim_set_threads; default 1) with any of them.
  *
  * The models are described in bench/README.md. */
 #include <math.h>
@@ -55,6 +56,7 @@ typedef struct opts {
     const char *model, *trace, *data, *mechanisms;
     int nring, ncell, nsyn;
     double tstop;
+    int threads;
 } opts;
 
 static void count(cl_sim *s, cl_cell c) {
@@ -202,7 +204,7 @@ static void build_l5tpc(cl_sim *s, const opts *o, cl_section *traced) {
 }
 
 int main(int argc, char **argv) {
-    opts o = {.nring = 50, .ncell = 10, .nsyn = 5000, .tstop = 100};
+    opts o = {.nring = 50, .ncell = 10, .nsyn = 5000, .tstop = 100, .threads = 1};
     if (argc < 2) {
         fprintf(stderr, "usage: bench_models ring|allen5|l5tpc [options] (see the source)\n");
         return 2;
@@ -217,6 +219,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--trace")) o.trace = v;
         else if (!strcmp(k, "--data")) o.data = v;
         else if (!strcmp(k, "--mechanisms")) o.mechanisms = v;
+        else if (!strcmp(k, "--threads")) o.threads = atoi(v);
         else {
             fprintf(stderr, "bench_models: unknown option %s\n", k);
             return 2;
@@ -224,6 +227,7 @@ int main(int argc, char **argv) {
     }
     cl_sim *s;
     if (cl_sim_new(&s) != CL_OK) return 1;
+    CHECK(cl_sim_set_threads(s, o.threads));
     if (o.mechanisms) CHECK(cl_sim_load_mechanisms(s, o.mechanisms));
     /* the model's memory: from here (simulation and mechanisms ready) to the peak */
     long rss0 = status_kib("VmRSS");

@@ -111,6 +111,19 @@ int cl_sim_legacy_units(const cl_sim *sim); /* -1 for a NULL sim */
 cl_status cl_sim_set_random123_globalindex(cl_sim *sim, double gix);
 unsigned int cl_sim_random123_globalindex(const cl_sim *sim); /* 0 for a NULL sim */
 
+/* Threads stepping this simulation: its cells (independent trees of
+ * sections) are split into n groups of about equal compartment counts, each
+ * stepped by one thread of a pool the simulation owns (started at the first
+ * step that needs it, joined by cl_sim_free or the next change of n). Events,
+ * spike detection and recordings stay on the calling thread, so results are
+ * bit-identical for every n. n = 0: one thread per core this process may
+ * use (sched_getaffinity, else sysconf); 1 (the default): no worker thread.
+ * A simulation never uses more threads than it has cells. Takes effect at
+ * the next step; n < 0 or n > 1024: CL_EINVAL. */
+cl_status cl_sim_set_threads(cl_sim *sim, int n);
+/* The thread count set (0: all cores), -1 for a NULL sim. */
+int cl_sim_threads(const cl_sim *sim);
+
 /* Membrane potential every node starts from at initialisation, in mV. */
 cl_status cl_sim_set_v_init(cl_sim *sim, double v_init);
 double cl_sim_v_init(const cl_sim *sim);

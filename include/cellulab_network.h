@@ -85,6 +85,9 @@ typedef struct cl_network_options {
     cl_status (*cell_value)(void *ctx, struct cl_network *net, const char *pop, uint64_t node, const char *name,
                             double *value, cl_error *err);
     void *cell_value_ctx;
+    /* Threads stepping the simulation (cl_sim_set_threads): 0 = as many as
+     * the machine has cores; results are the same for every count. */
+    int threads;
 } cl_network_options;
 
 typedef struct cl_network cl_network;

@@ -14,7 +14,8 @@
 static void usage(FILE *f) {
     fprintf(f,
             "usage: cellulab run CONFIG.json [--node-set NAME] [--output DIR] [--mechanisms LIB]...\n"
-            "                    [--numbering bmtk|spec] [--legacy-units] [--bmtk-import3d] [--no-progress]\n"
+            "                    [--numbering bmtk|spec] [--legacy-units] [--bmtk-import3d] [--threads N]\n"
+            "                    [--no-progress]\n"
             "\n"
             "Simulate a SONATA network: a simulation config (or a config.json naming\n"
             "the circuit and the simulation). Spikes and soma reports are written as\n"
@@ -32,6 +33,8 @@ static void usage(FILE *f) {
             "                    h.nrnunit_use_legacy(1); the Allen example references used them\n"
             "  --bmtk-import3d   3-D points with 6 significant digits, as bmtk's own Import3d\n"
             "                    writes them (the Allen example references too)\n"
+            "  --threads N       threads stepping the cells (default: all cores; 1: none);\n"
+            "                    results are bit-identical for every N\n"
             "  --no-progress     no progress bar\n");
 }
 
@@ -57,7 +60,7 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
-    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0;
+    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
     if (!mechs) return 1;
     for (int i = 1; i < argc; i++) {
@@ -87,6 +90,16 @@ int cli_run(int argc, char **argv) {
             legacy_units = 1;
         } else if (strcmp(a, "--bmtk-import3d") == 0) {
             pt3d_digits = 6;
+        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (end == v || *end || n < 0 || n > 1024) {
+                fprintf(stderr, "cellulab run: --threads: expected a count from 0 (all cores) to 1024, got \"%s\"\n", v);
+                free(mechs);
+                return 2;
+            }
+            threads = (int)n;
         } else if (strcmp(a, "--no-progress") == 0) {
             show = 0;
         } else if (!config && a[0] != '-') {
@@ -118,7 +131,8 @@ int cli_run(int argc, char **argv) {
                                                 cl_circuit_get_ops(c)->mechanisms_dir(cl_circuit_get_state(c)),
                             .output_dir = output,
                             .numbering = numbering,
-                            .pt3d_digits = pt3d_digits};
+                            .pt3d_digits = pt3d_digits,
+                            .threads = threads};
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
         goto out;

@@ -33,6 +33,9 @@ static void free_layout(cl_engine *e) {
     free(e->cap_node); free(e->cap_cm);
     free(e->ps_nc_start); free(e->ps_nc);
     e->ps_nc_start = e->ps_nc = NULL;
+    cl_engine_groups_free(e);
+    free(e->tree_node); free(e->tree_cap); free(e->node_tree);
+    e->tree_node = e->tree_cap = e->node_tree = NULL;
     e->v = e->rhs = e->d = e->a = e->b = e->area = e->rinv = e->diam = NULL;
     e->parent = NULL;
     e->cap_node = NULL;
@@ -58,9 +61,11 @@ void cl_engine_init_empty(cl_engine *e) {
     e->dt = 0.025;
     e->celsius = 34.0;
     e->v_init = -65.0;
+    e->threads = 1;
 }
 
 void cl_engine_release(cl_engine *e) {
+    cl_engine_threads_free(e);
     free_layout(e);
     for (int s = 0; s < e->nsec; s++) {
         cl_sec *sec = &e->sec[s];
@@ -127,10 +132,15 @@ static void sort_children(int *v, int n, cl_engine *e) {
     }
 }
 
-/* Section order: all roots, then breadth first over the children lists.
- * Deleted sections (detached, childless) are left out. Returns how many
- * sections are ordered, or -1. */
-static int section_order(cl_engine *e, int *order) {
+/* Section order: the roots (their 0-end nodes are the root nodes, in this
+ * order), and for numbering, tree by tree, each root followed by its tree
+ * breadth first over the children lists. NEURON numbers all roots then one
+ * breadth-first sweep over every tree; restricted to one tree the two orders
+ * are the same, so each tree's elimination and sums are NEURON's, and a tree
+ * owns a contiguous range of nodes (threads.c steps trees apart). Deleted
+ * sections (detached, childless) are left out. Returns how many sections
+ * are ordered, or -1. */
+static int section_order(cl_engine *e, int *order, int *roots) {
     int n = 0;
     int *nchild = calloc((size_t)e->nsec + 1, sizeof(int));
     int *first = calloc((size_t)e->nsec + 1, sizeof(int));
@@ -144,12 +154,17 @@ static int section_order(cl_engine *e, int *order) {
         if (p >= 0) child[first[p] + nchild[p]++] = s;
     }
     for (int s = 0; s < e->nsec; s++) sort_children(child + first[s], nchild[s], e);
+    int nr = 0;
     for (int s = 0; s < e->nsec; s++)
-        if (e->sec[s].parent < 0 && !e->sec[s].dead) order[n++] = s;
-    e->nroot = n;
-    for (int i = 0; i < n; i++) {
-        int s = order[i];
-        for (int c = 0; c < nchild[s]; c++) order[n++] = child[first[s] + c];
+        if (e->sec[s].parent < 0 && !e->sec[s].dead) roots[nr++] = s;
+    e->nroot = nr;
+    for (int r = 0; r < nr; r++) {
+        int q = n;
+        order[n++] = roots[r];
+        for (; q < n; q++) {
+            int s = order[q];
+            for (int c = 0; c < nchild[s]; c++) order[n++] = child[first[s] + c];
+        }
     }
     free(nchild); free(first); free(child);
     return n;
@@ -186,7 +201,17 @@ static int alloc_block(cl_mech_block *b, const cl_mech_type *m, int n) {
 }
 
 /* Point processes of one type, ordered as NEURON's node property lists:
- * by node, and at one node the most recently created first. */
+ * by node, and at one node the most recently created first; tree by tree
+ * (a process at a root node comes first in its tree), so that each tree's
+ * processes are contiguous. Trees are independent: the order between them
+ * changes no sum. */
+static int pp_before(const cl_engine *e, int na, long seqa, int nb, long seqb) {
+    int ta = e->node_tree[na], tb = e->node_tree[nb];
+    if (ta != tb) return ta < tb;
+    if (na != nb) return na < nb;
+    return seqa > seqb;
+}
+
 static void sort_pps(cl_engine *e, int *v, int n) {
     for (int i = 1; i < n; i++) {
         int x = v[i], j = i - 1;
@@ -195,7 +220,7 @@ static void sort_pps(cl_engine *e, int *v, int n) {
         while (j >= 0) {
             const cl_ppobj *pj = &e->pp[v[j]];
             int nj = cl_engine_node_exact(e, pj->sec, pj->x);
-            if (nj < nx || (nj == nx && pj->seq > px->seq)) break;
+            if (pp_before(e, nj, pj->seq, nx, px->seq)) break;
             v[j + 1] = v[j];
             j--;
         }
@@ -333,8 +358,9 @@ int cl_engine_compile(cl_engine *e) {
     e->compiled = 0;
     e->initialized = 0;
     int *order = malloc(((size_t)e->nsec + 1) * sizeof(int));
-    int norder = order ? section_order(e, order) : -1;
-    if (norder < 0) { free(order); return -1; }
+    int *roots = malloc(((size_t)e->nsec + 1) * sizeof(int));
+    int norder = order && roots ? section_order(e, order, roots) : -1;
+    if (norder < 0) { free(order); free(roots); return -1; }
 
     /* node numbering */
     int nnode = e->nroot;
@@ -347,19 +373,26 @@ int cl_engine_compile(cl_engine *e) {
     e->rinv = calloc(nn, sizeof(double)); e->parent = calloc(nn, sizeof(int));
     e->diam = calloc(nn, sizeof(double));
     e->cap_node = calloc(nn, sizeof(int)); e->cap_cm = calloc(nn, sizeof(double));
+    e->tree_node = calloc((size_t)e->nroot + 1, sizeof(int));
+    e->tree_cap = calloc((size_t)e->nroot + 1, sizeof(int));
+    e->node_tree = calloc(nn, sizeof(int));
     if (!e->v || !e->rhs || !e->d || !e->a || !e->b || !e->area || !e->rinv || !e->parent ||
-        !e->cap_node || !e->cap_cm || !e->diam) {
+        !e->cap_node || !e->cap_cm || !e->diam || !e->tree_node || !e->tree_cap || !e->node_tree) {
         free(order);
+        free(roots);
         return -1;
     }
     for (int r = 0; r < e->nroot; r++) {
-        e->sec[order[r]].parentnode = r;
+        e->sec[roots[r]].parentnode = r;
         e->area[r] = 100.; /* a root node's area stays NEURON's default */
         e->parent[r] = -1;
+        e->node_tree[r] = r;
     }
-    int next = e->nroot;
+    int next = e->nroot, tree = -1;
     for (int i = 0; i < norder; i++) {
         cl_sec *sec = &e->sec[order[i]];
+        if (sec->parent < 0) e->tree_node[++tree] = next;
+        for (int j = 0; j <= sec->nseg; j++) e->node_tree[next + j] = tree;
         sec->node0 = next;
         if (sec->parent >= 0) {
             const cl_sec *ps = &e->sec[sec->parent];
@@ -372,13 +405,15 @@ int cl_engine_compile(cl_engine *e) {
         for (int j = 1; j <= sec->nseg; j++) e->parent[next + j] = next + j - 1;
         next += sec->nseg + 1;
     }
+    e->tree_node[e->nroot] = next;
 
     /* geometry and coefficients (connection_coef) */
     for (int s = 0; s < e->nsec; s++)
         if (!e->sec[s].dead) cl_engine_section_geometry(e, s);
-    for (int i = 0; i < norder; i++) {
+    for (int i = 0, tr = -1; i < norder; i++) {
         const cl_sec *sec = &e->sec[order[i]];
         int nd = sec->node0;
+        if (sec->parent < 0) e->tree_cap[++tr] = e->ncap;
         e->a[nd] = -1.e2 * 1.0 * e->rinv[nd] / e->area[sec->parentnode];
         for (int j = 1; j <= sec->nseg; j++)
             e->a[nd + j] = -1.e2 * e->rinv[nd + j] / e->area[nd + j - 1];
@@ -391,6 +426,8 @@ int cl_engine_compile(cl_engine *e) {
         }
     }
 
+    e->tree_cap[e->nroot] = e->ncap;
+    free(roots);
     if (build_blocks(e, order, norder) != 0) { free(order); return -1; }
     exec_order(e);
     free(order);

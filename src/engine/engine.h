@@ -210,7 +210,51 @@ typedef struct cl_engine {
     int wn[CL_MAX_TYPES];           /* instances wstate[type] was made for */
     cl_watch **wact;                /* the active WATCHes in activation order */
     int nwact, capwact;
+
+    /* trees (compiled): root node r's other nodes are [tree_node[r],
+     * tree_node[r+1]) and its capacitance entries [tree_cap[r], tree_cap[r+1])
+     * (compile.c numbers the nodes tree by tree) */
+    int *tree_node, *tree_cap;
+    int *node_tree; /* tree of each node */
+
+    /* threads (threads.c) */
+    int threads;             /* requested: 0 = all cores, >= 1 */
+    struct cl_pool *pool;    /* workers, made on the first parallel step */
+    struct cl_group *group;  /* the trees split into ngroup parts, NULL when stale */
+    int ngroup;
 } cl_engine;
+
+/* One part of the trees, stepped by one thread: roots [r0, r1), their other
+ * nodes [n0, n1), capacitance entries [c0, c1), and per mechanism type a
+ * view of its instances there (view[t].n == 0: none); views share the
+ * block's arrays at an offset. Globals: each part but the last one with
+ * instances of a type has its own copy, refreshed from the simulation's at
+ * every step, so that GLOBALs a mechanism assigns while it runs (hh's minf)
+ * are per thread, as NEURON's THREADSAFE globals. */
+#define CL_NCHAIN 4
+typedef struct cl_group {
+    int r0, r1, n0, n1, c0, c1;
+    /* the solve's chains (step.c): nchain ranges of whole trees,
+     * [chain[c], chain[c+1]), splitting [n0, n1) about evenly */
+    int chain[CL_NCHAIN + 1];
+    int nchain;
+    cl_mech_block *view;  /* nblock entries */
+    double **gcopy;       /* nblock entries: own globals, or NULL (view uses the master) */
+    double **vars;        /* storage behind view[t].var */
+    int **ions;           /* storage behind view[t].ion_index */
+} cl_group;
+
+/* Thread pool and groups (threads.c). */
+void cl_engine_threads_free(cl_engine *e);   /* joins the workers, frees the groups */
+void cl_engine_groups_free(cl_engine *e);    /* groups only (layout or thread count changed) */
+/* Groups for the current layout and thread count; 0, or -1 out of memory. */
+int cl_engine_groups_prepare(cl_engine *e);
+/* Runs fn(e, g) for every group g = 0..ngroup-1, group 0 on the calling
+ * thread, the others on the workers (all on the caller when the workers
+ * cannot be started); returns when all are done. */
+void cl_engine_parallel(cl_engine *e, void (*fn)(cl_engine *e, int g));
+/* Cores available to this process (sysconf), at least 1. */
+int cl_engine_cores(void);
 
 /* Lifetime. */
 void cl_engine_init_empty(cl_engine *e);

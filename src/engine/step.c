@@ -1,6 +1,7 @@
 /* NEURON's fixed step (secondorder = 0) and finitialize, in NEURON's order of
  * operations (docs/reference/neuron-numerics.md sections 1 and 5). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine.h"
 
@@ -264,48 +265,108 @@ static void table_check(cl_engine *e) {
     }
 }
 
-/* nrn_rhs + nrn_lhs. Each mechanism adds to rhs and d in type order (the two
- * sums are independent, so one pass per mechanism gives NEURON's bits), then
- * the axial terms; capacitance comes after the mechanisms in d. */
-static void setup_tree_matrix(cl_engine *e) {
-    int n = e->nnode;
+/* nrn_rhs + nrn_lhs for one group (threads.c). Each mechanism adds to rhs
+ * and d in type order (the two sums are independent, so one pass per
+ * mechanism gives NEURON's bits), then the axial terms; capacitance comes
+ * after the mechanisms in d. */
+static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) {
     double *rhs = e->rhs, *d = e->d, *v = e->v, *a = e->a, *b = e->b;
     const int *par = e->parent;
-    for (int i = 0; i < n; i++) rhs[i] = 0.;
-    for (int i = 0; i < n; i++) d[i] = 0.;
-    cl_mech_ctx c = make_ctx(e);
+    for (int i = g->r0; i < g->r1; i++) rhs[i] = 0.;
+    for (int i = g->n0; i < g->n1; i++) rhs[i] = 0.;
+    for (int i = g->r0; i < g->r1; i++) d[i] = 0.;
+    for (int i = g->n0; i < g->n1; i++) d[i] = 0.;
     for (int k = 0; k < e->nblock; k++) {
-        cl_mech_block *bl = &e->block[e->exec[k]];
-        if (bl->n && bl->type->cur) bl->type->cur(&c, bl);
+        cl_mech_block *bl = &g->view[e->exec[k]];
+        if (bl->n && bl->type->cur) bl->type->cur(c, bl);
     }
-    for (int i = e->nroot; i < n; i++) {
-        double dv = v[par[i]] - v[i];
-        rhs[i] -= b[i] * dv;
-        rhs[par[i]] += a[i] * dv;
-    }
+    /* capacitance, then the axial terms of rhs and d in one sweep (each
+     * array sees its own terms in NEURON's order) */
     double cfac = .001 * (1.0 / e->dt);
-    for (int k = 0; k < e->ncap; k++) d[e->cap_node[k]] += cfac * e->cap_cm[k];
-    for (int i = e->nroot; i < n; i++) {
+    for (int k = g->c0; k < g->c1; k++) d[e->cap_node[k]] += cfac * e->cap_cm[k];
+    for (int i = g->n0; i < g->n1; i++) {
+        int p = par[i];
+        double dv = v[p] - v[i];
+        rhs[i] -= b[i] * dv;
+        rhs[p] += a[i] * dv;
         d[i] -= b[i];
-        d[par[i]] -= a[i];
+        d[p] -= a[i];
     }
 }
 
-/* Hines elimination; the solution (Δv) is left in rhs. */
-static void solve(cl_engine *e) {
-    double *rhs = e->rhs, *d = e->d, *a = e->a, *b = e->b;
+/* Hines elimination over one group's trees; the solution (Δv) is left in
+ * rhs. Each tree's nodes are a contiguous range, parents before children.
+ * Each node's elimination waits on a division by its own pivot, a chain
+ * through the tree, so the group's trees are taken as up to CL_NCHAIN
+ * chains of whole trees (g->chain), a node of each in turn: the chains
+ * overlap in the processor, and every node sees the operations, in the
+ * order, of the plain sweep (children of one parent stay in one chain, in
+ * order). */
+static inline void elim(double *rhs, double *d, const double *a, const double *b, const int *par, int i) {
+    int pi = par[i];
+    double p = a[i] / d[i];
+    d[pi] -= p * b[i];
+    rhs[pi] -= p * rhs[i];
+}
+
+static inline void backsub(double *rhs, const double *d, const double *b, const int *par, int i) {
+    rhs[i] -= b[i] * rhs[par[i]];
+    rhs[i] /= d[i];
+}
+
+static void group_solve(cl_engine *e, const cl_group *g) {
+    double *rhs = e->rhs, *d = e->d;
+    const double *a = e->a, *b = e->b;
     const int *par = e->parent;
-    for (int i = e->nnode - 1; i >= e->nroot; --i) {
-        int pi = par[i];
-        double p = a[i] / d[i];
-        d[pi] -= p * b[i];
-        rhs[pi] -= p * rhs[i];
+    const int *q = g->chain, nc = g->nchain;
+    int k[CL_NCHAIN];
+    int len = g->n1 - g->n0; /* the shortest chain's length */
+    for (int c = 0; c < nc; c++) {
+        k[c] = q[c + 1] - 1;
+        if (q[c + 1] - q[c] < len) len = q[c + 1] - q[c];
     }
-    for (int i = 0; i < e->nroot; ++i) rhs[i] /= d[i];
-    for (int i = e->nroot; i < e->nnode; ++i) {
-        rhs[i] -= b[i] * rhs[par[i]];
-        rhs[i] /= d[i];
+    for (int s = 0; s < len; s++)
+        for (int c = 0; c < nc; c++) elim(rhs, d, a, b, par, k[c]--);
+    for (int c = 0; c < nc; c++)
+        for (; k[c] >= q[c]; k[c]--) elim(rhs, d, a, b, par, k[c]);
+    for (int r = g->r0; r < g->r1; ++r) rhs[r] /= d[r];
+    for (int c = 0; c < nc; c++) k[c] = q[c];
+    for (int s = 0; s < len; s++)
+        for (int c = 0; c < nc; c++) backsub(rhs, d, b, par, k[c]++);
+    for (int c = 0; c < nc; c++)
+        for (; k[c] < q[c + 1]; k[c]++) backsub(rhs, d, b, par, k[c]);
+}
+
+/* The parallel part of a step for group gi: matrix at t_{n+1/2} (e->t),
+ * solve, v += Δv, states at t_{n+1}. */
+static void group_step(cl_engine *e, int gi) {
+    const cl_group *g = &e->group[gi];
+    cl_mech_ctx c = make_ctx(e);
+    group_matrix(e, g, &c);
+    group_solve(e, g);
+    double *v = e->v, *rhs = e->rhs;
+    for (int i = g->r0; i < g->r1; i++) v[i] += rhs[i];
+    for (int i = g->n0; i < g->n1; i++) v[i] += rhs[i];
+    c.t = e->t + 0.5 * e->dt;
+    for (int k = 0; k < e->nblock; k++) {
+        cl_mech_block *bl = &g->view[e->exec[k]];
+        if (bl->n && bl->type->state) bl->type->state(&c, bl);
     }
+}
+
+static void group_matrix_only(cl_engine *e, int gi) {
+    cl_mech_ctx c = make_ctx(e);
+    group_matrix(e, &e->group[gi], &c);
+}
+
+/* Globals a group keeps apart get the simulation's values (set by the user
+ * or an INITIAL block) before every parallel pass. */
+static void groups_refresh_globals(cl_engine *e) {
+    for (int g = 0; g < e->ngroup; g++)
+        for (int t = 0; t < e->nblock; t++)
+            if (e->group[g].gcopy[t])
+                memcpy(e->group[g].gcopy[t], e->block[t].global,
+                       (size_t)e->block[t].type->nglobal * sizeof(double));
 }
 
 static void record_step(cl_engine *e) {
@@ -319,6 +380,7 @@ static void record_step(cl_engine *e) {
 int cl_engine_step(cl_engine *e) {
     double dt = e->dt;
     e->cur_netcon = -1;
+    if (cl_engine_groups_prepare(e) != 0) return -1;
     table_check(e);
     /* deliver_net_events */
     check_thresholds(e);
@@ -326,15 +388,9 @@ int cl_engine_step(cl_engine *e) {
     deliver_until(e, e->t + 0.5 * dt);
     e->t += 0.5 * dt;
     play_continuous(e);
-    setup_tree_matrix(e);
-    solve(e);
-    for (int i = 0; i < e->nnode; i++) e->v[i] += e->rhs[i];
+    groups_refresh_globals(e);
+    cl_engine_parallel(e, group_step);
     e->t += 0.5 * dt;
-    cl_mech_ctx c = make_ctx(e);
-    for (int k = 0; k < e->nblock; k++) {
-        cl_mech_block *bl = &e->block[e->exec[k]];
-        if (bl->n && bl->type->state) bl->type->state(&c, bl);
-    }
     record_step(e);
     deliver_until(e, e->t);
     return e->oom ? -1 : 0;
@@ -388,7 +444,9 @@ int cl_engine_initialize(cl_engine *e) {
     }
     watch_reset(e);
     deliver_until(e, e->t);
-    setup_tree_matrix(e);
+    if (cl_engine_groups_prepare(e) != 0) return -1;
+    groups_refresh_globals(e);
+    cl_engine_parallel(e, group_matrix_only);
     for (int i = 0; i < e->nrec; i++) {
         cl_recobj *r = &e->rec[i];
         r->data.n = 0;

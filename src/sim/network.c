@@ -973,6 +973,12 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
         st = cl_error_fail(err, CL_ENOMEM, "out of memory");
         goto done;
     }
+    if (o->threads < 0 || o->threads > 1024) {
+        st = cl_error_fail(err, CL_EINVAL, "cl_network_new: threads: expected 0 (all cores) to 1024, got %d",
+                           o->threads);
+        goto done;
+    }
+    cl_sim_set_threads(net->sim, o->threads);
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     net->tstop = net->rc.tstop;

@@ -158,6 +158,18 @@ cl_status cl_sim_set_random123_globalindex(cl_sim *s, double gix) {
 }
 unsigned int cl_sim_random123_globalindex(const cl_sim *s) { return s ? s->eng.ran123_globalindex : 0u; }
 
+cl_status cl_sim_set_threads(cl_sim *s, int n) {
+    CHECK_SIM(s);
+    if (n < 0 || n > 1024)
+        return cl_fail(s, CL_EINVAL, "cl_sim_set_threads: n: expected 0 (all cores) to 1024 threads, got %d", n);
+    if (n != s->eng.threads) {
+        s->eng.threads = n;
+        cl_engine_groups_free(&s->eng); /* regrouped at the next step */
+    }
+    return cl_ok(s);
+}
+int cl_sim_threads(const cl_sim *s) { return s ? s->eng.threads : -1; }
+
 cl_status cl_sim_set_v_init(cl_sim *s, double v) {
     CHECK_SIM(s);
     if (!isfinite(v))
