@@ -70,6 +70,12 @@ typedef struct cl_network_options {
     /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
+    /* Blue Brain synapses (edges with syn_type_id and no model_template,
+     * src/sim/network_bbp_synapses.c): the simulation config's
+     * run.synapse_seed, and conditions.extracellular_calcium in mM (0: U_SE
+     * is not scaled). */
+    uint32_t synapse_seed;
+    double extracellular_calcium;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -136,6 +142,31 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
  * holds one population. Each file is written under a temporary name and
  * renamed when complete. */
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err);
+
+/* ---- Blue Brain synapse rules (BlueCelluLab's Random123 mode, as
+ * neurodamus) — the pieces a caller can check by hand ---- */
+
+/* A population's 12-bit id for synapse seeds: bytes 0 and 1 of the MD5 of
+ * its name, ((b1 & 0x0f) << 8) + b0. */
+uint32_t cl_bbp_population_id(const char *name);
+
+/* The MD5 digest of n bytes (RFC 1321), for cl_bbp_population_id. */
+void cl_bbp_md5(const void *data, size_t n, unsigned char digest[16]);
+
+/* An edge's delay on the dt grid: trunc(delay / dt + 1e-5) * dt. */
+double cl_bbp_round_delay(double delay, double dt);
+
+/* The factor on U_SE at extracellular calcium ca (mM) for a synapse with
+ * u_hill_coefficient k: (k^4 + 16) / 16 * ca^4 / (k^4 + ca^4), so 1 at
+ * ca = 2 mM; 1 when ca <= 0 (no calcium given) or k is NaN (absent). */
+double cl_bbp_u_scale(double k, double ca);
+
+/* The Random123 stream ids (setRNG) of a ProbAMPANMDA_EMS/ProbGABAAB_EMS
+ * synapse: post_gid + 251, sid + 100, src_popid * 65536 + tgt_popid +
+ * synapse_seed + 300 (post_gid counted from 0, sid: the synapse's index
+ * among its cell's afferent edges of that edge population). */
+void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
+                        uint32_t synapse_seed, double ids[3]);
 
 #ifdef __cplusplus
 }

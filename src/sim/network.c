@@ -12,6 +12,7 @@
 #include "cellulab_model.h"
 #include "cellulab_network.h"
 #include "cellulab_nmodl.h"
+#include "sim/network_bbp.h"
 #include "sim/network_output.h"
 #include "util/util.h"
 
@@ -81,6 +82,10 @@ struct cl_network {
     int pt3d_digits;
     char *output_dir;
     int ran, built;
+    /* Blue Brain synapses (network_bbp_synapses.c) */
+    uint32_t synapse_seed;
+    double ca;
+    uint64_t *gid_off; /* per population: BlueCelluLab's global id offset */
 };
 
 /* A failed cl_sim call: the context, then the simulation's message. */
@@ -565,8 +570,17 @@ static cl_status source_stim(cl_network *net, npop *P, uint64_t k, cl_pp *out, c
     return CL_OK;
 }
 
+static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e, npop *S, size_t s_idx,
+                                  ncell *T, uint64_t sid, override_set *ov, size_t n_ov, cl_error *err);
+
 static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npop *S, size_t s_idx, ncell *T,
-                              override_set *ov, size_t n_ov, cl_error *err) {
+                              uint64_t sid, override_set *ov, size_t n_ov, cl_error *err) {
+    if (!T->art) {
+        int bbp = 0;
+        cl_status sb = bbp_edge_is_bbp(net->ops, net->st, epop, e, &bbp, err);
+        if (sb) return sb;
+        if (bbp) return connect_bbp_edge(net, epop, e, S, s_idx, T, sid, ov, n_ov, err);
+    }
     char where[300];
     snprintf(where, sizeof where, "edge population \"%s\" edge %llu", epop, (unsigned long long)e);
     uint64_t src;
@@ -652,6 +666,105 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     return CL_OK;
 }
 
+/* A Blue Brain edge (network_bbp_synapses.c): its own ProbAMPANMDA_EMS or
+ * ProbGABAAB_EMS, driven by the source's spike detector or replay VecStim
+ * as BlueCelluLab connects them; connection_overrides scale the weight
+ * (0: no connection) and may not move the delay (SONATA's BBP "delay" is
+ * a delayed weight change, not supported yet). */
+static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e, npop *S, size_t s_idx,
+                                  ncell *T, uint64_t sid, override_set *ov, size_t n_ov, cl_error *err) {
+    char where[300];
+    snprintf(where, sizeof where, "edge population \"%s\" edge %llu", epop, (unsigned long long)e);
+    uint64_t src;
+    cl_status st = net->ops->edge_source(net->st, epop, e, &src, err);
+    if (st) return st;
+    if (src >= S->n)
+        return cl_error_fail(err, CL_EFORMAT, "%s: source node %llu out of range in \"%s\" (%llu nodes)", where,
+                             (unsigned long long)src, S->name, (unsigned long long)S->n);
+    npop *TP = &net->pops[T->pop];
+    bbp_syn_ctx c = {.sim = net->sim, .ops = net->ops, .st = net->st, .epop = epop, .edge = e, .sid = sid,
+                     .secs = T->secs, .n_secs = T->n_secs, .post_gid = net->gid_off[T->pop] + T->node,
+                     .src_popid = cl_bbp_population_id(S->name), .tgt_popid = cl_bbp_population_id(TP->name),
+                     .synapse_seed = net->synapse_seed, .dt = net->dt, .ca = net->ca};
+    cl_pp syn;
+    double w, delay;
+    if ((st = bbp_make_synapse(&c, &syn, &w, &delay, err))) return st;
+    net->counts.synapses++;
+    double factor = 1;
+    for (size_t i = 0; i < n_ov; i++) {
+        if (!ov[i].src[s_idx][src] || !ov[i].tgt[T->pop][T->node]) continue;
+        if (!isnan(ov[i].o.delay))
+            return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
+                                 "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
+        if (!isnan(ov[i].o.weight)) factor = ov[i].o.weight; /* the last match wins */
+    }
+    if (factor == 0) return CL_OK;
+    cl_netcon nc;
+    int64_t sc = S->cell_of[src];
+    int replay = 0;
+    if (sc >= 0 && !net->cells[sc].art) {
+        if (cl_netcon_from_section(net->sim, net->cells[sc].soma, 0.5, syn, &nc) ||
+            cl_netcon_set_threshold(net->sim, nc, net->thr))
+            return simfail(net, CL_EINVAL, err, where);
+    } else {
+        cl_pp from;
+        if (sc >= 0)
+            from = net->cells[sc].pp;
+        else if ((st = source_stim(net, S, src, &from, err)))
+            return st;
+        replay = sc < 0;
+        if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
+    }
+    if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
+        cl_netcon_set_weight(net->sim, nc, BBP_NC_TYPE_INDEX, replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
+        return simfail(net, CL_EINVAL, err, where);
+    net->counts.netcons++;
+    return CL_OK;
+}
+
+/* BlueCelluLab's global ids: populations in name order, each after the one
+ * before rounded up to a multiple of 1000; a population spans its largest
+ * loaded node id (virtual ones: all their nodes). */
+static cl_status make_gid_offsets(cl_network *net, cl_error *err) {
+    net->gid_off = calloc(net->n_pops + 1, sizeof *net->gid_off);
+    size_t *order = malloc((net->n_pops + 1) * sizeof *order);
+    int64_t *span = malloc((net->n_pops + 1) * sizeof *span);
+    if (!net->gid_off || !order || !span) {
+        free(order);
+        free(span);
+        return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    }
+    for (size_t p = 0; p < net->n_pops; p++) {
+        npop *P = &net->pops[p];
+        order[p] = p;
+        span[p] = -1;
+        cl_node_model m;
+        if (P->n && !net->ops->node_model(net->st, P->name, 0, &m, err) && m.model_type &&
+            strcmp(m.model_type, "virtual") == 0)
+            span[p] = (int64_t)P->n - 1;
+        for (uint64_t k = 0; k < P->n; k++)
+            if (P->cell_of[k] >= 0) span[p] = (int64_t)k;
+    }
+    for (size_t i = 1; i < net->n_pops; i++) /* insertion sort by name */
+        for (size_t j = i; j > 0 && strcmp(net->pops[order[j - 1]].name, net->pops[order[j]].name) > 0; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    uint64_t end = 0;
+    int first = 1;
+    for (size_t i = 0; i < net->n_pops; i++) {
+        size_t p = order[i];
+        if (span[p] < 0) continue;
+        net->gid_off[p] = first ? 0 : (end + 999) / 1000 * 1000;
+        end = net->gid_off[p] + (uint64_t)span[p] + 1;
+        first = 0;
+    }
+    free(order);
+    free(span);
+    return CL_OK;
+}
+
 static cl_status make_edges(cl_network *net, cl_error *err) {
     size_t ne = net->ops->edge_population_count ? net->ops->edge_population_count(net->st) : 0;
     if (ne && (!net->ops->afferent_edges || !net->ops->edge_source || !net->ops->edge_attribute ||
@@ -659,7 +772,9 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
         return cl_error_fail(err, CL_EINVAL, "the circuit has edges but does not give their sources or attributes");
     override_set *ov = NULL;
     size_t n_ov = 0;
-    cl_status st = load_overrides(net, &ov, &n_ov, err);
+    cl_status st = make_gid_offsets(net, err);
+    if (st) return st;
+    st = load_overrides(net, &ov, &n_ov, err);
     for (size_t i = 0; i < ne && !st; i++) {
         const char *epop = net->ops->edge_population_name(net->st, i), *sp, *tp;
         uint64_t nedges;
@@ -676,8 +791,8 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
             size_t n = 0;
             st = net->ops->afferent_edges(net->st, epop, k, &edges, &n, err);
             for (size_t j = 0; j < n && !st; j++)
-                st = connect_edge(net, epop, edges[j], S, (size_t)(S - net->pops), &net->cells[T->cell_of[k]], ov,
-                                  n_ov, err);
+                st = connect_edge(net, epop, edges[j], S, (size_t)(S - net->pops), &net->cells[T->cell_of[k]], j,
+                                  ov, n_ov, err);
             free(edges);
         }
     }
@@ -868,6 +983,8 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->st = cl_circuit_get_state(c);
     net->numbering = o->numbering;
     net->soma = o->soma;
+    net->synapse_seed = o->synapse_seed;
+    net->ca = o->extracellular_calcium;
     net->pt3d_digits = o->pt3d_digits;
     cl_status st = CL_OK;
     const cl_circuit_ops *ops = net->ops;
@@ -962,6 +1079,7 @@ void cl_network_free(cl_network *net) {
     }
     free(net->jc);
     free(net->output_dir);
+    free(net->gid_off);
     cl_sim_free(net->sim);
     free(net);
 }

@@ -1,0 +1,38 @@
+/* Blue Brain synapses of the network simulation (network_bbp_synapses.c):
+ * what network.c calls for an edge of the BBP flavour. */
+#ifndef CELLULAB_NETWORK_BBP_H
+#define CELLULAB_NETWORK_BBP_H
+
+#include "cellulab_circuit.h"
+#include "cellulab_network.h"
+
+/* What one synapse needs to know besides the edge's attributes. */
+typedef struct bbp_syn_ctx {
+    cl_sim *sim;
+    const cl_circuit_ops *ops;
+    void *st;
+    const char *epop;
+    uint64_t edge;
+    uint64_t sid;            /* index among the target's afferent edges of epop */
+    const cl_section *secs;  /* the target's sections, BBP numbering */
+    size_t n_secs;
+    uint64_t post_gid;       /* BlueCelluLab's global id of the target, from 0 */
+    uint32_t src_popid, tgt_popid, synapse_seed;
+    double dt, ca;           /* ca: extracellular calcium (mM), 0: none */
+} bbp_syn_ctx;
+
+/* *is_bbp = 1 when the edge is a Blue Brain one: it has syn_type_id or
+ * u_syn and no model_template. */
+cl_status bbp_edge_is_bbp(const cl_circuit_ops *ops, void *st, const char *epop, uint64_t edge, int *is_bbp,
+                          cl_error *err);
+
+/* Make the edge's ProbAMPANMDA_EMS (syn_type_id >= 100) or ProbGABAAB_EMS
+ * at its afferent location with its parameters and stream ids, and give
+ * its NetCon weight (conductance) and delay (on the dt grid). */
+cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, cl_error *err);
+
+/* The weight index of the nc_type argument of the BBP synapses' NET_RECEIVE
+ * (their nc_type_param): 0 presynaptic cell, 2 replay. */
+enum { BBP_NC_TYPE_INDEX = 4, BBP_NC_PRESYN = 0, BBP_NC_REPLAY = 2 };
+
+#endif

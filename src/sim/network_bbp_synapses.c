@@ -1,0 +1,194 @@
+/* Blue Brain synapses in the network simulation: one ProbAMPANMDA_EMS or
+ * ProbGABAAB_EMS per edge of a BBP-flavour edge population, with the
+ * parameters, U_SE calcium scaling, delay rounding and Random123 stream ids
+ * that BlueCelluLab (Random123 mode, as neurodamus) gives them. The rules
+ * were learnt from BlueCelluLab's synapse_types.py, synapse_factory.py and
+ * sonata_circuit_access.py. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/network_bbp.h"
+#include "util/util.h"
+
+/* ---- MD5 (RFC 1321), only for the 12-bit population ids ---------------- */
+
+static uint32_t rotl(uint32_t x, unsigned s) { return (x << s) | (x >> (32 - s)); }
+
+static void md5_block(uint32_t h[4], const unsigned char *p) {
+    static const unsigned char shift[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+    uint32_t m[16];
+    for (int i = 0; i < 16; i++)
+        m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
+               (uint32_t)p[4 * i + 3] << 24;
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; i++) {
+        uint32_t f;
+        int g, round = i / 16;
+        switch (round) {
+        case 0: f = (b & c) | (~b & d); g = i; break;
+        case 1: f = (d & b) | (~d & c); g = (5 * i + 1) % 16; break;
+        case 2: f = b ^ c ^ d; g = (3 * i + 5) % 16; break;
+        default: f = c ^ (b | ~d); g = (7 * i) % 16; break;
+        }
+        /* the constants: floor(|sin(i + 1)| * 2^32) */
+        uint32_t k = (uint32_t)(uint64_t)floor(fabs(sin((double)(i + 1))) * 4294967296.0);
+        uint32_t t = d;
+        d = c;
+        c = b;
+        b = b + rotl(a + f + k + m[g], shift[round][i % 4]);
+        a = t;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+}
+
+void cl_bbp_md5(const void *data, size_t n, unsigned char digest[16]) {
+    uint32_t h[4] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u};
+    const unsigned char *p = data;
+    size_t full = n / 64;
+    for (size_t i = 0; i < full; i++) md5_block(h, p + 64 * i);
+    unsigned char tail[128] = {0};
+    size_t rest = n - 64 * full;
+    if (rest) memcpy(tail, p + 64 * full, rest);
+    tail[rest] = 0x80;
+    size_t len = rest + 1 + 8 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)n * 8;
+    for (int i = 0; i < 8; i++) tail[len - 8 + i] = (unsigned char)(bits >> (8 * i));
+    md5_block(h, tail);
+    if (len == 128) md5_block(h, tail + 64);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) digest[4 * i + j] = (unsigned char)(h[i] >> (8 * j));
+}
+
+uint32_t cl_bbp_population_id(const char *name) {
+    unsigned char d[16];
+    cl_bbp_md5(name ? name : "", name ? strlen(name) : 0, d);
+    return ((uint32_t)(d[1] & 0x0f) << 8) + d[0];
+}
+
+double cl_bbp_round_delay(double delay, double dt) {
+    /* numpy's astype('i4') truncates toward zero */
+    return (double)(int32_t)(delay / dt + 1e-5) * dt;
+}
+
+double cl_bbp_u_scale(double k, double ca) {
+    if (!(ca > 0) || isnan(k)) return 1.0;
+    double k4 = k * k * k * k, y4 = ca * ca * ca * ca;
+    return (k4 + 16) / 16 * y4 / (k4 + y4);
+}
+
+void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
+                        uint32_t synapse_seed, double ids[3]) {
+    ids[0] = (double)post_gid + 1 + 250; /* neurodamus counts gids from 1 */
+    ids[1] = (double)sid + 100;
+    ids[2] = (double)src_popid * 65536 + tgt_popid + synapse_seed + 300;
+}
+
+/* ---- synapse creation ------------------------------------------------ */
+
+static cl_status attr(const bbp_syn_ctx *c, const char *name, cl_value *v, cl_error *err) {
+    memset(v, 0, sizeof *v);
+    return c->ops->edge_attribute(c->st, c->epop, name, c->edge, v, err);
+}
+
+cl_status bbp_edge_is_bbp(const cl_circuit_ops *ops, void *st, const char *epop, uint64_t edge, int *is_bbp,
+                          cl_error *err) {
+    cl_value a = {0}, b = {0}, m = {0};
+    cl_status s = ops->edge_attribute(st, epop, "syn_type_id", edge, &a, err);
+    if (!s) s = ops->edge_attribute(st, epop, "u_syn", edge, &b, err);
+    if (!s) s = ops->edge_attribute(st, epop, "model_template", edge, &m, err);
+    if (s) return s;
+    *is_bbp = (a.kind != CL_VALUE_NONE || b.kind != CL_VALUE_NONE) && m.kind == CL_VALUE_NONE;
+    return CL_OK;
+}
+
+/* A numeric attribute: required ones must be present and finite; optional
+ * ones give NaN when absent. */
+static cl_status num(const bbp_syn_ctx *c, const char *where, const char *name, int required, double *out,
+                     cl_error *err) {
+    cl_value v;
+    cl_status s = attr(c, name, &v, err);
+    if (s) return s;
+    if (v.kind == CL_VALUE_STRING)
+        return cl_error_fail(err, CL_EFORMAT, "%s: attribute \"%s\" is a string (\"%s\"), expected a number", where,
+                             name, v.str);
+    if (v.kind == CL_VALUE_NONE) {
+        if (required) return cl_error_fail(err, CL_EFORMAT, "%s: attribute \"%s\" is missing", where, name);
+        *out = NAN;
+        return CL_OK;
+    }
+    if (required && !isfinite(v.num))
+        return cl_error_fail(err, CL_EFORMAT, "%s: attribute \"%s\" is %g, expected a finite number", where, name,
+                             v.num);
+    *out = v.num;
+    return CL_OK;
+}
+
+static cl_status set(const bbp_syn_ctx *c, cl_pp syn, const char *where, const char *var, double v, cl_error *err) {
+    if (cl_pp_set(c->sim, syn, var, v))
+        return cl_error_fail(err, CL_EINVAL, "%s: setting %s: %s", where, var, cl_sim_errmsg(c->sim));
+    return CL_OK;
+}
+
+cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, cl_error *err) {
+    char where[300];
+    snprintf(where, sizeof where, "edge population \"%s\" edge %llu", c->epop, (unsigned long long)c->edge);
+    double type = 0, g = 0, u = 0, dep = 0, fac = 0, dtc = 0, d = 0, sec = 0, pos = NAN, nrrp = NAN, hill = NAN,
+           ratio = NAN;
+    cl_status s = num(c, where, "syn_type_id", 1, &type, err);
+    if (!s) s = num(c, where, "conductance", 1, &g, err);
+    if (!s) s = num(c, where, "u_syn", 1, &u, err);
+    if (!s) s = num(c, where, "depression_time", 1, &dep, err);
+    if (!s) s = num(c, where, "facilitation_time", 1, &fac, err);
+    if (!s) s = num(c, where, "decay_time", 1, &dtc, err);
+    if (!s) s = num(c, where, "delay", 1, &d, err);
+    if (!s) s = num(c, where, "afferent_section_id", 1, &sec, err);
+    if (!s) s = num(c, where, "afferent_section_pos", 0, &pos, err);
+    if (!s) s = num(c, where, "n_rrp_vesicles", 0, &nrrp, err);
+    if (!s) s = num(c, where, "u_hill_coefficient", 0, &hill, err);
+    if (!s) s = num(c, where, "conductance_scale_factor", 0, &ratio, err);
+    if (s) return s;
+    if (!(sec >= 0) || sec != floor(sec) || sec >= (double)c->n_secs)
+        return cl_error_fail(err, CL_EINVAL,
+                             "%s: afferent_section_id %g out of range: the target cell has %zu sections (BBP numbering: "
+                             "soma, axon, basal, apical)",
+                             where, sec, c->n_secs);
+    if (isnan(pos))
+        return cl_error_fail(err, CL_EFORMAT,
+                             "%s: attribute \"afferent_section_pos\" is missing (afferent_segment_id/offset are not "
+                             "supported yet)",
+                             where);
+    if (!(pos >= 0 && pos <= 1))
+        return cl_error_fail(err, CL_EINVAL, "%s: afferent_section_pos %g outside [0, 1]", where, pos);
+    if (!isnan(nrrp) && (nrrp != floor(nrrp) || nrrp < 1))
+        return cl_error_fail(err, CL_EINVAL, "%s: n_rrp_vesicles %g: expected a whole number >= 1", where, nrrp);
+    if (!(d >= 0)) return cl_error_fail(err, CL_EINVAL, "%s: delay %g is negative", where, d);
+    /* BlueCelluLab keeps synapses off the section ends */
+    if (pos == 0.0) pos = 0.0000001;
+    else if (pos >= 1.0) pos = 0.9999999;
+    int exc = type >= 100;
+    const char *mech = exc ? "ProbAMPANMDA_EMS" : "ProbGABAAB_EMS";
+    if (cl_pp_new(c->sim, mech, c->secs[(size_t)sec], pos, syn))
+        return cl_error_fail(err, CL_EINVAL, "%s: %s: %s", where, mech, cl_sim_errmsg(c->sim));
+    double use = fabs(u * cl_bbp_u_scale(hill, c->ca));
+    double ids[3];
+    cl_bbp_synapse_ids(c->post_gid, c->sid, c->src_popid, c->tgt_popid, c->synapse_seed, ids);
+    /* in BlueCelluLab's order: ratio, decay, Use, Dep, Fac, Nrrp, stream */
+    if (!isnan(ratio)) s = set(c, *syn, where, exc ? "NMDA_ratio" : "GABAB_ratio", ratio, err);
+    if (!s) s = set(c, *syn, where, exc ? "tau_d_AMPA" : "tau_d_GABAA", dtc, err);
+    if (!s) s = set(c, *syn, where, "Use", use, err);
+    if (!s) s = set(c, *syn, where, "Dep", fabs(dep), err);
+    if (!s) s = set(c, *syn, where, "Fac", fabs(fac), err);
+    if (!s && !isnan(nrrp)) s = set(c, *syn, where, "Nrrp", nrrp, err);
+    if (!s) s = set(c, *syn, where, "rng_id1", ids[0], err);
+    if (!s) s = set(c, *syn, where, "rng_id2", ids[1], err);
+    if (!s) s = set(c, *syn, where, "rng_id3", ids[2], err);
+    if (!s) s = set(c, *syn, where, "synapseID", (double)c->sid, err);
+    if (s) return s;
+    *weight = g;
+    *delay = cl_bbp_round_delay(d, c->dt);
+    return CL_OK;
+}
