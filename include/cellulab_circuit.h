@@ -138,6 +138,10 @@ typedef struct cl_circuit_ops {
     /* the MOD-file folder of the circuit (components.mechanisms_dir), NULL if none */
     const char *(*mechanisms_dir)(void *state);
     void (*free)(void *state);
+    /* Blue Brain runs: run.synapse_seed and conditions.extracellular_calcium
+     * (mM) of the simulation config, NAN when it does not give them */
+    cl_status (*bbp_run_settings)(void *state, double *synapse_seed, double *extracellular_calcium,
+                                  cl_error *err);
 } cl_circuit_ops;
 
 typedef struct cl_circuit cl_circuit;

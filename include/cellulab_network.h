@@ -71,9 +71,9 @@ typedef struct cl_network_options {
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
     /* Blue Brain synapses (edges with syn_type_id and no model_template,
-     * src/sim/network_bbp_synapses.c): the simulation config's
-     * run.synapse_seed, and conditions.extracellular_calcium in mM (0: U_SE
-     * is not scaled). */
+     * src/sim/network_bbp_synapses.c): run.synapse_seed and
+     * conditions.extracellular_calcium (mM) over the run config's (0: take
+     * the run config's; calcium < 0: none, U_SE is not scaled). */
     uint32_t synapse_seed;
     double extracellular_calcium;
 } cl_network_options;

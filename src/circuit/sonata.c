@@ -42,6 +42,7 @@ typedef struct sonata {
     cl_connection_override *overrides;
     size_t noverrides;
     cl_run_config run;
+    double synapse_seed, extracellular_calcium; /* BBP run settings, NAN if absent */
 } sonata;
 
 static void props_free(pop_props *p) {
@@ -322,7 +323,9 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     } nums[] = {{run, "$.run", "tstart", &rc->tstart},        {run, "$.run", "tstop", &rc->tstop},
                 {run, "$.run", "dt", &rc->dt},                {run, "$.run", "dL", &rc->dL},
                 {run, "$.run", "spike_threshold", &rc->spike_threshold},
-                {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init}};
+                {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init},
+                {run, "$.run", "synapse_seed", &s->synapse_seed},
+                {cond, "$.conditions", "extracellular_calcium", &s->extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
     if ((st = sn_get_str(f, r, "$", "node_set", 0, &rc->node_set, err)) != CL_OK) return st;
@@ -589,6 +592,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     if (!s) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
+    s->synapse_seed = s->extracellular_calcium = NAN;
     cl_status st = open_all(s, config_path, err);
     const sn_json_file *f = &s->circ;
     json_t *comp = NULL;
@@ -853,6 +857,14 @@ static cl_status o_run(void *st, cl_run_config *out, cl_error *err) {
     return CL_OK;
 }
 
+static cl_status o_bbp_run(void *st, double *seed, double *ca, cl_error *err) {
+    (void)err;
+    sonata *s = st;
+    *seed = s->synapse_seed;
+    *ca = s->extracellular_calcium;
+    return CL_OK;
+}
+
 static size_t o_nclamps(void *st) { return ((sonata *)st)->nclamps; }
 static cl_status o_clamp(void *st, size_t i, cl_current_clamp *out, cl_error *err) {
     sonata *s = st;
@@ -905,4 +917,5 @@ static const cl_circuit_ops sonata_ops = {
     .connection_override = o_ovr,
     .mechanisms_dir = o_mech,
     .free = st_free,
+    .bbp_run_settings = o_bbp_run,
 };

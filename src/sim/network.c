@@ -983,8 +983,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->st = cl_circuit_get_state(c);
     net->numbering = o->numbering;
     net->soma = o->soma;
-    net->synapse_seed = o->synapse_seed;
-    net->ca = o->extracellular_calcium;
+
     net->pt3d_digits = o->pt3d_digits;
     cl_status st = CL_OK;
     const cl_circuit_ops *ops = net->ops;
@@ -999,6 +998,21 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     }
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
+    /* Blue Brain synapses: the options over the simulation config */
+    double seed = NAN, ca = NAN;
+    if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &seed, &ca, err))) goto done;
+    net->synapse_seed = o->synapse_seed;
+    if (!net->synapse_seed && seed > 0) {
+        if (seed != floor(seed) || seed > 4294967295.0) {
+            st = cl_error_fail(err, CL_EINVAL, "simulation config: run.synapse_seed %g is not a 32-bit whole number",
+                               seed);
+            goto done;
+        }
+        net->synapse_seed = (uint32_t)seed;
+    }
+    net->ca = o->extracellular_calcium < 0 ? 0
+              : o->extracellular_calcium > 0 ? o->extracellular_calcium
+              : ca > 0 ? ca : 0;
     net->tstop = net->rc.tstop;
     if (!(net->tstop >= 0)) {
         st = cl_error_fail(err, CL_EINVAL, "run config: tstop is missing or negative (%g)", net->tstop);

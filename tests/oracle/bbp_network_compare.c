@@ -4,7 +4,8 @@
  * within 1e-6 mV (issue 9's bound) and the same spikes (times within
  * 1e-9 ms: threshold crossings interpolate the same doubles).
  *
- * usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA */
+ * usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA
+ * (SYNAPSE_SEED and CA as cl_network_options: 0 takes the config's, CA < 0 none) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
