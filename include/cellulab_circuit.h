@@ -81,7 +81,14 @@ typedef struct cl_connection_override {
     const char *name, *source, *target;
     double weight;  /* a factor; NAN when absent */
     double delay;   /* ms; NAN when absent */
+    double spont_minis; /* Hz of spontaneous minis (BBP); NAN or 0 when absent */
 } cl_connection_override;
+
+/* Blue Brain run settings: run.synapse_seed, run.minis_seed and
+ * conditions.extracellular_calcium (mM); NAN where the config is silent. */
+typedef struct cl_bbp_run_settings {
+    double synapse_seed, minis_seed, extracellular_calcium;
+} cl_bbp_run_settings;
 
 /* The functions an implementation provides; state is its own. NULL
  * entries mean "not available" (the wrappers then fail with a message). */
@@ -138,10 +145,8 @@ typedef struct cl_circuit_ops {
     /* the MOD-file folder of the circuit (components.mechanisms_dir), NULL if none */
     const char *(*mechanisms_dir)(void *state);
     void (*free)(void *state);
-    /* Blue Brain runs: run.synapse_seed and conditions.extracellular_calcium
-     * (mM) of the simulation config, NAN when it does not give them */
-    cl_status (*bbp_run_settings)(void *state, double *synapse_seed, double *extracellular_calcium,
-                                  cl_error *err);
+    /* Blue Brain runs: seeds and conditions of the simulation config */
+    cl_status (*bbp_run_settings)(void *state, struct cl_bbp_run_settings *out, cl_error *err);
 } cl_circuit_ops;
 
 typedef struct cl_circuit cl_circuit;

@@ -76,6 +76,13 @@ typedef struct cl_network_options {
      * the run config's; calcium < 0: none, U_SE is not scaled). */
     uint32_t synapse_seed;
     double extracellular_calcium;
+    /* 1: spontaneous minis on Blue Brain synapses (an InhPoissonStim per
+     * synapse whose rate is a connection override's spont_minis, else the
+     * target node's exc_mini_frequency / inh_mini_frequency), seeded with
+     * minis_seed (0: the config's run.minis_seed). Off by default, as
+     * BlueCelluLab's add_minis. */
+    int minis;
+    uint32_t minis_seed;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -167,6 +174,13 @@ double cl_bbp_u_scale(double k, double ca);
  * among its cell's afferent edges of that edge population). */
 void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
                         uint32_t synapse_seed, double ids[3]);
+
+/* The stream ids (setRNGs) of a mini's InhPoissonStim, exponential then
+ * uniform stream: sid + 200, node + 250, s + 300 and sid + 200, node + 250,
+ * s + 350 with s = src_popid * 65536 + tgt_popid + minis_seed (node: the
+ * target's node id in its population). */
+void cl_bbp_minis_ids(uint64_t node, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid, uint32_t minis_seed,
+                      double ids[6]);
 
 #ifdef __cplusplus
 }

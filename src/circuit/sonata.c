@@ -42,7 +42,7 @@ typedef struct sonata {
     cl_connection_override *overrides;
     size_t noverrides;
     cl_run_config run;
-    double synapse_seed, extracellular_calcium; /* BBP run settings, NAN if absent */
+    cl_bbp_run_settings bbp; /* NAN where absent */
 } sonata;
 
 static void props_free(pop_props *p) {
@@ -324,8 +324,9 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 {run, "$.run", "dt", &rc->dt},                {run, "$.run", "dL", &rc->dL},
                 {run, "$.run", "spike_threshold", &rc->spike_threshold},
                 {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init},
-                {run, "$.run", "synapse_seed", &s->synapse_seed},
-                {cond, "$.conditions", "extracellular_calcium", &s->extracellular_calcium}};
+                {run, "$.run", "synapse_seed", &s->bbp.synapse_seed},
+                {run, "$.run", "minis_seed", &s->bbp.minis_seed},
+                {cond, "$.conditions", "extracellular_calcium", &s->bbp.extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
     if ((st = sn_get_str(f, r, "$", "node_set", 0, &rc->node_set, err)) != CL_OK) return st;
@@ -513,12 +514,13 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if (!json_is_object(o)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         cl_connection_override *c = &s->overrides[i];
         c->name = oname;
-        c->weight = c->delay = NAN;
+        c->weight = c->delay = c->spont_minis = NAN;
         if ((st = sn_get_str(f, o, path, "name", 0, &c->name, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "source", 1, &c->source, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "target", 1, &c->target, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "weight", 0, &c->weight, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "delay", 0, &c->delay, err)) != CL_OK) return st;
+        if ((st = sn_get_num(f, o, path, "spont_minis", 0, &c->spont_minis, err)) != CL_OK) return st;
         char w[340];
         snprintf(w, sizeof w, "%s.source", path);
         if ((st = check_set(s, w, c->source, err)) != CL_OK) return st;
@@ -592,7 +594,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     if (!s) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
-    s->synapse_seed = s->extracellular_calcium = NAN;
+    s->bbp.synapse_seed = s->bbp.minis_seed = s->bbp.extracellular_calcium = NAN;
     cl_status st = open_all(s, config_path, err);
     const sn_json_file *f = &s->circ;
     json_t *comp = NULL;
@@ -857,11 +859,9 @@ static cl_status o_run(void *st, cl_run_config *out, cl_error *err) {
     return CL_OK;
 }
 
-static cl_status o_bbp_run(void *st, double *seed, double *ca, cl_error *err) {
+static cl_status o_bbp_run(void *st, cl_bbp_run_settings *out, cl_error *err) {
     (void)err;
-    sonata *s = st;
-    *seed = s->synapse_seed;
-    *ca = s->extracellular_calcium;
+    *out = ((sonata *)st)->bbp;
     return CL_OK;
 }
 

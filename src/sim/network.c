@@ -83,7 +83,8 @@ struct cl_network {
     char *output_dir;
     int ran, built;
     /* Blue Brain synapses (network_bbp_synapses.c) */
-    uint32_t synapse_seed;
+    uint32_t synapse_seed, minis_seed;
+    int minis;
     double ca;
     uint64_t *gid_off; /* per population: BlueCelluLab's global id offset */
 };
@@ -688,15 +689,30 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
                      .synapse_seed = net->synapse_seed, .dt = net->dt, .ca = net->ca};
     cl_pp syn;
     double w, delay;
-    if ((st = bbp_make_synapse(&c, &syn, &w, &delay, err))) return st;
+    int exc = 0;
+    if ((st = bbp_make_synapse(&c, &syn, &w, &delay, &exc, err))) return st;
     net->counts.synapses++;
-    double factor = 1;
+    double factor = 1, minis = NAN;
     for (size_t i = 0; i < n_ov; i++) {
         if (!ov[i].src[s_idx][src] || !ov[i].tgt[T->pop][T->node]) continue;
         if (!isnan(ov[i].o.delay))
             return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
                                  "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
         if (!isnan(ov[i].o.weight)) factor = ov[i].o.weight; /* the last match wins */
+        if (ov[i].o.spont_minis > 0) minis = ov[i].o.spont_minis;
+    }
+    if (net->minis) {
+        /* BlueCelluLab: an override's spont_minis, else the node's rate */
+        if (isnan(minis)) {
+            const char *keys[2][2] = {{"inh-mini_frequency", "inh_mini_frequency"},
+                                      {"exc-mini_frequency", "exc_mini_frequency"}};
+            for (int i = 0; i < 2 && isnan(minis); i++) {
+                cl_value v = {0};
+                if ((st = net->ops->node_attribute(net->st, TP->name, keys[exc][i], T->node, &v, err))) return st;
+                if (v.kind == CL_VALUE_NUMBER) minis = v.num;
+            }
+        }
+        if (minis > 0 && (st = bbp_add_minis(&c, T->node, net->minis_seed, syn, minis, w * factor, err))) return st;
     }
     if (factor == 0) return CL_OK;
     cl_netcon nc;
@@ -999,20 +1015,28 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     /* Blue Brain synapses: the options over the simulation config */
-    double seed = NAN, ca = NAN;
-    if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &seed, &ca, err))) goto done;
+    cl_bbp_run_settings bs = {NAN, NAN, NAN};
+    if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &bs, err))) goto done;
     net->synapse_seed = o->synapse_seed;
-    if (!net->synapse_seed && seed > 0) {
-        if (seed != floor(seed) || seed > 4294967295.0) {
-            st = cl_error_fail(err, CL_EINVAL, "simulation config: run.synapse_seed %g is not a 32-bit whole number",
-                               seed);
+    net->minis_seed = o->minis_seed;
+    const struct {
+        double v;
+        const char *name;
+        uint32_t *out;
+    } seeds[] = {{bs.synapse_seed, "synapse_seed", &net->synapse_seed}, {bs.minis_seed, "minis_seed", &net->minis_seed}};
+    for (size_t i = 0; i < 2; i++) {
+        if (*seeds[i].out || !(seeds[i].v > 0)) continue;
+        if (seeds[i].v != floor(seeds[i].v) || seeds[i].v > 4294967295.0) {
+            st = cl_error_fail(err, CL_EINVAL, "simulation config: run.%s %g is not a 32-bit whole number",
+                               seeds[i].name, seeds[i].v);
             goto done;
         }
-        net->synapse_seed = (uint32_t)seed;
+        *seeds[i].out = (uint32_t)seeds[i].v;
     }
+    net->minis = o->minis;
     net->ca = o->extracellular_calcium < 0 ? 0
               : o->extracellular_calcium > 0 ? o->extracellular_calcium
-              : ca > 0 ? ca : 0;
+              : bs.extracellular_calcium > 0 ? bs.extracellular_calcium : 0;
     net->tstop = net->rc.tstop;
     if (!(net->tstop >= 0)) {
         st = cl_error_fail(err, CL_EINVAL, "run config: tstop is missing or negative (%g)", net->tstop);

@@ -29,10 +29,17 @@ cl_status bbp_edge_is_bbp(const cl_circuit_ops *ops, void *st, const char *epop,
 /* Make the edge's ProbAMPANMDA_EMS (syn_type_id >= 100) or ProbGABAAB_EMS
  * at its afferent location with its parameters and stream ids, and give
  * its NetCon weight (conductance) and delay (on the dt grid). */
-cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, cl_error *err);
+cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *excitatory,
+                           cl_error *err);
+
+/* The spontaneous minis of a synapse: an InhPoissonStim at rate Hz from
+ * t = 0, seeded by cl_bbp_minis_ids (node: the target's node id), into syn
+ * through a NetCon of delay 0.1 ms, weight w and nc_type 1. */
+cl_status bbp_add_minis(const bbp_syn_ctx *c, uint64_t node, uint32_t minis_seed, cl_pp syn, double rate, double w,
+                        cl_error *err);
 
 /* The weight index of the nc_type argument of the BBP synapses' NET_RECEIVE
  * (their nc_type_param): 0 presynaptic cell, 2 replay. */
-enum { BBP_NC_TYPE_INDEX = 4, BBP_NC_PRESYN = 0, BBP_NC_REPLAY = 2 };
+enum { BBP_NC_TYPE_INDEX = 4, BBP_NC_PRESYN = 0, BBP_NC_MINI = 1, BBP_NC_REPLAY = 2 };
 
 #endif

@@ -87,6 +87,15 @@ void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uin
     ids[2] = (double)src_popid * 65536 + tgt_popid + synapse_seed + 300;
 }
 
+void cl_bbp_minis_ids(uint64_t node, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid, uint32_t minis_seed,
+                      double ids[6]) {
+    double s = (double)src_popid * 65536 + tgt_popid + minis_seed;
+    ids[0] = ids[3] = (double)sid + 200;
+    ids[1] = ids[4] = (double)node + 250;
+    ids[2] = s + 300;
+    ids[5] = s + 350;
+}
+
 /* ---- synapse creation ------------------------------------------------ */
 
 static cl_status attr(const bbp_syn_ctx *c, const char *name, cl_value *v, cl_error *err) {
@@ -133,7 +142,8 @@ static cl_status set(const bbp_syn_ctx *c, cl_pp syn, const char *where, const c
     return CL_OK;
 }
 
-cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, cl_error *err) {
+cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *excitatory,
+                           cl_error *err) {
     char where[300];
     snprintf(where, sizeof where, "edge population \"%s\" edge %llu", c->epop, (unsigned long long)c->edge);
     double type = 0, g = 0, u = 0, dep = 0, fac = 0, dtc = 0, d = 0, sec = 0, pos = NAN, nrrp = NAN, hill = NAN,
@@ -190,5 +200,30 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
     if (s) return s;
     *weight = g;
     *delay = cl_bbp_round_delay(d, c->dt);
+    *excitatory = exc;
+    return CL_OK;
+}
+
+cl_status bbp_add_minis(const bbp_syn_ctx *c, uint64_t node, uint32_t minis_seed, cl_pp syn, double rate, double w,
+                        cl_error *err) {
+    char where[300];
+    snprintf(where, sizeof where, "edge population \"%s\" edge %llu: minis", c->epop, (unsigned long long)c->edge);
+    static const char *const names[6] = {"exp_rng_id1",     "exp_rng_id2",     "exp_rng_id3",
+                                         "uniform_rng_id1", "uniform_rng_id2", "uniform_rng_id3"};
+    double ids[6];
+    cl_bbp_minis_ids(node, c->sid, c->src_popid, c->tgt_popid, minis_seed, ids);
+    cl_pp ips;
+    if (cl_artcell_new(c->sim, "InhPoissonStim", &ips))
+        return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
+    cl_status s = CL_OK;
+    for (int i = 0; i < 6 && !s; i++) s = set(c, ips, where, names[i], ids[i], err);
+    if (s) return s;
+    const double t0 = 0;
+    cl_netcon nc;
+    /* one time bin from 0 at the constant rate (setTbins, setRate) */
+    if (cl_pp_play(c->sim, ips, &t0, &rate, 1) || cl_netcon_from_pp(c->sim, ips, syn, &nc) ||
+        cl_netcon_set_delay(c->sim, nc, 0.1) || cl_netcon_set_weight(c->sim, nc, 0, w) ||
+        cl_netcon_set_weight(c->sim, nc, BBP_NC_TYPE_INDEX, BBP_NC_MINI))
+        return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
     return CL_OK;
 }

@@ -4,8 +4,9 @@
  * within 1e-6 mV (issue 9's bound) and the same spikes (times within
  * 1e-9 ms: threshold crossings interpolate the same doubles).
  *
- * usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA
- * (SYNAPSE_SEED and CA as cl_network_options: 0 takes the config's, CA < 0 none) */
+ * usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA MINIS
+ * (SYNAPSE_SEED and CA as cl_network_options: 0 takes the config's, CA < 0
+ * none; MINIS 1 adds the spontaneous minis) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,8 @@ static double *read_col(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) {
-        fprintf(stderr, "usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA\n");
+    if (argc != 7) {
+        fprintf(stderr, "usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA MINIS\n");
         return 2;
     }
     cl_error err = {{0}};
@@ -50,7 +51,8 @@ int main(int argc, char **argv) {
                             .numbering = CL_SECNUM_SPEC,
                             .soma = CL_SOMA_NEURON82,
                             .synapse_seed = (uint32_t)strtoul(argv[4], NULL, 10),
-                            .extracellular_calcium = strtod(argv[5], NULL)};
+                            .extracellular_calcium = strtod(argv[5], NULL),
+                            .minis = atoi(argv[6])};
     cl_network *net = NULL;
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cl_network_new: %s\n", err.msg);

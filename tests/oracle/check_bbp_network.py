@@ -32,6 +32,14 @@ detected at soma(0.5) on both sides (BlueCelluLab: soma(1)).
 Writes OUTDIR/ref/v_<node>.txt (soma(0.5) v every step) and
 spikes.txt ("node time" rows), then runs the C comparer.
 
+Spontaneous minis (as BlueCelluLab's add_replay_minis, Random123 mode): the
+cortex nodes' exc-/inh-mini_frequency, or a connection override's
+spont_minis, give each synapse an InhPoissonStim (one time bin from 0)
+into it (delay 0.1 ms, weight conductance * override factor, nc_type 1),
+setRNGs(sid + 200, node + 250, s + 300, sid + 200, node + 250, s + 350),
+s = srcpop * 65536 + tgtpop + minis_seed. An override halves the weights
+of input -> node 2.
+
 usage: check_bbp_network.py COMPARER NRN_LIB CL_LIB SHARED_DATA OUTDIR
 """
 import hashlib
@@ -45,6 +53,12 @@ import h5py
 import numpy as np
 
 SEED = 7         # run.synapse_seed
+MINIS_SEED = 13  # run.minis_seed
+EXC_MINI = [2.0, 0.0, 4.0]  # cortex nodes' exc-mini_frequency (Hz)
+INH_MINI = [5.0, 3.0, 0.0]  # inh-mini_frequency
+# connection_overrides, in order: (name, source set, target set, weight, spont_minis)
+OVERRIDES = [("weak", "inputs", "third", 0.5, None), ("minis", "inputs", "second", None, 20.0)]
+SETS = {"inputs": ("input", [0, 1, 2, 3]), "third": ("cortex", [2]), "second": ("cortex", [1])}
 CA = 1.2         # conditions.extracellular_calcium (mM)
 DT, TSTOP, THR, CELSIUS, VINIT = 0.025, 120.0, -20.0, 6.3, -65.0
 IN_SPIKES = [(0, 5.0), (1, 7.3), (2, 9.0), (0, 15.0), (3, 20.1), (1, 25.0), (2, 31.7), (0, 40.0),
@@ -101,7 +115,10 @@ def write_circuit(d, shared, nsec):
             g["node_id"] = np.arange(n, dtype=np.uint64)
             g["node_group_id"] = np.zeros(n, dtype=np.uint32)
             g["node_group_index"] = np.arange(n, dtype=np.uint64)
-            g.create_group("0")
+            grp = g.create_group("0")
+            if pop == "cortex":
+                grp["exc-mini_frequency"] = np.array(EXC_MINI)
+                grp["inh-mini_frequency"] = np.array(INH_MINI)
     with open(os.path.join(net, "edge_types.csv"), "w") as f:
         f.write("edge_type_id\n1\n")
     with h5py.File(os.path.join(net, "edges.h5"), "w") as f:
@@ -136,16 +153,22 @@ def write_circuit(d, shared, nsec):
     with open(os.path.join(d, "circuit_config.json"), "w") as f:
         json.dump(circuit, f, indent=1)
     with open(os.path.join(d, "node_sets.json"), "w") as f:
-        json.dump({"cortex": {"population": "cortex"}, "first": {"population": "cortex", "node_id": [0]},
-                   "inputs": {"population": "input"}}, f, indent=1)
+        sets = {"cortex": {"population": "cortex"}, "first": {"population": "cortex", "node_id": [0]}}
+        sets.update({k: {"population": p, "node_id": ids} for k, (p, ids) in SETS.items()})
+        json.dump(sets, f, indent=1)
     sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "node_set": "cortex",
-           "run": {"tstop": TSTOP, "dt": DT, "dL": 20.0, "spike_threshold": THR, "synapse_seed": SEED},
+           "run": {"tstop": TSTOP, "dt": DT, "dL": 20.0, "spike_threshold": THR, "synapse_seed": SEED,
+                   "minis_seed": MINIS_SEED},
            "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA,
                           "randomize_gaba_rise_time": False},
            "inputs": {"step": {"input_type": "current_clamp", "module": "linear", "node_set": "first",
                                "amp_start": 0.6, "amp": 0.6, "delay": 10.0, "duration": 80.0},
                       "replay": {"input_type": "spikes", "module": "synapse_replay", "node_set": "inputs",
                                  "spike_file": "input_spikes.h5"}},
+           "connection_overrides": [dict([("name", n), ("source", s), ("target", t)] +
+                                         ([("weight", w)] if w is not None else []) +
+                                         ([("spont_minis", m)] if m is not None else []))
+                                    for n, s, t, w, m in OVERRIDES],
            "output": {"output_dir": "out"}}
     with open(os.path.join(d, "simulation_config.json"), "w") as f:
         json.dump(sim, f, indent=1)
@@ -215,7 +238,7 @@ def main():
         vs.play(vec)
         vecstims[n] = vs
         keep.append(vec)
-    n_exc = n_inh = 0
+    n_exc = n_inh = n_minis = 0
     for tgt in range(3):
         for ename, src_pop, rows in (("input__cortex", "input", IN_EDGES), ("cortex__cortex", "cortex", REC_EDGES)):
             aff = [r for r in rows if r[1] == tgt]  # edge id order
@@ -243,17 +266,38 @@ def main():
                 syn.setRNG(gid["cortex"] + tgt + 1 + 250, sid + 100,
                            pid[src_pop] * 65536 + pid["cortex"] + SEED + 300)
                 syn.synapseID = sid
+                # connection_overrides: the last match's weight and spont_minis
+                factor, spont = 1.0, None
+                for _, so, ta, w, m in OVERRIDES:
+                    if SETS[so][0] == src_pop and src in SETS[so][1] and tgt in SETS[ta][1]:
+                        factor = w if w is not None else factor
+                        spont = m if m is not None else spont
+                rate = spont if spont is not None else (EXC_MINI if exc else INH_MINI)[tgt]
+                nct = int(h.nc_type_param_ProbAMPANMDA_EMS if exc else h.nc_type_param_ProbGABAAB_EMS)
+                if rate > 0:  # minis, made with the synapse as BlueCelluLab does
+                    ips = h.InhPoissonStim(pos, sec=sec)
+                    mnc = h.NetCon(ips, syn, sec=sec)
+                    mnc.delay = 0.1
+                    mnc.weight[0] = g * factor
+                    mnc.weight[nct] = 1
+                    s2 = pid[src_pop] * 65536 + pid["cortex"] + MINIS_SEED
+                    ips.setRNGs(sid + 200, tgt + 250, s2 + 300, sid + 200, tgt + 250, s2 + 350)
+                    tb, rv = h.Vector([0.0]), h.Vector([rate])
+                    ips.setTbins(tb)
+                    ips.setRate(rv)
+                    keep += [ips, mnc, tb, rv]
+                    n_minis += 1
                 d = float(np.float32(delay))  # the file stores float32
                 d = int(d / DT + 1e-5) * DT
                 if src_pop == "input":
                     nc = h.NetCon(vecstims[src], syn)
-                    nc.weight[int(h.nc_type_param_ProbAMPANMDA_EMS if exc else h.nc_type_param_ProbGABAAB_EMS)] = 2
+                    nc.weight[nct] = 2
                 else:
                     nc = h.NetCon(cells[src].soma[0](0.5)._ref_v, syn, sec=cells[src].soma[0])
                     nc.threshold = THR
-                    nc.weight[int(h.nc_type_param_ProbAMPANMDA_EMS if exc else h.nc_type_param_ProbGABAAB_EMS)] = 0
+                    nc.weight[nct] = 0
                 nc.delay = d
-                nc.weight[0] = g
+                nc.weight[0] = g * factor
                 keep += [syn, nc]
     stim = h.IClamp(cells[0].soma[0](0.5))
     stim.delay, stim.dur, stim.amp = 10.0, 80.0, 0.6
@@ -282,17 +326,18 @@ def main():
         for k, tv in enumerate(spk):
             for t in tv:
                 f.write("%d %.17g\n" % (k, t))
-    print("NEURON: %d sections per cell, %d ProbAMPANMDA_EMS, %d ProbGABAAB_EMS, spikes per cell %s"
-          % (nsec, n_exc, n_inh, [int(t.size()) for t in spk]))
+    print("NEURON: %d sections per cell, %d ProbAMPANMDA_EMS, %d ProbGABAAB_EMS, %d with minis, spikes per cell %s"
+          % (nsec, n_exc, n_inh, n_minis, [int(t.size()) for t in spk]))
     sys.stdout.flush()
     cfg, ref = os.path.join(out, "simulation_config.json"), os.path.join(out, "ref")
-    p = subprocess.run([comparer, cfg, cllib, ref, "0", "0"])  # seed and calcium from the config
+    p = subprocess.run([comparer, cfg, cllib, ref, "0", "0", "1"])  # seeds and calcium from the config
     if p.returncode != 0:
         sys.exit(p.returncode)
     # the seeds and the calcium scaling matter: another synapse_seed, or no
     # calcium given, must move the voltages (by more than 1e-3 mV)
-    for what, seed, ca in (("synapse_seed %d" % (SEED + 1), SEED + 1, CA), ("no extracellular calcium", SEED, -1.0)):
-        q = subprocess.run([comparer, cfg, cllib, ref, str(seed), repr(ca)], capture_output=True, text=True)
+    for what, seed, ca, minis in (("synapse_seed %d" % (SEED + 1), SEED + 1, CA, "1"),
+                                  ("no extracellular calcium", SEED, -1.0, "1"), ("no minis", SEED, CA, "0")):
+        q = subprocess.run([comparer, cfg, cllib, ref, str(seed), repr(ca), minis], capture_output=True, text=True)
         dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
         print("with %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
         if not dv or not dv[0] > 1e-3:

@@ -79,6 +79,13 @@ static void test_seeds(void **state) {
     assert_true(ids[0] == 254);
     assert_true(ids[1] == 107);
     assert_true(ids[2] == 26214400.0 + 3851);
+    /* minis of node 3, synapse 7, "abc" onto "", minis_seed 5: s = 400 * 65536
+     * + 3540 + 5; (207, 253, s + 300) then (207, 253, s + 350) */
+    double m[6];
+    cl_bbp_minis_ids(3, 7, 400, 3540, 5, m);
+    const double s = 26214400.0 + 3545;
+    const double want[6] = {207, 253, s + 300, 207, 253, s + 350};
+    for (int i = 0; i < 6; i++) assert_true(m[i] == want[i]);
 }
 
 /* Bad rows of a BBP edge population: each fails cl_network_new with a
