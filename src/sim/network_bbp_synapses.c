@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cellulab_morph.h"
 #include "sim/network_bbp.h"
 #include "util/util.h"
 
@@ -142,6 +143,40 @@ static cl_status set(const bbp_syn_ctx *c, cl_pp syn, const char *where, const c
     return CL_OK;
 }
 
+/* Old circuits place a synapse by 3-D point and offset: x = (arc length
+ * at point ipt + offset) / L, kept off the ends, 0.5 past the last point
+ * (BlueCelluLab's synlocation_to_segx; our sections are all oriented from
+ * their 0 end). */
+static cl_status segment_x(const bbp_syn_ctx *c, const char *where, cl_section sec, double *x, cl_error *err) {
+    double ipt = 0, off = 0, L = 0;
+    cl_status s = num(c, where, "afferent_segment_id", 1, &ipt, err);
+    if (!s) s = num(c, where, "afferent_segment_offset", 1, &off, err);
+    if (s) return s;
+    size_t n = 0;
+    if (cl_section_n3d(c->sim, sec, &n) || cl_section_get_L(c->sim, sec, &L))
+        return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
+    if (!(ipt >= 0) || ipt != floor(ipt))
+        return cl_error_fail(err, CL_EINVAL, "%s: afferent_segment_id %g: expected a whole number >= 0", where, ipt);
+    if (off < 0) off = 0;
+    if (ipt >= (double)n) {
+        *x = 0.5;
+        return CL_OK;
+    }
+    double arc = 0, px = 0, py = 0, pz = 0;
+    for (size_t i = 0; i <= (size_t)ipt; i++) {
+        double X, Y, Z, D;
+        if (cl_section_pt3d(c->sim, sec, i, &X, &Y, &Z, &D))
+            return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
+        if (i) arc += sqrt((X - px) * (X - px) + (Y - py) * (Y - py) + (Z - pz) * (Z - pz));
+        px = X, py = Y, pz = Z;
+    }
+    double d = (arc + off) / L;
+    if (d == 0.0) d = 0.0000001;
+    if (d >= 1.0) d = 0.9999999;
+    *x = d;
+    return CL_OK;
+}
+
 cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *excitatory,
                            cl_error *err) {
     char where[300];
@@ -166,11 +201,7 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
                              "%s: afferent_section_id %g out of range: the target cell has %zu sections (BBP numbering: "
                              "soma, axon, basal, apical)",
                              where, sec, c->n_secs);
-    if (isnan(pos))
-        return cl_error_fail(err, CL_EFORMAT,
-                             "%s: attribute \"afferent_section_pos\" is missing (afferent_segment_id/offset are not "
-                             "supported yet)",
-                             where);
+    if (isnan(pos) && (s = segment_x(c, where, c->secs[(size_t)sec], &pos, err))) return s;
     if (!(pos >= 0 && pos <= 1))
         return cl_error_fail(err, CL_EINVAL, "%s: afferent_section_pos %g outside [0, 1]", where, pos);
     if (!isnan(nrrp) && (nrrp != floor(nrrp) || nrrp < 1))

@@ -9,7 +9,8 @@ spikes from a SONATA spike file); edge populations input__cortex and
 cortex__cortex without model_template, with syn_type_id (< 100
 inhibitory), conductance, u_syn, depression/facilitation/decay times,
 n_rrp_vesicles, u_hill_coefficient, conductance_scale_factor, delay and
-afferent_section_id/pos (spec numbering: soma, axon, basal, apical).
+afferent_section_id/pos (spec numbering: soma, axon, basal, apical), or
+for three rows with pos NaN afferent_segment_id/offset.
 Cortex node 0 gets a current step, so its spikes drive its targets
 through spike detectors.
 
@@ -82,6 +83,10 @@ REC_EDGES = [
     (0, 1, 12, 1.5, 0.30, 750.0, 22.0, 6.50, 0.3, 0.85, 0.3, 4, 1.94, 0.25),
     (1, 2, 125, 2.0, 0.50, 620.0, 18.0, 1.70, 1.5, 0.5, 0.4, 2, 2.79, 0.8),
 ]
+# afferent_segment_id / offset per row; rows whose afferent_section_pos is
+# NaN are placed by them (BlueCelluLab's synlocation_to_segx)
+SEGMENTS = {("input__cortex", 2): (40, 0.7), ("input__cortex", 6): (999, 0.3),
+            ("cortex__cortex", 3): (60, -0.2)}
 MODEL = {"mechanisms": {"all": {"mech": ["hh"]}},
          "distributions": {},
          "parameters": {"all": [{"name": "cm", "val": 1.0, "dist": "uniform"},
@@ -135,10 +140,14 @@ def write_circuit(d, shared, nsec):
             e = g.create_group("0")
             e["syn_type_id"] = np.array([r[2] for r in rows], dtype=np.uint32)
             for i, col in ((3, "conductance"), (4, "u_syn"), (5, "depression_time"), (6, "facilitation_time"),
-                           (7, "decay_time"), (8, "delay"), (10, "afferent_section_pos"),
+                           (7, "decay_time"), (8, "delay"),
                            (12, "u_hill_coefficient"), (13, "conductance_scale_factor")):
                 e[col] = np.array([r[i] for r in rows], dtype=np.float64 if col != "delay" else np.float32)
             e["afferent_section_id"] = np.array([min(int(r[9] * nsec), nsec - 1) for r in rows], dtype=np.int32)
+            segs = [SEGMENTS.get((name, i)) for i in range(n)]
+            e["afferent_section_pos"] = np.array([np.nan if s else r[10] for s, r in zip(segs, rows)])
+            e["afferent_segment_id"] = np.array([s[0] if s else 0 for s in segs], dtype=np.int32)
+            e["afferent_segment_offset"] = np.array([s[1] if s else 0.0 for s in segs])
             e["n_rrp_vesicles"] = np.array([r[11] for r in rows], dtype=np.uint16)
     with h5py.File(os.path.join(d, "input_spikes.h5"), "w") as f:
         g = f.create_group("spikes/input")
@@ -202,6 +211,20 @@ endtemplate BbpNetCell
     return cells
 
 
+def segx(h, sec, ipt, off):
+    """BlueCelluLab's synlocation_to_segx for sections oriented from 0."""
+    off = max(off, 0.0)
+    assert h.section_orientation(sec=sec) == 0
+    d = 0.5
+    if ipt < h.n3d(sec=sec):
+        d = (h.arc3d(ipt, sec=sec) + off) / sec.L
+        if d == 0.0:
+            d = 0.0000001
+        if d >= 1.0:
+            d = 0.9999999
+    return d
+
+
 def numbered(c):
     """BBP numbering: soma, axon, basal, apical sections."""
     return list(c.somatic) + list(c.axonal) + list(c.basal) + list(c.apical)
@@ -241,11 +264,13 @@ def main():
     n_exc = n_inh = n_minis = 0
     for tgt in range(3):
         for ename, src_pop, rows in (("input__cortex", "input", IN_EDGES), ("cortex__cortex", "cortex", REC_EDGES)):
-            aff = [r for r in rows if r[1] == tgt]  # edge id order
-            for sid, r in enumerate(aff):
+            aff = [(i, r) for i, r in enumerate(rows) if r[1] == tgt]  # edge id order
+            for sid, (eid, r) in enumerate(aff):
                 src, _, stype, g, u, dep, fac, dtc, delay, frac, pos, nrrp, hill, scale = r
                 sec = secs[tgt][min(int(frac * nsec), nsec - 1)]
-                if pos == 0.0:
+                if (ename, eid) in SEGMENTS:
+                    pos = segx(h, sec, *SEGMENTS[(ename, eid)])
+                elif pos == 0.0:
                     pos = 0.0000001
                 elif pos >= 1.0:
                     pos = 0.9999999

@@ -93,7 +93,7 @@ static void test_seeds(void **state) {
 static void test_bad_rows(void **state) {
     (void)state;
     const char *want[] = {"syn_type_id", "conductance", "afferent_section_id", "n_rrp_vesicles",
-                          "afferent_section_pos"};
+                          "afferent_segment_id"};
     for (int bad = 0; bad < 5; bad++) {
         cl_memcircuit *mc;
         cl_error e;
