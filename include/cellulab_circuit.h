@@ -84,10 +84,12 @@ typedef struct cl_connection_override {
     double spont_minis; /* Hz of spontaneous minis (BBP); NAN or 0 when absent */
 } cl_connection_override;
 
-/* Blue Brain run settings: run.synapse_seed, run.minis_seed and
- * conditions.extracellular_calcium (mM); NAN where the config is silent. */
+/* Blue Brain run settings: run.synapse_seed, run.minis_seed,
+ * conditions.extracellular_calcium (mM) and
+ * conditions.randomize_gaba_rise_time (1 true, 0 false); NAN where the
+ * config is silent. */
 typedef struct cl_bbp_run_settings {
-    double synapse_seed, minis_seed, extracellular_calcium;
+    double synapse_seed, minis_seed, extracellular_calcium, randomize_gaba_rise_time;
 } cl_bbp_run_settings;
 
 /* The functions an implementation provides; state is its own. NULL

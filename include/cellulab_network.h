@@ -83,6 +83,10 @@ typedef struct cl_network_options {
      * BlueCelluLab's add_minis. */
     int minis;
     uint32_t minis_seed;
+    /* ProbGABAAB_EMS rise time drawn as BlueCelluLab (cl_bbp_gaba_rise_time):
+     * 0 as conditions.randomize_gaba_rise_time says (absent: drawn), 1
+     * drawn, -1 not (the MOD default 0.2 ms). */
+    int gaba_rise_time;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -174,6 +178,14 @@ double cl_bbp_u_scale(double k, double ca);
  * among its cell's afferent edges of that edge population). */
 void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
                         uint32_t synapse_seed, double ids[3]);
+
+/* tau_r_GABAA (ms) as BlueCelluLab draws it: hoc Random.Random123(post_gid
+ * + 250, sid + 100, src_popid * 65536 + tgt_popid + synapse_seed + 450),
+ * lognormal(0.2, 0.1), repick() — the second value of libg++'s polar
+ * normal pair on nrnran123 uniforms, exponentiated (NEURON 8.2);
+ * globalindex: Random123's global index. */
+double cl_bbp_gaba_rise_time(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
+                             uint32_t synapse_seed, unsigned globalindex);
 
 /* The stream ids (setRNGs) of a mini's InhPoissonStim, exponential then
  * uniform stream: sid + 200, node + 250, s + 300 and sid + 200, node + 250,

@@ -329,6 +329,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 {cond, "$.conditions", "extracellular_calcium", &s->bbp.extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
+    json_t *rg = cond ? json_object_get(cond, "randomize_gaba_rise_time") : NULL;
+    if (rg && !json_is_boolean(rg))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.randomize_gaba_rise_time: expected true or false",
+                             f->path);
+    if (rg) s->bbp.randomize_gaba_rise_time = json_is_true(rg);
     if ((st = sn_get_str(f, r, "$", "node_set", 0, &rc->node_set, err)) != CL_OK) return st;
     if ((st = check_set(s, "$.node_set", rc->node_set, err)) != CL_OK) return st;
     char *od = NULL;
@@ -594,7 +599,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     if (!s) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
-    s->bbp.synapse_seed = s->bbp.minis_seed = s->bbp.extracellular_calcium = NAN;
+    s->bbp.synapse_seed = s->bbp.minis_seed = s->bbp.extracellular_calcium = s->bbp.randomize_gaba_rise_time = NAN;
     cl_status st = open_all(s, config_path, err);
     const sn_json_file *f = &s->circ;
     json_t *comp = NULL;

@@ -84,7 +84,7 @@ struct cl_network {
     int ran, built;
     /* Blue Brain synapses (network_bbp_synapses.c) */
     uint32_t synapse_seed, minis_seed;
-    int minis;
+    int minis, gaba_rise;
     double ca;
     uint64_t *gid_off; /* per population: BlueCelluLab's global id offset */
 };
@@ -686,7 +686,8 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     bbp_syn_ctx c = {.sim = net->sim, .ops = net->ops, .st = net->st, .epop = epop, .edge = e, .sid = sid,
                      .secs = T->secs, .n_secs = T->n_secs, .post_gid = net->gid_off[T->pop] + T->node,
                      .src_popid = cl_bbp_population_id(S->name), .tgt_popid = cl_bbp_population_id(TP->name),
-                     .synapse_seed = net->synapse_seed, .dt = net->dt, .ca = net->ca};
+                     .synapse_seed = net->synapse_seed, .dt = net->dt, .ca = net->ca,
+                     .gaba_rise = net->gaba_rise, .globalindex = cl_sim_random123_globalindex(net->sim)};
     cl_pp syn;
     double w, delay;
     int exc = 0;
@@ -1015,7 +1016,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     /* Blue Brain synapses: the options over the simulation config */
-    cl_bbp_run_settings bs = {NAN, NAN, NAN};
+    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN};
     if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &bs, err))) goto done;
     net->synapse_seed = o->synapse_seed;
     net->minis_seed = o->minis_seed;
@@ -1034,6 +1035,8 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
         *seeds[i].out = (uint32_t)seeds[i].v;
     }
     net->minis = o->minis;
+    /* BlueCelluLab randomises unless the config says false */
+    net->gaba_rise = o->gaba_rise_time ? o->gaba_rise_time > 0 : !(bs.randomize_gaba_rise_time == 0);
     net->ca = o->extracellular_calcium < 0 ? 0
               : o->extracellular_calcium > 0 ? o->extracellular_calcium
               : bs.extracellular_calcium > 0 ? bs.extracellular_calcium : 0;

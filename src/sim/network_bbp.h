@@ -19,6 +19,8 @@ typedef struct bbp_syn_ctx {
     uint64_t post_gid;       /* BlueCelluLab's global id of the target, from 0 */
     uint32_t src_popid, tgt_popid, synapse_seed;
     double dt, ca;           /* ca: extracellular calcium (mM), 0: none */
+    int gaba_rise;           /* 1: randomise tau_r_GABAA (BlueCelluLab's default) */
+    unsigned globalindex;    /* Random123's global index */
 } bbp_syn_ctx;
 
 /* *is_bbp = 1 when the edge is a Blue Brain one: it has syn_type_id or

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cellulab_mech.h"
 #include "cellulab_morph.h"
 #include "sim/network_bbp.h"
 #include "util/util.h"
@@ -86,6 +87,29 @@ void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uin
     ids[0] = (double)post_gid + 1 + 250; /* neurodamus counts gids from 1 */
     ids[1] = (double)sid + 100;
     ids[2] = (double)src_popid * 65536 + tgt_popid + synapse_seed + 300;
+}
+
+double cl_bbp_gaba_rise_time(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
+                             uint32_t synapse_seed, unsigned globalindex) {
+    cl_mech_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.ran123_globalindex = globalindex;
+    /* a stream as 5 one-instance columns: id1, id2, id3, seq, which */
+    double id1 = (double)post_gid + 250, id2 = (double)sid + 100,
+           id3 = (double)src_popid * 65536 + tgt_popid + synapse_seed + 450, seq = 0, which = 0;
+    double *st[5] = {&id1, &id2, &id3, &seq, &which};
+    /* LogNormal(mean 0.2, variance 0.1) over a normal of these parameters */
+    const double mean = 0.2, var = 0.1, m2 = mean * mean;
+    const double mu = log(m2 / sqrt(var + m2)), sd = sqrt(log((var + m2) / m2));
+    for (;;) { /* the polar method; lognormal() returns x1, repick() the cached x2 */
+        double v1 = 2 * cl_ran123_uniform(&ctx, st, 0) - 1;
+        double v2 = 2 * cl_ran123_uniform(&ctx, st, 0) - 1;
+        double w = v1 * v1 + v2 * v2;
+        if (w <= 1) {
+            double y = sqrt((-2 * log(w)) / w);
+            return exp(v2 * y * sd + mu);
+        }
+    }
 }
 
 void cl_bbp_minis_ids(uint64_t node, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid, uint32_t minis_seed,
@@ -218,7 +242,11 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
     double ids[3];
     cl_bbp_synapse_ids(c->post_gid, c->sid, c->src_popid, c->tgt_popid, c->synapse_seed, ids);
     /* in BlueCelluLab's order: ratio, decay, Use, Dep, Fac, Nrrp, stream */
-    if (!isnan(ratio)) s = set(c, *syn, where, exc ? "NMDA_ratio" : "GABAB_ratio", ratio, err);
+    if (!exc && c->gaba_rise)
+        s = set(c, *syn, where, "tau_r_GABAA",
+                cl_bbp_gaba_rise_time(c->post_gid, c->sid, c->src_popid, c->tgt_popid, c->synapse_seed, c->globalindex),
+                err);
+    if (!s && !isnan(ratio)) s = set(c, *syn, where, exc ? "NMDA_ratio" : "GABAB_ratio", ratio, err);
     if (!s) s = set(c, *syn, where, exc ? "tau_d_AMPA" : "tau_d_GABAA", dtc, err);
     if (!s) s = set(c, *syn, where, "Use", use, err);
     if (!s) s = set(c, *syn, where, "Dep", fabs(dep), err);

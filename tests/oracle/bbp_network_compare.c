@@ -4,9 +4,9 @@
  * within 1e-6 mV (issue 9's bound) and the same spikes (times within
  * 1e-9 ms: threshold crossings interpolate the same doubles).
  *
- * usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA MINIS
+ * usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA MINIS GABA
  * (SYNAPSE_SEED and CA as cl_network_options: 0 takes the config's, CA < 0
- * none; MINIS 1 adds the spontaneous minis) */
+ * none; MINIS 1 adds the spontaneous minis; GABA as gaba_rise_time) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +35,8 @@ static double *read_col(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA MINIS\n");
+    if (argc != 8) {
+        fprintf(stderr, "usage: bbp_network_compare SIMULATION_CONFIG CL_MECH_LIB REFDIR SYNAPSE_SEED CA MINIS GABA\n");
         return 2;
     }
     cl_error err = {{0}};
@@ -52,7 +52,8 @@ int main(int argc, char **argv) {
                             .soma = CL_SOMA_NEURON82,
                             .synapse_seed = (uint32_t)strtoul(argv[4], NULL, 10),
                             .extracellular_calcium = strtod(argv[5], NULL),
-                            .minis = atoi(argv[6])};
+                            .minis = atoi(argv[6]),
+                            .gaba_rise_time = atoi(argv[7])};
     cl_network *net = NULL;
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cl_network_new: %s\n", err.msg);

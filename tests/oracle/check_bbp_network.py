@@ -27,7 +27,9 @@ srcpop * 65536 + tgtpop + synapse_seed + 300) with 12-bit MD5 population
 ids and BlueCelluLab's global ids (cortex first: its gid = node id);
 synapseID = sid; NetCon weight = conductance, delay trunc(d/dt + 1e-5)*dt,
 weight[nc_type_param] 0 (cell) or 2 (replay VecStim). The GABA rise time
-is not randomised (conditions.randomize_gaba_rise_time false). Spikes are
+is drawn (BlueCelluLab's default): Random.Random123(gid + 250, sid + 100,
+srcpop * 65536 + tgtpop + synapse_seed + 450), lognormal(0.2, 0.1),
+repick(). Spikes are
 detected at soma(0.5) on both sides (BlueCelluLab: soma(1)).
 
 Writes OUTDIR/ref/v_<node>.txt (soma(0.5) v every step) and
@@ -168,8 +170,7 @@ def write_circuit(d, shared, nsec):
     sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "node_set": "cortex",
            "run": {"tstop": TSTOP, "dt": DT, "dL": 20.0, "spike_threshold": THR, "synapse_seed": SEED,
                    "minis_seed": MINIS_SEED},
-           "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA,
-                          "randomize_gaba_rise_time": False},
+           "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA},
            "inputs": {"step": {"input_type": "current_clamp", "module": "linear", "node_set": "first",
                                "amp_start": 0.6, "amp": 0.6, "delay": 10.0, "duration": 80.0},
                       "replay": {"input_type": "spikes", "module": "synapse_replay", "node_set": "inputs",
@@ -262,6 +263,7 @@ def main():
         vecstims[n] = vs
         keep.append(vec)
     n_exc = n_inh = n_minis = 0
+    taur = []
     for tgt in range(3):
         for ename, src_pop, rows in (("input__cortex", "input", IN_EDGES), ("cortex__cortex", "cortex", REC_EDGES)):
             aff = [(i, r) for i, r in enumerate(rows) if r[1] == tgt]  # edge id order
@@ -281,6 +283,12 @@ def main():
                     syn.tau_d_AMPA = dtc
                     n_exc += 1
                 else:
+                    # BlueCelluLab's default (randomize_gaba_rise_time not given): drawn
+                    rng = h.Random()
+                    rng.Random123(gid["cortex"] + tgt + 250, sid + 100, pid[src_pop] * 65536 + pid["cortex"] + SEED + 450)
+                    rng.lognormal(0.2, 0.1)
+                    syn.tau_r_GABAA = rng.repick()
+                    taur.append(syn.tau_r_GABAA)
                     syn.GABAB_ratio = scale
                     syn.tau_d_GABAA = dtc
                     n_inh += 1
@@ -353,16 +361,20 @@ def main():
                 f.write("%d %.17g\n" % (k, t))
     print("NEURON: %d sections per cell, %d ProbAMPANMDA_EMS, %d ProbGABAAB_EMS, %d with minis, spikes per cell %s"
           % (nsec, n_exc, n_inh, n_minis, [int(t.size()) for t in spk]))
+    print("NEURON: tau_r_GABAA drawn %s" % ["%.6g" % x for x in taur])
     sys.stdout.flush()
     cfg, ref = os.path.join(out, "simulation_config.json"), os.path.join(out, "ref")
-    p = subprocess.run([comparer, cfg, cllib, ref, "0", "0", "1"])  # seeds and calcium from the config
+    p = subprocess.run([comparer, cfg, cllib, ref, "0", "0", "1", "0"])  # seeds, calcium, GABA rule: the config's
     if p.returncode != 0:
         sys.exit(p.returncode)
     # the seeds and the calcium scaling matter: another synapse_seed, or no
     # calcium given, must move the voltages (by more than 1e-3 mV)
-    for what, seed, ca, minis in (("synapse_seed %d" % (SEED + 1), SEED + 1, CA, "1"),
-                                  ("no extracellular calcium", SEED, -1.0, "1"), ("no minis", SEED, CA, "0")):
-        q = subprocess.run([comparer, cfg, cllib, ref, str(seed), repr(ca), minis], capture_output=True, text=True)
+    for what, seed, ca, minis, gaba in (("synapse_seed %d" % (SEED + 1), SEED + 1, CA, "1", "0"),
+                                        ("no extracellular calcium", SEED, -1.0, "1", "0"),
+                                        ("no minis", SEED, CA, "0", "0"),
+                                        ("GABA rise time not drawn", SEED, CA, "1", "-1")):
+        q = subprocess.run([comparer, cfg, cllib, ref, str(seed), repr(ca), minis, gaba], capture_output=True,
+                           text=True)
         dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
         print("with %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
         if not dv or not dv[0] > 1e-3:
