@@ -90,6 +90,11 @@ typedef struct cl_connection_override {
  * config is silent. */
 typedef struct cl_bbp_run_settings {
     double synapse_seed, minis_seed, extracellular_calcium, randomize_gaba_rise_time;
+    /* conditions.mechanisms {SUFFIX: {VAR: value}}: n globals "VAR_SUFFIX"
+     * (booleans as 1/0), owned by the circuit */
+    size_t n_globals;
+    const char *const *global_names;
+    const double *global_values;
 } cl_bbp_run_settings;
 
 /* The functions an implementation provides; state is its own. NULL

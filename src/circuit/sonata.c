@@ -43,6 +43,8 @@ typedef struct sonata {
     size_t noverrides;
     cl_run_config run;
     cl_bbp_run_settings bbp; /* NAN where absent */
+    const char **bbp_gnames; /* conditions.mechanisms, names interned */
+    double *bbp_gvalues;
 } sonata;
 
 static void props_free(pop_props *p) {
@@ -64,6 +66,8 @@ static void st_free(void *state) {
     for (size_t i = 0; i < s->ne; i++) sn_pop_close(&s->ep[i]);
     for (size_t i = 0; i < s->nfiles; i++) H5Fclose(s->files[i]);
     for (size_t i = 0; i < s->nspikes; i++) free(s->spikes[i].file);
+    free(s->bbp_gnames);
+    free(s->bbp_gvalues);
     free(s->spikes);
     free(s->files);
     free(s->np);
@@ -334,6 +338,37 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.randomize_gaba_rise_time: expected true or false",
                              f->path);
     if (rg) s->bbp.randomize_gaba_rise_time = json_is_true(rg);
+    json_t *mechs = cond ? json_object_get(cond, "mechanisms") : NULL;
+    if (mechs && !json_is_object(mechs))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.mechanisms: expected an object", f->path);
+    if (mechs) {
+        size_t cap = 0, n = 0;
+        const char *suffix, *var;
+        json_t *vars, *val;
+        json_object_foreach(mechs, suffix, vars) cap += json_is_object(vars) ? json_object_size(vars) : 0;
+        s->bbp_gnames = calloc(cap + 1, sizeof *s->bbp_gnames);
+        s->bbp_gvalues = calloc(cap + 1, sizeof *s->bbp_gvalues);
+        if (!s->bbp_gnames || !s->bbp_gvalues) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+        json_object_foreach(mechs, suffix, vars) {
+            if (!json_is_object(vars))
+                return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.mechanisms.%s: expected an object", f->path,
+                                     suffix);
+            json_object_foreach(vars, var, val) {
+                if (!json_is_number(val) && !json_is_boolean(val))
+                    return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.mechanisms.%s.%s: expected a number or a boolean",
+                                         f->path, suffix, var);
+                size_t len = strlen(var) + strlen(suffix) + 2;
+                char *name = malloc(len);
+                if (!name) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+                snprintf(name, len, "%s_%s", var, suffix);
+                s->bbp_gnames[n] = P(s, name);
+                s->bbp_gvalues[n++] = json_is_boolean(val) ? (double)json_is_true(val) : json_number_value(val);
+            }
+        }
+        s->bbp.n_globals = n;
+        s->bbp.global_names = s->bbp_gnames;
+        s->bbp.global_values = s->bbp_gvalues;
+    }
     if ((st = sn_get_str(f, r, "$", "node_set", 0, &rc->node_set, err)) != CL_OK) return st;
     if ((st = check_set(s, "$.node_set", rc->node_set, err)) != CL_OK) return st;
     char *od = NULL;

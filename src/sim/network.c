@@ -85,6 +85,7 @@ struct cl_network {
     /* Blue Brain synapses (network_bbp_synapses.c) */
     uint32_t synapse_seed, minis_seed;
     int minis, gaba_rise;
+    cl_bbp_run_settings bbp_globals; /* conditions.mechanisms (circuit-owned) */
     double ca;
     uint64_t *gid_off; /* per population: BlueCelluLab's global id offset */
 };
@@ -791,6 +792,14 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
     size_t n_ov = 0;
     cl_status st = make_gid_offsets(net, err);
     if (st) return st;
+    /* conditions.mechanisms: globals of loaded mechanisms, others skipped
+     * as BlueCelluLab does (hasattr) */
+    for (size_t i = 0; i < net->bbp_globals.n_globals; i++) {
+        cl_status sg = cl_sim_set_global(net->sim, net->bbp_globals.global_names[i], net->bbp_globals.global_values[i]);
+        if (sg && sg != CL_ENOTFOUND)
+            return cl_error_fail(err, sg, "conditions.mechanisms: %s: %s", net->bbp_globals.global_names[i],
+                                 cl_sim_errmsg(net->sim));
+    }
     st = load_overrides(net, &ov, &n_ov, err);
     for (size_t i = 0; i < ne && !st; i++) {
         const char *epop = net->ops->edge_population_name(net->st, i), *sp, *tp;
@@ -1016,7 +1025,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     /* Blue Brain synapses: the options over the simulation config */
-    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN};
+    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL};
     if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &bs, err))) goto done;
     net->synapse_seed = o->synapse_seed;
     net->minis_seed = o->minis_seed;
@@ -1035,6 +1044,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
         *seeds[i].out = (uint32_t)seeds[i].v;
     }
     net->minis = o->minis;
+    net->bbp_globals = bs;
     /* BlueCelluLab randomises unless the config says false */
     net->gaba_rise = o->gaba_rise_time ? o->gaba_rise_time > 0 : !(bs.randomize_gaba_rise_time == 0);
     net->ca = o->extracellular_calcium < 0 ? 0

@@ -29,7 +29,8 @@ synapseID = sid; NetCon weight = conductance, delay trunc(d/dt + 1e-5)*dt,
 weight[nc_type_param] 0 (cell) or 2 (replay VecStim). The GABA rise time
 is drawn (BlueCelluLab's default): Random.Random123(gid + 250, sid + 100,
 srcpop * 65536 + tgtpop + synapse_seed + 450), lognormal(0.2, 0.1),
-repick(). Spikes are
+repick(). conditions.mechanisms sets minis_single_vesicle_ProbAMPANMDA_EMS,
+tau_d_NMDA_ProbAMPANMDA_EMS and minis_single_vesicle_ProbGABAAB_EMS. Spikes are
 detected at soma(0.5) on both sides (BlueCelluLab: soma(1)).
 
 Writes OUTDIR/ref/v_<node>.txt (soma(0.5) v every step) and
@@ -89,6 +90,11 @@ REC_EDGES = [
 # NaN are placed by them (BlueCelluLab's synlocation_to_segx)
 SEGMENTS = {("input__cortex", 2): (40, 0.7), ("input__cortex", 6): (999, 0.3),
             ("cortex__cortex", 3): (60, -0.2)}
+# conditions.mechanisms: NEURON globals VAR_SUFFIX of the loaded mechanisms
+# (the unknown one is skipped, as BlueCelluLab's hasattr test)
+MECH_GLOBALS = {"ProbAMPANMDA_EMS": {"minis_single_vesicle": 1, "tau_d_NMDA": 60.0},
+                "ProbGABAAB_EMS": {"minis_single_vesicle": True},
+                "NoSuchMech": {"x": 2}}
 MODEL = {"mechanisms": {"all": {"mech": ["hh"]}},
          "distributions": {},
          "parameters": {"all": [{"name": "cm", "val": 1.0, "dist": "uniform"},
@@ -170,7 +176,8 @@ def write_circuit(d, shared, nsec):
     sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "node_set": "cortex",
            "run": {"tstop": TSTOP, "dt": DT, "dL": 20.0, "spike_threshold": THR, "synapse_seed": SEED,
                    "minis_seed": MINIS_SEED},
-           "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA},
+           "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA,
+                          "mechanisms": MECH_GLOBALS},
            "inputs": {"step": {"input_type": "current_clamp", "module": "linear", "node_set": "first",
                                "amp_start": 0.6, "amp": 0.6, "delay": 10.0, "duration": 80.0},
                       "replay": {"input_type": "spikes", "module": "synapse_replay", "node_set": "inputs",
@@ -344,6 +351,10 @@ def main():
         tv = h.Vector()
         nc.record(tv)
         spk.append(tv)
+    for suffix, d in MECH_GLOBALS.items():
+        for var, val in d.items():
+            if hasattr(h, "%s_%s" % (var, suffix)):
+                setattr(h, "%s_%s" % (var, suffix), float(val))
     h.celsius = CELSIUS
     h.v_init = VINIT
     h.cvode_active(0)
