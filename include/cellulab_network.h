@@ -17,7 +17,21 @@
  * override's factor; for point targets times the synaptic model's "sign"
  * and the edge's nsyns (default 1). Synaptic models (Exp2Syn or the edge's
  * model_template) get every number of their dynamics_params JSON that is
- * one of their parameters (tau1, tau2, erev). */
+ * one of their parameters (tau1, tau2, erev).
+ *
+ * Blue Brain edges (syn_type_id or u_syn, no model_template; onto
+ * biophysical cells) are built as BlueCelluLab builds them in its
+ * Random123 mode (src/sim/network_bbp_synapses.c): a ProbAMPANMDA_EMS
+ * (syn_type_id >= 100) or ProbGABAAB_EMS per edge at afferent_section_id
+ * (use CL_SECNUM_SPEC) and afferent_section_pos (or afferent_segment_id /
+ * offset), parameters from the edge (Use scaled by the extracellular
+ * calcium Hill factor), stream ids from the target's global id, the
+ * synapse's index among the target's afferent edges of its population, the
+ * 12-bit population ids and synapse_seed; NetCon weight = conductance times
+ * a connection override's weight (0: no NetCon), delay on the dt grid;
+ * optional spontaneous minis; conditions.mechanisms globals. The MOD files
+ * (mod/bbp, or the originals that build-mechanisms replaces) must be
+ * loaded. */
 #ifndef CELLULAB_NETWORK_H_PUBLIC
 #define CELLULAB_NETWORK_H_PUBLIC
 
