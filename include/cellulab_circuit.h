@@ -81,7 +81,8 @@ typedef struct cl_connection_override {
     const char *name, *source, *target;
     double weight;  /* a factor; NAN when absent */
     double delay;   /* ms; NAN when absent */
-    double spont_minis; /* Hz of spontaneous minis (BBP); NAN or 0 when absent */
+    double spont_minis; /* Hz of spontaneous minis (BBP); NAN when absent (0: none) */
+    const char *synapse_configure; /* BBP hoc statements on "%s" (the synapse); NULL if none */
 } cl_connection_override;
 
 /* Blue Brain run settings: run.synapse_seed, run.minis_seed,

@@ -561,6 +561,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if ((st = sn_get_num(f, o, path, "weight", 0, &c->weight, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "delay", 0, &c->delay, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "spont_minis", 0, &c->spont_minis, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, o, path, "synapse_configure", 0, &c->synapse_configure, err)) != CL_OK) return st;
         char w[340];
         snprintf(w, sizeof w, "%s.source", path);
         if ((st = check_set(s, w, c->source, err)) != CL_OK) return st;

@@ -701,7 +701,11 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
             return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
                                  "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
         if (!isnan(ov[i].o.weight)) factor = ov[i].o.weight; /* the last match wins */
-        if (ov[i].o.spont_minis > 0) minis = ov[i].o.spont_minis;
+        if (!isnan(ov[i].o.spont_minis)) minis = ov[i].o.spont_minis;
+        /* every matching block's synapse_configure, in order */
+        if (ov[i].o.synapse_configure &&
+            (st = bbp_synapse_configure(&c, syn, exc, ov[i].o.synapse_configure, ov[i].o.name, err)))
+            return st;
     }
     if (net->minis) {
         /* BlueCelluLab: an override's spont_minis, else the node's rate */

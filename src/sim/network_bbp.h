@@ -34,6 +34,13 @@ cl_status bbp_edge_is_bbp(const cl_circuit_ops *ops, void *st, const char *epop,
 cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *excitatory,
                            cl_error *err);
 
+/* A connection override's synapse_configure on one synapse: statements
+ * "%s.VAR = NUMBER" (also *=, /=, +=, -=) separated by blanks, newlines or
+ * ';', VAR a parameter of the synapse or a GLOBAL of its mechanism; any
+ * other hoc is refused with a message naming the override. */
+cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int excitatory, const char *text, const char *ov_name,
+                                cl_error *err);
+
 /* The spontaneous minis of a synapse: an InhPoissonStim at rate Hz from
  * t = 0, seeded by cl_bbp_minis_ids (node: the target's node id), into syn
  * through a NetCon of delay 0.1 ms, weight w and nc_type 1. */

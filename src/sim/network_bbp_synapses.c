@@ -4,7 +4,9 @@
  * that BlueCelluLab (Random123 mode, as neurodamus) gives them. The rules
  * were learnt from BlueCelluLab's synapse_types.py, synapse_factory.py and
  * sonata_circuit_access.py. */
+#include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -285,4 +287,50 @@ cl_status bbp_add_minis(const bbp_syn_ctx *c, uint64_t node, uint32_t minis_seed
         cl_netcon_set_weight(c->sim, nc, BBP_NC_TYPE_INDEX, BBP_NC_MINI))
         return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
     return CL_OK;
+}
+
+cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int excitatory, const char *text, const char *ov_name,
+                                cl_error *err) {
+    const char *mech = excitatory ? "ProbAMPANMDA_EMS" : "ProbGABAAB_EMS";
+    char where[300];
+    snprintf(where, sizeof where, "connection_overrides \"%s\": synapse_configure (edge population \"%s\" edge %llu)",
+             ov_name ? ov_name : "", c->epop, (unsigned long long)c->edge);
+    const char *p = text;
+    for (;;) {
+        while (*p && (isspace((unsigned char)*p) || *p == ';')) p++;
+        if (!*p) return CL_OK;
+        const char *stmt = p;
+        if (strncmp(p, "%s.", 3) != 0) goto unsupported;
+        p += 3;
+        char var[64];
+        size_t n = 0;
+        while ((isalnum((unsigned char)*p) || *p == '_') && n < sizeof var - 1) var[n++] = *p++;
+        var[n] = 0;
+        if (!n || isalnum((unsigned char)*p) || *p == '_') goto unsupported;
+        while (*p == ' ' || *p == '\t') p++;
+        char op = *p;
+        if (op == '=') p++;
+        else if ((op == '*' || op == '/' || op == '+' || op == '-') && p[1] == '=') p += 2;
+        else goto unsupported;
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || !isfinite(v) || (*end && !isspace((unsigned char)*end) && *end != ';')) goto unsupported;
+        p = end;
+        /* a parameter of the synapse, else its mechanism's GLOBAL VAR_MECH
+         * (hoc reaches globals through an instance too) */
+        char gname[160];
+        snprintf(gname, sizeof gname, "%s_%s", var, mech);
+        double old;
+        int global = cl_pp_get(c->sim, syn, var, &old) != CL_OK;
+        if (global && cl_sim_get_global(c->sim, gname, &old))
+            return cl_error_fail(err, CL_EINVAL, "%s: %s has no variable \"%s\"", where, mech, var);
+        double nv = op == '=' ? v : op == '*' ? old * v : op == '/' ? old / v : op == '+' ? old + v : old - v;
+        cl_status s = global ? cl_sim_set_global(c->sim, gname, nv) : cl_pp_set(c->sim, syn, var, nv);
+        if (s) return cl_error_fail(err, s, "%s: %s: %s", where, var, cl_sim_errmsg(c->sim));
+        continue;
+    unsupported:
+        return cl_error_fail(err, CL_EINVAL,
+                             "%s: \"%.60s\": only statements \"%%s.VAR = NUMBER\" (or *=, /=, +=, -=) are supported",
+                             where, stmt);
+    }
 }

@@ -42,7 +42,8 @@ spont_minis, give each synapse an InhPoissonStim (one time bin from 0)
 into it (delay 0.1 ms, weight conductance * override factor, nc_type 1),
 setRNGs(sid + 200, node + 250, s + 300, sid + 200, node + 250, s + 350),
 s = srcpop * 65536 + tgtpop + minis_seed. An override halves the weights
-of input -> node 2.
+of input -> node 2; two overrides' synapse_configure (hoc, run by NEURON as
+BlueCelluLab does) change Use, Dep and Fac.
 
 usage: check_bbp_network.py COMPARER NRN_LIB CL_LIB SHARED_DATA OUTDIR
 """
@@ -60,9 +61,13 @@ SEED = 7         # run.synapse_seed
 MINIS_SEED = 13  # run.minis_seed
 EXC_MINI = [2.0, 0.0, 4.0]  # cortex nodes' exc-mini_frequency (Hz)
 INH_MINI = [5.0, 3.0, 0.0]  # inh-mini_frequency
-# connection_overrides, in order: (name, source set, target set, weight, spont_minis)
-OVERRIDES = [("weak", "inputs", "third", 0.5, None), ("minis", "inputs", "second", None, 20.0)]
-SETS = {"inputs": ("input", [0, 1, 2, 3]), "third": ("cortex", [2]), "second": ("cortex", [1])}
+# connection_overrides, in order: (name, source set, target set, weight,
+# spont_minis, synapse_configure)
+OVERRIDES = [("weak", "inputs", "third", 0.5, None, None), ("minis", "inputs", "second", None, 20.0, None),
+             ("cfg", "inputs", "cortex", None, None, "%s.Use *= 0.5 %s.Dep = 300"),
+             ("cfg2", "first", "third", None, None, "%s.Fac = 5\n%s.Use -= 0.1")]
+SETS = {"inputs": ("input", [0, 1, 2, 3]), "third": ("cortex", [2]), "second": ("cortex", [1]),
+        "first": ("cortex", [0]), "cortex": ("cortex", [0, 1, 2])}
 CA = 1.2         # conditions.extracellular_calcium (mM)
 DT, TSTOP, THR, CELSIUS, VINIT = 0.025, 120.0, -20.0, 6.3, -65.0
 IN_SPIKES = [(0, 5.0), (1, 7.3), (2, 9.0), (0, 15.0), (3, 20.1), (1, 25.0), (2, 31.7), (0, 40.0),
@@ -170,7 +175,7 @@ def write_circuit(d, shared, nsec):
     with open(os.path.join(d, "circuit_config.json"), "w") as f:
         json.dump(circuit, f, indent=1)
     with open(os.path.join(d, "node_sets.json"), "w") as f:
-        sets = {"cortex": {"population": "cortex"}, "first": {"population": "cortex", "node_id": [0]}}
+        sets = {}
         sets.update({k: {"population": p, "node_id": ids} for k, (p, ids) in SETS.items()})
         json.dump(sets, f, indent=1)
     sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "node_set": "cortex",
@@ -184,8 +189,9 @@ def write_circuit(d, shared, nsec):
                                  "spike_file": "input_spikes.h5"}},
            "connection_overrides": [dict([("name", n), ("source", s), ("target", t)] +
                                          ([("weight", w)] if w is not None else []) +
-                                         ([("spont_minis", m)] if m is not None else []))
-                                    for n, s, t, w, m in OVERRIDES],
+                                         ([("spont_minis", m)] if m is not None else []) +
+                                         ([("synapse_configure", sc)] if sc is not None else []))
+                                    for n, s, t, w, m, sc in OVERRIDES],
            "output": {"output_dir": "out"}}
     with open(os.path.join(d, "simulation_config.json"), "w") as f:
         json.dump(sim, f, indent=1)
@@ -308,10 +314,13 @@ def main():
                 syn.synapseID = sid
                 # connection_overrides: the last match's weight and spont_minis
                 factor, spont = 1.0, None
-                for _, so, ta, w, m in OVERRIDES:
+                for _, so, ta, w, m, sc in OVERRIDES:
                     if SETS[so][0] == src_pop and src in SETS[so][1] and tgt in SETS[ta][1]:
                         factor = w if w is not None else factor
                         spont = m if m is not None else spont
+                        if sc is not None:  # BlueCelluLab's apply_hoc_configuration
+                            cmd = sc.replace("%s", "\n%(syn)s") % {"syn": syn.hname()}
+                            h("{%s}" % cmd)
                 rate = spont if spont is not None else (EXC_MINI if exc else INH_MINI)[tgt]
                 nct = int(h.nc_type_param_ProbAMPANMDA_EMS if exc else h.nc_type_param_ProbGABAAB_EMS)
                 if rate > 0:  # minis, made with the synapse as BlueCelluLab does
