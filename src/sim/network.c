@@ -691,8 +691,10 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
                      .gaba_rise = net->gaba_rise, .globalindex = cl_sim_random123_globalindex(net->sim)};
     cl_pp syn;
     double w, delay;
-    int exc = 0;
-    if ((st = bbp_make_synapse(&c, &syn, &w, &delay, &exc, err))) return st;
+    int kind = 0;
+    if ((st = bbp_make_synapse(&c, &syn, &w, &delay, &kind, err))) return st;
+    c.kind = kind;
+    int exc = kind != BBP_GABAAB;
     net->counts.synapses++;
     double factor = 1, minis = NAN;
     for (size_t i = 0; i < n_ov; i++) {
@@ -704,7 +706,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         if (!isnan(ov[i].o.spont_minis)) minis = ov[i].o.spont_minis;
         /* every matching block's synapse_configure, in order */
         if (ov[i].o.synapse_configure &&
-            (st = bbp_synapse_configure(&c, syn, exc, ov[i].o.synapse_configure, ov[i].o.name, err)))
+            (st = bbp_synapse_configure(&c, syn, kind, ov[i].o.synapse_configure, ov[i].o.name, err)))
             return st;
     }
     if (net->minis) {
@@ -738,7 +740,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
     }
     if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
-        cl_netcon_set_weight(net->sim, nc, BBP_NC_TYPE_INDEX, replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
+        cl_netcon_set_weight(net->sim, nc, bbp_nc_type_index(net->sim, kind), replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
         return simfail(net, CL_EINVAL, err, where);
     net->counts.netcons++;
     return CL_OK;
@@ -796,6 +798,11 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
     size_t n_ov = 0;
     cl_status st = make_gid_offsets(net, err);
     if (st) return st;
+    /* the extracellular calcium is GluSynapse's cao_CR (when loaded) */
+    if (net->ca > 0) {
+        cl_status sg = cl_sim_set_global(net->sim, "cao_CR_GluSynapse", net->ca);
+        if (sg && sg != CL_ENOTFOUND) return simfail(net, sg, err, "cao_CR_GluSynapse");
+    }
     /* conditions.mechanisms: globals of loaded mechanisms, others skipped
      * as BlueCelluLab does (hasattr) */
     for (size_t i = 0; i < net->bbp_globals.n_globals; i++) {

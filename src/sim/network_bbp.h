@@ -21,6 +21,7 @@ typedef struct bbp_syn_ctx {
     double dt, ca;           /* ca: extracellular calcium (mM), 0: none */
     int gaba_rise;           /* 1: randomise tau_r_GABAA (BlueCelluLab's default) */
     unsigned globalindex;    /* Random123's global index */
+    int kind;                /* set by bbp_make_synapse, for bbp_add_minis */
 } bbp_syn_ctx;
 
 /* *is_bbp = 1 when the edge is a Blue Brain one: it has syn_type_id or
@@ -31,14 +32,21 @@ cl_status bbp_edge_is_bbp(const cl_circuit_ops *ops, void *st, const char *epop,
 /* Make the edge's ProbAMPANMDA_EMS (syn_type_id >= 100) or ProbGABAAB_EMS
  * at its afferent location with its parameters and stream ids, and give
  * its NetCon weight (conductance) and delay (on the dt grid). */
-cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *excitatory,
+cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *kind,
                            cl_error *err);
+
+/* The synapse kinds: GABAAB (syn_type_id < 100), AMPANMDA, GluSynapse
+ * (excitatory with the 8 plasticity columns); their MOD names; the weight
+ * index of NET_RECEIVE's nc_type (the mechanism's nc_type_param). */
+enum { BBP_GABAAB = 0, BBP_AMPANMDA = 1, BBP_GLU = 2 };
+const char *bbp_mech_name(int kind);
+int bbp_nc_type_index(cl_sim *sim, int kind);
 
 /* A connection override's synapse_configure on one synapse: statements
  * "%s.VAR = NUMBER" (also *=, /=, +=, -=) separated by blanks, newlines or
  * ';', VAR a parameter of the synapse or a GLOBAL of its mechanism; any
  * other hoc is refused with a message naming the override. */
-cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int excitatory, const char *text, const char *ov_name,
+cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int kind, const char *text, const char *ov_name,
                                 cl_error *err);
 
 /* The spontaneous minis of a synapse: an InhPoissonStim at rate Hz from
@@ -47,8 +55,7 @@ cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int excitatory,
 cl_status bbp_add_minis(const bbp_syn_ctx *c, uint64_t node, uint32_t minis_seed, cl_pp syn, double rate, double w,
                         cl_error *err);
 
-/* The weight index of the nc_type argument of the BBP synapses' NET_RECEIVE
- * (their nc_type_param): 0 presynaptic cell, 2 replay. */
-enum { BBP_NC_TYPE_INDEX = 4, BBP_NC_PRESYN = 0, BBP_NC_MINI = 1, BBP_NC_REPLAY = 2 };
+/* nc_type values: presynaptic cell, spontaneous mini, replay. */
+enum { BBP_NC_PRESYN = 0, BBP_NC_MINI = 1, BBP_NC_REPLAY = 2 };
 
 #endif

@@ -203,7 +203,50 @@ static cl_status segment_x(const bbp_syn_ctx *c, const char *where, cl_section s
     return CL_OK;
 }
 
-cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *excitatory,
+const char *bbp_mech_name(int kind) {
+    return kind == BBP_GLU ? "GluSynapse" : kind == BBP_AMPANMDA ? "ProbAMPANMDA_EMS" : "ProbGABAAB_EMS";
+}
+
+int bbp_nc_type_index(cl_sim *sim, int kind) {
+    char name[64];
+    double v;
+    snprintf(name, sizeof name, "nc_type_param_%s", bbp_mech_name(kind));
+    if (cl_sim_get_global(sim, name, &v) || !(v >= 1 && v < 64)) return kind == BBP_GLU ? 5 : 4;
+    return (int)v;
+}
+
+/* GluSynapse (all eight plasticity columns): BlueCelluLab's
+ * use_glusynapse_helper. Use_d/Use_p take the calcium factor; the state
+ * (depressed or potentiated) follows rho0_GB against rho_star_GB. */
+static cl_status glu_params(const bbp_syn_ctx *c, const char *where, cl_pp syn, const double pl[8], double ratio,
+                            double uscale, double dtc, double dep, double fac, double nrrp, cl_error *err) {
+    /* pl: volume_CR, rho0_GB, Use_d_TM, Use_p_TM, gmax_d_AMPA, gmax_p_AMPA, theta_d, theta_p */
+    if (isnan(ratio))
+        return cl_error_fail(err, CL_EFORMAT, "%s: attribute \"conductance_scale_factor\" is missing (GluSynapse)",
+                             where);
+    double use_d = pl[2] * uscale, use_p = pl[3] * uscale, star = 0.5;
+    if (cl_sim_get_global(c->sim, "rho_star_GB_GluSynapse", &star))
+        return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
+    int pot = pl[1] > star;
+    double gmax0 = pot ? pl[5] : pl[4];
+    double ids[3] = {(double)c->post_gid, 100000.0 + (double)c->sid, (double)c->synapse_seed + 200};
+    const struct {
+        const char *name;
+        double v;
+    } p[] = {{"Use_d", use_d},          {"Use_p", use_p},       {"theta_d_GB", pl[6]},      {"theta_p_GB", pl[7]},
+             {"rho0_GB", pl[1]},        {"volume_CR", pl[0]},   {"gmax_d_AMPA", pl[4]},     {"gmax_p_AMPA", pl[5]},
+             {"gmax0_AMPA", gmax0},     {"Use", pot ? use_p : use_d},                      {"gmax_NMDA", gmax0 * ratio},
+             {"tau_d_AMPA", dtc},       {"Dep", fabs(dep)},     {"Fac", fabs(fac)},         {"rng_id1", ids[0]},
+             {"rng_id2", ids[1]},       {"rng_id3", ids[2]},    {"synapseID", (double)c->sid}};
+    cl_status s = CL_OK;
+    for (size_t i = 0; i < sizeof p / sizeof *p && !s; i++) {
+        s = set(c, syn, where, p[i].name, p[i].v, err);
+        if (!s && i == 13 && !isnan(nrrp) && nrrp >= 0) s = set(c, syn, where, "Nrrp", nrrp, err);
+    }
+    return s;
+}
+
+cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, double *delay, int *kind_out,
                            cl_error *err) {
     char where[300];
     snprintf(where, sizeof where, "edge population \"%s\" edge %llu", c->epop, (unsigned long long)c->edge);
@@ -222,6 +265,15 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
     if (!s) s = num(c, where, "u_hill_coefficient", 0, &hill, err);
     if (!s) s = num(c, where, "conductance_scale_factor", 0, &ratio, err);
     if (s) return s;
+    static const char *const plastic[8] = {"volume_CR",   "rho0_GB",     "Use_d_TM", "Use_p_TM",
+                                           "gmax_d_AMPA", "gmax_p_AMPA", "theta_d",  "theta_p"};
+    double pl[8];
+    int n_pl = 0;
+    for (int i = 0; i < 8 && !s; i++) {
+        s = num(c, where, plastic[i], 0, &pl[i], err);
+        n_pl += !isnan(pl[i]);
+    }
+    if (s) return s;
     if (!(sec >= 0) || sec != floor(sec) || sec >= (double)c->n_secs)
         return cl_error_fail(err, CL_EINVAL,
                              "%s: afferent_section_id %g out of range: the target cell has %zu sections (BBP numbering: "
@@ -237,9 +289,19 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
     if (pos == 0.0) pos = 0.0000001;
     else if (pos >= 1.0) pos = 0.9999999;
     int exc = type >= 100;
-    const char *mech = exc ? "ProbAMPANMDA_EMS" : "ProbGABAAB_EMS";
+    if (exc && n_pl != 0 && n_pl != 8)
+        return cl_error_fail(err, CL_EFORMAT,
+                             "%s: %d of the 8 GluSynapse columns (volume_CR, rho0_GB, Use_d_TM, Use_p_TM, gmax_d_AMPA, "
+                             "gmax_p_AMPA, theta_d, theta_p) are given: cannot tell the synapse type",
+                             where, n_pl);
+    int kind = !exc ? BBP_GABAAB : n_pl == 8 ? BBP_GLU : BBP_AMPANMDA;
+    const char *mech = bbp_mech_name(kind);
     if (cl_pp_new(c->sim, mech, c->secs[(size_t)sec], pos, syn))
         return cl_error_fail(err, CL_EINVAL, "%s: %s: %s", where, mech, cl_sim_errmsg(c->sim));
+    *weight = g;
+    *delay = cl_bbp_round_delay(d, c->dt);
+    *kind_out = kind;
+    if (kind == BBP_GLU) return glu_params(c, where, *syn, pl, ratio, cl_bbp_u_scale(hill, c->ca), dtc, dep, fac, nrrp, err);
     double use = fabs(u * cl_bbp_u_scale(hill, c->ca));
     double ids[3];
     cl_bbp_synapse_ids(c->post_gid, c->sid, c->src_popid, c->tgt_popid, c->synapse_seed, ids);
@@ -258,11 +320,7 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
     if (!s) s = set(c, *syn, where, "rng_id2", ids[1], err);
     if (!s) s = set(c, *syn, where, "rng_id3", ids[2], err);
     if (!s) s = set(c, *syn, where, "synapseID", (double)c->sid, err);
-    if (s) return s;
-    *weight = g;
-    *delay = cl_bbp_round_delay(d, c->dt);
-    *excitatory = exc;
-    return CL_OK;
+    return s;
 }
 
 cl_status bbp_add_minis(const bbp_syn_ctx *c, uint64_t node, uint32_t minis_seed, cl_pp syn, double rate, double w,
@@ -284,14 +342,14 @@ cl_status bbp_add_minis(const bbp_syn_ctx *c, uint64_t node, uint32_t minis_seed
     /* one time bin from 0 at the constant rate (setTbins, setRate) */
     if (cl_pp_play(c->sim, ips, &t0, &rate, 1) || cl_netcon_from_pp(c->sim, ips, syn, &nc) ||
         cl_netcon_set_delay(c->sim, nc, 0.1) || cl_netcon_set_weight(c->sim, nc, 0, w) ||
-        cl_netcon_set_weight(c->sim, nc, BBP_NC_TYPE_INDEX, BBP_NC_MINI))
+        cl_netcon_set_weight(c->sim, nc, bbp_nc_type_index(c->sim, c->kind), BBP_NC_MINI))
         return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(c->sim));
     return CL_OK;
 }
 
-cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int excitatory, const char *text, const char *ov_name,
+cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int kind, const char *text, const char *ov_name,
                                 cl_error *err) {
-    const char *mech = excitatory ? "ProbAMPANMDA_EMS" : "ProbGABAAB_EMS";
+    const char *mech = bbp_mech_name(kind);
     char where[300];
     snprintf(where, sizeof where, "connection_overrides \"%s\": synapse_configure (edge population \"%s\" edge %llu)",
              ov_name ? ov_name : "", c->epop, (unsigned long long)c->edge);

@@ -91,6 +91,20 @@ REC_EDGES = [
     (0, 1, 12, 1.5, 0.30, 750.0, 22.0, 6.50, 0.3, 0.85, 0.3, 4, 1.94, 0.25),
     (1, 2, 125, 2.0, 0.50, 620.0, 18.0, 1.70, 1.5, 0.5, 0.4, 2, 2.79, 0.8),
 ]
+# GluSynapse edges (input__cortex_glu): the rows above plus the eight
+# plasticity columns (volume_CR, rho0_GB, Use_d_TM, Use_p_TM, gmax_d_AMPA,
+# gmax_p_AMPA, theta_d, theta_p); rho0_GB above rho_star_GB (0.5) picks the
+# potentiated state
+GLU_EDGES = [
+    (1, 0, 113, 1.0, 0.5, 650.0, 15.0, 1.7, 1.1, 0.35, 0.5, 2, 2.79, 0.8),
+    (2, 1, 120, 1.2, 0.5, 600.0, 20.0, 1.8, 0.9, 0.65, 0.3, 3, 1.94, 0.7),
+    (0, 2, 118, 0.9, 0.5, 700.0, 12.0, 1.6, 1.4, 0.45, 0.6, 2, 2.5, 0.75),
+]
+GLU_PLASTIC = [(12.5, 0.8, 0.3, 0.6, 1.1, 2.2, 1.0, 1.5), (9.0, 0.2, 0.35, 0.55, 0.9, 1.8, 0.9, 1.4),
+               (15.0, 0.7, 0.25, 0.5, 1.2, 2.4, 1.1, 1.6)]
+PLASTIC_COLS = ("volume_CR", "rho0_GB", "Use_d_TM", "Use_p_TM", "gmax_d_AMPA", "gmax_p_AMPA", "theta_d", "theta_p")
+EPOPS = (("input__cortex", "input", IN_EDGES), ("cortex__cortex", "cortex", REC_EDGES),
+         ("input__cortex_glu", "input", GLU_EDGES))
 # afferent_segment_id / offset per row; rows whose afferent_section_pos is
 # NaN are placed by them (BlueCelluLab's synlocation_to_segx)
 SEGMENTS = {("input__cortex", 2): (40, 0.7), ("input__cortex", 6): (999, 0.3),
@@ -140,7 +154,7 @@ def write_circuit(d, shared, nsec):
     with open(os.path.join(net, "edge_types.csv"), "w") as f:
         f.write("edge_type_id\n1\n")
     with h5py.File(os.path.join(net, "edges.h5"), "w") as f:
-        for name, src, rows in (("input__cortex", "input", IN_EDGES), ("cortex__cortex", "cortex", REC_EDGES)):
+        for name, src, rows in EPOPS:
             n = len(rows)
             g = f.create_group("edges/" + name)
             g["source_node_id"] = np.array([r[0] for r in rows], dtype=np.uint64)
@@ -162,6 +176,9 @@ def write_circuit(d, shared, nsec):
             e["afferent_segment_id"] = np.array([s[0] if s else 0 for s in segs], dtype=np.int32)
             e["afferent_segment_offset"] = np.array([s[1] if s else 0.0 for s in segs])
             e["n_rrp_vesicles"] = np.array([r[11] for r in rows], dtype=np.uint16)
+            if rows is GLU_EDGES:
+                for k, col in enumerate(PLASTIC_COLS):
+                    e[col] = np.array([p[k] for p in GLU_PLASTIC], dtype=np.float32)
     with h5py.File(os.path.join(d, "input_spikes.h5"), "w") as f:
         g = f.create_group("spikes/input")
         g["timestamps"] = np.array([t for _, t in IN_SPIKES])
@@ -275,10 +292,10 @@ def main():
         vs.play(vec)
         vecstims[n] = vs
         keep.append(vec)
-    n_exc = n_inh = n_minis = 0
+    n_exc = n_inh = n_minis = n_glu = 0
     taur = []
     for tgt in range(3):
-        for ename, src_pop, rows in (("input__cortex", "input", IN_EDGES), ("cortex__cortex", "cortex", REC_EDGES)):
+        for ename, src_pop, rows in EPOPS:
             aff = [(i, r) for i, r in enumerate(rows) if r[1] == tgt]  # edge id order
             for sid, (eid, r) in enumerate(aff):
                 src, _, stype, g, u, dep, fac, dtc, delay, frac, pos, nrrp, hill, scale = r
@@ -290,8 +307,28 @@ def main():
                 elif pos >= 1.0:
                     pos = 0.9999999
                 exc = stype >= 100
-                syn = h.ProbAMPANMDA_EMS(pos, sec=sec) if exc else h.ProbGABAAB_EMS(pos, sec=sec)
-                if exc:
+                glu = rows is GLU_EDGES
+                mech = "GluSynapse" if glu else "ProbAMPANMDA_EMS" if exc else "ProbGABAAB_EMS"
+                syn = getattr(h, mech)(pos, sec=sec)
+                if glu:  # BlueCelluLab's use_glusynapse_helper
+                    vol, rho0, ud, up, gd, gp, thd, thp = [float(np.float32(x)) for x in GLU_PLASTIC[eid]]
+                    us = u_scale(hill, CA)
+                    syn.Use_d, syn.Use_p = ud * us, up * us
+                    syn.theta_d_GB, syn.theta_p_GB, syn.rho0_GB, syn.volume_CR = thd, thp, rho0, vol
+                    syn.gmax_d_AMPA, syn.gmax_p_AMPA = gd, gp
+                    if syn.rho0_GB > h.rho_star_GB_GluSynapse:
+                        syn.gmax0_AMPA, syn.Use = syn.gmax_p_AMPA, syn.Use_p
+                    else:
+                        syn.gmax0_AMPA, syn.Use = syn.gmax_d_AMPA, syn.Use_d
+                    syn.gmax_NMDA = syn.gmax0_AMPA * scale
+                    syn.tau_d_AMPA = dtc
+                    syn.Dep, syn.Fac = abs(dep), abs(fac)
+                    if nrrp >= 0:
+                        syn.Nrrp = nrrp
+                    syn.setRNG(gid["cortex"] + tgt, 100000 + sid, SEED + 200)
+                    syn.synapseID = sid
+                    n_glu += 1
+                elif exc:
                     syn.NMDA_ratio = scale
                     syn.tau_d_AMPA = dtc
                     n_exc += 1
@@ -305,13 +342,14 @@ def main():
                     syn.GABAB_ratio = scale
                     syn.tau_d_GABAA = dtc
                     n_inh += 1
-                syn.Use = abs(u * u_scale(hill, CA))
-                syn.Dep = abs(dep)
-                syn.Fac = abs(fac)
-                syn.Nrrp = nrrp
-                syn.setRNG(gid["cortex"] + tgt + 1 + 250, sid + 100,
-                           pid[src_pop] * 65536 + pid["cortex"] + SEED + 300)
-                syn.synapseID = sid
+                if not glu:
+                    syn.Use = abs(u * u_scale(hill, CA))
+                    syn.Dep = abs(dep)
+                    syn.Fac = abs(fac)
+                    syn.Nrrp = nrrp
+                    syn.setRNG(gid["cortex"] + tgt + 1 + 250, sid + 100,
+                               pid[src_pop] * 65536 + pid["cortex"] + SEED + 300)
+                    syn.synapseID = sid
                 # connection_overrides: the last match's weight and spont_minis
                 factor, spont = 1.0, None
                 for _, so, ta, w, m, sc in OVERRIDES:
@@ -322,7 +360,7 @@ def main():
                             cmd = sc.replace("%s", "\n%(syn)s") % {"syn": syn.hname()}
                             h("{%s}" % cmd)
                 rate = spont if spont is not None else (EXC_MINI if exc else INH_MINI)[tgt]
-                nct = int(h.nc_type_param_ProbAMPANMDA_EMS if exc else h.nc_type_param_ProbGABAAB_EMS)
+                nct = int(getattr(h, "nc_type_param_" + mech))
                 if rate > 0:  # minis, made with the synapse as BlueCelluLab does
                     ips = h.InhPoissonStim(pos, sec=sec)
                     mnc = h.NetCon(ips, syn, sec=sec)
@@ -364,6 +402,7 @@ def main():
         for var, val in d.items():
             if hasattr(h, "%s_%s" % (var, suffix)):
                 setattr(h, "%s_%s" % (var, suffix), float(val))
+    h.cao_CR_GluSynapse = CA  # BlueCelluLab's neuron_globals
     h.celsius = CELSIUS
     h.v_init = VINIT
     h.cvode_active(0)
@@ -379,8 +418,8 @@ def main():
         for k, tv in enumerate(spk):
             for t in tv:
                 f.write("%d %.17g\n" % (k, t))
-    print("NEURON: %d sections per cell, %d ProbAMPANMDA_EMS, %d ProbGABAAB_EMS, %d with minis, spikes per cell %s"
-          % (nsec, n_exc, n_inh, n_minis, [int(t.size()) for t in spk]))
+    print("NEURON: %d sections per cell, %d ProbAMPANMDA_EMS, %d ProbGABAAB_EMS, %d GluSynapse, %d with minis, "
+          "spikes per cell %s" % (nsec, n_exc, n_inh, n_glu, n_minis, [int(t.size()) for t in spk]))
     print("NEURON: tau_r_GABAA drawn %s" % ["%.6g" % x for x in taur])
     sys.stdout.flush()
     cfg, ref = os.path.join(out, "simulation_config.json"), os.path.join(out, "ref")

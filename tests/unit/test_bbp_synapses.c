@@ -89,12 +89,14 @@ static void test_seeds(void **state) {
 }
 
 /* Bad rows of a BBP edge population: each fails cl_network_new with a
- * message naming the edge and the attribute. */
+ * message naming the edge and the attribute: no syn_type_id, NaN
+ * conductance, section 4000, Nrrp 1.5, neither position nor segment, one
+ * GluSynapse column of eight. */
 static void test_bad_rows(void **state) {
     (void)state;
     const char *want[] = {"syn_type_id", "conductance", "afferent_section_id", "n_rrp_vesicles",
-                          "afferent_segment_id"};
-    for (int bad = 0; bad < 5; bad++) {
+                          "afferent_segment_id", "1 of the 8 GluSynapse columns"};
+    for (int bad = 0; bad < 6; bad++) {
         cl_memcircuit *mc;
         cl_error e;
         ok(cl_memcircuit_new(&mc, &e), &e);
@@ -123,6 +125,7 @@ static void test_bad_rows(void **state) {
             if (bad == 4 && i == 8) continue;
             ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, a[i].name, v, &e), &e);
         }
+        if (bad == 5) ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "rho0_GB", 0.7, &e), &e);
         cl_circuit *c;
         ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
         cl_network_options o = {.numbering = CL_SECNUM_SPEC};
