@@ -96,6 +96,7 @@ typedef struct cl_bbp_run_settings {
     size_t n_globals;
     const char *const *global_names;
     const double *global_values;
+    const char *spike_location; /* conditions.spike_location ("soma", "AIS"), NULL if absent */
 } cl_bbp_run_settings;
 
 /* The functions an implementation provides; state is its own. NULL

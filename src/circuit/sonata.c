@@ -333,6 +333,10 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 {cond, "$.conditions", "extracellular_calcium", &s->bbp.extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
+    if ((st = sn_get_str(f, cond, "$.conditions", "spike_location", 0, &s->bbp.spike_location, err)) != CL_OK) return st;
+    if (s->bbp.spike_location && strcmp(s->bbp.spike_location, "soma") && strcmp(s->bbp.spike_location, "AIS"))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.spike_location: \"%s\" (expected soma or AIS)", f->path,
+                             s->bbp.spike_location);
     json_t *rg = cond ? json_object_get(cond, "randomize_gaba_rise_time") : NULL;
     if (rg && !json_is_boolean(rg))
         return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.randomize_gaba_rise_time: expected true or false",

@@ -727,8 +727,20 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     int64_t sc = S->cell_of[src];
     int replay = 0;
     if (sc >= 0 && !net->cells[sc].art) {
-        if (cl_netcon_from_section(net->sim, net->cells[sc].soma, 0.5, syn, &nc) ||
-            cl_netcon_set_threshold(net->sim, nc, net->thr))
+        /* BlueCelluLab's spike_location: soma -> soma(1), AIS -> axon[1](0.5) */
+        cl_section at = net->cells[sc].soma;
+        double x = 1.0;
+        const char *loc = net->bbp_globals.spike_location;
+        if (loc && strcmp(loc, "AIS") == 0) {
+            cl_section ax[2];
+            size_t nax = 0;
+            if (cl_cell_section_list(net->sim, net->cells[sc].cell, "axonal", ax, 2, &nax) || nax < 2)
+                return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS: the source cell has %zu axon sections, "
+                                     "needs 2", where, nax);
+            at = ax[1];
+            x = 0.5;
+        }
+        if (cl_netcon_from_section(net->sim, at, x, syn, &nc) || cl_netcon_set_threshold(net->sim, nc, net->thr))
             return simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
@@ -1036,7 +1048,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     /* Blue Brain synapses: the options over the simulation config */
-    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL};
+    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL, NULL};
     if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &bs, err))) goto done;
     net->synapse_seed = o->synapse_seed;
     net->minis_seed = o->minis_seed;

@@ -26,12 +26,13 @@ Dep, Fac = |...|, Nrrp = n_rrp_vesicles; setRNG(gid + 251, sid + 100,
 srcpop * 65536 + tgtpop + synapse_seed + 300) with 12-bit MD5 population
 ids and BlueCelluLab's global ids (cortex first: its gid = node id);
 synapseID = sid; NetCon weight = conductance, delay trunc(d/dt + 1e-5)*dt,
-weight[nc_type_param] 0 (cell) or 2 (replay VecStim). The GABA rise time
+weight[nc_type_param] 0 (cell, detected at soma(1): spike_location soma) or
+2 (replay VecStim). The GABA rise time
 is drawn (BlueCelluLab's default): Random.Random123(gid + 250, sid + 100,
 srcpop * 65536 + tgtpop + synapse_seed + 450), lognormal(0.2, 0.1),
 repick(). conditions.mechanisms sets minis_single_vesicle_ProbAMPANMDA_EMS,
 tau_d_NMDA_ProbAMPANMDA_EMS and minis_single_vesicle_ProbGABAAB_EMS. Spikes are
-detected at soma(0.5) on both sides (BlueCelluLab: soma(1)).
+recorded at soma(0.5) on both sides (the network's spike output).
 
 Writes OUTDIR/ref/v_<node>.txt (soma(0.5) v every step) and
 spikes.txt ("node time" rows), then runs the C comparer.
@@ -380,7 +381,7 @@ def main():
                     nc = h.NetCon(vecstims[src], syn)
                     nc.weight[nct] = 2
                 else:
-                    nc = h.NetCon(cells[src].soma[0](0.5)._ref_v, syn, sec=cells[src].soma[0])
+                    nc = h.NetCon(cells[src].soma[0](1)._ref_v, syn, sec=cells[src].soma[0])  # spike_location soma
                     nc.threshold = THR
                     nc.weight[nct] = 0
                 nc.delay = d
