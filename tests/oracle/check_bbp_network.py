@@ -439,6 +439,18 @@ def main():
         print("with %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
         if not dv or not dv[0] > 1e-3:
             sys.exit(1)
+    # hoc beyond "%s.VAR op NUMBER" is refused with a message
+    with open(cfg) as f:
+        bad = json.load(f)
+    bad["connection_overrides"].append({"name": "fancy", "source": "inputs", "target": "cortex",
+                                        "synapse_configure": "%s.Use = %s.Use * 2"})
+    bad_cfg = os.path.join(out, "simulation_bad_configure.json")
+    with open(bad_cfg, "w") as f:
+        json.dump(bad, f)
+    q = subprocess.run([comparer, bad_cfg, cllib, ref, "0", "0", "1", "0"], capture_output=True, text=True)
+    print("bad synapse_configure: rc %d, %s" % (q.returncode, q.stderr.strip()[:200]))
+    if q.returncode == 0 or "fancy" not in q.stderr or "only statements" not in q.stderr:
+        sys.exit(1)
     sys.exit(0)
 
 
