@@ -23,7 +23,8 @@
  * biophysical cells) are built as BlueCelluLab builds them in its
  * Random123 mode (src/sim/network_bbp_synapses.c): a ProbAMPANMDA_EMS
  * (syn_type_id >= 100) or ProbGABAAB_EMS per edge at afferent_section_id
- * (use CL_SECNUM_SPEC) and afferent_section_pos (or afferent_segment_id /
+ * (counted as the spec: soma, axon, basal, apical, whatever the
+ * numbering option) and afferent_section_pos (or afferent_segment_id /
  * offset), parameters from the edge (Use scaled by the extracellular
  * calcium Hill factor), stream ids from the target's global id, the
  * synapse's index among the target's afferent edges of its population, the

@@ -26,6 +26,8 @@ typedef struct ncell {
     cl_netcon det; /* spike detector */
     cl_section *secs; /* numbered for afferent_section_id */
     size_t n_secs;
+    cl_section *bbp_secs; /* BBP numbering (soma, axon, basal, apical) when secs is not */
+    size_t n_bbp_secs;
     int has_v;
     cl_rec v;
 } ncell;
@@ -684,8 +686,32 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         return cl_error_fail(err, CL_EFORMAT, "%s: source node %llu out of range in \"%s\" (%llu nodes)", where,
                              (unsigned long long)src, S->name, (unsigned long long)S->n);
     npop *TP = &net->pops[T->pop];
+    /* Blue Brain edges always count sections as the spec (soma, axon,
+     * basal, apical), whatever the network's numbering option */
+    const cl_section *secs = T->secs;
+    size_t n_secs = T->n_secs;
+    if (net->numbering != CL_SECNUM_SPEC) {
+        if (!T->bbp_secs) {
+            static const char *const lists[4] = {"somatic", "axonal", "basal", "apical"};
+            size_t total = 0, n = 0;
+            for (int i = 0; i < 4; i++) {
+                if (cl_cell_section_list(net->sim, T->cell, lists[i], NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
+                total += n;
+            }
+            if (!(T->bbp_secs = malloc((total ? total : 1) * sizeof *T->bbp_secs)))
+                return cl_error_fail(err, CL_ENOMEM, "out of memory");
+            for (int i = 0; i < 4; i++) {
+                if (cl_cell_section_list(net->sim, T->cell, lists[i], T->bbp_secs + T->n_bbp_secs,
+                                         total - T->n_bbp_secs, &n))
+                    return simfail(net, CL_EINVAL, err, where);
+                T->n_bbp_secs += n;
+            }
+        }
+        secs = T->bbp_secs;
+        n_secs = T->n_bbp_secs;
+    }
     bbp_syn_ctx c = {.sim = net->sim, .ops = net->ops, .st = net->st, .epop = epop, .edge = e, .sid = sid,
-                     .secs = T->secs, .n_secs = T->n_secs, .post_gid = net->gid_off[T->pop] + T->node,
+                     .secs = secs, .n_secs = n_secs, .post_gid = net->gid_off[T->pop] + T->node,
                      .src_popid = cl_bbp_population_id(S->name), .tgt_popid = cl_bbp_population_id(TP->name),
                      .synapse_seed = net->synapse_seed, .dt = net->dt, .ca = net->ca,
                      .gaba_rise = net->gaba_rise, .globalindex = cl_sim_random123_globalindex(net->sim)};
@@ -1136,7 +1162,10 @@ void cl_network_free(cl_network *net) {
         free(P->sp_times);
     }
     free(net->pops);
-    for (size_t i = 0; i < net->n_cells; i++) free(net->cells[i].secs);
+    for (size_t i = 0; i < net->n_cells; i++) {
+        free(net->cells[i].secs);
+        free(net->cells[i].bbp_secs);
+    }
     free(net->cells);
     free(net->stims);
     for (size_t i = 0; i < net->n_reps; i++) {

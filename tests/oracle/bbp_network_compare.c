@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
     const char *libs[] = {argv[2]};
     cl_network_options o = {.mechanisms = libs,
                             .n_mechanisms = 1,
-                            .numbering = CL_SECNUM_SPEC,
+                            .numbering = CL_SECNUM_BMTK, /* BBP edges count as the spec anyway */
                             .soma = CL_SOMA_NEURON82,
                             .synapse_seed = (uint32_t)strtoul(argv[4], NULL, 10),
                             .extracellular_calcium = strtod(argv[5], NULL),
