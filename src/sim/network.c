@@ -722,13 +722,17 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     c.kind = kind;
     int exc = kind != BBP_GABAAB;
     net->counts.synapses++;
-    double factor = 1, minis = NAN;
+    /* BlueCelluLab folds the matching blocks in order (weight and
+     * spont_minis: the last given; synapse_configure: all), and skips the
+     * NetCon when the last matching block's weight is 0 */
+    double factor = 1, minis = NAN, last_weight = NAN;
     for (size_t i = 0; i < n_ov; i++) {
         if (!ov[i].src[s_idx][src] || !ov[i].tgt[T->pop][T->node]) continue;
+        last_weight = ov[i].o.weight;
         if (!isnan(ov[i].o.delay))
             return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
                                  "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
-        if (!isnan(ov[i].o.weight)) factor = ov[i].o.weight; /* the last match wins */
+        if (!isnan(ov[i].o.weight)) factor = ov[i].o.weight;
         if (!isnan(ov[i].o.spont_minis)) minis = ov[i].o.spont_minis;
         /* every matching block's synapse_configure, in order */
         if (ov[i].o.synapse_configure &&
@@ -748,7 +752,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         }
         if (minis > 0 && (st = bbp_add_minis(&c, T->node, net->minis_seed, syn, minis, w * factor, err))) return st;
     }
-    if (factor == 0) return CL_OK;
+    if (last_weight == 0) return CL_OK;
     cl_netcon nc;
     int64_t sc = S->cell_of[src];
     int replay = 0;

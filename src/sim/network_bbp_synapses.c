@@ -80,7 +80,7 @@ double cl_bbp_round_delay(double delay, double dt) {
 
 double cl_bbp_u_scale(double k, double ca) {
     if (!(ca > 0) || isnan(k)) return 1.0;
-    double k4 = k * k * k * k, y4 = ca * ca * ca * ca;
+    double k4 = pow(k, 4), y4 = pow(ca, 4); /* Python's ** as BlueCelluLab: pow, not k*k*k*k */
     return (k4 + 16) / 16 * y4 / (k4 + y4);
 }
 

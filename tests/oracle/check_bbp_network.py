@@ -43,7 +43,8 @@ spont_minis, give each synapse an InhPoissonStim (one time bin from 0)
 into it (delay 0.1 ms, weight conductance * override factor, nc_type 1),
 setRNGs(sid + 200, node + 250, s + 300, sid + 200, node + 250, s + 350),
 s = srcpop * 65536 + tgtpop + minis_seed. An override halves the weights
-of input -> node 2; two overrides' synapse_configure (hoc, run by NEURON as
+of input -> node 2, another (weight 0) removes node 0 -> node 1; two
+overrides' synapse_configure (hoc, run by NEURON as
 BlueCelluLab does) change Use, Dep and Fac.
 
 usage: check_bbp_network.py COMPARER NRN_LIB CL_LIB SHARED_DATA OUTDIR
@@ -66,7 +67,8 @@ INH_MINI = [5.0, 3.0, 0.0]  # inh-mini_frequency
 # spont_minis, synapse_configure)
 OVERRIDES = [("weak", "inputs", "third", 0.5, None, None), ("minis", "inputs", "second", None, 20.0, None),
              ("cfg", "inputs", "cortex", None, None, "%s.Use *= 0.5 %s.Dep = 300"),
-             ("cfg2", "first", "third", None, None, "%s.Fac = 5\n%s.Use -= 0.1")]
+             ("cfg2", "first", "third", None, None, "%s.Fac = 5\n%s.Use -= 0.1"),
+             ("cut", "first", "second", 0.0, None, None)]
 SETS = {"inputs": ("input", [0, 1, 2, 3]), "third": ("cortex", [2]), "second": ("cortex", [1]),
         "first": ("cortex", [0]), "cortex": ("cortex", [0, 1, 2])}
 CA = 1.2         # conditions.extracellular_calcium (mM)
@@ -78,7 +80,7 @@ IN_SPIKES = [(0, 5.0), (1, 7.3), (2, 9.0), (0, 15.0), (3, 20.1), (1, 25.0), (2, 
 #  section fraction, pos, nrrp, hill, scale)
 IN_EDGES = [
     (0, 0, 120, 1.2, 0.50, 670.0, 17.0, 1.74, 1.33, 0.9, 0.5, 2, 2.79, 0.8),
-    (1, 0, 10, 2.0, 0.25, 700.0, 20.0, 8.30, 0.71, 0.0, 0.5, 3, 1.94, 0.3),
+    (1, 0, 10, 2.0, 0.90, 700.0, 20.0, 8.30, 0.71, 0.0, 0.5, 3, 0.5, 0.3),
     (2, 1, 131, 0.9, 0.40, 600.0, 30.0, 1.80, 2.02, 0.5, 0.0, 1, 2.79, 0.7),
     (3, 1, 5, 1.5, 0.30, 800.0, 10.0, 6.00, 0.5121, 0.7, 1.0, 4, 1.94, 0.25),
     (0, 2, 110, 1.0, 0.60, 500.0, 40.0, 1.60, 1.0, 0.3, 0.25, 2, 2.0, 0.9),
@@ -352,9 +354,10 @@ def main():
                                pid[src_pop] * 65536 + pid["cortex"] + SEED + 300)
                     syn.synapseID = sid
                 # connection_overrides: the last match's weight and spont_minis
-                factor, spont = 1.0, None
+                factor, spont, last_w = 1.0, None, None
                 for _, so, ta, w, m, sc in OVERRIDES:
                     if SETS[so][0] == src_pop and src in SETS[so][1] and tgt in SETS[ta][1]:
+                        last_w = w  # BlueCelluLab's _find_matching_override: the last match
                         factor = w if w is not None else factor
                         spont = m if m is not None else spont
                         if sc is not None:  # BlueCelluLab's apply_hoc_configuration
@@ -377,6 +380,9 @@ def main():
                     n_minis += 1
                 d = float(np.float32(delay))  # the file stores float32
                 d = int(d / DT + 1e-5) * DT
+                if last_w == 0.0:  # the last matching override cuts the connection
+                    keep.append(syn)
+                    continue
                 if src_pop == "input":
                     nc = h.NetCon(vecstims[src], syn)
                     nc.weight[nct] = 2
