@@ -670,11 +670,11 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     return CL_OK;
 }
 
-/* A Blue Brain edge (network_bbp_synapses.c): its own ProbAMPANMDA_EMS or
- * ProbGABAAB_EMS, driven by the source's spike detector or replay VecStim
- * as BlueCelluLab connects them; connection_overrides scale the weight
- * (0: no connection) and may not move the delay (SONATA's BBP "delay" is
- * a delayed weight change, not supported yet). */
+/* A Blue Brain edge (network_bbp_synapses.c): its own ProbAMPANMDA_EMS,
+ * ProbGABAAB_EMS or GluSynapse, its minis, and a NetCon from the source's
+ * spike_location or replay VecStim, as BlueCelluLab connects them.
+ * connection_overrides: weight factor, spont_minis, synapse_configure; a
+ * "delay" (BBP: a delayed weight change) is refused, not supported yet. */
 static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e, npop *S, size_t s_idx,
                                   ncell *T, uint64_t sid, override_set *ov, size_t n_ov, cl_error *err) {
     char where[300];
@@ -744,7 +744,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         if (isnan(minis)) {
             const char *keys[2][2] = {{"inh-mini_frequency", "inh_mini_frequency"},
                                       {"exc-mini_frequency", "exc_mini_frequency"}};
-            for (int i = 0; i < 2 && isnan(minis); i++) {
+            for (int i = 0; i < 2 && isnan(minis) && net->ops->node_attribute; i++) {
                 cl_value v = {0};
                 if ((st = net->ops->node_attribute(net->st, TP->name, keys[exc][i], T->node, &v, err))) return st;
                 if (v.kind == CL_VALUE_NUMBER) minis = v.num;
