@@ -457,6 +457,18 @@ def main():
     print("bad synapse_configure: rc %d, %s" % (q.returncode, q.stderr.strip()[:200]))
     if q.returncode == 0 or "fancy" not in q.stderr or "only statements" not in q.stderr:
         sys.exit(1)
+    # spike_location AIS needs axon[1]: this morphology has one axon section
+    # (BlueCelluLab fails there too), so it is refused with a message
+    with open(cfg) as f:
+        ais = json.load(f)
+    ais["conditions"]["spike_location"] = "AIS"
+    ais_cfg = os.path.join(out, "simulation_ais.json")
+    with open(ais_cfg, "w") as f:
+        json.dump(ais, f)
+    q = subprocess.run([comparer, ais_cfg, cllib, ref, "0", "0", "1", "0"], capture_output=True, text=True)
+    print("spike_location AIS: rc %d, %s" % (q.returncode, q.stderr.strip()[:200]))
+    if q.returncode == 0 or "spike_location AIS" not in q.stderr or "1 axon sections" not in q.stderr:
+        sys.exit(1)
     sys.exit(0)
 
 

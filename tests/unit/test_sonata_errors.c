@@ -362,6 +362,9 @@ static void m_bbp_mech_value(void) {
     text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"mechanisms\": "
                                    "{\"ProbAMPANMDA_EMS\": {\"init_depleted\": \"yes\"}}}}");
 }
+static void m_bbp_spike_location(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"spike_location\": \"axon\"}}");
+}
 static void m_not_config(void) { text("simulation_config.json", "{\"something\": 1}"); }
 static void m_bad_regex(void) { text("node_sets.json", "{\"all\": {\"model_type\": {\"$regex\": \"[\"}}}"); }
 static void m_missing_nodesets(void) {
@@ -403,6 +406,8 @@ static const bad_case cases[] = {
      {"$.conditions.mechanisms", "expected an object"}, NULL},
     {"conditions.mechanisms value", m_bbp_mech_value, "simulation_config.json",
      {"$.conditions.mechanisms.ProbAMPANMDA_EMS.init_depleted", "expected a number or a boolean"}, NULL},
+    {"spike_location value", m_bbp_spike_location, "simulation_config.json",
+     {"$.conditions.spike_location", "expected soma or AIS"}, NULL},
     {"not a config", m_not_config, "simulation_config.json", {"neither \"networks\" nor \"network\"", NULL}, NULL},
 };
 
