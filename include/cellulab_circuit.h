@@ -81,6 +81,8 @@ typedef struct cl_connection_override {
     const char *name, *source, *target;
     double weight;  /* a factor; NAN when absent */
     double delay;   /* ms; NAN when absent */
+    double spont_minis; /* Hz of spontaneous minis (BBP); NAN when absent (0: none) */
+    const char *synapse_configure; /* BBP hoc statements on "%s" (the synapse); NULL if none */
 } cl_connection_override;
 
 /* Any input of the simulation config's "inputs" (every input_type and
@@ -100,6 +102,19 @@ typedef struct cl_input {
      * seeds the noise inputs; libsonata's default 0); NAN if none */
     double run_seed;
 } cl_input;
+/* Blue Brain run settings: run.synapse_seed, run.minis_seed,
+ * conditions.extracellular_calcium (mM) and
+ * conditions.randomize_gaba_rise_time (1 true, 0 false); NAN where the
+ * config is silent. */
+typedef struct cl_bbp_run_settings {
+    double synapse_seed, minis_seed, extracellular_calcium, randomize_gaba_rise_time;
+    /* conditions.mechanisms {SUFFIX: {VAR: value}}: n globals "VAR_SUFFIX"
+     * (booleans as 1/0), owned by the circuit */
+    size_t n_globals;
+    const char *const *global_names;
+    const double *global_values;
+    const char *spike_location; /* conditions.spike_location ("soma", "AIS"), NULL if absent */
+} cl_bbp_run_settings;
 
 /* The functions an implementation provides; state is its own. NULL
  * entries mean "not available" (the wrappers then fail with a message). */
@@ -166,6 +181,8 @@ typedef struct cl_circuit_ops {
     cl_status (*input_param)(void *state, size_t i, const char *key, cl_value *out, cl_error *err);
     cl_status (*input_param_array)(void *state, size_t i, const char *key, double **vals, size_t *n,
                                    cl_error *err);
+    /* Blue Brain runs: seeds and conditions of the simulation config */
+    cl_status (*bbp_run_settings)(void *state, struct cl_bbp_run_settings *out, cl_error *err);
 } cl_circuit_ops;
 
 typedef struct cl_circuit cl_circuit;

@@ -17,7 +17,22 @@
  * override's factor; for point targets times the synaptic model's "sign"
  * and the edge's nsyns (default 1). Synaptic models (Exp2Syn or the edge's
  * model_template) get every number of their dynamics_params JSON that is
- * one of their parameters (tau1, tau2, erev). */
+ * one of their parameters (tau1, tau2, erev).
+ *
+ * Blue Brain edges (syn_type_id or u_syn, no model_template; onto
+ * biophysical cells) are built as BlueCelluLab builds them in its
+ * Random123 mode (src/sim/network_bbp_synapses.c): a ProbAMPANMDA_EMS
+ * (syn_type_id >= 100) or ProbGABAAB_EMS per edge at afferent_section_id
+ * (counted as the spec: soma, axon, basal, apical, whatever the
+ * numbering option) and afferent_section_pos (or afferent_segment_id /
+ * offset), parameters from the edge (Use scaled by the extracellular
+ * calcium Hill factor), stream ids from the target's global id, the
+ * synapse's index among the target's afferent edges of its population, the
+ * 12-bit population ids and synapse_seed; NetCon weight = conductance times
+ * a connection override's weight (0: no NetCon), delay on the dt grid;
+ * optional spontaneous minis; conditions.mechanisms globals. The MOD files
+ * (mod/bbp, or the originals that build-mechanisms replaces) must be
+ * loaded. */
 #ifndef CELLULAB_NETWORK_H_PUBLIC
 #define CELLULAB_NETWORK_H_PUBLIC
 
@@ -88,6 +103,23 @@ typedef struct cl_network_options {
     /* Threads stepping the simulation (cl_sim_set_threads): 0 = as many as
      * the machine has cores; results are the same for every count. */
     int threads;
+    /* Blue Brain synapses (edges with syn_type_id and no model_template,
+     * src/sim/network_bbp_synapses.c): run.synapse_seed and
+     * conditions.extracellular_calcium (mM) over the run config's (0: take
+     * the run config's; calcium < 0: none, U_SE is not scaled). */
+    uint32_t synapse_seed;
+    double extracellular_calcium;
+    /* 1: spontaneous minis on Blue Brain synapses (an InhPoissonStim per
+     * synapse whose rate is a connection override's spont_minis, else the
+     * target node's exc_mini_frequency / inh_mini_frequency), seeded with
+     * minis_seed (0: the config's run.minis_seed). Off by default, as
+     * BlueCelluLab's add_minis. */
+    int minis;
+    uint32_t minis_seed;
+    /* ProbGABAAB_EMS rise time drawn as BlueCelluLab (cl_bbp_gaba_rise_time):
+     * 0 as conditions.randomize_gaba_rise_time says (absent: drawn), 1
+     * drawn, -1 not (the MOD default 0.2 ms). */
+    int gaba_rise_time;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -163,6 +195,46 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
  * holds one population. Each file is written under a temporary name and
  * renamed when complete. */
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err);
+
+/* ---- Blue Brain synapse rules (BlueCelluLab's Random123 mode, as
+ * neurodamus) — the pieces a caller can check by hand ---- */
+
+/* A population's 12-bit id for synapse seeds: bytes 0 and 1 of the MD5 of
+ * its name, ((b1 & 0x0f) << 8) + b0. */
+uint32_t cl_bbp_population_id(const char *name);
+
+/* The MD5 digest of n bytes (RFC 1321), for cl_bbp_population_id. */
+void cl_bbp_md5(const void *data, size_t n, unsigned char digest[16]);
+
+/* An edge's delay on the dt grid: trunc(delay / dt + 1e-5) * dt. */
+double cl_bbp_round_delay(double delay, double dt);
+
+/* The factor on U_SE at extracellular calcium ca (mM) for a synapse with
+ * u_hill_coefficient k: (k^4 + 16) / 16 * ca^4 / (k^4 + ca^4), so 1 at
+ * ca = 2 mM; 1 when ca <= 0 (no calcium given) or k is NaN (absent). */
+double cl_bbp_u_scale(double k, double ca);
+
+/* The Random123 stream ids (setRNG) of a ProbAMPANMDA_EMS/ProbGABAAB_EMS
+ * synapse: post_gid + 251, sid + 100, src_popid * 65536 + tgt_popid +
+ * synapse_seed + 300 (post_gid counted from 0, sid: the synapse's index
+ * among its cell's afferent edges of that edge population). */
+void cl_bbp_synapse_ids(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
+                        uint32_t synapse_seed, double ids[3]);
+
+/* tau_r_GABAA (ms) as BlueCelluLab draws it: hoc Random.Random123(post_gid
+ * + 250, sid + 100, src_popid * 65536 + tgt_popid + synapse_seed + 450),
+ * lognormal(0.2, 0.1), repick() — the second value of libg++'s polar
+ * normal pair on nrnran123 uniforms, exponentiated (NEURON 8.2);
+ * globalindex: Random123's global index. */
+double cl_bbp_gaba_rise_time(uint64_t post_gid, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid,
+                             uint32_t synapse_seed, unsigned globalindex);
+
+/* The stream ids (setRNGs) of a mini's InhPoissonStim, exponential then
+ * uniform stream: sid + 200, node + 250, s + 300 and sid + 200, node + 250,
+ * s + 350 with s = src_popid * 65536 + tgt_popid + minis_seed (node: the
+ * target's node id in its population). */
+void cl_bbp_minis_ids(uint64_t node, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid, uint32_t minis_seed,
+                      double ids[6]);
 
 #ifdef __cplusplus
 }

@@ -476,6 +476,7 @@ cl_status cl_memcircuit_add_connection_override(cl_memcircuit *mc, const cl_conn
     c.name = keep(mc, o->name, &bad);
     c.source = keep(mc, o->source, &bad);
     c.target = keep(mc, o->target, &bad);
+    c.synapse_configure = keep(mc, o->synapse_configure, &bad);
     if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     n[mc->n_ov++] = c;
     return CL_OK;

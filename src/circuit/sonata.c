@@ -48,6 +48,9 @@ typedef struct sonata {
     json_t **input_obj;
     char **input_where;
     size_t ninputs;
+    cl_bbp_run_settings bbp; /* NAN where absent */
+    const char **bbp_gnames; /* conditions.mechanisms, names interned */
+    double *bbp_gvalues;
 } sonata;
 
 static void props_free(pop_props *p) {
@@ -69,6 +72,8 @@ static void st_free(void *state) {
     for (size_t i = 0; i < s->ne; i++) sn_pop_close(&s->ep[i]);
     for (size_t i = 0; i < s->nfiles; i++) H5Fclose(s->files[i]);
     for (size_t i = 0; i < s->nspikes; i++) free(s->spikes[i].file);
+    free(s->bbp_gnames);
+    free(s->bbp_gvalues);
     free(s->spikes);
     free(s->files);
     free(s->np);
@@ -332,9 +337,52 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     } nums[] = {{run, "$.run", "tstart", &rc->tstart},        {run, "$.run", "tstop", &rc->tstop},
                 {run, "$.run", "dt", &rc->dt},                {run, "$.run", "dL", &rc->dL},
                 {run, "$.run", "spike_threshold", &rc->spike_threshold},
-                {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init}};
+                {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init},
+                {run, "$.run", "synapse_seed", &s->bbp.synapse_seed},
+                {run, "$.run", "minis_seed", &s->bbp.minis_seed},
+                {cond, "$.conditions", "extracellular_calcium", &s->bbp.extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
+    if ((st = sn_get_str(f, cond, "$.conditions", "spike_location", 0, &s->bbp.spike_location, err)) != CL_OK) return st;
+    if (s->bbp.spike_location && strcmp(s->bbp.spike_location, "soma") && strcmp(s->bbp.spike_location, "AIS"))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.spike_location: \"%s\" (expected soma or AIS)", f->path,
+                             s->bbp.spike_location);
+    json_t *rg = cond ? json_object_get(cond, "randomize_gaba_rise_time") : NULL;
+    if (rg && !json_is_boolean(rg))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.randomize_gaba_rise_time: expected true or false",
+                             f->path);
+    if (rg) s->bbp.randomize_gaba_rise_time = json_is_true(rg);
+    json_t *mechs = cond ? json_object_get(cond, "mechanisms") : NULL;
+    if (mechs && !json_is_object(mechs))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.mechanisms: expected an object", f->path);
+    if (mechs) {
+        size_t cap = 0, n = 0;
+        const char *suffix, *var;
+        json_t *vars, *val;
+        json_object_foreach(mechs, suffix, vars) cap += json_is_object(vars) ? json_object_size(vars) : 0;
+        s->bbp_gnames = calloc(cap + 1, sizeof *s->bbp_gnames);
+        s->bbp_gvalues = calloc(cap + 1, sizeof *s->bbp_gvalues);
+        if (!s->bbp_gnames || !s->bbp_gvalues) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+        json_object_foreach(mechs, suffix, vars) {
+            if (!json_is_object(vars))
+                return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.mechanisms.%s: expected an object", f->path,
+                                     suffix);
+            json_object_foreach(vars, var, val) {
+                if (!json_is_number(val) && !json_is_boolean(val))
+                    return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.mechanisms.%s.%s: expected a number or a boolean",
+                                         f->path, suffix, var);
+                size_t len = strlen(var) + strlen(suffix) + 2;
+                char *name = malloc(len);
+                if (!name) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+                snprintf(name, len, "%s_%s", var, suffix);
+                s->bbp_gnames[n] = P(s, name);
+                s->bbp_gvalues[n++] = json_is_boolean(val) ? (double)json_is_true(val) : json_number_value(val);
+            }
+        }
+        s->bbp.n_globals = n;
+        s->bbp.global_names = s->bbp_gnames;
+        s->bbp.global_values = s->bbp_gvalues;
+    }
     if ((st = sn_get_str(f, r, "$", "node_set", 0, &rc->node_set, err)) != CL_OK) return st;
     if ((st = check_set(s, "$.node_set", rc->node_set, err)) != CL_OK) return st;
     char *od = NULL;
@@ -553,12 +601,14 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if (!json_is_object(o)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         cl_connection_override *c = &s->overrides[i];
         c->name = oname;
-        c->weight = c->delay = NAN;
+        c->weight = c->delay = c->spont_minis = NAN;
         if ((st = sn_get_str(f, o, path, "name", 0, &c->name, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "source", 1, &c->source, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "target", 1, &c->target, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "weight", 0, &c->weight, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "delay", 0, &c->delay, err)) != CL_OK) return st;
+        if ((st = sn_get_num(f, o, path, "spont_minis", 0, &c->spont_minis, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, o, path, "synapse_configure", 0, &c->synapse_configure, err)) != CL_OK) return st;
         char w[340];
         snprintf(w, sizeof w, "%s.source", path);
         if ((st = check_set(s, w, c->source, err)) != CL_OK) return st;
@@ -632,6 +682,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     if (!s) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
+    s->bbp.synapse_seed = s->bbp.minis_seed = s->bbp.extracellular_calcium = s->bbp.randomize_gaba_rise_time = NAN;
     cl_status st = open_all(s, config_path, err);
     const sn_json_file *f = &s->circ;
     json_t *comp = NULL;
@@ -896,6 +947,12 @@ static cl_status o_run(void *st, cl_run_config *out, cl_error *err) {
     return CL_OK;
 }
 
+static cl_status o_bbp_run(void *st, cl_bbp_run_settings *out, cl_error *err) {
+    (void)err;
+    *out = ((sonata *)st)->bbp;
+    return CL_OK;
+}
+
 static size_t o_nclamps(void *st) { return ((sonata *)st)->nclamps; }
 static cl_status o_clamp(void *st, size_t i, cl_current_clamp *out, cl_error *err) {
     sonata *s = st;
@@ -1004,4 +1061,5 @@ static const cl_circuit_ops sonata_ops = {
     .connection_override = o_ovr,
     .mechanisms_dir = o_mech,
     .free = st_free,
+    .bbp_run_settings = o_bbp_run,
 };

@@ -350,6 +350,21 @@ static void m_nodesets_json(void) { text("node_sets.json", "[1, 2"); }
 static void m_overrides(void) {
     text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"connection_overrides\": 3}");
 }
+/* Blue Brain conditions (issue 9) */
+static void m_bbp_gaba(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": "
+                                   "{\"randomize_gaba_rise_time\": 1}}");
+}
+static void m_bbp_mechs(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"mechanisms\": 2}}");
+}
+static void m_bbp_mech_value(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"mechanisms\": "
+                                   "{\"ProbAMPANMDA_EMS\": {\"init_depleted\": \"yes\"}}}}");
+}
+static void m_bbp_spike_location(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"spike_location\": \"axon\"}}");
+}
 static void m_not_config(void) { text("simulation_config.json", "{\"something\": 1}"); }
 static void m_bad_regex(void) { text("node_sets.json", "{\"all\": {\"model_type\": {\"$regex\": \"[\"}}}"); }
 static void m_missing_nodesets(void) {
@@ -385,6 +400,14 @@ static const bad_case cases[] = {
     {"current clamp without amp", m_clamp_amp, "simulation_config.json", {"$.inputs.clamp.amp", "missing"}, NULL},
     {"connection_overrides type", m_overrides, "simulation_config.json",
      {"$.connection_overrides", "expected an array"}, NULL},
+    {"randomize_gaba_rise_time type", m_bbp_gaba, "simulation_config.json",
+     {"$.conditions.randomize_gaba_rise_time", "expected true or false"}, NULL},
+    {"conditions.mechanisms type", m_bbp_mechs, "simulation_config.json",
+     {"$.conditions.mechanisms", "expected an object"}, NULL},
+    {"conditions.mechanisms value", m_bbp_mech_value, "simulation_config.json",
+     {"$.conditions.mechanisms.ProbAMPANMDA_EMS.init_depleted", "expected a number or a boolean"}, NULL},
+    {"spike_location value", m_bbp_spike_location, "simulation_config.json",
+     {"$.conditions.spike_location", "expected soma or AIS"}, NULL},
     {"not a config", m_not_config, "simulation_config.json", {"neither \"networks\" nor \"network\"", NULL}, NULL},
 };
 
