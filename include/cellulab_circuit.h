@@ -69,11 +69,16 @@ typedef struct cl_current_clamp {
 } cl_current_clamp;
 
 /* A report (bmtk membrane_report; BBP compartment/soma): variable_name of
- * the nodes of node_set ("cells"), sections "soma" or "all", every dt
+ * the nodes of node_set ("cells"), sections "soma", "axon", "dend", "apic"
+ * or "all" (element ids: the sections' numbers in the cell), every dt
  * between start_time and end_time, into file_name (resolved). */
 typedef struct cl_report_config {
     const char *name, *node_set, *variable_name, *sections, *file_name;
     double dt, start_time, end_time;
+    /* "center" (one value per section, at x = 0.5) or "all" (every
+     * segment centre); NULL: libsonata's default, "center" for the soma
+     * and "all" for the other section kinds */
+    const char *compartments;
 } cl_report_config;
 
 /* connection_overrides entry: for edges from source to target node sets. */

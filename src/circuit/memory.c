@@ -460,6 +460,7 @@ cl_status cl_memcircuit_add_report(cl_memcircuit *mc, const cl_report_config *r,
     c.variable_name = keep(mc, r->variable_name, &bad);
     c.sections = keep(mc, r->sections, &bad);
     c.file_name = keep(mc, r->file_name, &bad);
+    c.compartments = keep(mc, r->compartments, &bad);
     if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
     n[mc->n_rep++] = c;
     return CL_OK;

@@ -568,6 +568,14 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if ((st = check_set(s, w, rp->node_set, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, v, path, "variable_name", 1, &rp->variable_name, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, v, path, "sections", 0, &rp->sections, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, v, path, "compartments", 0, &rp->compartments, err)) != CL_OK) return st;
+        if (strcmp(rp->sections, "soma") && strcmp(rp->sections, "axon") && strcmp(rp->sections, "dend") &&
+            strcmp(rp->sections, "apic") && strcmp(rp->sections, "all"))
+            return cl_error_fail(err, CL_EFORMAT, "%s: %s.sections: \"%s\" is not one of soma, axon, dend, apic, all",
+                                 f->path, path, rp->sections);
+        if (rp->compartments && strcmp(rp->compartments, "center") && strcmp(rp->compartments, "all"))
+            return cl_error_fail(err, CL_EFORMAT, "%s: %s.compartments: \"%s\" is not one of center, all", f->path,
+                                 path, rp->compartments);
         if ((st = sn_get_num(f, v, path, "dt", 0, &rp->dt, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, v, path, "start_time", 0, &rp->start_time, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, v, path, "end_time", 0, &rp->end_time, err)) != CL_OK) return st;

@@ -1038,22 +1038,47 @@ static cl_status rep_add(nreport *R, cl_rec rec, uint32_t elem, double pos, cl_e
     return CL_OK;
 }
 
-/* Every segment centre of every section of C, sections in the circuit's
- * numbering (element id = section number), sampled every rdt ms. */
-static cl_status report_all(cl_network *net, nreport *R, ncell *C, const char *var, double rdt, cl_error *err) {
-    for (size_t s = 0; s < C->n_secs; s++) {
-        int nseg = 1;
-        if (cl_section_get_nseg(net->sim, C->secs[s], &nseg)) return simfail(net, CL_EINVAL, err, "report");
-        for (int i = 0; i < nseg; i++) {
-            double x = (i + 0.5) / nseg;
-            cl_rec r;
-            if (cl_rec_section(net->sim, C->secs[s], x, var, rdt, &r))
-                return cl_error_fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
-            cl_status st = rep_add(R, r, (uint32_t)s, x, err);
-            if (st) return st;
+/* The sections of C a report names ("all", or the soma, axon, dend or
+ * apic list) at their segment centres (compartments "all") or at x = 0.5
+ * (compartments "center"), in the circuit's section numbering (element id =
+ * section number), sampled every rdt ms. */
+static cl_status report_sections(cl_network *net, nreport *R, ncell *C, const char *secs, int centre_only,
+                                 const char *var, double rdt, cl_error *err) {
+    const char *list = !strcmp(secs, "soma") ? "somatic" : !strcmp(secs, "axon") ? "axonal"
+                     : !strcmp(secs, "dend") ? "basal" : !strcmp(secs, "apic") ? "apical" : NULL;
+    cl_section *pick = NULL;
+    size_t npick = 0;
+    if (list) {
+        if (cl_cell_section_list(net->sim, C->cell, list, NULL, 0, &npick)) return simfail(net, CL_EINVAL, err, "report");
+        pick = malloc((npick ? npick : 1) * sizeof *pick);
+        if (!pick) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+        if (cl_cell_section_list(net->sim, C->cell, list, pick, npick, &npick)) {
+            free(pick);
+            return simfail(net, CL_EINVAL, err, "report");
         }
     }
-    return CL_OK;
+    cl_status st = CL_OK;
+    for (size_t s = 0; s < C->n_secs && !st; s++) {
+        int in = !list;
+        for (size_t j = 0; j < npick && !in; j++) in = pick[j].id == C->secs[s].id;
+        if (!in) continue;
+        int nseg = 1;
+        if (cl_section_get_nseg(net->sim, C->secs[s], &nseg)) {
+            st = simfail(net, CL_EINVAL, err, "report");
+            break;
+        }
+        int n = centre_only ? 1 : nseg;
+        for (int i = 0; i < n && !st; i++) {
+            double x = centre_only ? 0.5 : (i + 0.5) / nseg;
+            cl_rec r;
+            if (cl_rec_section(net->sim, C->secs[s], x, var, rdt, &r))
+                st = cl_error_fail(err, CL_EINVAL, "report \"%s\": %s", R->rc.name ? R->rc.name : "", cl_sim_errmsg(net->sim));
+            else
+                st = rep_add(R, r, (uint32_t)s, x, err);
+        }
+    }
+    free(pick);
+    return st;
 }
 
 static cl_status make_reports(cl_network *net, cl_error *err) {
@@ -1067,10 +1092,21 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
         net->n_reps = i + 1;
         const char *var = R->rc.variable_name ? R->rc.variable_name : "v";
         const char *secs = R->rc.sections ? R->rc.sections : "soma";
-        int all = strcmp(secs, "all") == 0;
+        int soma = strcmp(secs, "soma") == 0;
+        /* libsonata's default: one value per soma, every segment elsewhere */
+        int centre_only = R->rc.compartments ? strcmp(R->rc.compartments, "center") == 0 : soma;
+        if (R->rc.compartments && !centre_only && strcmp(R->rc.compartments, "all"))
+            return cl_error_fail(err, CL_EINVAL, "report \"%s\": compartments \"%s\": expected \"center\" or \"all\"",
+                                 R->rc.name ? R->rc.name : "", R->rc.compartments);
+        if (!soma && strcmp(secs, "all") && strcmp(secs, "axon") && strcmp(secs, "dend") && strcmp(secs, "apic"))
+            return cl_error_fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": expected soma, axon, dend, apic or all",
+                                 R->rc.name ? R->rc.name : "", secs);
+        /* the soma centre is recorded every step (and thinned when written);
+         * everything else is sampled every report dt */
+        int general = !(soma && centre_only);
         double rdt = or_default(R->rc.dt, net->dt);
-        if (all && !(rdt > 0)) return cl_error_fail(err, CL_EINVAL, "report \"%s\": dt %g must be > 0", R->rc.name ? R->rc.name : "", rdt);
-        R->sampled = all;
+        if (general && !(rdt > 0)) return cl_error_fail(err, CL_EINVAL, "report \"%s\": dt %g must be > 0", R->rc.name ? R->rc.name : "", rdt);
+        R->sampled = general;
         R->cells = malloc((net->n_cells + 1) * sizeof *R->cells);
         R->off = calloc(net->n_cells + 2, sizeof *R->off);
         if (!R->cells || !R->off) return cl_error_fail(err, CL_ENOMEM, "out of memory");
@@ -1083,11 +1119,8 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
                 if (!sel[k] || P->cell_of[k] < 0 || net->cells[P->cell_of[k]].art) continue;
                 ncell *C = &net->cells[P->cell_of[k]];
                 /* checked once a loaded cell needs it (a report of cells left out is empty) */
-                if (all) {
-                    st = report_all(net, R, C, var, rdt, err);
-                } else if (strcmp(secs, "soma") != 0) {
-                    st = cl_error_fail(err, CL_EINVAL, "report \"%s\": sections \"%s\": only \"soma\" and \"all\" are supported",
-                              R->rc.name ? R->rc.name : "", secs);
+                if (general) {
+                    st = report_sections(net, R, C, secs, centre_only, var, rdt, err);
                 } else if (strcmp(var, "v") == 0) {
                     st = record_v(net, C, err);
                     if (!st) st = rep_add(R, C->v, 0, 0.5, err);

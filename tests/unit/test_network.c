@@ -243,6 +243,16 @@ static void test_iclamp_charge(void **state) {
     cl_report_config rep_all = {.name = "all_v", .node_set = "bio", .variable_name = "v", .sections = "all",
                                 .file_name = "all.h5", .dt = 0.5, .start_time = 0, .end_time = 300};
     ok(cl_memcircuit_add_report(mc, &rep_all, &e), &e);
+    /* libsonata's section kinds: the basal dendrites at their centres, the
+     * soma at every segment */
+    cl_report_config rep_dend = {.name = "dend_v", .node_set = "bio", .variable_name = "v", .sections = "dend",
+                                 .compartments = "center", .file_name = "dend.h5", .dt = 0.5, .start_time = 0,
+                                 .end_time = 300};
+    ok(cl_memcircuit_add_report(mc, &rep_dend, &e), &e);
+    cl_report_config rep_soma_all = {.name = "soma_all", .node_set = "bio", .variable_name = "v", .sections = "soma",
+                                     .compartments = "all", .file_name = "soma_all.h5", .dt = 0.5,
+                                     .start_time = 0, .end_time = 300};
+    ok(cl_memcircuit_add_report(mc, &rep_soma_all, &e), &e);
     cl_circuit *c;
     ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network *net;
@@ -336,6 +346,64 @@ static void test_iclamp_charge(void **state) {
     assert_true(ds >= 0);
     H5Dclose(ds);
     H5Fclose(f);
+    /* dend.h5: one column per basal section, element id = the section's
+     * number in the cell's `all` list, position 0.5, equalised at the end;
+     * soma_all.h5: one column per soma segment */
+    size_t nb = 0, na = 0;
+    assert_int_equal(cl_cell_section_list(sim, cell, "basal", NULL, 0, &nb), CL_OK);
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &na), CL_OK);
+    cl_section *bas = malloc((nb + 1) * sizeof *bas), *alls = malloc((na + 1) * sizeof *alls);
+    assert_int_equal(cl_cell_section_list(sim, cell, "basal", bas, nb, &nb), CL_OK);
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", alls, na, &na), CL_OK);
+    assert_true(nb > 0);
+    snprintf(path, sizeof path, "%s/dend.h5", out);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    ds = H5Dopen2(f, "/report/bio/data", H5P_DEFAULT);
+    sp = H5Dget_space(ds);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    assert_int_equal(dims[0], 600);
+    assert_int_equal(dims[1], nb);
+    float *dd = malloc(dims[0] * dims[1] * sizeof *dd);
+    H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dd);
+    for (size_t q = 0; q < dims[1]; q++) assert_true(fabs(dd[(dims[0] - 1) * dims[1] + q] - (-70 + dv)) < 1e-4);
+    free(dd);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    uint32_t *eid = malloc(nb * sizeof *eid);
+    float *epos = malloc(nb * sizeof *epos);
+    ds = H5Dopen2(f, "/report/bio/mapping/element_ids", H5P_DEFAULT);
+    H5Dread(ds, H5T_NATIVE_UINT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, eid);
+    H5Dclose(ds);
+    ds = H5Dopen2(f, "/report/bio/mapping/element_pos", H5P_DEFAULT);
+    H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, epos);
+    H5Dclose(ds);
+    for (size_t q = 0; q < nb; q++) {
+        size_t want = na;
+        for (size_t j = 0; j < na; j++)
+            if (alls[j].id == bas[q].id) want = j;
+        assert_int_equal(eid[q], want);
+        assert_true(epos[q] == 0.5f);
+    }
+    free(eid);
+    free(epos);
+    H5Fclose(f);
+    int soma_nseg = 0;
+    cl_section soma;
+    assert_int_equal(cl_cell_section_list(sim, cell, "somatic", &soma, 1, &nb), CL_OK);
+    assert_int_equal(cl_section_get_nseg(sim, soma, &soma_nseg), CL_OK);
+    snprintf(path, sizeof path, "%s/soma_all.h5", out);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    ds = H5Dopen2(f, "/report/bio/data", H5P_DEFAULT);
+    sp = H5Dget_space(ds);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    assert_int_equal(dims[1], soma_nseg);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(f);
+    free(bas);
+    free(alls);
     cl_network_free(net);
     cl_circuit_free(c);
 }
@@ -497,7 +565,7 @@ static void test_error_table(void **state) {
         const char *want;
     } cases[] = {
         {0, "tstop"},          {1, "not supported"},     {2, "IntFire4"}, {3, "morphology"},
-        {4, "no node population"}, {5, "only \"soma\" and \"all\""}, {6, "expected nrn:NAME"},
+        {4, "no node population"}, {5, "expected soma, axon, dend, apic or all"}, {6, "expected nrn:NAME"},
         {7, "cannot open the hoc template"}, {8, "no `NAME = new MECH()`"},
     };
     const char *empty_hoc = write_json("empty.hoc", "begintemplate X\nproc init() { }\nendtemplate X\n");
@@ -523,7 +591,7 @@ static void test_error_table(void **state) {
             ok(cl_memcircuit_add_spike_input(mc, "ghost", nd, t, 1, &e), &e);
         }
         if (cases[i].kind == 5) {
-            cl_report_config r = {.name = "axon_v", .variable_name = "v", .sections = "axon"};
+            cl_report_config r = {.name = "axon_v", .variable_name = "v", .sections = "axn"};
             ok(cl_memcircuit_add_report(mc, &r, &e), &e);
         }
         cl_circuit *c;
