@@ -70,6 +70,11 @@ typedef struct cl_network_options {
     /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
+    /* Edge populations of BBP synapses (a syn_type_id and no
+     * model_template: ProbAMPANMDA_EMS / ProbGABAAB_EMS, not built yet,
+     * issue 9) are left out with a warning (cl_network_warning) by default;
+     * 1 makes them an error. */
+    int bbp_synapses_error;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -77,8 +82,19 @@ typedef struct cl_network cl_network;
 /* Build the simulation of circuit c (kept by pointer: it must outlive the
  * network). Run parameters come from the circuit's run config (tstop is
  * required; dt 0.025 ms, dL 20 µm, spike_threshold -15 mV, celsius 34 °C,
- * v_init -80 mV when it says nothing — bmtk's defaults). Errors name the
- * population, node or edge and the problem. */
+ * v_init -80 mV when it says nothing — bmtk's defaults). Spikes are
+ * detected at soma(0.5), except on cells of Blue Brain e-models
+ * (model_template "hoc:NAME", BBP flavour) where neurodamus and
+ * BlueCelluLab detect them: soma(1), -30 mV unless the config gives
+ * spike_threshold.
+ *
+ * Biophysical nodes: NeuroML, Allen fit and BluePyOpt models through
+ * cl_cell_load_model; "hoc:NAME" through cl_cell_load_template
+ * (include/cellulab_hoc.h: gid = node id, the format detected, v6
+ * NeededAttributes from the node's dynamics_params, the morphology the
+ * circuit resolves — for hoc: nodes alternate_morphologies neurolucida-asc
+ * first, then h5v1, then morphologies_dir — and opt->soma). Errors name
+ * the population, node or edge and the problem. */
 cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_network **out, cl_error *err);
 
 /* Free the network, its simulation and its results (NULL allowed). */
@@ -93,6 +109,7 @@ cl_sim *cl_network_sim(cl_network *net);
  * synapse), current clamps. */
 typedef struct cl_network_counts {
     size_t cells, biophysical, point, vecstims, netcons, synapses, clamps;
+    size_t edges_left_out; /* edges onto loaded cells not built (see cl_network_warning) */
 } cl_network_counts;
 cl_network_counts cl_network_get_counts(const cl_network *net);
 
@@ -136,6 +153,20 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
  * holds one population. Each file is written under a temporary name and
  * renamed when complete. */
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err);
+
+/* What cl_network_new left out (e.g. the BBP synapses of an edge
+ * population, with the number of edges), one line each, owned by the
+ * network; the CLI prints them as warnings. */
+size_t cl_network_warning_count(const cl_network *net);
+const char *cl_network_warning(const cl_network *net, size_t i);
+
+/* A loaded biophysical node's e-model currents (nA), for inputs that scale
+ * with them (BBP's hyperpolarizing = holding current, relative current
+ * clamps = % of threshold): the node's dynamics_params threshold_current /
+ * holding_current, else its hoc template's getThreshold() / getHypAmp();
+ * NAN when neither gives one (and for cells that are not hoc templates). */
+cl_status cl_network_cell_currents(cl_network *net, const char *pop, uint64_t node, double *threshold_nA,
+                                   double *holding_nA, cl_error *err);
 
 #ifdef __cplusplus
 }
