@@ -33,10 +33,21 @@ static double *read_col(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
-    /* "legacy": NEURON 7's constants on both sides (nrnunit_use_legacy(1)) */
-    int legacy = argc == 5 && strcmp(argv[4], "legacy") == 0;
-    if (argc != 4 && !legacy) {
-        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy]\n");
+    /* "legacy": NEURON 7's constants on both sides (nrnunit_use_legacy(1));
+     * "mech=LIB": load this library instead of building the circuit's
+     * mechanisms_dir (circuits that name none, e.g. BBP's quick_scx) */
+    int legacy = 0;
+    const char *mech = NULL;
+    for (int i = 4; i < argc; i++) {
+        if (strcmp(argv[i], "legacy") == 0)
+            legacy = 1;
+        else if (strncmp(argv[i], "mech=", 5) == 0)
+            mech = argv[i] + 5;
+        else
+            argc = 0;
+    }
+    if (argc < 4) {
+        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy] [mech=LIB]\n");
         return 2;
     }
     cl_error e = {{0}};
@@ -48,8 +59,8 @@ int main(int argc, char **argv) {
     char so[4096];
     snprintf(so, sizeof so, "%s/mechanisms.so", argv[3]);
     /* the oracle is NEURON 8.2: its soma orientation */
-    cl_network_options o = {.build_mechanisms = 1, .mechanisms_cache = so, .output_dir = argv[3],
-                            .soma = CL_SOMA_NEURON82};
+    cl_network_options o = {.build_mechanisms = !mech, .mechanisms_cache = so, .output_dir = argv[3],
+                            .soma = CL_SOMA_NEURON82, .mechanisms = &mech, .n_mechanisms = mech ? 1 : 0};
     cl_network *net = NULL;
     if (cl_network_new(c, &o, &net, &e)) {
         fprintf(stderr, "%s\n", e.msg);
