@@ -727,6 +727,83 @@ static void test_memcircuit(void **state) {
     cl_circuit_free(c);
 }
 
+/* Blue Brain e-models (model_template hoc:NAME, issue 8) on the ball and
+ * stick (a v5 template with getThreshold 0.184062, getHypAmp -0.070557):
+ * the currents are the node's dynamics_params, else the template's; spikes
+ * are detected where and when soma(1) first reaches -30 mV (neurodamus'
+ * default), stamped at that step; an edge population of BBP synapses
+ * (syn_type_id, no model_template) is left out with a warning naming it
+ * and its edge count, or is an error when asked. */
+#define BALLSTICK CELLULAB_SHARED_DATA "/bluecellulab/ballstick/"
+static cl_circuit *ballstick_circuit(void) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model m = {.model_type = "biophysical", .model_template = "hoc:ballstick_cell",
+                       .template_path = BALLSTICK "emodel.hoc", .morphology = BALLSTICK "morphology.asc"};
+    ok(cl_memcircuit_add_population(mc, "bs", 2, &m, &e), &e);
+    ok(cl_memcircuit_set_dynamics(mc, "bs", 1, "holding_current", 0.5, &e), &e);
+    ok(cl_memcircuit_add_edge_population(mc, "bs__bs__chemical", "bs", "bs", &e), &e);
+    uint64_t id;
+    ok(cl_memcircuit_add_edge(mc, "bs__bs__chemical", 0, 1, NULL, &id, &e), &e);
+    ok(cl_memcircuit_set_edge_num(mc, "bs__bs__chemical", id, "syn_type_id", 120, &e), &e);
+    ok(cl_memcircuit_set_edge_num(mc, "bs__bs__chemical", id, "conductance", 1.0, &e), &e);
+    cl_current_clamp cc = {.name = "step", .amp = 1.0, .delay = 1, .duration = 5, .segment_x = 0.5};
+    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    cl_run_config rc = {NAN, 10, 0.025, NAN, NAN, NAN, -65, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    return c;
+}
+
+static void test_hoc_emodel(void **state) {
+    (void)state;
+    cl_error e;
+    cl_circuit *c = ballstick_circuit();
+    cl_network_options strict = {.bbp_synapses_error = 1};
+    cl_network *net = NULL;
+    assert_int_equal(cl_network_new(c, &strict, &net, &e), CL_EINVAL);
+    fprintf(stderr, "%s\n", e.msg);
+    assert_non_null(strstr(e.msg, "edge population \"bs__bs__chemical\": 1 edges"));
+    assert_non_null(strstr(e.msg, "issue 9"));
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    assert_int_equal(cl_network_warning_count(net), 1);
+    assert_non_null(strstr(cl_network_warning(net, 0), "\"bs__bs__chemical\": 1 edges onto the loaded cells left out"));
+    assert_null(cl_network_warning(net, 1));
+    cl_network_counts k = cl_network_get_counts(net);
+    assert_true(k.biophysical == 2 && k.netcons == 0 && k.synapses == 0 && k.edges_left_out == 1 && k.clamps == 2);
+    double thr, hold;
+    ok(cl_network_cell_currents(net, "bs", 0, &thr, &hold, &e), &e);
+    assert_true(thr == 0.184062 && hold == -0.070557); /* the template's */
+    ok(cl_network_cell_currents(net, "bs", 1, &thr, &hold, &e), &e);
+    assert_true(thr == 0.184062 && hold == 0.5); /* the node's holding_current wins */
+    assert_int_equal(cl_network_cell_currents(net, "bs", 2, &thr, &hold, &e), CL_ENOTFOUND);
+    cl_cell cell;
+    cl_section soma;
+    cl_rec r1;
+    ok(cl_network_cell(net, "bs", 0, &cell, NULL, &e), &e);
+    assert_int_equal(cl_cell_soma(cl_network_sim(net), cell, &soma), CL_OK);
+    assert_int_equal(cl_rec_section(cl_network_sim(net), soma, 1.0, "v", 0, &r1), CL_OK);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *v;
+    size_t n;
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r1, &v, &n), CL_OK);
+    size_t first = 0;
+    for (size_t i = 1; i < n && !first; i++)
+        if (v[i - 1] < -30 && v[i] >= -30) first = i;
+    assert_true(first > 0);
+    const uint64_t *ids;
+    const double *t;
+    size_t ns;
+    ok(cl_network_spikes(net, "bs", &ids, &t, &ns, &e), &e);
+    assert_true(ns >= 1 && ids[0] == 0);
+    /* the step where soma(1) crossed, up to the accumulated time's rounding */
+    assert_true(fabs(t[0] - first * 0.025) < 1e-9);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -742,6 +819,7 @@ int main(void) {
         cmocka_unit_test(test_hoc_point_template),
         cmocka_unit_test(test_section_numbering),
         cmocka_unit_test(test_memcircuit),
+        cmocka_unit_test(test_hoc_emodel),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
