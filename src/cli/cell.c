@@ -28,7 +28,8 @@ static void cell_usage(FILE *f) {
             "\n"
             "CELL: ballstick (the built-in ball-and-stick cell), or MORPHOLOGY [MODEL]:\n"
             "  a morphology (.swc, .asc, .h5) and a model description (NeuroML2 .cell.nml,\n"
-            "  Allen fit JSON, BluePyOpt JSON); the model's MOD files via --mechanisms\n"
+            "  Allen fit JSON, BluePyOpt JSON, or a Blue Brain hoc template .hoc loaded as\n"
+            "  BlueCelluLab does); the model's MOD files via --mechanisms\n"
             "\n"
             "options:\n"
             "  --protocol NAME   run: ap_waveform, idrest, iv, fire_pattern, pos_cheops,\n"
@@ -51,6 +52,11 @@ static void cell_usage(FILE *f) {
             "                    axis is oriented (NEURON 9.0 flips it, 8.2 does not)\n"
             "  --pt3d-digits N   8 (default, NEURON 8.2's Import3d) or 6 (the older Import3d\n"
             "                    bmtk ships, which wrote 3-D points with %%g)\n"
+            "  --template-format F  .hoc: v5 (gid, path), v6 (gid, dir, file, attributes),\n"
+            "                    bluepyopt (dir, file) or auto (default: detected)\n"
+            "  --gid N           .hoc: the gid passed to the template (default 0)\n"
+            "  --attr NAME=VALUE .hoc v6: a value for <Template>_NeededAttributes (repeatable;\n"
+            "                    AIS_scaler and soma_scaler default to 1.0)\n"
             "  --sections        info: print every section\n"
             "  --csv FILE        write the data as CSV\n"
             "  --svg FILE        write a figure\n"
@@ -124,6 +130,47 @@ static int parse(int argc, char **argv, opts *o) {
                 }
             }
             else if (strcmp(a, "--axon") == 0) o->load.morph.axon = v;
+            else if (strcmp(a, "--template-format") == 0) {
+                o->have_tmpl_opt = 1;
+                if (strcmp(v, "v5") == 0) o->tmpl.format = CL_TEMPLATE_V5;
+                else if (strcmp(v, "v6") == 0) o->tmpl.format = CL_TEMPLATE_V6;
+                else if (strcmp(v, "bluepyopt") == 0) o->tmpl.format = CL_TEMPLATE_BLUEPYOPT;
+                else if (strcmp(v, "auto") == 0) o->tmpl.format = CL_TEMPLATE_AUTO;
+                else {
+                    fprintf(stderr, "cellulab cell: --template-format: expected v5, v6, bluepyopt or auto, got \"%s\"\n", v);
+                    return -1;
+                }
+            }
+            else if (strcmp(a, "--gid") == 0) {
+                o->have_tmpl_opt = 1;
+                if (parse_number(a, v, &x) || x < 0 || x != floor(x) || x > 9007199254740992.0) {
+                    fprintf(stderr, "cellulab cell: --gid: expected a whole number >= 0, got \"%s\"\n", v);
+                    return -1;
+                }
+                o->tmpl.gid = (uint64_t)x;
+            }
+            else if (strcmp(a, "--attr") == 0) {
+                o->have_tmpl_opt = 1;
+                const char *eq = strchr(v, '=');
+                if (!eq || eq == v) {
+                    fprintf(stderr, "cellulab cell: --attr: expected NAME=VALUE, got \"%s\"\n", v);
+                    return -1;
+                }
+                if (o->tmpl.n_attrs >= CLI_MAX_ATTRS) {
+                    fprintf(stderr, "cellulab cell: --attr: at most %d attributes\n", CLI_MAX_ATTRS);
+                    return -1;
+                }
+                if (parse_number(a, eq + 1, &o->attr_values[o->tmpl.n_attrs])) return -1;
+                size_t n = (size_t)(eq - v);
+                if (n >= sizeof o->attr_buf[0]) {
+                    fprintf(stderr, "cellulab cell: --attr: name too long in \"%s\"\n", v);
+                    return -1;
+                }
+                memcpy(o->attr_buf[o->tmpl.n_attrs], v, n);
+                o->attr_buf[o->tmpl.n_attrs][n] = '\0';
+                o->attr_names[o->tmpl.n_attrs] = o->attr_buf[o->tmpl.n_attrs];
+                o->tmpl.n_attrs++;
+            }
             else if (strcmp(a, "--h5-cell") == 0) o->load.morph.h5_cell = v;
             else if (strcmp(a, "--recipe") == 0) o->load.recipe = v;
             else if (strcmp(a, "--soma-orientation") == 0) {
@@ -171,6 +218,12 @@ static int parse(int argc, char **argv, opts *o) {
     }
     if (!o->cmd || !o->model) {
         fprintf(stderr, "cellulab cell: expected COMMAND and CELL (see cellulab cell --help)\n");
+        return -1;
+    }
+    o->tmpl.attr_names = o->attr_names;
+    o->tmpl.attr_values = o->attr_values;
+    if (o->have_tmpl_opt && !cli_is_template(o->model_file)) {
+        fprintf(stderr, "cellulab cell: --template-format, --gid and --attr apply to a .hoc template model only\n");
         return -1;
     }
     if (strcmp(o->model, "ballstick") == 0 && o->model_file) {
@@ -345,7 +398,7 @@ int cli_cell(int argc, char **argv) {
     if (strcmp(o.cmd, "info") == 0) return cli_cell_info(&o);
     cl_tool_config cfg;
     cl_tool_config_default(&cfg);
-    cli_cell_files files = {o.model, o.model_file, o.load};
+    cli_cell_files files = {o.model, o.model_file, o.load, &o.tmpl};
     if (strcmp(o.model, "ballstick") != 0) {
         cfg.build = cli_build_from_files;
         cfg.ctx = &files;

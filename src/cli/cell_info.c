@@ -1,6 +1,7 @@
 /* cellulab cell info: what a cell is made of — sections, segments, membrane
  * area, section lists and mechanisms — as text or one JSON object. Also the
  * builder that makes a cell from files for the toolbox's trials. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,24 @@
 #include "cellulab_model.h"
 #include "cli/cli.h"
 
+int cli_is_template(const char *model) {
+    size_t n = model ? strlen(model) : 0;
+    return n > 4 && strcmp(model + n - 4, ".hoc") == 0;
+}
+
+cl_status cli_load_cell(cl_sim *sim, const char *morph, const char *model, const cl_model_options *load,
+                        const cl_template_options *tmpl, cl_cell *out, cl_template_info *info) {
+    if (!cli_is_template(model)) return cl_cell_load_model(sim, morph, model, load, out);
+    cl_template_options t = {0};
+    if (tmpl) t = *tmpl;
+    t.morph = load->morph;
+    t.morph.axon = NULL; /* the template replaces its axon itself */
+    return cl_cell_load_template(sim, model, morph, &t, out, info);
+}
+
 cl_status cli_build_from_files(cl_sim *sim, const void *ctx, cl_cell *out) {
     const cli_cell_files *f = ctx;
-    return cl_cell_load_model(sim, f->morph, f->model, &f->load, out);
+    return cli_load_cell(sim, f->morph, f->model, &f->load, f->tmpl, out, NULL);
 }
 
 typedef struct mech_count {
@@ -53,8 +69,10 @@ int cli_cell_info(const cli_cell_opts *o) {
         fail(sim, o->mechanisms);
         goto done;
     }
-    cl_status st = strcmp(o->model, "ballstick") == 0 ? cl_cell_ballstick(sim, &cell)
-                                                       : cl_cell_load_model(sim, o->model, o->model_file, &o->load, &cell);
+    cl_template_info tinfo = {NAN, NAN};
+    cl_status st = strcmp(o->model, "ballstick") == 0
+                       ? cl_cell_ballstick(sim, &cell)
+                       : cli_load_cell(sim, o->model, o->model_file, &o->load, &o->tmpl, &cell, &tinfo);
     if (st != CL_OK) {
         fail(sim, o->model_file ? o->model_file : o->model);
         goto done;
@@ -137,6 +155,13 @@ int cli_cell_info(const cli_cell_opts *o) {
         json_object_set_new(root, "area_um2", json_real(area_total));
         json_object_set_new(root, "section_lists", jl);
         json_object_set_new(root, "mechanisms", jmech);
+        if (cli_is_template(o->model_file)) {
+            /* the template's getThreshold() / getHypAmp(), null without */
+            json_object_set_new(root, "template_threshold_nA",
+                                isnan(tinfo.threshold_nA) ? json_null() : json_real(tinfo.threshold_nA));
+            json_object_set_new(root, "template_hypamp_nA",
+                                isnan(tinfo.hypamp_nA) ? json_null() : json_real(tinfo.hypamp_nA));
+        }
         json_object_set(root, "sections", secs);
         /* 17 significant digits: the numbers read back exactly */
         if (json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0) goto oom;
@@ -147,6 +172,10 @@ int cli_cell_info(const cli_cell_opts *o) {
                nlist[3]);
         printf("segments    %zu\n", nseg_total);
         printf("area        %.6g um2\n", area_total);
+        if (cli_is_template(o->model_file)) {
+            if (!isnan(tinfo.threshold_nA)) printf("threshold   %.6g nA (the template's getThreshold())\n", tinfo.threshold_nA);
+            if (!isnan(tinfo.hypamp_nA)) printf("hypamp      %.6g nA (the template's getHypAmp())\n", tinfo.hypamp_nA);
+        }
         printf("mechanisms ");
         if (!nmechs) printf(" none");
         for (size_t k = 0; k < nmechs; k++)

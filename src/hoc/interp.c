@@ -1754,6 +1754,17 @@ int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force
     }
     size_t len;
     char *src = read_all(full, &len);
+    const char *lib = src ? NULL : hoc_lib_text(path);
+    if (lib) {
+        /* cellulab's own Cell.hoc / TDistFunc.hoc when none lies there */
+        const char *b = strrchr(path, '/');
+        snprintf(full, sizeof full, "<cellulab>/%s", b ? b + 1 : path);
+        for (size_t i = 0; !force && i < h->nloaded; i++)
+            if (strcmp(h->loaded[i], full) == 0) return 0;
+        len = strlen(lib);
+        src = strdup(lib);
+        if (!src) return hoc_fail(h, at, "out of memory");
+    }
     if (!src) return hoc_fail(h, at, "cannot read hoc file %s", full);
     if (memchr(src, '\0', len)) {
         free(src);

@@ -168,6 +168,10 @@ const char *hoc_obj_name(const hoc_object *o, char *buf, size_t n);
 int hoc_exec_string(hoc_interp *h, const char *src, const char *file, hoc_object *ctx, const hoc_node *at);
 int hoc_load_file(hoc_interp *h, const char *path, const hoc_node *at, int force);
 
+/* hoclib.c: the text of a hoc file cellulab ships (Cell.hoc,
+ * TDistFunc.hoc) named by path's last component, or NULL. */
+const char *hoc_lib_text(const char *path);
+
 /* A top-level variable, or NULL. */
 hoc_sym *hoc_global(hoc_interp *h, const char *name);
 

@@ -229,7 +229,11 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
     int ncell0 = s->eng.ncell;
     cl_status st = CL_OK;
     char *src = NULL;
-    if (hoc_run_file(h, tpath)) {
+    /* BlueCelluLab has its Cell and TDistFunc templates loaded before any
+     * e-model template (ballstick/emodel.hoc relies on it); a file of that
+     * name next to the template takes precedence over cellulab's copy. */
+    if (hoc_run_string(h, "{load_file(\"Cell.hoc\")}\n{load_file(\"TDistFunc.hoc\")}\n", tpath) ||
+        hoc_run_file(h, tpath)) {
         st = cl_fail(s, CL_EFORMAT, "%s", hoc_error(h));
         goto fail;
     }

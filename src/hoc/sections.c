@@ -167,7 +167,7 @@ int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
     int rk = run_call(h, name, at, a, n, r);
     if (rk) return rk;
     static const char *names[] = {"secname", "distance", "area", "ri", "delete_section", "define_shape",
-                                  "pt3dadd", "issection", NULL};
+                                  "pt3dadd", "issection", "ismembrane", NULL};
     int k = 0;
     while (names[k] && strcmp(names[k], name) != 0) k++;
     if (!names[k]) return 0;
@@ -230,6 +230,19 @@ int hoc_section_call(hoc_interp *h, const char *name, const hoc_node *at, hoc_va
         if (hoc_cl(h, at, cl_section_pt3dadd(h->sim, sec, a[0].num, a[1].num, a[2].num, a[3].num), "pt3dadd")) return -1;
         ret_num(r, 1);
         return 1;
+    case 8: { /* ismembrane("mech"): 1 when the mechanism is inserted here */
+        if (n != 1 || a[0].k != V_STR) return hoc_fail(h, at, "ismembrane(\"mechanism\") takes one string");
+        size_t nm = 0;
+        if (hoc_cl(h, at, cl_section_mechanisms(h->sim, sec, NULL, 0, &nm), "ismembrane")) return -1;
+        const char **names = calloc(nm ? nm : 1, sizeof *names);
+        if (!names) return hoc_fail(h, at, "out of memory");
+        cl_section_mechanisms(h->sim, sec, names, nm, &nm);
+        int found = 0;
+        for (size_t i = 0; i < nm; i++) found |= strcmp(names[i], a[0].str) == 0;
+        free(names);
+        ret_num(r, found);
+        return 1;
+    }
     default:
         ret_num(r, 1);
         return 1;

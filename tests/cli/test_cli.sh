@@ -124,5 +124,19 @@ if [ -f "$bbp/ProbAMPANMDA_EMS.mod" ]; then
     check "maintained note StochKv3" grep -q "StochKv3.mod: StochKv3 needs VERBATIM; replaced" "$tmp/b3.out"
     check "library with the maintained versions loads" "$bin" cell info ballstick --mechanisms "$tmp/lib3.so"
 fi
+# a Blue Brain hoc template as the model (issue 8): BlueCelluLab's
+# ball-and-stick e-model, whose cell is the built-in ballstick's
+bs="$(dirname "$0")/../../../shared/data/bluecellulab/ballstick"
+if [ -f "$bs/emodel.hoc" ]; then
+    check "cell info template" sh -c "\"$bin\" cell info '$bs/morphology.asc' '$bs/emodel.hoc' | grep -q '^segments    201'"
+    check "cell info template threshold" sh -c "\"$bin\" cell info '$bs/morphology.asc' '$bs/emodel.hoc' | grep -q '^threshold   0.184062 nA'"
+    check "cell rin template" sh -c "\"$bin\" cell rin '$bs/morphology.asc' '$bs/emodel.hoc' --gid 4 --template-format v5 --nproc 1 --json | grep -q '\"input_resistance_MOhm\": 40.94'"
+    expect_status "template options without a template" 2 "$bin" cell info "$bs/morphology.asc" --gid 3
+    check "template options message" grep -q 'apply to a .hoc template model only' "$tmp/last_err"
+    expect_status "bad --attr" 2 "$bin" cell info "$bs/morphology.asc" "$bs/emodel.hoc" --attr AIS_scaler
+    expect_status "bad --template-format" 2 "$bin" cell info "$bs/morphology.asc" "$bs/emodel.hoc" --template-format v7
+    expect_status "template in the wrong format" 1 "$bin" cell info "$bs/morphology.asc" "$bs/emodel.hoc" --template-format bluepyopt
+    check "wrong format message" grep -q 'emodel.hoc:17:32: \$1: argument 1 is not a number' "$tmp/last_err"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

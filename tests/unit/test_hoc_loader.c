@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cellulab.h"
@@ -41,7 +42,7 @@ static const char *write_file(const char *name, const char *text, char *path, si
     "begintemplate " NAME "\n"                                                                   \
     "public init, soma, dend, apic, axon, all, somatic, basal, apical, axonal, CellRef, gid\n"   \
     "public getCell, getThreshold, getHypAmp\n"                                                  \
-    "objref all, somatic, basal, apical, axonal, CellRef, this\n"                                \
+    "objref all, somatic, basal, apical, axonal, CellRef, this, rng\n"                                \
     "create soma[1], dend[1], apic[1], axon[1]\n"                                                \
     "proc init() { localobj m, imp\n"                                                            \
     "  strdef path\n"                                                                            \
@@ -185,6 +186,41 @@ static void test_no_threshold(void **state) {
     cl_sim_free(s);
 }
 
+/* load_file("Cell.hoc"): a file next to the template wins over the
+ * built-in copy; without one the built-in Cell template is there. */
+static void test_cell_hoc_precedence(void **state) {
+    (void)state;
+    char sub[4200], p[4200], q[4200];
+    snprintf(sub, sizeof sub, "%s/own", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    /* a v5 wrapper as test_cell.hoc: CellRef = new Cell(gid, path) */
+    const char *wrapper = "{load_file(\"Cell.hoc\")}\nbegintemplate W\npublic init, getCell, CellRef\n"
+                          "objref CellRef\nproc init() {\n  CellRef = new Cell($1, $s2)\n"
+                          "  forsec CellRef.all insert pas\n}\nobfunc getCell() { return CellRef }\nendtemplate W\n";
+    write_file("wrapper.hoc", wrapper, p, sizeof p);
+    write_file("own/wrapper.hoc", wrapper, q, sizeof q);
+    /* our own Cell.hoc next to the second copy: it marks the soma's Ra */
+    char c[4200];
+    write_file("own/Cell.hoc",
+               "{load_file(\"import3d.hoc\")}\nbegintemplate Cell\npublic soma, dend, all\nobjref all\n"
+               "create soma[1], dend[1]\nproc init() { localobj m, g\n  all = new SectionList()\n"
+               "  forall delete_section()\n  m = new Import3d_Neurolucida3()\n  m.input($s2)\n"
+               "  g = new Import3d_GUI(m, 0)\n  g.instantiate(this)\n  soma[0] Ra = 123\n}\nendtemplate Cell\n",
+               c, sizeof c);
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    cl_cell a, b;
+    ok(s, cl_cell_load_template(s, p, morph, NULL, &a, NULL));
+    ok(s, cl_cell_load_template(s, q, morph, NULL, &b, NULL));
+    /* the built-in Cell leaves NEURON's default Ra (35.4 ohm cm) */
+    assert_float_equal(section_Ra(s, a, "soma[0]"), 35.4, 1e-12);
+    assert_float_equal(section_Ra(s, b, "soma[0]"), 123, 0);
+    size_t n = 0;
+    assert_int_equal(cl_cell_section_count(s, a, &n), CL_OK);
+    assert_int_equal(n, 2);
+    cl_sim_free(s);
+}
+
 static void test_malformed(void **state) {
     (void)state;
     static const struct {
@@ -217,6 +253,9 @@ static void test_malformed(void **state) {
          "initerr.hoc:25:3: execerror: bad cell\n  in init, called from cl_cell_load_template:2:"},
         {"nosections.hoc", "begintemplate M\npublic init\nproc init() { }\nendtemplate M\n", 0, NULL, CL_EFORMAT,
          "nosections.hoc: M made no sections"},
+        /* no template of the issue uses Random: refused by name */
+        {"random.hoc", HEAD BODY("Q", LOAD_V5, "  rng = new Random()\n"), 0, NULL, CL_EFORMAT,
+         "unknown template or unsupported built-in class 'Random'"},
         {"badmech.hoc", HEAD BODY("N", LOAD_V5, "  forsec all { insert no_such_mech }\n"), 0, NULL, CL_EFORMAT,
          "no_such_mech"},
     };
@@ -250,6 +289,7 @@ int main(void) {
         cmocka_unit_test(test_v6_attributes),
         cmocka_unit_test(test_bluepyopt_and_detection),
         cmocka_unit_test(test_no_threshold),
+        cmocka_unit_test(test_cell_hoc_precedence),
         cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
