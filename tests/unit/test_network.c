@@ -764,7 +764,6 @@ static void test_hoc_emodel(void **state) {
     cl_network_options strict = {.bbp_synapses_error = 1};
     cl_network *net = NULL;
     assert_int_equal(cl_network_new(c, &strict, &net, &e), CL_EINVAL);
-    fprintf(stderr, "%s\n", e.msg);
     assert_non_null(strstr(e.msg, "edge population \"bs__bs__chemical\": 1 edges"));
     assert_non_null(strstr(e.msg, "issue 9"));
     ok(cl_network_new(c, NULL, &net, &e), &e);
