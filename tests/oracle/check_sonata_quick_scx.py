@@ -20,7 +20,11 @@ Per config:
    soma(0.5) v rounded to float32 at every row;
  - network_compare (the library, the same network in doubles) holds every
    node's soma v at every step within 1e-6 mV of NEURON (issue 8's bound).
-usage: check_sonata_quick_scx.py CELLULAB NETWORK_COMPARE SHARED_DATA OUTDIR
+Also (library): the hypamp reference against the noinput network with each
+cell's holding current (cl_network_cell_currents) clamped at soma(0.5) by
+hand, the currents BBP's hyperpolarizing module injects.
+usage: check_sonata_quick_scx.py CELLULAB NETWORK_COMPARE SHARED_DATA OUTDIR [CONFIG...]
+  CONFIG: noinput, hypamp (default both)
 """
 import os
 import shutil
@@ -121,26 +125,49 @@ def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
               "max |dv| %.3g mV (float32 rounding)" % (name, data.shape[0], data.shape[1], nd, dv))
         if nd:
             bad += 1
-    # the same network in doubles, every step (the issue's 1e-6 mV)
+    return bad + check_library(name, cfg, compare, d, cllib, [])
+
+
+def check_library(name, cfg, compare, d, cllib, extra):
+    """The same network in doubles, every step (the issue's 1e-6 mV)."""
     wd = os.path.join(d, "lib")
     os.makedirs(wd)
-    p = run([compare, cfg, os.path.join(d, "ref"), wd, "mech=" + cllib])
-    print(p.stdout.strip())
+    p = run([compare, cfg, os.path.join(d, "ref"), wd, "mech=" + cllib] + extra)
+    print(name, "(library):", p.stdout.strip())
     if p.returncode != 0:
         print(name, "network_compare failed:", p.stderr)
-        bad += 1
-    return bad
+        return 1
+    return 0
+
+
+def check_holding_library(shared, compare, out, nrnlib, cllib):
+    """The hypamp reference against the noinput network with a holding
+    current clamp added by hand per cell (cl_network_cell_currents: the
+    node's @dynamics:holding_current), delay 0, duration 4000 as the hypamp
+    config's input: the currents the hyperpolarizing module needs."""
+    name = "hypamp-by-hand"
+    d = os.path.join(out, name)
+    os.makedirs(os.path.join(d, "ref"))
+    base = os.path.join(shared, "bluecellulab", "sim_quick_scx_sonata")
+    p = run(["/usr/bin/python3", os.path.join(HERE, "neuron_quick_scx.py"), nrnlib,
+             os.path.join(base, "simulation_config_hypamp.json"), os.path.join(d, "ref", "ref.h5")])
+    if p.returncode != 0:
+        print(name, "NEURON failed:", p.stdout, p.stderr)
+        return 1
+    return check_library(name, os.path.join(base, "simulation_config_noinput.json"), compare, d, cllib,
+                         ["holding=0,4000"])
 
 
 def main():
     cellulab, compare, shared, out = sys.argv[1:5]
+    configs = sys.argv[5:] or CONFIGS
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     nrnlib, cllib = build(cellulab, shared, out)
     if not nrnlib:
         return 1
-    bad = 0
-    for name in CONFIGS:
+    bad = check_holding_library(shared, compare, out, nrnlib, cllib)
+    for name in configs:
         bad += check_config(name, cellulab, compare, shared, out, nrnlib, cllib)
     print("FAIL" if bad else "OK")
     return 1 if bad else 0
