@@ -2,13 +2,15 @@
  * (include/cellulab_circuit.h), talking to it only through cl_circuit_ops.
  *
  * cl_network_new instantiates the chosen cells (biophysical cells through
- * cl_cell_load_model, NEURON artificial cells such as IntFire1 through
+ * cl_cell_load_model, or cl_cell_load_template for Blue Brain hoc e-models;
+ * NEURON artificial cells such as IntFire1 through
  * cl_artcell_new), VecStims replaying the spike inputs for virtual
  * populations and for presynaptic cells that are not loaded, a NetCon per
  * edge onto a loaded target (onto an Exp2Syn at the edge's afferent section
  * and position for biophysical targets, straight onto point targets with
  * bmtk's weight rule), current clamps, spike detectors on every loaded cell
- * and the recordings of the reports. cl_network_run runs it; the results
+ * and the recordings of the reports. Edge populations of BBP synapses are
+ * left out for now (cl_network_options.bbp_synapses_error). cl_network_run runs it; the results
  * are read back through the API or written as SONATA files.
  *
  * Spike inputs drive only sources that are not loaded: a loaded cell's own
