@@ -83,6 +83,23 @@ typedef struct cl_connection_override {
     double delay;   /* ms; NAN when absent */
 } cl_connection_override;
 
+/* Any input of the simulation config's "inputs" (every input_type and
+ * module: spikes, BBP/libsonata current_clamp / conductance / voltage_clamp
+ * modules, bmtk IClamp, ...), described generically: the fields every
+ * input has, the rest read by key with the circuit's input_param op. The
+ * simulation decides what it can build and refuses the rest (naming
+ * `where`). Strings are owned by the circuit. */
+typedef struct cl_input {
+    const char *name;       /* the input's key in "inputs" */
+    const char *module;     /* e.g. "linear", "hyperpolarizing", "IClamp"; NULL if not given */
+    const char *input_type; /* "current_clamp", "conductance", "voltage_clamp", "spikes", ...; NULL if not given */
+    const char *node_set;   /* NULL: every node */
+    double delay, duration; /* ms; NAN when absent (or not a number: input_param says what it is) */
+    const char *where;      /* for messages: "FILE: $.inputs.NAME" (never NULL) */
+    /* run.stimulus_seed, else run.random_seed, of the config; NAN if none */
+    double run_seed;
+} cl_input;
+
 /* The functions an implementation provides; state is its own. NULL
  * entries mean "not available" (the wrappers then fail with a message). */
 typedef struct cl_circuit_ops {
@@ -143,6 +160,16 @@ typedef struct cl_circuit_ops {
      * holding_current), for hoc: templates that need them; *names is
      * malloc'd, the strings are not. NULL: none. */
     cl_status (*node_dynamics_names)(void *state, const char *pop, const char ***names, size_t *n, cl_error *err);
+    /* every input of the config, in file order (spikes included); a
+     * parameter by key: a number (JSON true/false as 1/0), a string, or
+     * CL_VALUE_NONE when absent or null; CL_EFORMAT (naming the JSON path)
+     * when the value is an array or object (input_param_array reads
+     * arrays of numbers: *vals malloc'd for the caller, n = 0 if absent) */
+    size_t (*input_count)(void *state);
+    cl_status (*input)(void *state, size_t i, cl_input *out, cl_error *err);
+    cl_status (*input_param)(void *state, size_t i, const char *key, cl_value *out, cl_error *err);
+    cl_status (*input_param_array)(void *state, size_t i, const char *key, double **vals, size_t *n,
+                                   cl_error *err);
 } cl_circuit_ops;
 
 typedef struct cl_circuit cl_circuit;

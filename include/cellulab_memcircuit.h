@@ -72,6 +72,18 @@ cl_status cl_memcircuit_add_report(cl_memcircuit *mc, const cl_report_config *r,
 cl_status cl_memcircuit_add_connection_override(cl_memcircuit *mc, const cl_connection_override *o,
                                                 cl_error *err);
 
+/* A generic input (cellulab_circuit.h cl_input; strings copied; where NULL:
+ * "memory circuit: input \"NAME\""). Its index among the circuit's inputs
+ * (the current clamps come first, as bmtk IClamp inputs) goes to *index
+ * (may be NULL); its parameters are set by key with the calls below (a
+ * later call with the same key replaces the value). */
+cl_status cl_memcircuit_add_input(cl_memcircuit *mc, const cl_input *in, size_t *index, cl_error *err);
+cl_status cl_memcircuit_set_input_num(cl_memcircuit *mc, size_t index, const char *key, double value, cl_error *err);
+cl_status cl_memcircuit_set_input_str(cl_memcircuit *mc, size_t index, const char *key, const char *value,
+                                      cl_error *err);
+cl_status cl_memcircuit_set_input_array(cl_memcircuit *mc, size_t index, const char *key, const double *vals,
+                                        size_t n, cl_error *err);
+
 /* The MOD-file folder the circuit names (NULL: none). */
 cl_status cl_memcircuit_set_mechanisms_dir(cl_memcircuit *mc, const char *dir, cl_error *err);
 

@@ -31,6 +31,8 @@
 extern "C" {
 #endif
 
+typedef struct cl_network cl_network;
+
 /* Which cells to instantiate. */
 typedef enum cl_network_select {
     CL_NET_DEFAULT = 0,   /* the run config's node_set, else every non-virtual node */
@@ -77,9 +79,18 @@ typedef struct cl_network_options {
      * issue 9) are left out with a warning (cl_network_warning) by default;
      * 1 makes them an error. */
     int bbp_synapses_error;
+    /* Per-cell values of the inputs relative to a cell (hyperpolarizing:
+     * "holding_current"; relative_linear, subthreshold, noise with
+     * mean_percent, relative_shot_noise, relative_ornstein_uhlenbeck:
+     * "threshold_current"; their conductance forms: "input_resistance"),
+     * asked when the node's @dynamics:NAME (node_dynamics) gives none and,
+     * for hoc e-models, the template's getHypAmp / getThreshold neither
+     * (cl_network_cell_currents): set *value (nA, MOhm) or leave it NAN (the
+     * input then fails naming the node). NULL: none. */
+    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
+                            double *value, cl_error *err);
+    void *cell_value_ctx;
 } cl_network_options;
-
-typedef struct cl_network cl_network;
 
 /* Build the simulation of circuit c (kept by pointer: it must outlive the
  * network). Run parameters come from the circuit's run config (tstop is
@@ -114,6 +125,15 @@ typedef struct cl_network_counts {
     size_t edges_left_out; /* edges onto loaded cells not built (see cl_network_warning) */
 } cl_network_counts;
 cl_network_counts cl_network_get_counts(const cl_network *net);
+
+/* The point processes input `input` (its name in "inputs") made on a
+ * loaded node: IClamps (current clamps, amp played as neurodamus plays its
+ * signal vectors), SEClamps (conductance: rs played = 1/g; seclamp). Up to
+ * cap of them go to pps (may be NULL); *n is how many there are (0: the
+ * input is not on that node, or is a no-op there). Record their "i" with
+ * cl_rec_pp. */
+cl_status cl_network_input_pps(cl_network *net, const char *input, const char *pop, uint64_t node, cl_pp *pps,
+                               size_t cap, size_t *n, cl_error *err);
 
 /* Record the soma(0.5) voltage of a loaded node at every step (reports do
  * this for their nodes already). Before cl_network_run. */

@@ -72,7 +72,22 @@ struct cl_memcircuit {
     cl_connection_override *ov;
     size_t n_ov;
     const char *mech_dir;
+    struct minput *in; /* generic inputs (after the current clamps in input order) */
+    size_t n_in;
 };
+
+/* A generic input: its description and its parameters by key. */
+typedef struct mparam {
+    const char *key;
+    cl_value v;
+    double *arr; /* an array parameter (n_arr numbers), else NULL */
+    size_t n_arr;
+} mparam;
+typedef struct minput {
+    cl_input in;
+    mparam *p;
+    size_t n_p;
+} minput;
 
 /* Grow an array of elements of size sz to hold n + 1. */
 static int grow(void **a, size_t *cap, size_t n, size_t sz) {
@@ -139,6 +154,11 @@ static void mem_free(void *state) {
     }
     free(mc->spk);
     free(mc->cc);
+    for (size_t i = 0; i < mc->n_in; i++) {
+        for (size_t j = 0; j < mc->in[i].n_p; j++) free(mc->in[i].p[j].arr);
+        free(mc->in[i].p);
+    }
+    free(mc->in);
     free(mc->rep);
     free(mc->ov);
     for (size_t i = 0; i < mc->n_pool; i++) free(mc->pool[i]);
@@ -693,6 +713,150 @@ static cl_status m_ov(void *s, size_t i, cl_connection_override *out, cl_error *
 }
 static const char *m_mech_dir(void *s) { return ((cl_memcircuit *)s)->mech_dir; }
 
+/* ---- generic inputs: the current clamps first (as bmtk IClamp inputs), then
+ * those added with cl_memcircuit_add_input ---- */
+
+cl_status cl_memcircuit_add_input(cl_memcircuit *mc, const cl_input *in, size_t *index, cl_error *err) {
+    if (!mc || !in) return cl_error_fail(err, CL_EINVAL, "cl_memcircuit_add_input: NULL argument");
+    minput *n = realloc(mc->in, (mc->n_in + 1) * sizeof *n);
+    if (!n) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    mc->in = n;
+    int bad = 0;
+    minput m = {.in = *in};
+    m.in.name = keep(mc, in->name, &bad);
+    m.in.module = keep(mc, in->module, &bad);
+    m.in.input_type = keep(mc, in->input_type, &bad);
+    m.in.node_set = keep(mc, in->node_set, &bad);
+    char wh[300];
+    snprintf(wh, sizeof wh, "memory circuit: input \"%s\"", in->name ? in->name : "");
+    m.in.where = keep(mc, in->where ? in->where : wh, &bad);
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (index) *index = mc->n_cc + mc->n_in;
+    n[mc->n_in++] = m;
+    return CL_OK;
+}
+
+/* The parameter slot key of input index (created if new). */
+static cl_status in_slot(cl_memcircuit *mc, size_t index, const char *key, mparam **out, cl_error *err) {
+    if (!mc || !key) return cl_error_fail(err, CL_EINVAL, "memory circuit: input parameter: NULL argument");
+    if (index < mc->n_cc || index >= mc->n_cc + mc->n_in)
+        return cl_error_fail(err, CL_EINVAL, "memory circuit: input %zu is not one added with cl_memcircuit_add_input",
+                             index);
+    minput *m = &mc->in[index - mc->n_cc];
+    for (size_t j = 0; j < m->n_p; j++)
+        if (!strcmp(m->p[j].key, key)) {
+            free(m->p[j].arr);
+            m->p[j].arr = NULL;
+            m->p[j].n_arr = 0;
+            *out = &m->p[j];
+            return CL_OK;
+        }
+    mparam *np = realloc(m->p, (m->n_p + 1) * sizeof *np);
+    if (!np) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    m->p = np;
+    int bad = 0;
+    memset(&np[m->n_p], 0, sizeof *np);
+    np[m->n_p].key = keep(mc, key, &bad);
+    if (bad) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    *out = &np[m->n_p++];
+    return CL_OK;
+}
+
+cl_status cl_memcircuit_set_input_num(cl_memcircuit *mc, size_t index, const char *key, double value, cl_error *err) {
+    mparam *p;
+    cl_status st = in_slot(mc, index, key, &p, err);
+    if (st) return st;
+    p->v = (cl_value){.kind = CL_VALUE_NUMBER, .num = value};
+    return CL_OK;
+}
+
+cl_status cl_memcircuit_set_input_str(cl_memcircuit *mc, size_t index, const char *key, const char *value,
+                                      cl_error *err) {
+    mparam *p;
+    cl_status st = in_slot(mc, index, key, &p, err);
+    if (st) return st;
+    int bad = 0;
+    p->v = (cl_value){.kind = value ? CL_VALUE_STRING : CL_VALUE_NONE, .str = keep(mc, value, &bad)};
+    return bad ? cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory") : CL_OK;
+}
+
+cl_status cl_memcircuit_set_input_array(cl_memcircuit *mc, size_t index, const char *key, const double *vals,
+                                        size_t n, cl_error *err) {
+    mparam *p;
+    cl_status st = in_slot(mc, index, key, &p, err);
+    if (st) return st;
+    p->arr = malloc((n ? n : 1) * sizeof *p->arr);
+    if (!p->arr) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    if (n) memcpy(p->arr, vals, n * sizeof *vals);
+    p->n_arr = n;
+    p->v = (cl_value){0};
+    return CL_OK;
+}
+
+static size_t m_in_count(void *s) {
+    cl_memcircuit *mc = s;
+    return mc->n_cc + mc->n_in;
+}
+static cl_status m_in(void *s, size_t i, cl_input *out, cl_error *err) {
+    cl_memcircuit *mc = s;
+    if (i >= mc->n_cc + mc->n_in) return cl_error_fail(err, CL_EINVAL, "memory circuit: input %zu out of range", i);
+    if (i >= mc->n_cc) {
+        *out = mc->in[i - mc->n_cc].in;
+        return CL_OK;
+    }
+    const cl_current_clamp *c = &mc->cc[i];
+    *out = (cl_input){.name = c->name, .module = "IClamp", .input_type = "current_clamp", .node_set = c->node_set,
+                      .delay = c->delay, .duration = c->duration, .where = "memory circuit: current clamp",
+                      .run_seed = NAN};
+    return CL_OK;
+}
+static cl_status m_in_param(void *s, size_t i, const char *key, cl_value *out, cl_error *err) {
+    cl_memcircuit *mc = s;
+    if (i >= mc->n_cc + mc->n_in) return cl_error_fail(err, CL_EINVAL, "memory circuit: input %zu out of range", i);
+    *out = (cl_value){0};
+    if (!key) return CL_OK;
+    if (i < mc->n_cc) {
+        const cl_current_clamp *c = &mc->cc[i];
+        if (!strcmp(key, "amp")) *out = (cl_value){.kind = CL_VALUE_NUMBER, .num = c->amp};
+        else if (!strcmp(key, "delay")) *out = (cl_value){.kind = CL_VALUE_NUMBER, .num = c->delay};
+        else if (!strcmp(key, "duration")) *out = (cl_value){.kind = CL_VALUE_NUMBER, .num = c->duration};
+        else if (!strcmp(key, "section_name") && c->section_name)
+            *out = (cl_value){.kind = CL_VALUE_STRING, .str = c->section_name};
+        else if (!strcmp(key, "section_index")) *out = (cl_value){.kind = CL_VALUE_NUMBER, .num = c->section_index};
+        else if (!strcmp(key, "segment_x") && !isnan(c->segment_x)) *out = (cl_value){.kind = CL_VALUE_NUMBER, .num = c->segment_x};
+        return CL_OK;
+    }
+    const minput *m = &mc->in[i - mc->n_cc];
+    for (size_t j = 0; j < m->n_p; j++)
+        if (!strcmp(m->p[j].key, key)) {
+            if (m->p[j].arr)
+                return cl_error_fail(err, CL_EFORMAT, "%s.%s: expected a number or a string, got an array", m->in.where,
+                                     key);
+            *out = m->p[j].v;
+        }
+    return CL_OK;
+}
+static cl_status m_in_param_array(void *s, size_t i, const char *key, double **vals, size_t *n, cl_error *err) {
+    cl_memcircuit *mc = s;
+    *vals = NULL;
+    *n = 0;
+    if (i >= mc->n_cc + mc->n_in) return cl_error_fail(err, CL_EINVAL, "memory circuit: input %zu out of range", i);
+    if (i < mc->n_cc || !key) return CL_OK;
+    const minput *m = &mc->in[i - mc->n_cc];
+    for (size_t j = 0; j < m->n_p; j++)
+        if (!strcmp(m->p[j].key, key)) {
+            if (!m->p[j].arr) {
+                if (m->p[j].v.kind == CL_VALUE_NONE) return CL_OK;
+                return cl_error_fail(err, CL_EFORMAT, "%s.%s: expected an array", m->in.where, key);
+            }
+            *vals = malloc((m->p[j].n_arr ? m->p[j].n_arr : 1) * sizeof **vals);
+            if (!*vals) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+            if (m->p[j].n_arr) memcpy(*vals, m->p[j].arr, m->p[j].n_arr * sizeof **vals);
+            *n = m->p[j].n_arr;
+        }
+    return CL_OK;
+}
+
 static const cl_circuit_ops mem_ops = {
     .node_population_count = m_pop_count,
     .node_population_name = m_pop_name,
@@ -723,6 +887,10 @@ static const cl_circuit_ops mem_ops = {
     .mechanisms_dir = m_mech_dir,
     .free = mem_free,
     .node_dynamics_names = m_dyn_names,
+    .input_count = m_in_count,
+    .input = m_in,
+    .input_param = m_in_param,
+    .input_param_array = m_in_param_array,
 };
 
 cl_status cl_memcircuit_to_circuit(cl_memcircuit *mc, cl_circuit **out, cl_error *err) {

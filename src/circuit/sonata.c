@@ -44,6 +44,12 @@ typedef struct sonata {
     cl_connection_override *overrides;
     size_t noverrides;
     cl_run_config run;
+    /* every input of the simulation config (cl_input), with its JSON object
+     * (borrowed from sim.root) for input_param */
+    cl_input *inputs;
+    json_t **input_obj;
+    char **input_where;
+    size_t ninputs;
 } sonata;
 
 static void props_free(pop_props *p) {
@@ -73,6 +79,10 @@ static void st_free(void *state) {
     free(s->pop_names);
     free(s->set_names);
     free(s->clamps);
+    for (size_t i = 0; i < s->ninputs; i++) free(s->input_where[i]);
+    free(s->input_where);
+    free(s->input_obj);
+    free(s->inputs);
     free(s->reports);
     free(s->overrides);
     free(s->mech_dir);
@@ -351,7 +361,15 @@ static cl_status open_sim(sonata *s, cl_error *err) {
     json_t *v;
     size_t ni = inputs ? json_object_size(inputs) : 0;
     s->clamps = calloc(ni ? ni : 1, sizeof *s->clamps);
-    if (!s->clamps) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    s->inputs = calloc(ni ? ni : 1, sizeof *s->inputs);
+    s->input_obj = calloc(ni ? ni : 1, sizeof *s->input_obj);
+    s->input_where = calloc(ni ? ni : 1, sizeof *s->input_where);
+    if (!s->clamps || !s->inputs || !s->input_obj || !s->input_where)
+        return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    double run_seed = NAN;
+    if ((st = sn_get_num(f, run, "$.run", "stimulus_seed", 0, &run_seed, err)) != CL_OK) return st;
+    if (isnan(run_seed) && (st = sn_get_num(f, run, "$.run", "random_seed", 0, &run_seed, err)) != CL_OK)
+        return st;
     json_object_foreach(inputs, k, v) {
         char path[300];
         snprintf(path, sizeof path, "$.inputs.%s", k);
@@ -363,6 +381,29 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         char w[340];
         snprintf(w, sizeof w, "%s.node_set", path);
         if ((st = check_set(s, w, nset, err)) != CL_OK) return st;
+        { /* the generic description; the simulation builds or refuses it */
+            cl_input *in = &s->inputs[s->ninputs];
+            in->name = k;
+            in->module = module;
+            in->input_type = type;
+            in->node_set = nset;
+            in->delay = in->duration = NAN;
+            in->run_seed = run_seed;
+            /* numbers here; bmtk IClamp lists are read with input_param_array */
+            if (!json_is_array(json_object_get(v, "delay")) &&
+                (st = sn_get_num(f, v, path, "delay", 0, &in->delay, err)) != CL_OK)
+                return st;
+            if (!json_is_array(json_object_get(v, "duration")) &&
+                (st = sn_get_num(f, v, path, "duration", 0, &in->duration, err)) != CL_OK)
+                return st;
+            size_t wl = strlen(f->path) + strlen(path) + 3;
+            char *wh = malloc(wl);
+            if (!wh) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+            snprintf(wh, wl, "%s: %s", f->path, path);
+            in->where = s->input_where[s->ninputs] = wh;
+            s->input_obj[s->ninputs] = v;
+            s->ninputs++;
+        }
         if (!strcmp(type, "spikes")) {
             char *file = NULL;
             if ((st = sn_get_path(f, v, path, "input_file", 0, &file, err)) != CL_OK) return st;
@@ -426,9 +467,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             free(pops);
             free(file);
             if (st != CL_OK) return st;
-        } else if (!strcmp(type, "current_clamp") && (!module || !strcmp(module, "IClamp") || !strcmp(module, "linear"))) {
-            /* other modules (BBP pulse, noise, hyperpolarizing, ...) are not
-             * constant steps: not listed here (cl_current_clamp cannot say them) */
+        } else if (!strcmp(type, "current_clamp") && (!module || !strcmp(module, "IClamp") || !strcmp(module, "linear")) &&
+                   !json_is_array(json_object_get(v, "amp")) && !json_is_array(json_object_get(v, "delay")) &&
+                   !json_is_array(json_object_get(v, "duration"))) {
+            /* the constant steps only (kept for current_clamp readers); every
+             * module is also in the generic inputs (o_input) */
             cl_current_clamp *c = &s->clamps[s->nclamps];
             memset(c, 0, sizeof *c);
             c->name = k;
@@ -447,7 +490,8 @@ static cl_status open_sim(sonata *s, cl_error *err) {
             if ((st = sn_get_num(f, v, path, "segment_x", 0, &c->segment_x, err)) != CL_OK) return st;
             s->nclamps++;
         }
-        /* other input types: not ours to interpret (the simulation may warn) */
+        /* every input (lists of bmtk IClamp, the BBP modules, ...) is in
+         * s->inputs: the simulation builds it or refuses it */
     }
     /* reports */
     size_t nr = reps ? json_object_size(reps) : 0;
@@ -923,6 +967,58 @@ static cl_status o_ovr(void *st, size_t i, cl_connection_override *out, cl_error
 }
 static const char *o_mech(void *st) { return ((sonata *)st)->mech_dir; }
 
+static size_t o_ninputs(void *st) { return ((sonata *)st)->ninputs; }
+static cl_status o_input(void *st, size_t i, cl_input *out, cl_error *err) {
+    sonata *s = st;
+    if (i >= s->ninputs) return cl_error_fail(err, CL_EINVAL, "input %zu out of range (%zu)", i, s->ninputs);
+    *out = s->inputs[i];
+    return CL_OK;
+}
+static cl_status o_input_param(void *st, size_t i, const char *key, cl_value *out, cl_error *err) {
+    sonata *s = st;
+    if (i >= s->ninputs) return cl_error_fail(err, CL_EINVAL, "input %zu out of range (%zu)", i, s->ninputs);
+    memset(out, 0, sizeof *out);
+    json_t *v = key ? json_object_get(s->input_obj[i], key) : NULL;
+    if (!v || json_is_null(v)) return CL_OK;
+    if (json_is_number(v)) {
+        out->kind = CL_VALUE_NUMBER;
+        out->num = json_number_value(v);
+    } else if (json_is_boolean(v)) {
+        out->kind = CL_VALUE_NUMBER;
+        out->num = json_is_true(v) ? 1 : 0;
+    } else if (json_is_string(v)) {
+        out->kind = CL_VALUE_STRING;
+        out->str = json_string_value(v);
+    } else
+        return cl_error_fail(err, CL_EFORMAT, "%s.%s: expected a number or a string, got an %s", s->inputs[i].where,
+                             key, json_is_array(v) ? "array" : "object");
+    return CL_OK;
+}
+static cl_status o_input_param_array(void *st, size_t i, const char *key, double **vals, size_t *n,
+                                     cl_error *err) {
+    sonata *s = st;
+    *vals = NULL;
+    *n = 0;
+    if (i >= s->ninputs) return cl_error_fail(err, CL_EINVAL, "input %zu out of range (%zu)", i, s->ninputs);
+    json_t *v = key ? json_object_get(s->input_obj[i], key) : NULL;
+    if (!v || json_is_null(v)) return CL_OK;
+    if (!json_is_array(v)) return cl_error_fail(err, CL_EFORMAT, "%s.%s: expected an array", s->inputs[i].where, key);
+    size_t m = json_array_size(v);
+    double *a = malloc((m ? m : 1) * sizeof *a);
+    if (!a) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < m; j++) {
+        json_t *e = json_array_get(v, j);
+        if (!json_is_number(e)) {
+            free(a);
+            return cl_error_fail(err, CL_EFORMAT, "%s.%s[%zu]: expected a number", s->inputs[i].where, key, j);
+        }
+        a[j] = json_number_value(e);
+    }
+    *vals = a;
+    *n = m;
+    return CL_OK;
+}
+
 static const cl_circuit_ops sonata_ops = {
     .node_population_count = o_npop,
     .node_population_name = o_npop_name,
@@ -947,6 +1043,10 @@ static const cl_circuit_ops sonata_ops = {
     .run_config = o_run,
     .current_clamp_count = o_nclamps,
     .current_clamp = o_clamp,
+    .input_count = o_ninputs,
+    .input = o_input,
+    .input_param = o_input_param,
+    .input_param_array = o_input_param_array,
     .report_count = o_nreports,
     .report = o_report,
     .connection_override_count = o_novr,

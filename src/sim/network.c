@@ -14,6 +14,7 @@
 #include "cellulab_network.h"
 #include "cellulab_nmodl.h"
 #include "sim/network_output.h"
+#include "sim/network_inputs.h"
 #include "util/util.h"
 
 typedef struct ncell {
@@ -87,6 +88,16 @@ struct cl_network {
     int bbp_synapses_error;
     char **warn; /* what was left out, one line each */
     size_t n_warn;
+    /* the point processes the inputs made (for cl_network_input_pps) */
+    struct nin_pp {
+        const char *input; /* the circuit's string */
+        size_t cell;
+        cl_pp pp;
+    } *in_pps;
+    size_t n_in_pps, cap_in_pps;
+    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
+                            double *value, cl_error *err);
+    void *cell_value_ctx;
 };
 
 /* A failed cl_sim call: the context, then the simulation's message. */
@@ -827,7 +838,93 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
 
 /* ---- inputs and reports --------------------------------------------------- */
 
+/* A per-cell value of an input relative to the cell: the node's
+ * @dynamics:NAME, else (holding / threshold current of a hoc e-model) its
+ * template's getHypAmp() / getThreshold(), else the cell_value hook of the
+ * options, else NAN. */
+static cl_status cell_value(cl_network *net, ncell *C, const char *name, double *out, cl_error *err) {
+    *out = NAN;
+    const char *pop = net->pops[C->pop].name;
+    if (net->ops->node_dynamics) {
+        cl_value v = {0};
+        cl_status st = net->ops->node_dynamics(net->st, pop, name, C->node, &v, err);
+        if (st) return st;
+        if (v.kind == CL_VALUE_NUMBER) *out = v.num;
+    }
+    if (isnan(*out) && !C->art && strcmp(name, "holding_current") == 0) *out = C->holding_nA;
+    if (isnan(*out) && !C->art && strcmp(name, "threshold_current") == 0) *out = C->threshold_nA;
+    if (isnan(*out) && net->cell_value) return net->cell_value(net->cell_value_ctx, net, pop, C->node, name, out, err);
+    return CL_OK;
+}
+
+/* Every input of the circuit (cl_circuit_ops input): built on each loaded
+ * biophysical cell of its node set, or refused (network_inputs.c). */
+static cl_status make_inputs(cl_network *net, cl_error *err) {
+    size_t n = net->ops->input_count(net->st);
+    unsigned fam[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        cl_netin *in = NULL;
+        cl_status st = cl_netin_parse(net->ops, net->st, i, fam, &in, err);
+        if (st) return st;
+        if (!in) continue;
+        const cl_input *d = cl_netin_input(in);
+        for (size_t p = 0; p < net->n_pops && !st; p++) {
+            npop *P = &net->pops[p];
+            unsigned char *sel = calloc(P->n + 1, 1);
+            if (!sel) {
+                cl_netin_free(in);
+                return cl_error_fail(err, CL_ENOMEM, "out of memory");
+            }
+            st = d->node_set ? mark_node_set(net, d->node_set, p, sel, err) : (memset(sel, 1, P->n), CL_OK);
+            for (uint64_t k = 0; k < P->n && !st; k++) {
+                if (!sel[k] || P->cell_of[k] < 0) continue;
+                size_t ci = (size_t)P->cell_of[k];
+                ncell *C = &net->cells[ci];
+                if (C->art) continue; /* point neurons take spikes only */
+                cl_netin_cell cv = {.pop = P->name, .node = k, .holding = NAN, .threshold = NAN,
+                                    .input_resistance = NAN};
+                unsigned need = cl_netin_needs(in);
+                if ((need & CL_NETIN_HOLDING) && (st = cell_value(net, C, "holding_current", &cv.holding, err))) break;
+                if ((need & CL_NETIN_THRESHOLD) && (st = cell_value(net, C, "threshold_current", &cv.threshold, err)))
+                    break;
+                if ((need & CL_NETIN_RIN) && (st = cell_value(net, C, "input_resistance", &cv.input_resistance, err)))
+                    break;
+                const char *sn;
+                int si;
+                double x;
+                cl_netin_location(in, &sn, &si, &x);
+                cl_section sec = C->soma;
+                if (sn && strcmp(sn, "soma") != 0) {
+                    char nm[128];
+                    snprintf(nm, sizeof nm, "%s[%d]", sn, si);
+                    if (cl_cell_section(net->sim, C->cell, nm, &sec)) {
+                        st = cl_error_fail(err, CL_ENOTFOUND, "%s.section_name: population \"%s\" node %llu: %s",
+                                           d->where, P->name, (unsigned long long)k, cl_sim_errmsg(net->sim));
+                        break;
+                    }
+                }
+                cl_pp made[64];
+                size_t nm = 0;
+                if ((st = cl_netin_build(in, net->sim, sec, x, &cv, made, 64, &nm, err))) break;
+                for (size_t j = 0; j < nm && j < 64; j++) {
+                    if (grow((void **)&net->in_pps, &net->cap_in_pps, net->n_in_pps, sizeof *net->in_pps)) {
+                        st = cl_error_fail(err, CL_ENOMEM, "out of memory");
+                        break;
+                    }
+                    net->in_pps[net->n_in_pps++] = (struct nin_pp){d->name, ci, made[j]};
+                }
+                net->counts.clamps += nm;
+            }
+            free(sel);
+        }
+        cl_netin_free(in);
+        if (st) return st;
+    }
+    return CL_OK;
+}
+
 static cl_status make_clamps(cl_network *net, cl_error *err) {
+    if (net->ops->input_count && net->ops->input) return make_inputs(net, err);
     size_t n = net->ops->current_clamp_count ? net->ops->current_clamp_count(net->st) : 0;
     for (size_t i = 0; i < n; i++) {
         cl_current_clamp cc;
@@ -1041,6 +1138,8 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
         st = simfail(net, CL_EINVAL, err, "run config");
         goto done;
     }
+    net->cell_value = o->cell_value;
+    net->cell_value_ctx = o->cell_value_ctx;
     if ((st = load_mechanisms(net, o, err))) goto done;
     net->n_pops = ops->node_population_count(net->st);
     net->pops = calloc(net->n_pops ? net->n_pops : 1, sizeof *net->pops);
@@ -1105,6 +1204,7 @@ void cl_network_free(cl_network *net) {
     for (size_t i = 0; i < net->n_warn; i++) free(net->warn[i]);
     free(net->warn);
     free(net->output_dir);
+    free(net->in_pps);
     cl_sim_free(net->sim);
     free(net);
 }
@@ -1132,6 +1232,19 @@ cl_status cl_network_record_soma(cl_network *net, const char *pop, uint64_t node
     if (C->art) return cl_error_fail(err, CL_EINVAL, "population \"%s\" node %llu is an artificial cell: it has no soma", pop,
                             (unsigned long long)node);
     return record_v(net, C, err);
+}
+
+cl_status cl_network_input_pps(cl_network *net, const char *input, const char *pop, uint64_t node, cl_pp *pps,
+                               size_t cap, size_t *n, cl_error *err) {
+    if (!net || !input || !pop || !n) return cl_error_fail(err, CL_EINVAL, "cl_network_input_pps: NULL argument");
+    *n = 0;
+    for (size_t i = 0; i < net->n_in_pps; i++) {
+        const ncell *C = &net->cells[net->in_pps[i].cell];
+        if (strcmp(net->in_pps[i].input, input) || C->node != node || strcmp(net->pops[C->pop].name, pop)) continue;
+        if (pps && *n < cap) pps[*n] = net->in_pps[i].pp;
+        ++*n;
+    }
+    return CL_OK;
 }
 
 cl_status cl_network_cell(cl_network *net, const char *pop, uint64_t node, cl_cell *cell, cl_pp *artcell,

@@ -1,0 +1,346 @@
+/* The simulation config's input modules (src/sim/network_inputs.c) on
+ * networks of the in-memory circuit. The cells are a morphology with no
+ * membrane mechanism (pure capacitance), so an injected charge Q changes
+ * the voltage by exactly Q / C everywhere once it has spread; the injected
+ * currents are read back from the clamps' "i" and compared with values
+ * derived by hand from the module definitions (neurodamus' SignalSource
+ * vectors played with Vector.play(..., 1): the value used in the step
+ * ending at t_k is the signal at t_k - dt/2). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cellulab.h"
+#include "cellulab_memcircuit.h"
+#include "cellulab_network.h"
+
+#define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
+#define DT 0.025
+
+static void ok(cl_status st, const cl_error *e) {
+    if (st) fail_msg("%s", e->msg);
+}
+
+/* n passive cells in population "bio", node set "all_bio"; run config tstop. */
+static cl_memcircuit *cells(uint64_t n, double tstop) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+    ok(cl_memcircuit_add_population(mc, "bio", n, &bm, &e), &e);
+    uint64_t ids[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", ids, n, &e), &e);
+    cl_run_config rc = {NAN, tstop, DT, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    return mc;
+}
+
+static size_t add(cl_memcircuit *mc, const char *name, const char *module, const char *type, double delay,
+                  double duration) {
+    cl_input in = {.name = name, .module = module, .input_type = type, .node_set = "all_bio", .delay = delay,
+                   .duration = duration, .run_seed = 7};
+    size_t k;
+    cl_error e;
+    ok(cl_memcircuit_add_input(mc, &in, &k, &e), &e);
+    ok(cl_memcircuit_set_input_num(mc, k, "delay", delay, &e), &e);
+    ok(cl_memcircuit_set_input_num(mc, k, "duration", duration, &e), &e);
+    return k;
+}
+static void num(cl_memcircuit *mc, size_t k, const char *key, double v) {
+    cl_error e;
+    ok(cl_memcircuit_set_input_num(mc, k, key, v, &e), &e);
+}
+
+/* The recorded "i" of input `name` on node (its only point process). */
+static cl_rec rec_i(cl_network *net, const char *name, uint64_t node, cl_pp *pp_out) {
+    cl_pp pp[4];
+    size_t n;
+    cl_error e;
+    ok(cl_network_input_pps(net, name, "bio", node, pp, 4, &n, &e), &e);
+    assert_int_equal(n, 1);
+    cl_rec r;
+    assert_int_equal(cl_rec_pp(cl_network_sim(net), pp[0], "i", 0, &r), CL_OK);
+    if (pp_out) *pp_out = pp[0];
+    return r;
+}
+
+static double total_area(cl_network *net, uint64_t node) {
+    cl_sim *sim = cl_network_sim(net);
+    cl_cell cell;
+    cl_error e;
+    ok(cl_network_cell(net, "bio", node, &cell, NULL, &e), &e);
+    size_t ns = 0;
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
+    cl_section *secs = malloc(ns * sizeof *secs);
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
+    double area = 0;
+    for (size_t i = 0; i < ns; i++) {
+        int nseg;
+        assert_int_equal(cl_section_get_nseg(sim, secs[i], &nseg), CL_OK);
+        for (int s = 0; s < nseg; s++) {
+            double a;
+            assert_int_equal(cl_section_area(sim, secs[i], (s + 0.5) / nseg, &a), CL_OK);
+            area += a;
+        }
+    }
+    free(secs);
+    return area;
+}
+
+/* holding currents: node 0 from @dynamics:holding_current, node 1 from the
+ * options' cell_value hook (what hoc templates' getHypAmp fills) */
+static cl_status hook(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name, double *value,
+                      cl_error *err) {
+    (void)net, (void)err, (void)pop;
+    int *calls = ctx;
+    ++*calls;
+    if (node == 1 && !strcmp(name, "holding_current")) *value = -0.07;
+    return CL_OK;
+}
+
+static void test_hyperpolarizing(void **state) {
+    (void)state;
+    cl_memcircuit *mc = cells(2, 60);
+    cl_error e;
+    ok(cl_memcircuit_set_dynamics(mc, "bio", 0, "holding_current", -0.05, &e), &e);
+    add(mc, "hyp", "hyperpolarizing", "current_clamp", 5, 20);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    /* without the hook node 1 has no holding current: refused, naming it */
+    assert_int_equal(cl_network_new(c, NULL, &net, &e), CL_EFORMAT);
+    assert_non_null(strstr(e.msg, "memory circuit: input \"hyp\""));
+    assert_non_null(strstr(e.msg, "node 1"));
+    assert_non_null(strstr(e.msg, "holding_current"));
+    int calls = 0;
+    cl_network_options o = {.cell_value = hook, .cell_value_ctx = &calls};
+    ok(cl_network_new(c, &o, &net, &e), &e);
+    assert_int_equal(calls, 1); /* node 0 had its own */
+    assert_int_equal(cl_network_get_counts(net).clamps, 2);
+    cl_rec r0 = rec_i(net, "hyp", 0, NULL), r1 = rec_i(net, "hyp", 1, NULL);
+    ok(cl_network_record_soma(net, "bio", 0, &e), &e);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *i0, *i1, *v;
+    size_t n0, n1, nv;
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r0, &i0, &n0), CL_OK);
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r1, &i1, &n1), CL_OK);
+    assert_int_equal(n0, 2401);
+    for (size_t k = 1; k < n0; k++) {
+        double tm = (k - 0.5) * DT, on = tm > 5 && tm < 25;
+        if (i0[k] != (on ? -0.05 : 0)) fail_msg("k %zu tm %g i %.17g", k, tm, i0[k]);
+        assert_true(i1[k] == (on ? -0.07 : 0));
+    }
+    /* the charge -0.05 nA x 20 ms over the membrane (1 uF/cm2) */
+    ok(cl_network_soma_trace(net, "bio", 0, &v, &nv, &e), &e);
+    double dv = -0.05 * 20 / (total_area(net, 0) * 1e-8) * 1e-3;
+    /* 35 ms after the step the charge has spread far below 1e-6 mV of
+     * gradient; the sum is exact up to rounding */
+    assert_true(fabs(v[nv - 1] - (-70 + dv)) < 1e-6);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+/* linear, relative_linear, subthreshold, pulse, sinusoidal: the current
+ * each step, derived from the module definitions */
+static void test_waveforms(void **state) {
+    (void)state;
+    cl_memcircuit *mc = cells(1, 40);
+    cl_error e;
+    ok(cl_memcircuit_set_dynamics(mc, "bio", 0, "threshold_current", 0.4, &e), &e);
+    size_t k = add(mc, "lin", "linear", "current_clamp", 5, 20);
+    num(mc, k, "amp_start", 0.1);
+    num(mc, k, "amp_end", 0.3);
+    k = add(mc, "rel", "relative_linear", "current_clamp", 2, 10);
+    num(mc, k, "percent_start", 50);
+    k = add(mc, "sub", "subthreshold", "current_clamp", 0, 30);
+    num(mc, k, "percent_less", 25);
+    k = add(mc, "pul", "pulse", "current_clamp", 5, 25);
+    num(mc, k, "amp_start", 0.2);
+    num(mc, k, "frequency", 100);
+    num(mc, k, "width", 3);
+    k = add(mc, "sin", "sinusoidal", "current_clamp", 4, 30);
+    num(mc, k, "amp_start", 0.1);
+    num(mc, k, "frequency", 50);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_rec r[5] = {rec_i(net, "lin", 0, NULL), rec_i(net, "rel", 0, NULL), rec_i(net, "sub", 0, NULL),
+                   rec_i(net, "pul", 0, NULL), rec_i(net, "sin", 0, NULL)};
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *d[5];
+    size_t n;
+    for (int j = 0; j < 5; j++) assert_int_equal(cl_rec_data(cl_network_sim(net), r[j], &d[j], &n), CL_OK);
+    double max_lin = 0, max_sin = 0;
+    for (size_t s = 1; s < n; s++) {
+        double tm = (s - 0.5) * DT;
+        double lin = tm > 5 && tm < 25 ? 0.1 + 0.2 * (tm - 5) / 20 : 0;
+        max_lin = fmax(max_lin, fabs(d[0][s] - lin));
+        assert_true(d[1][s] == (tm > 2 && tm < 12 ? 0.4 * 0.5 : 0));
+        assert_true(d[2][s] == (tm < 30 ? 0.4 * 75 / 100 : 0));
+        /* 100 Hz: pulses of 3 ms from 5, 15 and 25 ms (the last one fits
+         * in the 5 ms left of the 25 ms train) */
+        int on = (tm > 5 && tm < 8) || (tm > 15 && tm < 18) || (tm > 25 && tm < 28);
+        assert_true(d[3][s] == (on ? 0.2 : 0));
+        double sn = tm > 4 && tm < 34 ? 0.1 * sin(2 * 3.14159265358979323846 * 50 * (tm - 4) / 1000) : 0;
+        max_sin = fmax(max_sin, fabs(d[4][s] - sn));
+    }
+    /* the ramp is interpolated between its two ends: rounding only */
+    assert_true(max_lin < 1e-14);
+    /* the sine is sampled every 0.025 ms and played linearly between the
+     * samples: the error is at most amp (w dt)^2 / 8 = 7.7e-7 nA for
+     * w = 2 pi 50 / 1000 per ms */
+    assert_true(max_sin < 7.8e-7);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+/* seclamp: holds soma(0.5) at the voltage for duration (the delay is
+ * ignored, as neurodamus does); a passive cell ends exactly there */
+static void test_seclamp(void **state) {
+    (void)state;
+    cl_memcircuit *mc = cells(1, 30);
+    cl_error e;
+    size_t k = add(mc, "vc", "seclamp", "voltage_clamp", 0, 20);
+    num(mc, k, "voltage", -60);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_pp vc;
+    cl_rec ri = rec_i(net, "vc", 0, &vc);
+    ok(cl_network_record_soma(net, "bio", 0, &e), &e);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    const double *v, *i;
+    size_t nv, ni;
+    ok(cl_network_soma_trace(net, "bio", 0, &v, &nv, &e), &e);
+    assert_int_equal(cl_rec_data(cl_network_sim(net), ri, &i, &ni), CL_OK);
+    /* at 20 ms the soma sits at the command minus the drop on rs: the
+     * clamp's equation i = (vc - v) / rs, 0.01 MOhm; i is computed from the
+     * step's v, the recorded v is the step's end: 1e-9 mV of rounding and
+     * step lag (i has settled to < 1e-3 nA, 1e-5 mV on rs) */
+    size_t k20 = (size_t)llround(20 / DT);
+    assert_true(fabs(i[k20]) < 1e-3);
+    assert_true(fabs(v[k20] - (-60)) < 1e-5);
+    /* the clamp is off after duration: no current */
+    for (size_t k = k20 + 1; k < ni; k++) assert_true(i[k] == 0);
+    /* no leak: after release the charge only spreads; the mean voltage
+     * stays near -60 mV (the distal dendrites had not quite reached it) */
+    assert_true(fabs(v[nv - 1] - (-60)) < 1e-3);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+/* noise, shot noise and OU (current and conductance) build, are zero
+ * outside [delay, delay + duration], are reproducible and depend on the
+ * seed. Their draws are cellulab's Philox stream, not neurodamus'. */
+static void run_noise(double seed, double out[3]) {
+    cl_memcircuit *mc = cells(1, 40);
+    cl_error e;
+    ok(cl_memcircuit_set_dynamics(mc, "bio", 0, "threshold_current", 0.2, &e), &e);
+    ok(cl_memcircuit_set_dynamics(mc, "bio", 0, "input_resistance", 100, &e), &e);
+    size_t k = add(mc, "noi", "noise", "current_clamp", 5, 20);
+    num(mc, k, "mean_percent", 10);
+    num(mc, k, "variance", 5);
+    num(mc, k, "random_seed", seed);
+    k = add(mc, "sht", "shot_noise", "current_clamp", 5, 20);
+    num(mc, k, "rise_time", 0.4), num(mc, k, "decay_time", 4), num(mc, k, "rate", 2000);
+    num(mc, k, "amp_mean", 0.01), num(mc, k, "amp_var", 1e-5), num(mc, k, "random_seed", seed);
+    k = add(mc, "ou", "relative_ornstein_uhlenbeck", "conductance", 5, 20);
+    num(mc, k, "tau", 2), num(mc, k, "mean_percent", 20), num(mc, k, "sd_percent", 5), num(mc, k, "random_seed", seed);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *net;
+    ok(cl_network_new(c, NULL, &net, &e), &e);
+    cl_rec r[3] = {rec_i(net, "noi", 0, NULL), rec_i(net, "sht", 0, NULL), rec_i(net, "ou", 0, NULL)};
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    for (int j = 0; j < 3; j++) {
+        const double *d;
+        size_t n;
+        assert_int_equal(cl_rec_data(cl_network_sim(net), r[j], &d, &n), CL_OK);
+        out[j] = 0;
+        for (size_t s = 1; s < n; s++) {
+            double tm = (s - 0.5) * DT;
+            /* a conductance clamp's floor (1e-9 uS) leaves < 1e-7 nA outside */
+            if ((tm < 5 || tm > 25) && !(fabs(d[s]) < (j == 2 ? 1e-7 : 0) + 1e-300)) fail_msg("j %d tm %g i %g", j, tm, d[s]);
+            out[j] += d[s] * DT;
+        }
+    }
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
+static void test_noise_modules(void **state) {
+    (void)state;
+    double a[3], b[3], c[3];
+    run_noise(1, a);
+    run_noise(1, b);
+    run_noise(2, c);
+    for (int j = 0; j < 3; j++) {
+        assert_true(a[j] == b[j]); /* reproducible */
+        assert_true(a[j] != c[j]); /* seed-dependent */
+        assert_true(a[j] != 0);
+    }
+    /* noise mean 10 % of 0.2 nA over 20 ms: 0.4 pC; 800 draws of sd
+     * sqrt(0.01) nA held 0.5 ms each give a charge sd of 0.14 pC: 5 sd */
+    assert_true(fabs(a[0] - 0.4) < 0.7);
+}
+
+/* Bad rows: each input refused with where + key + the problem. */
+static void test_bad_inputs(void **state) {
+    (void)state;
+    struct {
+        const char *module, *type, *key, *str;
+        double delay, duration, val;
+        const char *expect;
+    } rows[] = {
+        {"nonsense", "current_clamp", NULL, NULL, 0, 10, 0, "module: unknown module \"nonsense\""},
+        {"linear", "current_clamp", NULL, NULL, 0, 10, 0, ".amp_start: missing"},
+        {"linear", "current_clamp", "amp_start", "0.1", 0, 10, 0, ".amp_start: expected a number, got the string"},
+        {"linear", "current_clamp", "amp_start", NULL, 0, -10, 0.1, ".duration: -10 is negative"},
+        {"linear", "current_clamp", "amp_start", NULL, 0, 10, NAN, ".amp_start: nan is not a finite number"},
+        {"linear", "current_clamp", "amp_start", NULL, NAN, 10, 0.1, ".delay: nan is not a finite number"},
+        {"linear", "conductance", "amp_start", NULL, 0, 10, 0.1, "input_type: \"conductance\" is not one"},
+        {"pulse", "current_clamp", "amp_start", NULL, 0, 10, 0.1, ".frequency: missing"},
+        {"seclamp", "voltage_clamp", "voltage", NULL, 0, 10, -60, NULL}, /* a good row, for contrast */
+        {"ornstein_uhlenbeck", "current_clamp", "tau", NULL, 0, 10, 1, ".sigma: missing"},
+        {"xstim", "current_clamp", NULL, NULL, 0, 10, 0, "\"xstim\" inputs are not supported"},
+        {"relative_shot_noise", "current_clamp", "rise_time", NULL, 0, 10, 1, ".decay_time: missing"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        cl_memcircuit *mc = cells(1, 5);
+        cl_error e;
+        size_t k = add(mc, "bad", rows[i].module, rows[i].type, rows[i].delay, rows[i].duration);
+        if (rows[i].key && rows[i].str) ok(cl_memcircuit_set_input_str(mc, k, rows[i].key, rows[i].str, &e), &e);
+        else if (rows[i].key) num(mc, k, rows[i].key, rows[i].val);
+        cl_circuit *c;
+        ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+        cl_network *net = NULL;
+        cl_status st = cl_network_new(c, NULL, &net, &e);
+        if (!rows[i].expect) {
+            ok(st, &e);
+        } else {
+            if (st == CL_OK) fail_msg("row %zu (%s) was accepted", i, rows[i].module);
+            if (!strstr(e.msg, "memory circuit: input \"bad\"") || !strstr(e.msg, rows[i].expect))
+                fail_msg("row %zu: message \"%s\" lacks \"%s\"", i, e.msg, rows[i].expect);
+        }
+        cl_network_free(net);
+        cl_circuit_free(c);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hyperpolarizing), cmocka_unit_test(test_waveforms),
+        cmocka_unit_test(test_seclamp),         cmocka_unit_test(test_noise_modules),
+        cmocka_unit_test(test_bad_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
