@@ -176,6 +176,11 @@ typedef struct cl_circuit_ops {
     /* the MOD-file folder of the circuit (components.mechanisms_dir), NULL if none */
     const char *(*mechanisms_dir)(void *state);
     void (*free)(void *state);
+    /* the names of the per-node dynamics_params of a population (SONATA
+     * @dynamics:NAME datasets, e.g. BBP's AIS_scaler, threshold_current,
+     * holding_current), for hoc: templates that need them; *names is
+     * malloc'd, the strings are not. NULL: none. */
+    cl_status (*node_dynamics_names)(void *state, const char *pop, const char ***names, size_t *n, cl_error *err);
     /* every input of the config, in file order (spikes included); a
      * parameter by key: a number (JSON true/false as 1/0), a string, or
      * CL_VALUE_NONE when absent or null; CL_EFORMAT (naming the JSON path)

@@ -2,13 +2,16 @@
  * (include/cellulab_circuit.h), talking to it only through cl_circuit_ops.
  *
  * cl_network_new instantiates the chosen cells (biophysical cells through
- * cl_cell_load_model, NEURON artificial cells such as IntFire1 through
+ * cl_cell_load_model, or cl_cell_load_template for Blue Brain hoc e-models;
+ * NEURON artificial cells such as IntFire1 through
  * cl_artcell_new), VecStims replaying the spike inputs for virtual
  * populations and for presynaptic cells that are not loaded, a NetCon per
  * edge onto a loaded target (onto an Exp2Syn at the edge's afferent section
  * and position for biophysical targets, straight onto point targets with
- * bmtk's weight rule), current clamps, spike detectors on every loaded cell
- * and the recordings of the reports. cl_network_run runs it; the results
+ * bmtk's weight rule; Blue Brain edges onto their own ProbAMPANMDA_EMS /
+ * ProbGABAAB_EMS / GluSynapse as BlueCelluLab builds them), current
+ * clamps, spike detectors on every loaded cell and the recordings of the
+ * reports. cl_network_run runs it; the results
  * are read back through the API or written as SONATA files.
  *
  * Spike inputs drive only sources that are not loaded: a loaded cell's own
@@ -87,17 +90,21 @@ typedef struct cl_network_options {
     /* Digits of imported 3-D points: 0 = NEURON 8.2's 8; 6 = bmtk's own
      * Import3d (the Allen example references; cl_morph_options) */
     int pt3d_digits;
-    /* Inputs: every input of the config (bmtk IClamp and the libsonata
-     * modules) is built as neurodamus builds it, or refused naming the
-     * config file and JSON path; point neurons take spikes only.
-     * Per-cell values of the inputs relative to a cell (hyperpolarizing:
+    /* 1: edge populations of Blue Brain synapses (a syn_type_id and no
+     * model_template) are left out, each with a warning
+     * (cl_network_warning): BlueCelluLab's add_synapses=False. 0 (default):
+     * they are built (ProbAMPANMDA_EMS / ProbGABAAB_EMS / GluSynapse, whose
+     * MOD files must be loaded). */
+    int no_bbp_synapses;
+    /* Per-cell values of the inputs relative to a cell (hyperpolarizing:
      * "holding_current"; relative_linear, subthreshold, noise with
      * mean_percent, relative_shot_noise, relative_ornstein_uhlenbeck:
      * "threshold_current"; their conductance forms: "input_resistance"),
-     * asked when the node's @dynamics:NAME (node_dynamics) gives none: set
-     * *value (nA, MOhm) or leave it NAN (the input then fails naming the
-     * node). E.g. hoc templates' getHypAmp / getThreshold. NULL: none. */
-    cl_status (*cell_value)(void *ctx, struct cl_network *net, const char *pop, uint64_t node, const char *name,
+     * asked when the node's @dynamics:NAME (node_dynamics) gives none and,
+     * for hoc e-models, the template's getHypAmp / getThreshold neither
+     * (cl_network_cell_currents): set *value (nA, MOhm) or leave it NAN (the
+     * input then fails naming the node). NULL: none. */
+    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
                             double *value, cl_error *err);
     void *cell_value_ctx;
     /* Threads stepping the simulation (cl_sim_set_threads): 0 = as many as
@@ -127,8 +134,19 @@ typedef struct cl_network cl_network;
 /* Build the simulation of circuit c (kept by pointer: it must outlive the
  * network). Run parameters come from the circuit's run config (tstop is
  * required; dt 0.025 ms, dL 20 µm, spike_threshold -15 mV, celsius 34 °C,
- * v_init -80 mV when it says nothing — bmtk's defaults). Errors name the
- * population, node or edge and the problem. */
+ * v_init -80 mV when it says nothing — bmtk's defaults). Spikes are
+ * detected at soma(0.5), except on cells of Blue Brain e-models
+ * (model_template "hoc:NAME", BBP flavour) where neurodamus and
+ * BlueCelluLab detect them: soma(1), -30 mV unless the config gives
+ * spike_threshold.
+ *
+ * Biophysical nodes: NeuroML, Allen fit and BluePyOpt models through
+ * cl_cell_load_model; "hoc:NAME" through cl_cell_load_template
+ * (include/cellulab_hoc.h: gid = node id, the format detected, v6
+ * NeededAttributes from the node's dynamics_params, the morphology the
+ * circuit resolves — for hoc: nodes alternate_morphologies neurolucida-asc
+ * first, then h5v1, then morphologies_dir — and opt->soma). Errors name
+ * the population, node or edge and the problem. */
 cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_network **out, cl_error *err);
 
 /* Free the network, its simulation and its results (NULL allowed). */
@@ -143,6 +161,7 @@ cl_sim *cl_network_sim(cl_network *net);
  * synapse), clamps: the point processes of the inputs (IClamps, SEClamps). */
 typedef struct cl_network_counts {
     size_t cells, biophysical, point, vecstims, netcons, synapses, clamps;
+    size_t edges_left_out; /* edges onto loaded cells not built (see cl_network_warning) */
 } cl_network_counts;
 cl_network_counts cl_network_get_counts(const cl_network *net);
 
@@ -235,6 +254,19 @@ double cl_bbp_gaba_rise_time(uint64_t post_gid, uint64_t sid, uint32_t src_popid
  * target's node id in its population). */
 void cl_bbp_minis_ids(uint64_t node, uint64_t sid, uint32_t src_popid, uint32_t tgt_popid, uint32_t minis_seed,
                       double ids[6]);
+/* What cl_network_new left out (e.g. the BBP synapses of an edge
+ * population, with the number of edges), one line each, owned by the
+ * network; the CLI prints them as warnings. */
+size_t cl_network_warning_count(const cl_network *net);
+const char *cl_network_warning(const cl_network *net, size_t i);
+
+/* A loaded biophysical node's e-model currents (nA), for inputs that scale
+ * with them (BBP's hyperpolarizing = holding current, relative current
+ * clamps = % of threshold): the node's dynamics_params threshold_current /
+ * holding_current, else its hoc template's getThreshold() / getHypAmp();
+ * NAN when neither gives one (and for cells that are not hoc templates). */
+cl_status cl_network_cell_currents(cl_network *net, const char *pop, uint64_t node, double *threshold_nA,
+                                   double *holding_nA, cl_error *err);
 
 #ifdef __cplusplus
 }

@@ -524,6 +524,25 @@ static cl_status m_attr(void *s, const char *pop, const char *attr, uint64_t nod
     return CL_OK;
 }
 
+/* the distinct names given with cl_memcircuit_set_dynamics over the nodes */
+static cl_status m_dyn_names(void *s, const char *pop, const char ***names, size_t *n, cl_error *err) {
+    mpop *p = find_pop(s, pop);
+    if (!p) return cl_error_fail(err, CL_ENOTFOUND, "memory circuit: no node population \"%s\"", pop ? pop : "(null)");
+    size_t cap = 1, m = 0;
+    for (uint64_t k = 0; k < p->n; k++) cap += p->dyn[k].n;
+    const char **v = malloc(cap * sizeof *v);
+    if (!v) return cl_error_fail(err, CL_ENOMEM, "memory circuit: out of memory");
+    for (uint64_t k = 0; k < p->n; k++)
+        for (size_t i = 0; i < p->dyn[k].n; i++) {
+            size_t d;
+            for (d = 0; d < m && strcmp(v[d], p->dyn[k].a[i].name) != 0; d++) {}
+            if (d == m) v[m++] = p->dyn[k].a[i].name;
+        }
+    *names = v;
+    *n = m;
+    return CL_OK;
+}
+
 static cl_status m_dyn(void *s, const char *pop, const char *name, uint64_t node, cl_value *out, cl_error *err) {
     mpop *p;
     cl_status st = node_ref(s, pop, node, &p, err);
@@ -876,6 +895,7 @@ static const cl_circuit_ops mem_ops = {
     .connection_override = m_ov,
     .mechanisms_dir = m_mech_dir,
     .free = mem_free,
+    .node_dynamics_names = m_dyn_names,
     .input_count = m_in_count,
     .input = m_in,
     .input_param = m_in_param,

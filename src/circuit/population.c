@@ -611,6 +611,24 @@ cl_status sn_pop_dyn(sn_pop *p, sn_pool *pool, const char *name, uint64_t i, cl_
     return st;
 }
 
+cl_status sn_pop_dyn_names(sn_pop *p, sn_pool *pool, const char ***names, size_t *n, cl_error *err) {
+    size_t cap = 1;
+    for (size_t k = 0; k < p->ngroup; k++) cap += p->groups[k].ndyn;
+    const char **v = calloc(cap, sizeof *v);
+    if (!v) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    size_t m = 0;
+    for (size_t k = 0; k < p->ngroup; k++)
+        for (size_t j = 0; j < p->groups[k].ndyn; j++) {
+            const char *s = sn_intern(pool, short_name(&p->groups[k].dyn[j]));
+            size_t d;
+            for (d = 0; d < m && v[d] != s; d++) {}
+            if (d == m) v[m++] = s;
+        }
+    *names = v;
+    *n = m;
+    return CL_OK;
+}
+
 cl_status sn_pop_attr_names(sn_pop *p, sn_pool *pool, const char ***names, size_t *n, cl_error *err) {
     size_t cap = p->types.ncol + 1;
     for (size_t k = 0; k < p->ngroup; k++) cap += p->groups[k].ncol;

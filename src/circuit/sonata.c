@@ -1,11 +1,13 @@
 /* The SONATA implementation of CircuitAccess: configs (circuit, simulation
  * or bmtk's combined config.json) opened and validated up front, HDF5
  * populations read on demand, everything behind cl_circuit_ops. */
+#include <dirent.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "circuit/sonata_int.h"
 
@@ -764,6 +766,12 @@ static cl_status o_attr_names(void *st, const char *pop, const char ***names, si
     return sn_pop_attr_names(p, &s->pool, names, n, err);
 }
 
+static cl_status o_dyn_names(void *st, const char *pop, const char ***names, size_t *n, cl_error *err) {
+    sonata *s = st;
+    NODE_POP(p, pop);
+    return sn_pop_dyn_names(p, &s->pool, names, n, err);
+}
+
 static cl_status o_attr(void *st, const char *pop, const char *attr, uint64_t node, cl_value *out, cl_error *err) {
     sonata *s = st;
     NODE_POP(p, pop);
@@ -787,8 +795,7 @@ static int has_ext(const char *name) {
     const char *b = strrchr(name, '/');
     b = b ? b + 1 : name;
     const char *d = strrchr(b, '.');
-    return d && (!strcmp(d, ".swc") || !strcmp(d, ".asc") || !strcmp(d, ".h5") || !strcmp(d, ".ASC") ||
-                 !strcmp(d, ".SWC"));
+    return d && (!strcasecmp(d, ".swc") || !strcasecmp(d, ".asc") || !strcasecmp(d, ".h5"));
 }
 
 static const char *with_ext(sonata *s, const char *dir, const char *name, const char *ext) {
@@ -799,6 +806,39 @@ static const char *with_ext(sonata *s, const char *dir, const char *name, const 
     if (r) snprintf(r, n, "%s%s", j, ext);
     free(j);
     return P(s, r);
+}
+
+/* dir/name + ext, accepting any case of the extension on disk (x.ASC,
+ * x.Swc), as neurodamus and BlueCelluLab find morphologies; NULL when no
+ * such file exists. */
+static const char *find_morph(sonata *s, const char *dir, const char *name, const char *ext) {
+    if (!dir) return NULL;
+    const char *c = with_ext(s, dir, name, ext);
+    if (!c || sn_file_exists(c)) return c;
+    /* the folder holding dir/name (name may have folders of its own) */
+    const char *slash = strrchr(c, '/');
+    size_t dl = slash ? (size_t)(slash - c) : 0;
+    char *folder = malloc(dl + 2);
+    if (!folder) return NULL;
+    if (slash) {
+        memcpy(folder, c, dl);
+        folder[dl] = 0;
+        if (!dl) strcpy(folder, "/");
+    } else {
+        strcpy(folder, ".");
+    }
+    const char *stem = slash ? slash + 1 : c;
+    size_t ls = strlen(stem) - strlen(ext), le = strlen(ext);
+    const char *found = NULL;
+    DIR *d = opendir(folder);
+    for (struct dirent *e; d && !found && (e = readdir(d));)
+        if (strlen(e->d_name) == ls + le && !strncmp(e->d_name, stem, ls) && !strcasecmp(e->d_name + ls, ext)) {
+            char *j = sn_join(folder, e->d_name);
+            found = P(s, j);
+        }
+    if (d) closedir(d);
+    free(folder);
+    return found;
 }
 
 static cl_status o_model(void *st, const char *pop, uint64_t node, cl_node_model *out, cl_error *err) {
@@ -848,20 +888,27 @@ static cl_status o_model(void *st, const char *pop, uint64_t node, cl_node_model
         if (has_ext(m)) {
             out->morphology = with_ext(s, pp->morph_dir ? pp->morph_dir : s->circ_dir, m, "");
         } else {
-            /* bmtk appends .swc; BBP circuits give alternate asc / h5 locations */
-            const char *c = pp->morph_dir ? with_ext(s, pp->morph_dir, m, ".swc") : NULL;
-            if (!(c && sn_file_exists(c)) && pp->asc_dir) {
-                const char *a = with_ext(s, pp->asc_dir, m, ".asc");
-                if (sn_file_exists(a) || !c) c = a;
-            }
-            if (!(c && sn_file_exists(c)) && pp->h5v1) {
+            /* bmtk appends .swc; BBP circuits give alternate asc / h5
+             * locations, and their hoc: e-models are loaded with the ASC
+             * file when there is one (BlueCelluLab's morph_filepath), then
+             * the h5v1 one, then the morphologies_dir SWC. Extensions in
+             * any case (x.ASC). */
+            int bbp = out->model_template && !strncmp(out->model_template, "hoc:", 4);
+            const char *swc = find_morph(s, pp->morph_dir, m, ".swc");
+            const char *asc = find_morph(s, pp->asc_dir, m, ".asc");
+            const char *h5 = NULL;
+            int container = 0;
+            if (pp->h5v1) {
                 size_t l = strlen(pp->h5v1);
-                if (l > 3 && !strcmp(pp->h5v1 + l - 3, ".h5")) { /* a container */
-                    c = sn_intern(&s->pool, pp->h5v1);
-                    out->h5_cell = m;
-                } else
-                    c = with_ext(s, pp->h5v1, m, ".h5");
+                container = l > 3 && !strcmp(pp->h5v1 + l - 3, ".h5");
+                h5 = container ? sn_intern(&s->pool, pp->h5v1) : find_morph(s, pp->h5v1, m, ".h5");
             }
+            const char *c = bbp ? (asc ? asc : h5 ? h5 : swc) : (swc ? swc : asc ? asc : h5);
+            if (c && c == h5 && container) out->h5_cell = m;
+            if (!c) /* nothing on disk: name the file looked for */
+                c = pp->morph_dir ? with_ext(s, pp->morph_dir, m, ".swc")
+                    : pp->asc_dir ? with_ext(s, pp->asc_dir, m, ".asc")
+                    : pp->h5v1    ? with_ext(s, pp->h5v1, m, ".h5") : NULL;
             out->morphology = c;
         }
     }
@@ -1043,6 +1090,7 @@ static const cl_circuit_ops sonata_ops = {
     .node_attribute_names = o_attr_names,
     .node_attribute = o_attr,
     .node_dynamics = o_dyn,
+    .node_dynamics_names = o_dyn_names,
     .node_model = o_model,
     .node_set = o_node_set,
     .node_set_count = o_nsets,

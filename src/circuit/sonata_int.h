@@ -137,6 +137,8 @@ void sn_pop_close(sn_pop *p);
 /* an attribute of element i: group dataset, then CSV column; strings interned */
 cl_status sn_pop_attr(sn_pop *p, sn_pool *pool, const char *attr, uint64_t i, cl_value *out, cl_error *err);
 cl_status sn_pop_dyn(sn_pop *p, sn_pool *pool, const char *name, uint64_t i, cl_value *out, cl_error *err);
+/* the distinct dynamics_params dataset names over the population's groups */
+cl_status sn_pop_dyn_names(sn_pop *p, sn_pool *pool, const char ***names, size_t *n, cl_error *err);
 /* names (pool strings) of group datasets and CSV columns; *names malloc'd */
 cl_status sn_pop_attr_names(sn_pop *p, sn_pool *pool, const char ***names, size_t *n, cl_error *err);
 cl_status sn_col_u64(sn_col *c, const char *file, uint64_t i, uint64_t *out, cl_error *err);

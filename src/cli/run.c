@@ -15,7 +15,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: cellulab run CONFIG.json [--node-set NAME] [--output DIR] [--mechanisms LIB]...\n"
             "                    [--numbering bmtk|spec] [--legacy-units] [--bmtk-import3d] [--threads N]\n"
-            "                    [--no-progress]\n"
+            "                    [--soma-orientation neuron9|neuron82] [--no-synapses] [--no-progress]\n"
             "\n"
             "Simulate a SONATA network: a simulation config (or a config.json naming\n"
             "the circuit and the simulation). Spikes and soma reports are written as\n"
@@ -35,6 +35,11 @@ static void usage(FILE *f) {
             "                    writes them (the Allen example references too)\n"
             "  --threads N       threads stepping the cells (default: all cores; 1: none);\n"
             "                    results are bit-identical for every N\n"
+            "  --soma-orientation neuron9|neuron82  the major axis of Neurolucida contour\n"
+            "                    somas as NEURON 9 (default) or NEURON 8.2 orients it\n"
+            "  --no-synapses     leave out Blue Brain synapses (edges with syn_type_id and\n"
+            "                    no model_template), as BlueCelluLab's add_synapses=False;\n"
+            "                    by default they are built (their MOD files must be loaded)\n"
             "  --no-progress     no progress bar\n");
 }
 
@@ -60,8 +65,9 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
-    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0;
+    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0, no_synapses = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
+    cl_soma_orientation soma = CL_SOMA_NEURON9;
     if (!mechs) return 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -86,6 +92,17 @@ int cli_run(int argc, char **argv) {
                 free(mechs);
                 return 2;
             }
+        } else if (strcmp(a, "--soma-orientation") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "neuron9") == 0)
+                soma = CL_SOMA_NEURON9;
+            else if (strcmp(v, "neuron82") == 0)
+                soma = CL_SOMA_NEURON82;
+            else {
+                fprintf(stderr, "cellulab run: --soma-orientation: expected neuron9 or neuron82, got \"%s\"\n", v);
+                free(mechs);
+                return 2;
+            }
         } else if (strcmp(a, "--legacy-units") == 0) {
             legacy_units = 1;
         } else if (strcmp(a, "--bmtk-import3d") == 0) {
@@ -100,6 +117,8 @@ int cli_run(int argc, char **argv) {
                 return 2;
             }
             threads = (int)n;
+        } else if (strcmp(a, "--no-synapses") == 0) {
+            no_synapses = 1;
         } else if (strcmp(a, "--no-progress") == 0) {
             show = 0;
         } else if (!config && a[0] != '-') {
@@ -132,11 +151,15 @@ int cli_run(int argc, char **argv) {
                             .output_dir = output,
                             .numbering = numbering,
                             .pt3d_digits = pt3d_digits,
-                            .threads = threads};
+                            .threads = threads,
+                            .soma = soma,
+                            .no_bbp_synapses = no_synapses};
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
         goto out;
     }
+    for (size_t i = 0; i < cl_network_warning_count(net); i++)
+        fprintf(stderr, "cellulab run: warning: %s\n", cl_network_warning(net, i));
     if (legacy_units && cl_sim_set_legacy_units(cl_network_sim(net), 1)) {
         fprintf(stderr, "cellulab run: %s\n", cl_sim_errmsg(cl_network_sim(net)));
         goto out;
@@ -164,6 +187,8 @@ int cli_run(int argc, char **argv) {
     printf("cells: %zu (%zu biophysical, %zu point), inputs replayed: %zu VecStims\n", k.cells, k.biophysical, k.point,
            k.vecstims);
     printf("connections: %zu netcons, %zu synapses; input clamps: %zu\n", k.netcons, k.synapses, k.clamps);
+    if (k.edges_left_out)
+        printf("left out: %zu edges (Blue Brain synapses, --no-synapses; see the warnings)\n", k.edges_left_out);
     printf("spikes: %zu\n", spikes);
     printf("wall time: %.2f s (build %.2f s, run %.2f s, write %.2f s)\n", now_s() - t0, t_built - t0,
            t_ran - t_built, now_s() - t_ran);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cellulab_hoc.h"
 #include "cellulab_model.h"
 #include "cellulab_network.h"
 #include "cellulab_nmodl.h"
@@ -25,6 +26,8 @@ typedef struct ncell {
     cl_section soma;
     cl_pp pp;
     cl_netcon det; /* spike detector */
+    double det_x, thr; /* where on the soma spikes are detected, and the threshold (mV) */
+    double threshold_nA, holding_nA; /* e-model currents (hoc: templates), else NAN */
     cl_section *secs; /* numbered for afferent_section_id */
     size_t n_secs;
     cl_section *bbp_secs; /* BBP numbering (soma, axon, basal, apical) when secs is not */
@@ -85,6 +88,9 @@ struct cl_network {
     int pt3d_digits;
     char *output_dir;
     int ran, built;
+    int no_bbp_synapses;
+    char **warn; /* what was left out, one line each */
+    size_t n_warn;
     /* the point processes the inputs made (for cl_network_input_pps) */
     struct nin_pp {
         const char *input; /* the circuit's string */
@@ -320,16 +326,97 @@ static cl_status number_sections(cl_network *net, ncell *C, const char *where, c
     return CL_OK;
 }
 
-static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model *m, const char *where,
-                                  cl_error *err) {
+/* The soma, the numbered sections and the spike detector of a loaded cell. */
+static cl_status finish_biophysical(cl_network *net, ncell *C, const char *where, cl_error *err) {
+    if (cl_cell_soma(net->sim, C->cell, &C->soma)) return simfail(net, CL_EINVAL, err, where);
+    cl_status st = number_sections(net, C, where, err);
+    if (st) return st;
+    if (cl_netcon_from_section(net->sim, C->soma, C->det_x, (cl_pp){0}, &C->det) ||
+        cl_netcon_set_threshold(net->sim, C->det, C->thr) || cl_netcon_record(net->sim, C->det))
+        return simfail(net, CL_EINVAL, err, where);
+    net->counts.biophysical++;
+    return CL_OK;
+}
+
+/* A number of the node's dynamics_params (@dynamics:NAME), NAN when absent. */
+static cl_status node_dyn_num(cl_network *net, const char *pop, uint64_t node, const char *name, double *out,
+                              cl_error *err) {
+    *out = NAN;
+    if (!net->ops->node_dynamics) return CL_OK;
+    cl_value v = {0};
+    cl_status st = net->ops->node_dynamics(net->st, pop, name, node, &v, err);
+    if (!st && v.kind == CL_VALUE_NUMBER) *out = v.num;
+    return st;
+}
+
+/* A Blue Brain e-model (model_template "hoc:NAME") as BlueCelluLab and
+ * neurodamus build it: the template's init gets gid = node id, the
+ * morphology, and (v6) the values its NeededAttributes lists, taken from
+ * the node's dynamics_params (AIS_scaler, soma_scaler, ...). The cell's
+ * threshold and holding currents: @dynamics:threshold_current /
+ * holding_current, else the template's getThreshold() / getHypAmp(). */
+static cl_status load_hoc_cell(cl_network *net, ncell *C, const char *pop, const cl_node_model *m, const char *where,
+                               cl_error *err) {
+    if (!m->template_path) return cl_error_fail(err, CL_EINVAL, "%s: model_template \"%s\": no template file", where, m->model_template);
+    const char **names = NULL;
+    size_t nn = 0;
+    cl_status st = CL_OK;
+    if (net->ops->node_dynamics_names && (st = net->ops->node_dynamics_names(net->st, pop, &names, &nn, err))) return st;
+    const char **an = calloc(nn + 1, sizeof *an);
+    double *av = calloc(nn + 1, sizeof *av);
+    size_t na = 0;
+    if (!an || !av) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nn && !st; i++) {
+        double x;
+        st = node_dyn_num(net, pop, C->node, names[i], &x, err);
+        if (!st && !isnan(x)) {
+            an[na] = names[i];
+            av[na++] = x;
+        }
+    }
+    cl_template_info info = {NAN, NAN};
+    if (!st) {
+        cl_template_options to = {.format = CL_TEMPLATE_AUTO,
+                                  .gid = C->node,
+                                  .morph = {.soma = net->soma, .pt3d_digits = net->pt3d_digits, .h5_cell = m->h5_cell},
+                                  .n_attrs = na,
+                                  .attr_names = an,
+                                  .attr_values = av};
+        if (cl_cell_load_template(net->sim, m->template_path, m->morphology, &to, &C->cell, &info))
+            st = cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(net->sim));
+    }
+    free(names);
+    free(an);
+    free(av);
+    if (!st) st = node_dyn_num(net, pop, C->node, "threshold_current", &C->threshold_nA, err);
+    if (!st) st = node_dyn_num(net, pop, C->node, "holding_current", &C->holding_nA, err);
+    if (st) return st;
+    if (isnan(C->threshold_nA)) C->threshold_nA = info.threshold_nA;
+    if (isnan(C->holding_nA)) C->holding_nA = info.hypamp_nA;
+    /* neurodamus / BlueCelluLab: spikes at the soma's end, soma(1), -30 mV */
+    C->det_x = 1.0;
+    C->thr = or_default(net->rc.spike_threshold, -30.0);
+    return CL_OK;
+}
+
+static cl_status make_biophysical(cl_network *net, ncell *C, const char *pop, const cl_node_model *m,
+                                  const char *where, cl_error *err) {
     char schema[16];
     schema_rest(m->model_template, schema, sizeof schema);
+    if (!m->morphology) return cl_error_fail(err, CL_EINVAL, "%s: biophysical node without a morphology", where);
+    C->threshold_nA = C->holding_nA = NAN;
+    C->det_x = 0.5; /* bmtk: soma(0.5), -15 mV */
+    C->thr = net->thr;
+    if (strcmp(schema, "hoc") == 0) {
+        cl_status st = load_hoc_cell(net, C, pop, m, where, err);
+        if (st) return st;
+        return finish_biophysical(net, C, where, err);
+    }
     const char *model = NULL;
     if (strcmp(schema, "nml") == 0 || !m->dynamics_params)
         model = m->template_path;
     else
         model = m->dynamics_params; /* ctdb:Biophys1 + fit JSON, BluePyOpt JSON */
-    if (!m->morphology) return cl_error_fail(err, CL_EINVAL, "%s: biophysical node without a morphology", where);
     const char *proc = m->model_processing ? m->model_processing : "";
     cl_model_options mo = {0};
     mo.morph.soma = net->soma;
@@ -348,14 +435,7 @@ static cl_status make_biophysical(cl_network *net, ncell *C, const cl_node_model
     mo.nseg_value = net->dL;
     if (cl_cell_load_model(net->sim, m->morphology, model, &mo, &C->cell))
         return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(net->sim));
-    if (cl_cell_soma(net->sim, C->cell, &C->soma)) return simfail(net, CL_EINVAL, err, where);
-    cl_status st = number_sections(net, C, where, err);
-    if (st) return st;
-    if (cl_netcon_from_section(net->sim, C->soma, 0.5, (cl_pp){0}, &C->det) ||
-        cl_netcon_set_threshold(net->sim, C->det, net->thr) || cl_netcon_record(net->sim, C->det))
-        return simfail(net, CL_EINVAL, err, where);
-    net->counts.biophysical++;
-    return CL_OK;
+    return finish_biophysical(net, C, where, err);
 }
 
 /* A BBP point-neuron hoc template as BlueCelluLab's ring test writes them:
@@ -466,7 +546,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
             snprintf(where, sizeof where, "population \"%s\" node %llu", P->name, (unsigned long long)k);
             if (strcmp(type, "biophysical") == 0) {
                 st = build_mechanisms(net, o, err);
-                if (!st) st = make_biophysical(net, C, &m, where, err);
+                if (!st) st = make_biophysical(net, C, P->name, &m, where, err);
             }
             else if (strcmp(type, "point_process") == 0 || strcmp(type, "point_neuron") == 0 ||
                      strcmp(type, "point_soma") == 0 || strcmp(type, "single_compartment") == 0)
@@ -664,8 +744,8 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     cl_netcon nc;
     int64_t sc = S->cell_of[src];
     if (sc >= 0 && !net->cells[sc].art) {
-        if (cl_netcon_from_section(net->sim, net->cells[sc].soma, 0.5, target, &nc) ||
-            cl_netcon_set_threshold(net->sim, nc, net->thr))
+        if (cl_netcon_from_section(net->sim, net->cells[sc].soma, net->cells[sc].det_x, target, &nc) ||
+            cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
             return simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
@@ -842,6 +922,55 @@ static cl_status make_gid_offsets(cl_network *net, cl_error *err) {
     return CL_OK;
 }
 
+static cl_status add_warning(cl_network *net, cl_error *err, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **w = realloc(net->warn, (net->n_warn + 1) * sizeof *w);
+    if (!w) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    net->warn = w;
+    if (!(w[net->n_warn] = strdup(buf))) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    net->n_warn++;
+    return CL_OK;
+}
+
+/* Whether epop holds Blue Brain synapses: a syn_type_id and no
+ * model_template (ProbAMPANMDA_EMS / ProbGABAAB_EMS / GluSynapse). */
+static cl_status bbp_synapses(cl_network *net, const char *epop, uint64_t nedges, int *out, cl_error *err) {
+    *out = 0;
+    if (!nedges) return CL_OK;
+    cl_value t = {0}, mt = {0};
+    cl_status st = net->ops->edge_attribute(net->st, epop, "syn_type_id", 0, &t, err);
+    if (!st) st = net->ops->edge_attribute(net->st, epop, "model_template", 0, &mt, err);
+    if (st) return st;
+    *out = t.kind == CL_VALUE_NUMBER && mt.kind == CL_VALUE_NONE;
+    return CL_OK;
+}
+
+/* Count the edges of epop onto loaded cells and leave them out with a
+ * warning (cl_network_options.no_bbp_synapses: BlueCelluLab's
+ * add_synapses=False). */
+static cl_status leave_out_edges(cl_network *net, const char *epop, npop *T, cl_error *err) {
+    size_t n_out = 0;
+    for (uint64_t k = 0; k < T->n; k++) {
+        if (T->cell_of[k] < 0) continue;
+        uint64_t *edges = NULL;
+        size_t n = 0;
+        cl_status st = net->ops->afferent_edges(net->st, epop, k, &edges, &n, err);
+        free(edges);
+        if (st) return st;
+        n_out += n;
+    }
+    if (!n_out) return CL_OK;
+    net->counts.edges_left_out += n_out;
+    return add_warning(net, err,
+                       "edge population \"%s\": %zu edges onto the loaded cells left out: Blue Brain synapses "
+                       "are off (no_bbp_synapses / --no-synapses)",
+                       epop, n_out);
+}
+
 static cl_status make_edges(cl_network *net, cl_error *err) {
     size_t ne = net->ops->edge_population_count ? net->ops->edge_population_count(net->st) : 0;
     if (ne && (!net->ops->afferent_edges || !net->ops->edge_source || !net->ops->edge_attribute ||
@@ -875,6 +1004,12 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
             st = cl_error_fail(err, CL_ENOTFOUND, "edge population \"%s\": no node population \"%s\"", epop, !S ? sp : tp);
             break;
         }
+        int bbp = 0;
+        if ((st = bbp_synapses(net, epop, nedges, &bbp, err))) break;
+        if (bbp && net->no_bbp_synapses) {
+            st = leave_out_edges(net, epop, T, err);
+            continue;
+        }
         for (uint64_t k = 0; k < T->n && !st; k++) {
             if (T->cell_of[k] < 0) continue;
             uint64_t *edges = NULL;
@@ -893,7 +1028,9 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
 /* ---- inputs and reports --------------------------------------------------- */
 
 /* A per-cell value of an input relative to the cell: the node's
- * @dynamics:NAME, else the cell_value hook of the options, else NAN. */
+ * @dynamics:NAME, else (holding / threshold current of a hoc e-model) its
+ * template's getHypAmp() / getThreshold(), else the cell_value hook of the
+ * options, else NAN. */
 static cl_status cell_value(cl_network *net, ncell *C, const char *name, double *out, cl_error *err) {
     *out = NAN;
     const char *pop = net->pops[C->pop].name;
@@ -903,6 +1040,8 @@ static cl_status cell_value(cl_network *net, ncell *C, const char *name, double 
         if (st) return st;
         if (v.kind == CL_VALUE_NUMBER) *out = v.num;
     }
+    if (isnan(*out) && !C->art && strcmp(name, "holding_current") == 0) *out = C->holding_nA;
+    if (isnan(*out) && !C->art && strcmp(name, "threshold_current") == 0) *out = C->threshold_nA;
     if (isnan(*out) && net->cell_value) return net->cell_value(net->cell_value_ctx, net, pop, C->node, name, out, err);
     return CL_OK;
 }
@@ -1190,6 +1329,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->soma = o->soma;
 
     net->pt3d_digits = o->pt3d_digits;
+    net->no_bbp_synapses = o->no_bbp_synapses;
     cl_status st = CL_OK;
     const cl_circuit_ops *ops = net->ops;
     if (!ops->node_population_count || !ops->node_population_name || !ops->node_population_size || !ops->node_model ||
@@ -1319,6 +1459,8 @@ void cl_network_free(cl_network *net) {
         json_decref(net->jc[i].j);
     }
     free(net->jc);
+    for (size_t i = 0; i < net->n_warn; i++) free(net->warn[i]);
+    free(net->warn);
     free(net->output_dir);
     free(net->in_pps);
     free(net->gid_off);
@@ -1590,4 +1732,20 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
         free(rp);
     }
     return st;
+}
+
+size_t cl_network_warning_count(const cl_network *net) { return net ? net->n_warn : 0; }
+
+const char *cl_network_warning(const cl_network *net, size_t i) {
+    return net && i < net->n_warn ? net->warn[i] : NULL;
+}
+
+cl_status cl_network_cell_currents(cl_network *net, const char *pop, uint64_t node, double *threshold_nA,
+                                   double *holding_nA, cl_error *err) {
+    ncell *C = NULL;
+    cl_status st = find_cell(net, pop, node, &C, err);
+    if (st) return st;
+    if (threshold_nA) *threshold_nA = C->art ? NAN : C->threshold_nA;
+    if (holding_nA) *holding_nA = C->art ? NAN : C->holding_nA;
+    return CL_OK;
 }

@@ -33,10 +33,29 @@ static double *read_col(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
-    /* "legacy": NEURON 7's constants on both sides (nrnunit_use_legacy(1)) */
-    int legacy = argc == 5 && strcmp(argv[4], "legacy") == 0;
-    if (argc != 4 && !legacy) {
-        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy]\n");
+    /* "legacy": NEURON 7's constants on both sides (nrnunit_use_legacy(1));
+     * "mech=LIB": load this library instead of building the circuit's
+     * mechanisms_dir (circuits that name none, e.g. BBP's quick_scx) */
+    /* "holding=DELAY,DUR": an IClamp at every cell's soma(0.5) with the
+     * cell's holding current (cl_network_cell_currents), BBP's
+     * hyperpolarizing input built by hand */
+    int legacy = 0, holding = 0, nosyn = 0;
+    double h_del = 0, h_dur = 0;
+    const char *mech = NULL;
+    for (int i = 4; i < argc; i++) {
+        if (strcmp(argv[i], "legacy") == 0)
+            legacy = 1;
+        else if (strcmp(argv[i], "nosyn") == 0) /* Blue Brain synapses left out */
+            nosyn = 1;
+        else if (strncmp(argv[i], "mech=", 5) == 0)
+            mech = argv[i] + 5;
+        else if (sscanf(argv[i], "holding=%lf,%lf", &h_del, &h_dur) == 2)
+            holding = 1;
+        else
+            argc = 0;
+    }
+    if (argc < 4) {
+        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy] [nosyn] [mech=LIB] [holding=DELAY,DUR]\n");
         return 2;
     }
     cl_error e = {{0}};
@@ -48,8 +67,9 @@ int main(int argc, char **argv) {
     char so[4096];
     snprintf(so, sizeof so, "%s/mechanisms.so", argv[3]);
     /* the oracle is NEURON 8.2: its soma orientation */
-    cl_network_options o = {.build_mechanisms = 1, .mechanisms_cache = so, .output_dir = argv[3],
-                            .soma = CL_SOMA_NEURON82};
+    cl_network_options o = {.build_mechanisms = !mech, .mechanisms_cache = so, .output_dir = argv[3],
+                            .soma = CL_SOMA_NEURON82, .mechanisms = &mech, .n_mechanisms = mech ? 1 : 0,
+                            .no_bbp_synapses = nosyn};
     cl_network *net = NULL;
     if (cl_network_new(c, &o, &net, &e)) {
         fprintf(stderr, "%s\n", e.msg);
@@ -64,6 +84,22 @@ int main(int argc, char **argv) {
             fprintf(stderr, "%s\n", e.msg);
             return 1;
         }
+    for (uint64_t k = 0; holding && k < n_nodes; k++) {
+        double amp;
+        cl_cell cell;
+        cl_section soma;
+        cl_pp ic;
+        cl_sim *sim = cl_network_sim(net);
+        if (cl_network_cell_currents(net, pop, k, NULL, &amp, &e) || cl_network_cell(net, pop, k, &cell, NULL, &e)) {
+            fprintf(stderr, "%s\n", e.msg);
+            return 1;
+        }
+        if (isnan(amp) || cl_cell_soma(sim, cell, &soma) || cl_pp_new(sim, "IClamp", soma, 0.5, &ic) ||
+            cl_pp_set(sim, ic, "del", h_del) || cl_pp_set(sim, ic, "dur", h_dur) || cl_pp_set(sim, ic, "amp", amp)) {
+            fprintf(stderr, "node %llu: no holding current clamp (%s)\n", (unsigned long long)k, cl_sim_errmsg(sim));
+            return 1;
+        }
+    }
     if (legacy && cl_sim_set_legacy_units(cl_network_sim(net), 1)) {
         fprintf(stderr, "%s\n", cl_sim_errmsg(cl_network_sim(net)));
         return 1;

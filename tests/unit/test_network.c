@@ -795,6 +795,110 @@ static void test_memcircuit(void **state) {
     cl_circuit_free(c);
 }
 
+/* Blue Brain e-models (model_template hoc:NAME, issue 8) on the ball and
+ * stick (a v5 template with getThreshold 0.184062, getHypAmp -0.070557):
+ * the currents are the node's dynamics_params, else the template's; spikes
+ * are detected where and when soma(1) first reaches -30 mV (neurodamus'
+ * default), stamped at that step; the hyperpolarizing input injects those
+ * holding currents; an edge population of Blue Brain synapses
+ * (syn_type_id, no model_template) is built (an error naming the
+ * mechanism when its library is not loaded) or, with no_bbp_synapses,
+ * left out with a warning naming it and its edge count. */
+#define BALLSTICK CELLULAB_SHARED_DATA "/bluecellulab/ballstick/"
+static cl_circuit *ballstick_circuit(void) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model m = {.model_type = "biophysical", .model_template = "hoc:ballstick_cell",
+                       .template_path = BALLSTICK "emodel.hoc", .morphology = BALLSTICK "morphology.asc"};
+    ok(cl_memcircuit_add_population(mc, "bs", 2, &m, &e), &e);
+    ok(cl_memcircuit_set_dynamics(mc, "bs", 1, "holding_current", 0.5, &e), &e);
+    ok(cl_memcircuit_add_edge_population(mc, "bs__bs__chemical", "bs", "bs", &e), &e);
+    uint64_t id;
+    ok(cl_memcircuit_add_edge(mc, "bs__bs__chemical", 0, 1, NULL, &id, &e), &e);
+    ok(cl_memcircuit_set_edge_num(mc, "bs__bs__chemical", id, "syn_type_id", 120, &e), &e);
+    ok(cl_memcircuit_set_edge_num(mc, "bs__bs__chemical", id, "conductance", 1.0, &e), &e);
+    cl_current_clamp cc = {.name = "step", .amp = 1.0, .delay = 1, .duration = 5, .segment_x = 0.5};
+    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    /* BBP's hyperpolarizing input: each cell's holding current */
+    cl_input in = {.name = "hyp", .module = "hyperpolarizing", .input_type = "current_clamp", .delay = 0,
+                   .duration = 20, .where = "test: $.inputs.hyp", .run_seed = NAN};
+    size_t ii;
+    ok(cl_memcircuit_add_input(mc, &in, &ii, &e), &e);
+    ok(cl_memcircuit_set_input_num(mc, ii, "delay", 0, &e), &e);
+    ok(cl_memcircuit_set_input_num(mc, ii, "duration", 20, &e), &e);
+    cl_run_config rc = {NAN, 10, 0.025, NAN, NAN, NAN, -65, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    return c;
+}
+
+static void test_hoc_emodel(void **state) {
+    (void)state;
+    cl_error e;
+    cl_circuit *c = ballstick_circuit();
+    cl_network *net = NULL;
+    /* by default the Blue Brain synapse is built: without its MOD library
+     * loaded that is an error naming the mechanism */
+    assert_int_not_equal(cl_network_new(c, NULL, &net, &e), CL_OK);
+    assert_null(net);
+    if (!strstr(e.msg, "ProbAMPANMDA_EMS")) fail_msg("\"%s\" lacks ProbAMPANMDA_EMS", e.msg);
+    cl_network_options nosyn = {.no_bbp_synapses = 1}; /* BlueCelluLab's add_synapses=False */
+    ok(cl_network_new(c, &nosyn, &net, &e), &e);
+    assert_int_equal(cl_network_warning_count(net), 1);
+    assert_non_null(strstr(cl_network_warning(net, 0), "\"bs__bs__chemical\": 1 edges onto the loaded cells left out"));
+    assert_null(cl_network_warning(net, 1));
+    cl_network_counts k = cl_network_get_counts(net);
+    assert_true(k.biophysical == 2 && k.netcons == 0 && k.synapses == 0 && k.edges_left_out == 1);
+    double thr, hold;
+    ok(cl_network_cell_currents(net, "bs", 0, &thr, &hold, &e), &e);
+    assert_true(thr == 0.184062 && hold == -0.070557); /* the template's */
+    ok(cl_network_cell_currents(net, "bs", 1, &thr, &hold, &e), &e);
+    assert_true(thr == 0.184062 && hold == 0.5); /* the node's holding_current wins */
+    assert_int_equal(cl_network_cell_currents(net, "bs", 2, &thr, &hold, &e), CL_ENOTFOUND);
+    cl_cell cell;
+    cl_section soma;
+    cl_rec r1;
+    ok(cl_network_cell(net, "bs", 0, &cell, NULL, &e), &e);
+    assert_int_equal(cl_cell_soma(cl_network_sim(net), cell, &soma), CL_OK);
+    assert_int_equal(cl_rec_section(cl_network_sim(net), soma, 1.0, "v", 0, &r1), CL_OK);
+    cl_rec hi[2];
+    for (uint64_t k = 0; k < 2; k++) {
+        cl_pp pp;
+        size_t npp = 0;
+        ok(cl_network_input_pps(net, "hyp", "bs", k, &pp, 1, &npp, &e), &e);
+        assert_int_equal(npp, 1);
+        assert_int_equal(cl_rec_pp(cl_network_sim(net), pp, "i", 0, &hi[k]), CL_OK);
+    }
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    /* the injected current in mid-run: the template's getHypAmp() for
+     * node 0, the node's @dynamics:holding_current for node 1 */
+    const double *i0, *i1;
+    size_t ni;
+    assert_int_equal(cl_rec_data(cl_network_sim(net), hi[0], &i0, &ni), CL_OK);
+    assert_int_equal(cl_rec_data(cl_network_sim(net), hi[1], &i1, &ni), CL_OK);
+    assert_true(ni > 200 && i0[200] == -0.070557 && i1[200] == 0.5);
+    const double *v;
+    size_t n;
+    assert_int_equal(cl_rec_data(cl_network_sim(net), r1, &v, &n), CL_OK);
+    size_t first = 0;
+    for (size_t i = 1; i < n && !first; i++)
+        if (v[i - 1] < -30 && v[i] >= -30) first = i;
+    assert_true(first > 0);
+    const uint64_t *ids;
+    const double *t;
+    size_t ns;
+    ok(cl_network_spikes(net, "bs", &ids, &t, &ns, &e), &e);
+    size_t j = 0;
+    while (j < ns && ids[j] != 0) j++; /* node 0's first spike */
+    assert_true(j < ns);
+    /* the step where soma(1) crossed, up to the accumulated time's rounding */
+    assert_true(fabs(t[j] - first * 0.025) < 1e-9);
+    cl_network_free(net);
+    cl_circuit_free(c);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cl_network_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -810,6 +914,7 @@ int main(void) {
         cmocka_unit_test(test_hoc_point_template),
         cmocka_unit_test(test_section_numbering),
         cmocka_unit_test(test_memcircuit),
+        cmocka_unit_test(test_hoc_emodel),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];

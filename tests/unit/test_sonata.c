@@ -179,12 +179,13 @@ static void test_bbp_containers(void **state) {
     assert_null(m.template_path);
     assert_null(m.morphology);
     cl_circuit_free(c);
-    /* morphologies_dir (swc) given: .swc appended, file exists */
+    /* morphologies_dir (swc) and neurolucida-asc given: the hoc: e-models
+     * take the ASC file (BlueCelluLab's morph_filepath), which exists */
     c = open_ok(BCL "circuit_sonata_quick_scx/circuit_sonata.json");
     o = cl_circuit_get_ops(c);
     s = cl_circuit_get_state(c);
     assert_int_equal(o->node_model(s, "NodeA", 0, &m, &err), CL_OK);
-    assert_true(ends_with(m.morphology, ".swc"));
+    assert_true(ends_with(m.morphology, "/asc/rr110330_C3_idA.asc"));
     assert_int_equal(access(m.morphology, R_OK), 0);
     assert_null(m.h5_cell);
     assert_null(o->mechanisms_dir(s));
