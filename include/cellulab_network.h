@@ -104,7 +104,7 @@ typedef struct cl_network_options {
      * for hoc e-models, the template's getHypAmp / getThreshold neither
      * (cl_network_cell_currents): set *value (nA, MOhm) or leave it NAN (the
      * input then fails naming the node). NULL: none. */
-    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
+    cl_status (*cell_value)(void *ctx, struct cl_network *net, const char *pop, uint64_t node, const char *name,
                             double *value, cl_error *err);
     void *cell_value_ctx;
     /* Threads stepping the simulation (cl_sim_set_threads): 0 = as many as
