@@ -73,6 +73,14 @@ typedef struct cl_template_info {
 cl_status cl_cell_load_template(cl_sim *sim, const char *template_path, const char *morphology_path,
                                 const cl_template_options *opt, cl_cell *out, cl_template_info *info);
 
+/* The index a Blue Brain template's indexSections gave sec (it writes
+ * v(0.0001) = 0, 1, 2, ... over `forsec all` before the axon is replaced;
+ * BlueCelluLab's SerializedSections reads it back, and SONATA edges'
+ * afferent_section_id count that way), as cl_cell_load_template found it
+ * when the template had run; -1 when it gave none (not an integer >= 0,
+ * or the section was not made by a template). */
+cl_status cl_section_template_index(cl_sim *sim, cl_section sec, double *out);
+
 #ifdef __cplusplus
 }
 #endif

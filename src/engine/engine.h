@@ -28,6 +28,7 @@ typedef struct cl_sec_mech {
 typedef struct cl_sec {
     char *name;
     int cell;
+    double tmpl_index; /* the index a hoc e-model's indexSections gave it (v(0.0001)), -1 if none */
     int nseg;
     double L, Ra;
     double *diam; /* per segment (derived from pt3d when there are points) */

@@ -379,6 +379,28 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
             goto fail;
         }
     }
+    /* indexSections' numbering (v(0.0001) = index), kept before anything
+     * else can change v */
+    {
+        size_t na = 0;
+        if (cl_cell_section_list(s, cell, "all", NULL, 0, &na) == CL_OK && na) {
+            cl_section *all = malloc(na * sizeof *all);
+            if (all && cl_cell_section_list(s, cell, "all", all, na, &na) == CL_OK)
+                for (size_t i = 0; i < na; i++) {
+                    /* the interpreter keeps v assignments until a run
+                     * (hoc_interp.vset); the last one at 0.0001 counts */
+                    double v = -1;
+                    for (size_t k = h->nvset; k-- > 0;)
+                        if (h->vset[k].id == all[i].id && h->vset[k].x == 0.0001) {
+                            v = h->vset[k].v;
+                            break;
+                        }
+                    int si = cl_handle_index(s, all[i].id, CL_TAG_SECTION, "cl_cell_load_template", "section");
+                    if (si >= 0 && v >= 0 && v == floor(v) && v < 1e7) s->eng.sec[si].tmpl_index = v;
+                }
+            free(all);
+        }
+    }
     free(src);
     hoc_free(h);
     /* empty cells the interpreter left (placeholders) go */

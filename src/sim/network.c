@@ -349,6 +349,49 @@ static cl_status node_dyn_num(cl_network *net, const char *pop, uint64_t node, c
     return st;
 }
 
+/* BlueCelluLab numbers an e-model's sections as the template's
+ * indexSections left them (its SerializedSections reads v(0.0001) of every
+ * section: soma 0, then the axon, basal and apical sections of the
+ * morphology as loaded, before the axon was replaced); Blue Brain edges'
+ * afferent_section_id count that way (cl_section_template_index).
+ * Sections the template deleted leave holes (id 0). A template that does
+ * not index keeps the list order. */
+static cl_status hoc_section_index(cl_network *net, ncell *C, const char *where, cl_error *err) {
+    size_t n = 0;
+    if (cl_cell_section_list(net->sim, C->cell, "all", NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
+    cl_section *all = malloc((n ? n : 1) * sizeof *all);
+    double *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!all || !idx) {
+        free(all);
+        free(idx);
+        return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    }
+    cl_status st = CL_OK;
+    if (cl_cell_section_list(net->sim, C->cell, "all", all, n, &n)) st = simfail(net, CL_EINVAL, err, where);
+    double top = -1;
+    int indexed = n > 0;
+    for (size_t i = 0; i < n && !st && indexed; i++) {
+        if (cl_section_template_index(net->sim, all[i], &idx[i])) st = simfail(net, CL_EINVAL, err, where);
+        else if (idx[i] < 0) indexed = 0;
+        else if (idx[i] > top) top = idx[i];
+    }
+    if (!st && indexed) {
+        size_t m = (size_t)top + 1;
+        C->bbp_secs = calloc(m, sizeof *C->bbp_secs);
+        if (!C->bbp_secs) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n && !st; i++) {
+            if (C->bbp_secs[(size_t)idx[i]].id)
+                st = cl_error_fail(err, CL_EINVAL, "%s: two sections carry the index %g (v(0.0001) set by the template's indexSections)",
+                                   where, idx[i]);
+            C->bbp_secs[(size_t)idx[i]] = all[i];
+        }
+        C->n_bbp_secs = m;
+    }
+    free(all);
+    free(idx);
+    return st;
+}
+
 /* A Blue Brain e-model (model_template "hoc:NAME") as BlueCelluLab and
  * neurodamus build it: the template's init gets gid = node id, the
  * morphology, and (v6) the values its NeededAttributes lists, taken from
@@ -393,6 +436,7 @@ static cl_status load_hoc_cell(cl_network *net, ncell *C, const char *pop, const
     if (st) return st;
     if (isnan(C->threshold_nA)) C->threshold_nA = info.threshold_nA;
     if (isnan(C->holding_nA)) C->holding_nA = info.hypamp_nA;
+    if ((st = hoc_section_index(net, C, where, err))) return st;
     /* neurodamus / BlueCelluLab: spikes at the soma's end, soma(1), -30 mV */
     C->det_x = 1.0;
     C->thr = or_default(net->rc.spike_threshold, -30.0);
@@ -781,7 +825,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
      * basal, apical), whatever the network's numbering option */
     const cl_section *secs = T->secs;
     size_t n_secs = T->n_secs;
-    if (net->numbering != CL_SECNUM_SPEC) {
+    if (net->numbering != CL_SECNUM_SPEC || T->bbp_secs) { /* e-models: their own index */
         if (!T->bbp_secs) {
             static const char *const lists[4] = {"somatic", "axonal", "basal", "apical"};
             size_t total = 0, n = 0;

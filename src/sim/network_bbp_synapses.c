@@ -279,6 +279,9 @@ cl_status bbp_make_synapse(const bbp_syn_ctx *c, cl_pp *syn, double *weight, dou
                              "%s: afferent_section_id %g out of range: the target cell has %zu sections (BBP numbering: "
                              "soma, axon, basal, apical)",
                              where, sec, c->n_secs);
+    if (!c->secs[(size_t)sec].id)
+        return cl_error_fail(err, CL_EINVAL, "%s: afferent_section_id %g: the cell no longer has that section (its "
+                             "e-model removed it, e.g. when replacing the axon)", where, sec);
     if (isnan(pos) && (s = segment_x(c, where, c->secs[(size_t)sec], &pos, err))) return s;
     if (!(pos >= 0 && pos <= 1))
         return cl_error_fail(err, CL_EINVAL, "%s: afferent_section_pos %g outside [0, 1]", where, pos);

@@ -131,6 +131,7 @@ cl_status cl_section_new(cl_sim *s, cl_cell cell, const char *name, cl_section *
     sec->diam[0] = 500.;
     sec->cm[0] = 1.;
     sec->parent = -1;
+    sec->tmpl_index = -1;
     e->cell[c].sec[e->cell[c].nsec++] = e->nsec;
     out->id = cl_handle_make(s, CL_TAG_SECTION, e->nsec++);
     cl_sim_structure_changed(s);
@@ -563,5 +564,15 @@ cl_status cl_section_distance(cl_sim *s, cl_section ha, double xa, cl_section hb
         }
     }
     *out = acc + fabs(xa - xb) * sec_length(&e->sec[a]);
+    return cl_ok(s);
+}
+
+cl_status cl_section_template_index(cl_sim *s, cl_section h, double *out) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_section_template_index";
+    int i = SEC_INDEX(fn, h);
+    if (i < 0) return CL_EHANDLE;
+    if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);
+    *out = s->eng.sec[i].tmpl_index;
     return cl_ok(s);
 }

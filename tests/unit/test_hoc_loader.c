@@ -186,6 +186,39 @@ static void test_no_threshold(void **state) {
     cl_sim_free(s);
 }
 
+/* indexSections as Blue Brain templates write it (forsec all
+ * { v(0.0001) = index }, then the dendrite deleted): each remaining section
+ * keeps its index (cl_section_template_index), as BlueCelluLab's
+ * SerializedSections reads them back; a section without one says -1. */
+static void test_section_index(void **state) {
+    (void)state;
+    char p[4200];
+    write_file("indexed.hoc",
+               HEAD BODY("I", LOAD_V5,
+                         "  index = 0\n  forsec all { v(0.0001) = index\n index = index + 1 }\n"
+                         "  dend[0] v(0.0001) = 9.5\n"),
+               p, sizeof p);
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    cl_cell c;
+    ok(s, cl_cell_load_template(s, p, morph, NULL, &c, NULL));
+    cl_section soma, dend;
+    ok(s, cl_cell_section(s, c, "soma[0]", &soma));
+    ok(s, cl_cell_section(s, c, "dend[0]", &dend));
+    double a = -2, b = -2;
+    ok(s, cl_section_template_index(s, soma, &a));
+    ok(s, cl_section_template_index(s, dend, &b));
+    assert_true(a == 0);  /* first in `all` */
+    assert_true(b == -1); /* its last v(0.0001) is not an integer: no index */
+    cl_cell plain;
+    ok(s, cl_cell_load_model(s, morph, NULL, NULL, &plain));
+    cl_section ps;
+    ok(s, cl_cell_soma(s, plain, &ps));
+    ok(s, cl_section_template_index(s, ps, &a));
+    assert_true(a == -1); /* not made by a template */
+    cl_sim_free(s);
+}
+
 /* load_file("Cell.hoc"): a file next to the template wins over the
  * built-in copy; without one the built-in Cell template is there. */
 static void test_cell_hoc_precedence(void **state) {
@@ -345,6 +378,7 @@ int main(void) {
         cmocka_unit_test(test_v6_attributes),
         cmocka_unit_test(test_bluepyopt_and_detection),
         cmocka_unit_test(test_no_threshold),
+        cmocka_unit_test(test_section_index),
         cmocka_unit_test(test_cell_hoc_precedence),
         cmocka_unit_test(test_h5_morphio_read),
         cmocka_unit_test(test_malformed),

@@ -801,8 +801,8 @@ static void test_memcircuit(void **state) {
  * are detected where and when soma(1) first reaches -30 mV (neurodamus'
  * default), stamped at that step; the hyperpolarizing input injects those
  * holding currents; an edge population of Blue Brain synapses
- * (syn_type_id, no model_template) is built (an error naming the
- * mechanism when its library is not loaded) or, with no_bbp_synapses,
+ * (syn_type_id, no model_template) is built (here an error: the edge
+ * has no u_syn) or, with no_bbp_synapses,
  * left out with a warning naming it and its edge count. */
 #define BALLSTICK CELLULAB_SHARED_DATA "/bluecellulab/ballstick/"
 static cl_circuit *ballstick_circuit(void) {
@@ -839,11 +839,12 @@ static void test_hoc_emodel(void **state) {
     cl_error e;
     cl_circuit *c = ballstick_circuit();
     cl_network *net = NULL;
-    /* by default the Blue Brain synapse is built: without its MOD library
-     * loaded that is an error naming the mechanism */
+    /* by default the Blue Brain synapse is built: this edge lacks the
+     * synapse's parameters, an error naming the edge and the attribute */
     assert_int_not_equal(cl_network_new(c, NULL, &net, &e), CL_OK);
     assert_null(net);
-    if (!strstr(e.msg, "ProbAMPANMDA_EMS")) fail_msg("\"%s\" lacks ProbAMPANMDA_EMS", e.msg);
+    if (!strstr(e.msg, "edge population \"bs__bs__chemical\" edge 0: attribute \"u_syn\" is missing"))
+        fail_msg("unexpected: \"%s\"", e.msg);
     cl_network_options nosyn = {.no_bbp_synapses = 1}; /* BlueCelluLab's add_synapses=False */
     ok(cl_network_new(c, &nosyn, &net, &e), &e);
     assert_int_equal(cl_network_warning_count(net), 1);
