@@ -543,8 +543,8 @@ static const hoc_class classes[] = {
 
 const hoc_class *hoc_find_class(const char *name, int *index) {
     static const hoc_class *more[] = {&hoc_sectionlist_class, &hoc_import3d_asc_class, &hoc_import3d_swc_class,
-                                      &hoc_import3d_gui_class, &hoc_netcon_class};
-    for (int i = 0; i < 5; i++)
+                                      &hoc_import3d_gui_class, &hoc_netcon_class, &hoc_random_class};
+    for (int i = 0; i < 6; i++)
         if (strcmp(name, more[i]->name) == 0) {
             *index = 4 + i;
             return more[i];

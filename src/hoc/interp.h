@@ -203,7 +203,7 @@ int hoc_sectionlist_items(hoc_object *o, const cl_section **secs, size_t *n);
 int hoc_section_deleted(const hoc_interp *h, cl_section s);
 
 /* pointproc.c */
-extern const hoc_class hoc_pp_class, hoc_netcon_class;
+extern const hoc_class hoc_pp_class, hoc_netcon_class, hoc_random_class;
 /* new Name(x) for a point process in the current section: 1 made, 0 not a
  * point process name, -1 error. */
 int hoc_pp_new(hoc_interp *h, const hoc_node *at, const char *name, hoc_value *args, int n, hoc_object *o);

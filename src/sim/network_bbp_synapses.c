@@ -109,7 +109,7 @@ double cl_bbp_gaba_rise_time(uint64_t post_gid, uint64_t sid, uint32_t src_popid
         double w = v1 * v1 + v2 * v2;
         if (w <= 1) {
             double y = sqrt((-2 * log(w)) / w);
-            return exp(v2 * y * sd + mu);
+            return pow(2.71828182845904523536, v2 * y * sd + mu); /* libg++ LogNormal: pow(M_E, x), not exp(x) */
         }
     }
 }
