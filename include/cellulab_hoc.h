@@ -37,9 +37,9 @@ typedef struct cl_template_options {
     cl_morph_options morph;
     /* v6: values for the names listed by <Template>_NeededAttributes (e.g.
      * SONATA's @dynamics:AIS_scaler), passed to init after the morphology
-     * in the listed order. AIS_scaler and soma_scaler default to 1.0 as in
-     * BlueCelluLab; any other needed name must be given. Names given but not
-     * needed are ignored (a SONATA node may carry more). */
+     * in the listed order; a needed name not given is 1.0 (BlueCelluLab's
+     * default for AIS_scaler and soma_scaler). Names given but not needed
+     * are ignored (a SONATA node may carry more). */
     size_t n_attrs;
     const char *const *attr_names;
     const double *attr_values;

@@ -167,19 +167,16 @@ static int call_number(hoc_interp *h, const char *method, double *out) {
     return hoc_get_number(h, "cellulab_number_", out);
 }
 
-/* The attribute value for a needed name: given, else BlueCelluLab's
- * default for the scalers (1.0); -1 when neither. */
-static int attr_value(const cl_template_options *o, const char *name, double *v) {
+/* The attribute value for a needed name: given, else 1.0 (the issue's rule
+ * for SONATA @dynamics attributes a node lacks; BlueCelluLab's default of
+ * its AIS_scaler and soma_scaler). */
+static void attr_value(const cl_template_options *o, const char *name, double *v) {
+    *v = 1.0;
     for (size_t i = 0; i < o->n_attrs; i++)
         if (o->attr_names && o->attr_names[i] && strcmp(o->attr_names[i], name) == 0) {
             *v = o->attr_values[i];
-            return 0;
+            return;
         }
-    if (strcmp(name, "AIS_scaler") == 0 || strcmp(name, "soma_scaler") == 0) {
-        *v = 1.0;
-        return 0;
-    }
-    return -1;
 }
 
 static const char *format_name(cl_template_format f) {
@@ -321,12 +318,7 @@ cl_status cl_cell_load_template(cl_sim *s, const char *tpath, const char *mpath,
             memcpy(an, p, l);
             an[l] = '\0';
             double v;
-            if (attr_value(&o, an, &v)) {
-                st = cl_fail(s, CL_EINVAL,
-                             "%s: %s needs attribute %s (listed in %s), which was not given (SONATA @dynamics:%s)",
-                             tpath, name, an, attrname, an);
-                goto fail;
-            }
+            attr_value(&o, an, &v);
             bad = bad || put(src, cap, &n, ", %.17g", v);
             if (!q) break;
             p = q + 1;
