@@ -611,6 +611,13 @@ cl_status sn_pop_dyn(sn_pop *p, sn_pool *pool, const char *name, uint64_t i, cl_
     return st;
 }
 
+/* Appends interned name s to v[0..*m) unless it is there already. */
+static void add_name(const char **v, size_t *m, const char *s) {
+    for (size_t d = 0; d < *m; d++)
+        if (v[d] == s) return;
+    v[(*m)++] = s;
+}
+
 cl_status sn_pop_dyn_names(sn_pop *p, sn_pool *pool, const char ***names, size_t *n, cl_error *err) {
     size_t cap = 1;
     for (size_t k = 0; k < p->ngroup; k++) cap += p->groups[k].ndyn;
@@ -618,12 +625,7 @@ cl_status sn_pop_dyn_names(sn_pop *p, sn_pool *pool, const char ***names, size_t
     if (!v) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t k = 0; k < p->ngroup; k++)
-        for (size_t j = 0; j < p->groups[k].ndyn; j++) {
-            const char *s = sn_intern(pool, short_name(&p->groups[k].dyn[j]));
-            size_t d;
-            for (d = 0; d < m && v[d] != s; d++) {}
-            if (d == m) v[m++] = s;
-        }
+        for (size_t j = 0; j < p->groups[k].ndyn; j++) add_name(v, &m, sn_intern(pool, short_name(&p->groups[k].dyn[j])));
     *names = v;
     *n = m;
     return CL_OK;
@@ -636,18 +638,8 @@ cl_status sn_pop_attr_names(sn_pop *p, sn_pool *pool, const char ***names, size_
     if (!v) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t k = 0; k < p->ngroup; k++)
-        for (size_t j = 0; j < p->groups[k].ncol; j++) {
-            const char *s = sn_intern(pool, short_name(&p->groups[k].col[j]));
-            size_t d;
-            for (d = 0; d < m && v[d] != s; d++) {}
-            if (d == m) v[m++] = s;
-        }
-    for (size_t j = 0; j < p->types.ncol; j++) {
-        const char *s = sn_intern(pool, p->types.header[j]);
-        size_t d;
-        for (d = 0; d < m && v[d] != s; d++) {}
-        if (d == m) v[m++] = s;
-    }
+        for (size_t j = 0; j < p->groups[k].ncol; j++) add_name(v, &m, sn_intern(pool, short_name(&p->groups[k].col[j])));
+    for (size_t j = 0; j < p->types.ncol; j++) add_name(v, &m, sn_intern(pool, p->types.header[j]));
     *names = v;
     *n = m;
     return CL_OK;

@@ -302,28 +302,39 @@ static const char *schema_rest(const char *tmpl, char *schema, size_t cap) {
     return c + 1;
 }
 
-static cl_status number_sections(cl_network *net, ncell *C, const char *where, cl_error *err) {
-    static const char *const spec[] = {"somatic", "axonal", "basal", "apical"};
-    static const char *const bmtk[] = {"all"};
-    const char *const *lists = net->numbering == CL_SECNUM_SPEC ? spec : bmtk;
-    size_t nl = net->numbering == CL_SECNUM_SPEC ? 4 : 1;
+/* The sections of the named lists of cell, one list after the other, into
+ * a malloc'd array (*out, *n). */
+static cl_status gather_sections(cl_network *net, cl_cell cell, const char *const *lists, size_t nl,
+                                 cl_section **out, size_t *n_out, const char *where, cl_error *err) {
     size_t total = 0;
     for (size_t i = 0; i < nl; i++) {
         size_t n = 0;
-        if (cl_cell_section_list(net->sim, C->cell, lists[i], NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_cell_section_list(net->sim, cell, lists[i], NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
         total += n;
     }
-    C->secs = malloc((total ? total : 1) * sizeof *C->secs);
-    if (!C->secs) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    cl_section *secs = malloc((total ? total : 1) * sizeof *secs);
+    if (!secs) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     size_t k = 0;
     for (size_t i = 0; i < nl; i++) {
         size_t n = 0;
-        if (cl_cell_section_list(net->sim, C->cell, lists[i], C->secs + k, total - k, &n))
+        if (cl_cell_section_list(net->sim, cell, lists[i], secs + k, total - k, &n)) {
+            free(secs);
             return simfail(net, CL_EINVAL, err, where);
+        }
         k += n;
     }
-    C->n_secs = k;
+    *out = secs;
+    *n_out = k;
     return CL_OK;
+}
+
+/* The spec's section order (soma, axon, basal, apical) */
+static const char *const spec_lists[] = {"somatic", "axonal", "basal", "apical"};
+
+static cl_status number_sections(cl_network *net, ncell *C, const char *where, cl_error *err) {
+    static const char *const bmtk[] = {"all"};
+    int spec = net->numbering == CL_SECNUM_SPEC;
+    return gather_sections(net, C->cell, spec ? spec_lists : bmtk, spec ? 4 : 1, &C->secs, &C->n_secs, where, err);
 }
 
 /* The soma, the numbered sections and the spike detector of a loaded cell. */
@@ -357,17 +368,16 @@ static cl_status node_dyn_num(cl_network *net, const char *pop, uint64_t node, c
  * Sections the template deleted leave holes (id 0). A template that does
  * not index keeps the list order. */
 static cl_status hoc_section_index(cl_network *net, ncell *C, const char *where, cl_error *err) {
+    static const char *const every[] = {"all"};
+    cl_section *all = NULL;
     size_t n = 0;
-    if (cl_cell_section_list(net->sim, C->cell, "all", NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
-    cl_section *all = malloc((n ? n : 1) * sizeof *all);
+    cl_status st = gather_sections(net, C->cell, every, 1, &all, &n, where, err);
+    if (st) return st;
     double *idx = malloc((n ? n : 1) * sizeof *idx);
-    if (!all || !idx) {
+    if (!idx) {
         free(all);
-        free(idx);
         return cl_error_fail(err, CL_ENOMEM, "out of memory");
     }
-    cl_status st = CL_OK;
-    if (cl_cell_section_list(net->sim, C->cell, "all", all, n, &n)) st = simfail(net, CL_EINVAL, err, where);
     double top = -1;
     int indexed = n > 0;
     for (size_t i = 0; i < n && !st && indexed; i++) {
@@ -827,20 +837,8 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     size_t n_secs = T->n_secs;
     if (net->numbering != CL_SECNUM_SPEC || T->bbp_secs) { /* e-models: their own index */
         if (!T->bbp_secs) {
-            static const char *const lists[4] = {"somatic", "axonal", "basal", "apical"};
-            size_t total = 0, n = 0;
-            for (int i = 0; i < 4; i++) {
-                if (cl_cell_section_list(net->sim, T->cell, lists[i], NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
-                total += n;
-            }
-            if (!(T->bbp_secs = malloc((total ? total : 1) * sizeof *T->bbp_secs)))
-                return cl_error_fail(err, CL_ENOMEM, "out of memory");
-            for (int i = 0; i < 4; i++) {
-                if (cl_cell_section_list(net->sim, T->cell, lists[i], T->bbp_secs + T->n_bbp_secs,
-                                         total - T->n_bbp_secs, &n))
-                    return simfail(net, CL_EINVAL, err, where);
-                T->n_bbp_secs += n;
-            }
+            cl_status sg = gather_sections(net, T->cell, spec_lists, 4, &T->bbp_secs, &T->n_bbp_secs, where, err);
+            if (sg) return sg;
         }
         secs = T->bbp_secs;
         n_secs = T->n_bbp_secs;
@@ -1231,16 +1229,7 @@ static cl_status report_sections(cl_network *net, nreport *R, ncell *C, const ch
                      : !strcmp(secs, "dend") ? "basal" : !strcmp(secs, "apic") ? "apical" : NULL;
     cl_section *pick = NULL;
     size_t npick = 0;
-    if (list) {
-        if (cl_cell_section_list(net->sim, C->cell, list, NULL, 0, &npick)) return simfail(net, CL_EINVAL, err, "report");
-        pick = malloc((npick ? npick : 1) * sizeof *pick);
-        if (!pick) return cl_error_fail(err, CL_ENOMEM, "out of memory");
-        if (cl_cell_section_list(net->sim, C->cell, list, pick, npick, &npick)) {
-            free(pick);
-            return simfail(net, CL_EINVAL, err, "report");
-        }
-    }
-    cl_status st = CL_OK;
+    cl_status st = list ? gather_sections(net, C->cell, &list, 1, &pick, &npick, "report", err) : CL_OK;
     for (size_t s = 0; s < C->n_secs && !st; s++) {
         int in = !list;
         for (size_t j = 0; j < npick && !in; j++) in = pick[j].id == C->secs[s].id;
