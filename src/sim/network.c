@@ -903,7 +903,10 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
             at = ax[1];
             x = 0.5;
         }
-        if (cl_netcon_from_section(net->sim, at, x, syn, &nc) || cl_netcon_set_threshold(net->sim, nc, net->thr))
+        /* the source cell's own threshold (-30 mV for hoc e-models): the
+         * detector shares this source, and one threshold rules both */
+        if (cl_netcon_from_section(net->sim, at, x, syn, &nc) ||
+            cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
             return simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;

@@ -49,7 +49,6 @@ BlueCelluLab does) change Use, Dep and Fac.
 
 usage: check_bbp_network.py COMPARER NRN_LIB CL_LIB SHARED_DATA OUTDIR
 """
-import hashlib
 import json
 import os
 import shutil
@@ -58,6 +57,9 @@ import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from neuron_bbp import popid, u_scale  # noqa: E402
 
 SEED = 7         # run.synapse_seed
 MINIS_SEED = 13  # run.minis_seed
@@ -121,16 +123,6 @@ MODEL = {"mechanisms": {"all": {"mech": ["hh"]}},
          "distributions": {},
          "parameters": {"all": [{"name": "cm", "val": 1.0, "dist": "uniform"},
                                 {"name": "Ra", "val": 100.0, "dist": "uniform"}]}}
-
-
-def popid(name):
-    d = hashlib.md5(name.encode()).digest()
-    return ((d[1] & 0x0F) << 8) + d[0]
-
-
-def u_scale(k, ca):
-    k4, y4 = k ** 4, ca ** 4
-    return (k4 + 16) / 16 * y4 / (k4 + y4)
 
 
 def write_circuit(d, shared, nsec):

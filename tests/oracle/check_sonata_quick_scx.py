@@ -5,9 +5,13 @@ against NEURON 8.2 building the same cells (tests/oracle/neuron_quick_scx.py:
 template per node, @dynamics attributes, hyperpolarizing = holding current
 at soma(0.5), spikes at soma(1) threshold -30, celsius 34). The circuit's
 local edges are Blue Brain synapses: issue 8's check is the cells, so
-cellulab runs with --no-synapses (BlueCelluLab's add_synapses=False; it
-leaves them out with a warning) and the NEURON build has none, so both
-sides are synapse-free.
+for the configs noinput and hypamp cellulab runs with --no-synapses
+(BlueCelluLab's add_synapses=False; it leaves them out with a warning) and
+the NEURON build has none. The third, hypamp_synapses (issue 9), is hypamp
+with the 4 synapses (1 -> 0, 0 -> 1) built on both sides: neuron_quick_scx.py
+builds them with the VERBATIM originals as BlueCelluLab does, cellulab with
+its maintained ProbAMPANMDA_EMS / ProbGABAAB_EMS; they move node 1's v by
+up to 12.8 mV.
 
 Mechanisms: the channel MOD files the two templates insert, copied from
 bluecellulab/mechanisms (whose synapse files need VERBATIM support), built
@@ -26,7 +30,7 @@ Also (library): the hypamp reference against the noinput network with each
 cell's holding current (cl_network_cell_currents) clamped at soma(0.5) by
 hand, the currents BBP's hyperpolarizing module injects.
 usage: check_sonata_quick_scx.py CELLULAB NETWORK_COMPARE SHARED_DATA OUTDIR [CONFIG...]
-  CONFIG: noinput, hypamp (default both)
+  CONFIG: noinput, hypamp, hypamp_synapses (default all three)
 """
 import os
 import shutil
@@ -38,8 +42,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHANNELS = ["CaDynamics_DC0", "Ca_HVA2", "Ca_LVAst", "Ih", "K_Pst", "K_Tst", "NaTg", "Nap_Et2", "SK_E2",
-            "SKv3_1"]
-CONFIGS = ["noinput", "hypamp"]
+            "SKv3_1", "ProbAMPANMDA_EMS", "ProbGABAAB_EMS"]
+CONFIGS = ["noinput", "hypamp", "hypamp_synapses"]
 
 
 def run(cmd, **kw):
@@ -65,11 +69,14 @@ def build(cellulab, shared, out):
 
 
 def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
-    cfg = os.path.join(shared, "bluecellulab", "sim_quick_scx_sonata", "simulation_config_%s.json" % name)
+    syn = name.endswith("_synapses")  # the circuit's local Blue Brain synapses built on both sides
+    cfg = os.path.join(shared, "bluecellulab", "sim_quick_scx_sonata",
+                       "simulation_config_%s.json" % name.replace("_synapses", ""))
     d = os.path.join(out, name)
     os.makedirs(os.path.join(d, "ref"))
     ref_h5 = os.path.join(d, "ref", "ref.h5")
-    p = run(["/usr/bin/python3", os.path.join(HERE, "neuron_quick_scx.py"), nrnlib, cfg, ref_h5])
+    p = run(["/usr/bin/python3", os.path.join(HERE, "neuron_quick_scx.py"), nrnlib, cfg, ref_h5] +
+            (["synapses"] if syn else []))
     if p.returncode != 0:
         print(name, "NEURON failed:", p.stdout, p.stderr)
         return 1
@@ -82,12 +89,12 @@ def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
     # the CLI, as a user runs it
     o = os.path.join(d, "cl")
     p = run([cellulab, "run", cfg, "--soma-orientation", "neuron82", "--mechanisms", cllib, "--output", o,
-             "--no-synapses", "--no-progress"])
+             "--no-progress"] + ([] if syn else ["--no-synapses"]))
     print(p.stdout.strip())
     if p.returncode != 0:
         print(name, "cellulab run failed:", p.stderr)
         return 1
-    if "NodeA__NodeA__chemical" not in p.stderr or "4 edges" not in p.stderr:
+    if not syn and ("NodeA__NodeA__chemical" not in p.stderr or "4 edges" not in p.stderr):
         print(name, "no warning naming the left-out edge population and its 4 edges:", p.stderr)
         bad += 1
     with h5py.File(os.path.join(o, "out.h5"), "r") as f:
@@ -127,14 +134,14 @@ def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
               "max |dv| %.3g mV (float32 rounding)" % (name, data.shape[0], data.shape[1], nd, dv))
         if nd:
             bad += 1
-    return bad + check_library(name, cfg, compare, d, cllib, [])
+    return bad + check_library(name, cfg, compare, d, cllib, [], syn)
 
 
-def check_library(name, cfg, compare, d, cllib, extra):
+def check_library(name, cfg, compare, d, cllib, extra, syn=False):
     """The same network in doubles, every step (the issue's 1e-6 mV)."""
     wd = os.path.join(d, "lib")
     os.makedirs(wd)
-    p = run([compare, cfg, os.path.join(d, "ref"), wd, "nosyn", "mech=" + cllib] + extra)
+    p = run([compare, cfg, os.path.join(d, "ref"), wd, "mech=" + cllib] + ([] if syn else ["nosyn"]) + extra)
     print(name, "(library):", p.stdout.strip())
     if p.returncode != 0:
         print(name, "network_compare failed:", p.stderr)

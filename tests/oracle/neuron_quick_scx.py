@@ -17,8 +17,17 @@ soma[0](1) v with threshold -30 (neurodamus' connect2target /
 BlueCelluLab's spike detector). Recorded: soma[0](0.5) v at every step, into OUT.h5 (v[node, step],
 spike_node, spike_t) and as text next to it (v_K.txt, spikes_K.txt).
 
+With "synapses" (issue 9): the circuit's Blue Brain synapses onto the
+nodes as BlueCelluLab's Random123 mode builds them (neuron_bbp.py): per edge
+population the afferent edges of each node in id order, synapse id =
+index; sections by the template's indexSections (v(0.0001), BlueCelluLab's
+SerializedSections); run.synapse_seed (0 if absent); no calcium scaling
+when conditions give no extracellular_calcium; the source cell's soma(1)
+through a NetCon of threshold -30 mV (spike_location soma), delay rounded
+to the step, weight = conductance.
+
 The configs are read with json + h5py, independently of cellulab.
-usage: neuron_quick_scx.py LIBNRNMECH SIMULATION_CONFIG OUT.h5
+usage: neuron_quick_scx.py LIBNRNMECH SIMULATION_CONFIG OUT.h5 [synapses]
 """
 import json
 import os
@@ -27,6 +36,9 @@ import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import neuron_bbp as bbp  # noqa: E402
 
 
 def resolve(d, base, manifest):
@@ -52,6 +64,54 @@ def load_json(path):
 
 def strs(a):
     return [x.decode() if isinstance(x, bytes) else str(x) for x in a]
+
+
+def add_synapses(h, sim, net, nbase, nman, pop_name, cells):
+    seed = int(sim["run"].get("synapse_seed", 0))
+    ca = sim.get("conditions", {}).get("extracellular_calcium")
+    dt = float(sim["run"].get("dt", 0.025))
+    isec = []
+    for c in cells:
+        m = {}
+        for sec in c.all:
+            v = sec(0.0001).v
+            if v >= 0:
+                m[int(v)] = sec
+        isec.append(m)
+    # one biophysical population, no virtual ones: its global ids are its node ids
+    keep, n = [], 0
+    for e in net["networks"].get("edges", []):
+        with h5py.File(resolve(e["edges_file"], nbase, nman), "r") as f:
+            for epop in f["edges"]:
+                g = f["edges"][epop]
+                spop = g["source_node_id"].attrs["node_population"]
+                tpop = g["target_node_id"].attrs["node_population"]
+                spop, tpop = [x.decode() if isinstance(x, bytes) else str(x) for x in (spop, tpop)]
+                assert spop == tpop == pop_name
+                src, tgt = g["source_node_id"][()], g["target_node_id"][()]
+                grp = g["0"]
+                cols = {k: grp[k][()] for k in ("conductance", "u_syn", "depression_time", "facilitation_time",
+                                                "decay_time", "delay", "conductance_scale_factor",
+                                                "u_hill_coefficient", "afferent_section_pos", "syn_type_id",
+                                                "afferent_section_id", "n_rrp_vesicles")}
+                pid = bbp.popid(pop_name)
+                for k in range(len(cells)):
+                    for sid, i in enumerate(np.nonzero(tgt == k)[0]):
+                        r = {c: float(v[i]) for c, v in cols.items()}
+                        sec = isec[k][int(r["afferent_section_id"])]
+                        x = bbp.clamp_x(r["afferent_section_pos"])
+                        syn, mech = bbp.prob_synapse(h, sec, x, r, k, sid, pid, pid, seed,
+                                                     None if ca is None else float(ca))
+                        s = cells[int(src[i])].soma[0]
+                        nc = h.NetCon(s(1)._ref_v, syn, sec=s)
+                        nc.threshold = -30.0
+                        nc.delay = bbp.delay_rounded(r["delay"], dt)
+                        nc.weight[0] = r["conductance"]
+                        nc.weight[int(getattr(h, "nc_type_param_" + mech))] = 0
+                        keep += [syn, nc]
+                        n += 1
+    print("NEURON: %d Blue Brain synapses" % n)
+    return keep
 
 
 def main():
@@ -123,6 +183,8 @@ def main():
         cells.append(cell)
         recs.append(v)
         dets.append(nc)
+    if len(sys.argv) > 4 and sys.argv[4] == "synapses":
+        keep = add_synapses(h, sim, net, nbase, nman, pop_name, cells)
     h.run()
     # text copies for network_compare (REFDIR/v_K.txt, spikes_K.txt)
     refdir = os.path.dirname(os.path.abspath(out))
