@@ -15,7 +15,8 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: cellulab run CONFIG.json [--node-set NAME] [--output DIR] [--mechanisms LIB]...\n"
             "                    [--numbering bmtk|spec] [--legacy-units] [--bmtk-import3d] [--threads N]\n"
-            "                    [--soma-orientation neuron9|neuron82] [--no-synapses] [--no-progress]\n"
+            "                    [--soma-orientation neuron9|neuron82] [--no-synapses] [--minis]\n"
+            "                    [--no-progress]\n"
             "\n"
             "Simulate a SONATA network: a simulation config (or a config.json naming\n"
             "the circuit and the simulation). Spikes and soma reports are written as\n"
@@ -40,6 +41,10 @@ static void usage(FILE *f) {
             "  --no-synapses     leave out Blue Brain synapses (edges with syn_type_id and\n"
             "                    no model_template), as BlueCelluLab's add_synapses=False;\n"
             "                    by default they are built (their MOD files must be loaded)\n"
+            "  --minis           spontaneous minis on Blue Brain synapses (an InhPoissonStim\n"
+            "                    per synapse at the node's exc/inh mini frequency or a\n"
+            "                    connection override's spont_minis, seeded by run.minis_seed),\n"
+            "                    as BlueCelluLab's add_minis=True (off by default, as there)\n"
             "  --no-progress     no progress bar\n");
 }
 
@@ -65,7 +70,8 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
-    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0, no_synapses = 0;
+    int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0, no_synapses = 0,
+        minis = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
     cl_soma_orientation soma = CL_SOMA_NEURON9;
     if (!mechs) return 1;
@@ -119,6 +125,8 @@ int cli_run(int argc, char **argv) {
             threads = (int)n;
         } else if (strcmp(a, "--no-synapses") == 0) {
             no_synapses = 1;
+        } else if (strcmp(a, "--minis") == 0) {
+            minis = 1;
         } else if (strcmp(a, "--no-progress") == 0) {
             show = 0;
         } else if (!config && a[0] != '-') {
@@ -153,7 +161,8 @@ int cli_run(int argc, char **argv) {
                             .pt3d_digits = pt3d_digits,
                             .threads = threads,
                             .soma = soma,
-                            .no_bbp_synapses = no_synapses};
+                            .no_bbp_synapses = no_synapses,
+                            .minis = minis};
     if (cl_network_new(c, &o, &net, &err)) {
         fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
         goto out;
