@@ -121,6 +121,18 @@ typedef struct cl_bbp_run_settings {
     const char *spike_location; /* conditions.spike_location ("soma", "AIS"), NULL if absent */
 } cl_bbp_run_settings;
 
+/* conditions.modifications entry (Blue Brain): type "ttx" (block sodium:
+ * TTXDynamicsSwitch in every section), "configure_all_sections",
+ * "section_list" or "section" (section_configure: statements such as
+ * "%s.gnabar_hh *= 0.5", "apical.cm = 2" or "apic[10].e_pas = -70") on the
+ * cells of node_set. Strings owned by the circuit; where names the entry
+ * for messages ("FILE: $.conditions.modifications[i]"). */
+typedef struct cl_modification {
+    const char *name, *type, *node_set;
+    const char *section_configure; /* NULL for ttx */
+    const char *where;
+} cl_modification;
+
 /* The functions an implementation provides; state is its own. NULL
  * entries mean "not available" (the wrappers then fail with a message). */
 typedef struct cl_circuit_ops {
@@ -193,6 +205,9 @@ typedef struct cl_circuit_ops {
                                    cl_error *err);
     /* Blue Brain runs: seeds and conditions of the simulation config */
     cl_status (*bbp_run_settings)(void *state, struct cl_bbp_run_settings *out, cl_error *err);
+    /* conditions.modifications, in file order */
+    size_t (*modification_count)(void *state);
+    cl_status (*modification)(void *state, size_t i, cl_modification *out, cl_error *err);
 } cl_circuit_ops;
 
 typedef struct cl_circuit cl_circuit;

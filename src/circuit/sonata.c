@@ -43,6 +43,8 @@ typedef struct sonata {
     size_t nreports;
     cl_connection_override *overrides;
     size_t noverrides;
+    cl_modification *mods;
+    size_t nmods;
     cl_run_config run;
     /* every input of the simulation config (cl_input), with its JSON object
      * (borrowed from sim.root) for input_param */
@@ -90,6 +92,7 @@ static void st_free(void *state) {
     free(s->inputs);
     free(s->reports);
     free(s->overrides);
+    free(s->mods);
     free(s->mech_dir);
     free(s->syn_dir);
     free(s->templates_dir);
@@ -320,6 +323,61 @@ static cl_status eval_set(sonata *s, const char *name, sn_pop *p, uint64_t **ids
 static cl_status node_attr_cb(void *ctx, const char *attr, uint64_t node, cl_value *out, cl_error *err) {
     cbctx *c = ctx;
     return sn_pop_attr(c->p, &c->s->pool, attr, node, out, err);
+}
+
+/* conditions.modifications: an array (libsonata) or an object keyed by
+ * name (older configs); each entry's type and node_set checked here, its
+ * section_configure when the network applies it. */
+static cl_status read_modifications(sonata *s, const sn_json_file *f, json_t *cond, cl_error *err) {
+    json_t *m = cond ? json_object_get(cond, "modifications") : NULL;
+    if (!m || json_is_null(m)) return CL_OK;
+    if (!json_is_array(m) && !json_is_object(m))
+        return cl_error_fail(err, CL_EFORMAT, "%s: $.conditions.modifications: expected an array", f->path);
+    size_t n = json_is_array(m) ? json_array_size(m) : json_object_size(m);
+    s->mods = calloc(n ? n : 1, sizeof *s->mods);
+    if (!s->mods) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    void *it = json_is_object(m) ? json_object_iter(m) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        char path[300];
+        json_t *o;
+        cl_modification *c = &s->mods[i];
+        if (json_is_array(m)) {
+            o = json_array_get(m, i);
+            snprintf(path, sizeof path, "$.conditions.modifications[%zu]", i);
+        } else {
+            o = json_object_iter_value(it);
+            c->name = json_object_iter_key(it);
+            snprintf(path, sizeof path, "$.conditions.modifications.%s", c->name);
+            it = json_object_iter_next(m, it);
+        }
+        if (!json_is_object(o)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
+        cl_status st;
+        if ((st = sn_get_str(f, o, path, "name", 0, &c->name, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, o, path, "type", 1, &c->type, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, o, path, "node_set", 0, &c->node_set, err)) != CL_OK) return st;
+        if ((st = sn_get_str(f, o, path, "section_configure", 0, &c->section_configure, err)) != CL_OK) return st;
+        size_t wn = strlen(f->path) + strlen(path) + 3;
+        char *w = malloc(wn);
+        if (!w) return cl_error_fail(err, CL_ENOMEM, "out of memory");
+        snprintf(w, wn, "%s: %s", f->path, path);
+        c->where = P(s, w);
+        int ttx = !strcmp(c->type, "ttx") || !strcmp(c->type, "TTX");
+        if (!ttx && strcmp(c->type, "configure_all_sections") && strcmp(c->type, "ConfigureAllSections") &&
+            strcmp(c->type, "section_list") && strcmp(c->type, "section"))
+            return cl_error_fail(err, CL_EFORMAT,
+                                 "%s.type: \"%s\" is not a modification cellulab applies (ttx, "
+                                 "configure_all_sections, section_list, section)", c->where, c->type);
+        if (!c->node_set)
+            return cl_error_fail(err, CL_EFORMAT, "%s: a %s modification needs a node_set", c->where, c->type);
+        if (!ttx && !c->section_configure)
+            return cl_error_fail(err, CL_EFORMAT, "%s: a %s modification needs a section_configure", c->where,
+                                 c->type);
+        char w2[340];
+        snprintf(w2, sizeof w2, "%s.node_set", path);
+        if ((st = check_set(s, w2, c->node_set, err)) != CL_OK) return st;
+    }
+    s->nmods = n;
+    return CL_OK;
 }
 
 static cl_status open_sim(sonata *s, cl_error *err) {
@@ -626,7 +684,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if ((st = check_set(s, w, c->target, err)) != CL_OK) return st;
     }
     s->noverrides = no;
-    return CL_OK;
+    return read_modifications(s, f, cond, err);
 }
 
 static cl_status open_all(sonata *s, const char *path, cl_error *err) {
@@ -1029,6 +1087,13 @@ static cl_status o_ovr(void *st, size_t i, cl_connection_override *out, cl_error
     *out = s->overrides[i];
     return CL_OK;
 }
+static size_t o_nmods(void *st) { return ((sonata *)st)->nmods; }
+static cl_status o_mod(void *st, size_t i, cl_modification *out, cl_error *err) {
+    sonata *s = st;
+    if (i >= s->nmods) return cl_error_fail(err, CL_EINVAL, "modification %zu out of range (%zu)", i, s->nmods);
+    *out = s->mods[i];
+    return CL_OK;
+}
 static const char *o_mech(void *st) { return ((sonata *)st)->mech_dir; }
 
 static size_t o_ninputs(void *st) { return ((sonata *)st)->ninputs; }
@@ -1115,6 +1180,8 @@ static const cl_circuit_ops sonata_ops = {
     .report = o_report,
     .connection_override_count = o_novr,
     .connection_override = o_ovr,
+    .modification_count = o_nmods,
+    .modification = o_mod,
     .mechanisms_dir = o_mech,
     .free = st_free,
     .bbp_run_settings = o_bbp_run,

@@ -16,6 +16,7 @@
 #include "sim/network_bbp.h"
 #include "sim/network_output.h"
 #include "sim/network_inputs.h"
+#include "sim/network_modify.h"
 #include "util/util.h"
 
 typedef struct ncell {
@@ -1016,6 +1017,37 @@ static cl_status leave_out_edges(cl_network *net, const char *epop, npop *T, cl_
                        epop, n_out);
 }
 
+/* conditions.modifications on the loaded biophysical cells of each entry's
+ * node set, in file order; an entry that changes no section is a warning,
+ * as in BlueCelluLab. */
+static cl_status make_modifications(cl_network *net, cl_error *err) {
+    size_t nm = net->ops->modification_count ? net->ops->modification_count(net->st) : 0;
+    for (size_t i = 0; i < nm; i++) {
+        cl_modification m;
+        cl_status st = net->ops->modification(net->st, i, &m, err);
+        if (st) return st;
+        size_t total = 0;
+        for (size_t p = 0; p < net->n_pops && !st; p++) {
+            npop *P = &net->pops[p];
+            uint64_t *ids = NULL;
+            size_t n = 0;
+            if ((st = net->ops->node_set(net->st, m.node_set, P->name, &ids, &n, err))) break;
+            for (size_t k = 0; k < n && !st; k++) {
+                if (ids[k] >= P->n || P->cell_of[ids[k]] < 0 || net->cells[P->cell_of[ids[k]]].art) continue;
+                size_t ns = 0;
+                st = cl_netmod_apply(net->sim, net->cells[P->cell_of[ids[k]]].cell, &m, &ns, err);
+                total += ns;
+            }
+            free(ids);
+        }
+        if (st) return st;
+        if (!total && (st = add_warning(net, err, "%s: modification \"%s\" (%s) changed no section", m.where,
+                                        m.name ? m.name : "", m.type)))
+            return st;
+    }
+    return CL_OK;
+}
+
 static cl_status make_edges(cl_network *net, cl_error *err) {
     size_t ne = net->ops->edge_population_count ? net->ops->edge_population_count(net->st) : 0;
     if (ne && (!net->ops->afferent_edges || !net->ops->edge_source || !net->ops->edge_attribute ||
@@ -1453,6 +1485,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     if ((st = gather_inputs(net, err))) goto done;
     if ((st = make_cells(net, o, err))) goto done;
     if ((st = make_edges(net, err))) goto done;
+    if ((st = make_modifications(net, err))) goto done;
     if ((st = make_clamps(net, err))) goto done;
     if ((st = make_reports(net, err))) goto done;
 done:

@@ -4,7 +4,6 @@
  * that BlueCelluLab (Random123 mode, as neurodamus) gives them. The rules
  * were learnt from BlueCelluLab's synapse_types.py, synapse_factory.py and
  * sonata_circuit_access.py. */
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "cellulab_mech.h"
 #include "cellulab_morph.h"
 #include "sim/network_bbp.h"
+#include "sim/configure_stmt.h"
 #include "util/util.h"
 
 /* ---- MD5 (RFC 1321), only for the 12-bit population ids ---------------- */
@@ -358,25 +358,11 @@ cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int kind, const
              ov_name ? ov_name : "", c->epop, (unsigned long long)c->edge);
     const char *p = text;
     for (;;) {
-        while (*p && (isspace((unsigned char)*p) || *p == ';')) p++;
-        if (!*p) return CL_OK;
-        const char *stmt = p;
-        if (strncmp(p, "%s.", 3) != 0) goto unsupported;
-        p += 3;
-        char var[64];
-        size_t n = 0;
-        while ((isalnum((unsigned char)*p) || *p == '_') && n < sizeof var - 1) var[n++] = *p++;
-        var[n] = 0;
-        if (!n || isalnum((unsigned char)*p) || *p == '_') goto unsupported;
-        while (*p == ' ' || *p == '\t') p++;
-        char op = *p;
-        if (op == '=') p++;
-        else if ((op == '*' || op == '/' || op == '+' || op == '-') && p[1] == '=') p += 2;
-        else goto unsupported;
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || !isfinite(v) || (*end && !isspace((unsigned char)*end) && *end != ';')) goto unsupported;
-        p = end;
+        char var[64], op;
+        double v;
+        int r = cl_configure_next(&p, "%s.", var, sizeof var, &op, &v);
+        if (r == 0) return CL_OK;
+        if (r < 0) goto unsupported;
         /* a parameter of the synapse, else its mechanism's GLOBAL VAR_MECH
          * (hoc reaches globals through an instance too) */
         char gname[160];
@@ -385,13 +371,13 @@ cl_status bbp_synapse_configure(const bbp_syn_ctx *c, cl_pp syn, int kind, const
         int global = cl_pp_get(c->sim, syn, var, &old) != CL_OK;
         if (global && cl_sim_get_global(c->sim, gname, &old))
             return cl_error_fail(err, CL_EINVAL, "%s: %s has no variable \"%s\"", where, mech, var);
-        double nv = op == '=' ? v : op == '*' ? old * v : op == '/' ? old / v : op == '+' ? old + v : old - v;
+        double nv = cl_configure_apply(op, old, v);
         cl_status s = global ? cl_sim_set_global(c->sim, gname, nv) : cl_pp_set(c->sim, syn, var, nv);
         if (s) return cl_error_fail(err, s, "%s: %s: %s", where, var, cl_sim_errmsg(c->sim));
         continue;
     unsupported:
         return cl_error_fail(err, CL_EINVAL,
                              "%s: \"%.60s\": only statements \"%%s.VAR = NUMBER\" (or *=, /=, +=, -=) are supported",
-                             where, stmt);
+                             where, p);
     }
 }

@@ -32,6 +32,7 @@ hand, the currents BBP's hyperpolarizing module injects.
 usage: check_sonata_quick_scx.py CELLULAB NETWORK_COMPARE SHARED_DATA OUTDIR [CONFIG...]
   CONFIG: noinput, hypamp, hypamp_synapses (default all three)
 """
+import json
 import os
 import shutil
 import subprocess
@@ -42,8 +43,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHANNELS = ["CaDynamics_DC0", "Ca_HVA2", "Ca_LVAst", "Ih", "K_Pst", "K_Tst", "NaTg", "Nap_Et2", "SK_E2",
-            "SKv3_1", "ProbAMPANMDA_EMS", "ProbGABAAB_EMS"]
-CONFIGS = ["noinput", "hypamp", "hypamp_synapses"]
+            "SKv3_1", "ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "TTXDynamicsSwitch"]
+CONFIGS = ["noinput", "hypamp", "hypamp_synapses", "hypamp_modifications"]
 
 
 def run(cmd, **kw):
@@ -68,12 +69,47 @@ def build(cellulab, shared, out):
     return nrnlib, cllib
 
 
+# conditions.modifications (issue 9), one of each type: TTX on node 2; the
+# SKv3_1 sections of every cell (the others skipped: they lack the variable)
+# get 1.2x their gSKv3_1bar (read at x = 0.5) and e_pas -72; node 0's apical
+# Ih, a distance-dependent density, becomes twice its value at x = 0.5; one
+# basal section of node 1 gets cm 3 and Ra 150
+MODIFICATIONS = [
+    {"name": "no_sodium", "type": "ttx", "node_set": "node2"},
+    {"name": "sk", "type": "configure_all_sections", "node_set": "Mosaic_A",
+     "section_configure": "%s.gSKv3_1bar_SKv3_1 *= 1.2; %s.e_pas = -72"},
+    {"name": "apical_ih", "type": "section_list", "node_set": "node0",
+     "section_configure": "apical.gIhbar_Ih *= 2"},
+    {"name": "one_dend", "type": "section", "node_set": "node1",
+     "section_configure": "dend[3].cm = 3; dend[3].Ra = 150"},
+]
+
+
+def with_modifications(shared, cfg, d):
+    """A copy of the config in d with MODIFICATIONS and node sets node0-2."""
+    with open(cfg) as f:
+        j = json.load(f)
+    j["network"] = os.path.join(os.path.dirname(cfg), j["network"])
+    with open(os.path.join(d, "node_sets.json"), "w") as f:
+        json.dump(dict([("Mosaic_A", {"population": "NodeA"})] +
+                       [("node%d" % k, {"population": "NodeA", "node_id": [k]}) for k in range(3)]), f)
+    j["node_sets_file"] = os.path.join(d, "node_sets.json")
+    j.setdefault("conditions", {})["modifications"] = MODIFICATIONS
+    out = os.path.join(d, "simulation_config.json")
+    with open(out, "w") as f:
+        json.dump(j, f, indent=1)
+    return out
+
+
 def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
     syn = name.endswith("_synapses")  # the circuit's local Blue Brain synapses built on both sides
     cfg = os.path.join(shared, "bluecellulab", "sim_quick_scx_sonata",
                        "simulation_config_%s.json" % name.replace("_synapses", ""))
+
     d = os.path.join(out, name)
     os.makedirs(os.path.join(d, "ref"))
+    if name.endswith("_modifications"):
+        cfg = with_modifications(shared, cfg.replace("_modifications", ""), d)
     ref_h5 = os.path.join(d, "ref", "ref.h5")
     p = run(["/usr/bin/python3", os.path.join(HERE, "neuron_quick_scx.py"), nrnlib, cfg, ref_h5] +
             (["synapses"] if syn else []))
@@ -134,7 +170,28 @@ def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
               "max |dv| %.3g mV (float32 rounding)" % (name, data.shape[0], data.shape[1], nd, dv))
         if nd:
             bad += 1
+    if name.endswith("_modifications"):
+        bad += check_bad_modification(cellulab, cfg, cllib, d)
     return bad + check_library(name, cfg, compare, d, cllib, [], syn)
+
+
+def check_bad_modification(cellulab, cfg, cllib, d):
+    """A section_configure beyond "TARGET.VAR op NUMBER" is refused with a
+    message naming the modification, and no output is written."""
+    with open(cfg) as f:
+        j = json.load(f)
+    j["conditions"]["modifications"].append({"name": "fancy", "type": "configure_all_sections", "node_set": "node0",
+                                             "section_configure": "%s.cm = %s.cm * 2"})
+    bad_cfg = os.path.join(d, "simulation_bad_modification.json")
+    with open(bad_cfg, "w") as f:
+        json.dump(j, f)
+    o = os.path.join(d, "cl_bad")
+    p = run([cellulab, "run", bad_cfg, "--mechanisms", cllib, "--output", o, "--no-progress"])
+    print("bad section_configure: rc %d, %s" % (p.returncode, p.stderr.strip()[:240]))
+    if p.returncode == 0 or "modifications[4]" not in p.stderr or "only statements" not in p.stderr or \
+            os.path.exists(os.path.join(o, "out.h5")):
+        return 1
+    return 0
 
 
 def check_library(name, cfg, compare, d, cllib, extra, syn=False):

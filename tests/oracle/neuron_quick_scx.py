@@ -26,6 +26,14 @@ when conditions give no extracellular_calcium; the source cell's soma(1)
 through a NetCon of threshold -30 mV (spike_location soma), delay rounded
 to the step, weight = conductance.
 
+conditions.modifications (issue 9) are applied as BlueCelluLab applies
+them (its simulation/modifications.py: Python statements on each section,
+skipped where the section lacks a variable they name): ttx inserts
+TTXDynamicsSwitch everywhere with ttxo_level 1; configure_all_sections
+("%s.VAR ..."), section_list ("apical.VAR ...") and section
+("dend[3].VAR ...") exec their statements with sec.VAR in place of the
+target.
+
 The configs are read with json + h5py, independently of cellulab.
 usage: neuron_quick_scx.py LIBNRNMECH SIMULATION_CONFIG OUT.h5 [synapses]
 """
@@ -64,6 +72,35 @@ def load_json(path):
 
 def strs(a):
     return [x.decode() if isinstance(x, bytes) else str(x) for x in a]
+
+
+def apply_modifications(h, sim, ns, cells):
+    lists = {"somatic": "somatic", "soma": "somatic", "basal": "basal", "dend": "basal", "apical": "apical",
+             "apic": "apical", "axonal": "axonal", "axon": "axonal"}
+    for m in sim.get("conditions", {}).get("modifications", []):
+        sel = ns[m["node_set"]]
+        nodes = sel.get("node_id", range(len(cells)))
+        cfg = m.get("section_configure", "")
+        for k in nodes:
+            cell = cells[k]
+            if m["type"] == "ttx":
+                for sec in cell.all:
+                    sec.insert("TTXDynamicsSwitch")
+                    sec.ttxo_level_TTXDynamicsSwitch = 1.0
+                continue
+            if m["type"] == "configure_all_sections":
+                secs, code = list(cell.all), cfg.replace("%s.", "sec.")
+            elif m["type"] == "section_list":
+                name = re.match(r"^(\w+)\.", cfg).group(1)
+                secs, code = list(getattr(cell, lists[name])), cfg.replace(name + ".", "sec.")
+            else:
+                name = re.match(r"^(\w+\[\d+\])\.", cfg).group(1)
+                secs = [sec for sec in cell.all if sec.name().split(".")[-1] == name]
+                code = cfg.replace(name + ".", "sec.")
+            names = set(re.findall(r"sec\.(\w+)", code))
+            for sec in secs:
+                if all(hasattr(sec, a) for a in names):
+                    exec(code, {"__builtins__": None}, {"sec": sec})
 
 
 def add_synapses(h, sim, net, nbase, nman, pop_name, cells):
@@ -183,6 +220,7 @@ def main():
         cells.append(cell)
         recs.append(v)
         dets.append(nc)
+    apply_modifications(h, sim, ns, cells)
     if len(sys.argv) > 4 and sys.argv[4] == "synapses":
         keep = add_synapses(h, sim, net, nbase, nman, pop_name, cells)
     h.run()

@@ -365,6 +365,25 @@ static void m_bbp_mech_value(void) {
 static void m_bbp_spike_location(void) {
     text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"spike_location\": \"axon\"}}");
 }
+static void m_mods_type(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"modifications\": 1}}");
+}
+static void m_mods_kind(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"modifications\": "
+                                   "[{\"name\": \"m\", \"type\": \"melt\", \"node_set\": \"all\"}]}}");
+}
+static void m_mods_no_set(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"modifications\": "
+                                   "[{\"name\": \"m\", \"type\": \"ttx\"}]}}");
+}
+static void m_mods_no_cfg(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"modifications\": "
+                                   "{\"m\": {\"type\": \"section_list\", \"node_set\": \"all\"}}}}");
+}
+static void m_mods_set(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"modifications\": "
+                                   "[{\"type\": \"ttx\", \"node_set\": \"nope\"}]}}");
+}
 static void m_not_config(void) { text("simulation_config.json", "{\"something\": 1}"); }
 static void m_bad_regex(void) { text("node_sets.json", "{\"all\": {\"model_type\": {\"$regex\": \"[\"}}}"); }
 static void m_missing_nodesets(void) {
@@ -408,6 +427,16 @@ static const bad_case cases[] = {
      {"$.conditions.mechanisms.ProbAMPANMDA_EMS.init_depleted", "expected a number or a boolean"}, NULL},
     {"spike_location value", m_bbp_spike_location, "simulation_config.json",
      {"$.conditions.spike_location", "expected soma or AIS"}, NULL},
+    {"modifications type", m_mods_type, "simulation_config.json",
+     {"$.conditions.modifications", "expected an array"}, NULL},
+    {"modification kind", m_mods_kind, "simulation_config.json",
+     {"$.conditions.modifications[0].type", "\"melt\" is not a modification"}, NULL},
+    {"modification without node_set", m_mods_no_set, "simulation_config.json",
+     {"$.conditions.modifications[0]", "needs a node_set"}, NULL},
+    {"modification without section_configure", m_mods_no_cfg, "simulation_config.json",
+     {"$.conditions.modifications.m", "needs a section_configure"}, NULL},
+    {"modification node set", m_mods_set, "simulation_config.json",
+     {"$.conditions.modifications[0].node_set", "unknown node set \"nope\""}, NULL},
     {"not a config", m_not_config, "simulation_config.json", {"neither \"networks\" nor \"network\"", NULL}, NULL},
 };
 
