@@ -11,7 +11,8 @@ same run, each side in its own process, one after the other.
 
 For each: wall time of the run (building excluded), ns per
 compartment-step, the ratio NEURON/cellulab, memory (peak resident set
-minus the resident set before building, per compartment) and agreement
+minus the resident set before building, per compartment; for l5tpc also
+bytes per synapse, from two extra short runs with N and 2N synapses) and agreement
 (max |dv| of the traced soma, its spike counts). cellulab runs with 1 and
 with 2 threads (cl_sim_set_threads; NEURON on one); the 2-thread trace must
 be the 1-thread trace bit for bit. Prints a table and writes
@@ -33,6 +34,9 @@ ALLEN_MODS = os.path.join(DATA, "sonata-examples", "shared_components", "mechani
 
 FULL = {"ring": {"nring": 50, "ncell": 10, "tstop": 100.0}, "allen5": {"tstop": 1200.0},
         "l5tpc": {"nsyn": 5000, "tstop": 1000.0}}
+# bytes per synapse (bench/README.md): the l5tpc model with N and 2N
+# synapses (Exp2Syn + NetCon, the same 500 NetStims), a short run each
+SYN_N, SYN_TSTOP = 5000, 20.0
 QUICK = {"ring": {"nring": 4, "ncell": 5, "tstop": 50.0}, "allen5": {"tstop": 300.0},
          "l5tpc": {"nsyn": 5000, "tstop": 100.0}}
 
@@ -61,6 +65,23 @@ def build_allen_mechanisms(build, work):
                                                        nrn_dir, os.path.join(work, "tool"))
         subprocess.run(["sh", "-c", script], check=True)
     return cl_lib, nrn_lib
+
+
+def synapse_bytes(build, work):
+    """Bytes per synapse on each side: the resident set after a short run of
+    the l5tpc model (free heap pages given back) with 2N synapses minus that
+    with N, divided by N."""
+    exe = os.path.join(build, "bench", "bench_models")
+    live = {}
+    for n in (SYN_N, 2 * SYN_N):
+        c = run_child([exe, "l5tpc", "--tstop", str(SYN_TSTOP), "--trace", os.path.join(work, "syn.cl"),
+                       "--data", DATA, "--nsyn", str(n)])
+        r = run_child(["/usr/bin/python3", os.path.join(HERE, "neuron_models.py"), "l5tpc",
+                       os.path.join(work, "syn.nrn"), str(SYN_TSTOP), DATA, str(n)])
+        live[n] = (c["rss_trim_kib"] - c["rss0_kib"], r["rss_trim_kib"] - r["rss0_kib"])
+    cl = 1024.0 * (live[2 * SYN_N][0] - live[SYN_N][0]) / SYN_N
+    nrn = 1024.0 * (live[2 * SYN_N][1] - live[SYN_N][1]) / SYN_N
+    return {"bytes_per_synapse": cl, "neuron_bytes_per_synapse": nrn, "synapse_memory_ratio": nrn / cl}
 
 
 def bench(model, p, build, libs, work):
@@ -100,6 +121,8 @@ def bench(model, p, build, libs, work):
         "memory_ratio": mem(n) / mem(c),
         "max_dv_mV": max(abs(a - b) for a, b in zip(cv, nv)),
         "spikes": c["spikes"], "neuron_spikes": n["spikes"],
+        # measured for the synapse-heavy model only (synapse_bytes)
+        "bytes_per_synapse": None, "neuron_bytes_per_synapse": None, "synapse_memory_ratio": None,
     }
 
 
@@ -120,16 +143,23 @@ def main():
         for m in models:
             print("running %s ..." % m, file=sys.stderr, flush=True)
             results[m] = bench(m, sizes[m], a.build, libs, work)
-    print("%-7s %9s %6s %10s %10s %6s %8s %8s %6s %6s %10s %10s %6s %9s %9s" % (
+            if m == "l5tpc":
+                print("running l5tpc with %d and %d synapses (bytes per synapse) ..." % (SYN_N, 2 * SYN_N),
+                      file=sys.stderr, flush=True)
+                results[m].update(synapse_bytes(a.build, work))
+    print("%-7s %9s %6s %10s %10s %6s %8s %8s %6s %6s %10s %10s %6s %7s %7s %6s %9s %9s" % (
         "model", "comps", "steps", "NEURON s", "cellulab s", "ratio", "ns/c-s", "NRN ns", "2T s", "2T rat",
-        "B/comp", "NRN B/comp", "mem x", "max|dv|", "spikes"))
+        "B/comp", "NRN B/comp", "mem x", "B/syn", "NRN B/s", "syn x", "max|dv|", "spikes"))
+    opt = lambda x, f: "-" if x is None else f % x  # noqa: E731
     for m, r in results.items():
         t2 = r["threads"]["2"]
-        print("%-7s %9d %6d %10.3f %10.3f %6.2f %8.1f %8.1f %6.3f %6.2f %10.0f %10.0f %6.2f %9.2g %4d/%-4d" % (
-            m, r["compartments"], r["steps"], r["neuron_s"], r["cellulab_s"], r["ratio"],
-            r["ns_per_compartment_step"], r["neuron_ns_per_compartment_step"], t2["cellulab_s"], t2["ratio"],
-            r["bytes_per_compartment"],
-            r["neuron_bytes_per_compartment"], r["memory_ratio"], r["max_dv_mV"], r["spikes"], r["neuron_spikes"]))
+        print("%-7s %9d %6d %10.3f %10.3f %6.2f %8.1f %8.1f %6.3f %6.2f %10.0f %10.0f %6.2f %7s %7s %6s %9.2g "
+              "%4d/%-4d" % (
+                  m, r["compartments"], r["steps"], r["neuron_s"], r["cellulab_s"], r["ratio"],
+                  r["ns_per_compartment_step"], r["neuron_ns_per_compartment_step"], t2["cellulab_s"], t2["ratio"],
+                  r["bytes_per_compartment"], r["neuron_bytes_per_compartment"], r["memory_ratio"],
+                  opt(r["bytes_per_synapse"], "%.0f"), opt(r["neuron_bytes_per_synapse"], "%.0f"),
+                  opt(r["synapse_memory_ratio"], "%.2f"), r["max_dv_mV"], r["spikes"], r["neuron_spikes"]))
     out = os.path.join(HERE, "results.json")
     with open(out + ".tmp", "w") as f:
         json.dump({"quick": a.quick, "models": results}, f, indent=1)

@@ -2,12 +2,14 @@
 """The NEURON 8.2 side of bench/bench.py: builds the same model as
 bench/bench_models.c (see bench/README.md), runs it and prints one JSON
 object (wall time of the run, building excluded; compartments; steps;
-resident set once NEURON and the mechanisms are loaded, before building, and
-at its peak; spikes of the traced soma);
+resident set once NEURON and the mechanisms are loaded, before building, at
+its peak, and after the run once the heap's free pages are given back with
+malloc_trim; spikes of the traced soma);
 writes that soma's trace (every step) to TRACE.
 
 usage: neuron_models.py MODEL TRACE TSTOP [ring NRING NCELL | allen5 DATA LIBNRNMECH | l5tpc DATA NSYN]
 """
+import ctypes
 import json
 import os
 import sys
@@ -172,8 +174,13 @@ def main():
     with open(trace, "w") as f:
         f.writelines("%.17g\n" % x for x in v)
     spikes = sum(1 for i in range(1, len(v)) if v[i - 1] <= -20 < v[i])
+    peak = status_kib("VmHWM")
+    # the live model: freed heap pages (Import3d's) go back to the system, so
+    # that memory later allocations reused counts; bench.py's bytes per
+    # synapse compare this between two synapse counts
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
     print(json.dumps({"wall_s": wall, "compartments": comps, "steps": len(v) - 1, "spikes": spikes,
-                      "rss0_kib": rss0, "peak_kib": status_kib("VmHWM")}))
+                      "rss0_kib": rss0, "peak_kib": peak, "rss_trim_kib": status_kib("VmRSS")}))
 
 
 if __name__ == "__main__":
