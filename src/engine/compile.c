@@ -70,7 +70,7 @@ void cl_engine_release(cl_engine *e) {
     for (int s = 0; s < e->nsec; s++) {
         cl_sec *sec = &e->sec[s];
         free(sec->name); free(sec->diam); free(sec->cm); free(sec->pt);
-        for (int m = 0; m < sec->nmech; m++) free(sec->mech[m].val);
+        for (int m = 0; m < sec->nmech; m++) cl_sec_mech_free(e, &sec->mech[m]);
         free(sec->mech);
     }
     free(e->sec);
@@ -285,9 +285,13 @@ static int build_blocks(cl_engine *e, const int *order, int norder) {
                 for (int j = 0; j < sec->nseg; j++) {
                     int inst = sm->inst0 + j;
                     b->node[inst] = sec->node0 + j;
-                    for (int k = 0; k < m->nvar; k++)
-                        b->var[k][inst] = sm->val[(size_t)k * sec->nseg + j];
                     if (b->iflag) b->iflag[inst] = sm->style;
+                }
+                for (int k = 0; k < m->nvar; k++) {
+                    const double *c = sm->col ? sm->col[k] : NULL;
+                    double *dst = b->var[k] + sm->inst0;
+                    if (c) memcpy(dst, c, (size_t)sec->nseg * sizeof *dst);
+                    else for (int j = 0; j < sec->nseg; j++) dst[j] = m->vars[k].dflt;
                 }
             }
         } else {

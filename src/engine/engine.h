@@ -17,10 +17,15 @@ typedef struct cl_pt3d {
     double arc;
 } cl_pt3d;
 
-/* A mechanism inserted in a section: per-segment values of its variables. */
+/* A mechanism inserted in a section: per-segment values of its variables.
+ * Only the variables given a value are stored (most keep their default in
+ * every segment, and the compiled block holds the running values): col[k]
+ * is variable k's nseg values, NULL while it has its default everywhere;
+ * col itself is NULL until a first variable is set. Read and write through
+ * cl_sec_mech_get / cl_sec_mech_put. */
 typedef struct cl_sec_mech {
     int type;
-    double *val; /* val[k * nseg + j]: variable k of segment j */
+    double **col;
     int inst0;   /* compiled: instance of segment 0; segments are contiguous */
     int style;   /* ions: OR of the users' CL_ION_* flags in this section */
 } cl_sec_mech;
@@ -270,6 +275,14 @@ int cl_sec_mech_find(const cl_sec *sec, int type);
 /* Insert a mechanism type in a section's description (no-op when present):
  * its index in sec->mech, or -1 when out of memory. */
 int cl_sec_insert_type(cl_engine *e, cl_sec *sec, int type);
+/* Description value of variable k in segment j of a section's mechanism,
+ * and setting it (0, or -1 out of memory); cl_sec_mech_resample moves the
+ * stored columns to a new nseg (each new segment takes the value of the old
+ * segment containing its centre; 0 or -1); cl_sec_mech_free frees them. */
+double cl_sec_mech_get(const cl_engine *e, const cl_sec *sec, const cl_sec_mech *sm, int k, int j);
+int cl_sec_mech_put(cl_engine *e, const cl_sec *sec, cl_sec_mech *sm, int k, int j, double value);
+int cl_sec_mech_resample(cl_engine *e, cl_sec_mech *sm, int old_n, int new_n);
+void cl_sec_mech_free(cl_engine *e, cl_sec_mech *sm);
 /* Insert the ions a mechanism uses, or-ing in its usage flags. 0 or -1. */
 int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt);
 

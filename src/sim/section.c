@@ -232,7 +232,7 @@ cl_status cl_section_set_nseg(cl_sim *s, cl_section h, int nseg) {
     if (resample(&sec->diam, 1, sec->nseg, nseg) != 0 || resample(&sec->cm, 1, sec->nseg, nseg) != 0)
         return cl_fail(s, CL_ENOMEM, "cl_section_set_nseg: out of memory");
     for (int m = 0; m < sec->nmech; m++)
-        if (resample(&sec->mech[m].val, cl_eng_type(&s->eng, sec->mech[m].type)->nvar, sec->nseg, nseg) != 0)
+        if (cl_sec_mech_resample(&s->eng, &sec->mech[m], sec->nseg, nseg) != 0)
             return cl_fail(s, CL_ENOMEM, "cl_section_set_nseg: out of memory");
     sec->nseg = nseg;
     cl_sim_structure_changed(s);
@@ -427,21 +427,22 @@ static cl_status resolve_range(cl_sim *s, const char *fn, int si, const char *na
 
 /* Write a value into the description and, when the layout is current, into the
  * running instance too, so that a change between run and continue takes effect. */
-static void write_range(cl_sim *s, int si, int type, int k, int j, double value) {
+static int write_range(cl_sim *s, int si, int type, int k, int j, double value) {
     cl_engine *e = &s->eng;
     cl_sec *sec = &e->sec[si];
-    if (type == -1) { sec->diam[j] = value; cl_sim_structure_changed(s); return; }
+    if (type == -1) { sec->diam[j] = value; cl_sim_structure_changed(s); return 0; }
     if (type == -2) {
         sec->cm[j] = value;
         if (e->compiled) {
             for (int c = 0; c < e->ncap; c++)
                 if (e->cap_node[c] == sec->node0 + j) e->cap_cm[c] = value;
         }
-        return;
+        return 0;
     }
     int m = cl_sec_mech_find(sec, type);
-    sec->mech[m].val[(size_t)k * sec->nseg + j] = value;
+    if (cl_sec_mech_put(e, sec, &sec->mech[m], k, j, value) != 0) return -1;
     if (e->compiled) e->block[type].var[k][sec->mech[m].inst0 + j] = value;
+    return 0;
 }
 
 static cl_status set_range(cl_sim *s, const char *fn, cl_section h, int all, double x, const char *var, double value) {
@@ -459,9 +460,10 @@ static cl_status set_range(cl_sim *s, const char *fn, cl_section h, int all, dou
     if (type == -2 && value < 0) return cl_fail(s, CL_EINVAL, "%s: cm: expected >= 0, got %g", fn, value);
     const cl_sec *sec = &s->eng.sec[i];
     if (all) {
-        for (int j = 0; j < sec->nseg; j++) write_range(s, i, type, k, j, value);
-    } else {
-        write_range(s, i, type, k, cl_engine_seg_index(&s->eng, i, x), value);
+        for (int j = 0; j < sec->nseg; j++)
+            if (write_range(s, i, type, k, j, value) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
+    } else if (write_range(s, i, type, k, cl_engine_seg_index(&s->eng, i, x), value) != 0) {
+        return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     }
     return cl_ok(s);
 }
@@ -502,7 +504,7 @@ cl_status cl_section_get_at(cl_sim *s, cl_section h, double x, const char *var, 
     } else {
         int m = cl_sec_mech_find(sec, type);
         *out = e->compiled ? e->block[type].var[k][sec->mech[m].inst0 + j]
-                           : sec->mech[m].val[(size_t)k * sec->nseg + j];
+                           : cl_sec_mech_get(e, sec, &sec->mech[m], k, j);
     }
     return cl_ok(s);
 }
