@@ -76,12 +76,12 @@ void cl_engine_release(cl_engine *e) {
     free(e->sec);
     for (int c = 0; c < e->ncell; c++) { free(e->cell[c].name); free(e->cell[c].sec); }
     free(e->cell);
-    for (int i = 0; i < e->npp; i++) { free(e->pp[i].val); free(e->pp[i].ev.t); free(e->pp[i].ev.v); }
+    for (int i = 0; i < e->npp; i++) { free(e->pp[i].set); free(e->pp[i].ev.t); free(e->pp[i].ev.v); }
     free(e->pp);
     for (int i = 0; i < e->npresyn; i++) free(e->presyn[i].spikes.t);
     free(e->presyn);
-    for (int i = 0; i < e->nnc; i++) free(e->nc[i].w);
     free(e->nc);
+    free(e->ncw);
     for (int i = 0; i < e->nrec; i++) free(e->rec[i].data.t);
     free(e->rec);
     for (int i = 0; i < e->nplay; i++) { free(e->play[i].t); free(e->play[i].y); }
@@ -177,9 +177,12 @@ static int alloc_block(cl_mech_block *b, const cl_mech_type *m, int n) {
     b->node = calloc(nn, sizeof(int));
     b->var = calloc((size_t)m->nvar + 1, sizeof(double *));
     b->g = calloc(nn, sizeof(double));
-    b->user = calloc(nn, sizeof(void *));
-    b->owner = calloc(nn, sizeof(int));
-    if (!b->node || !b->var || !b->g || !b->user || !b->owner) return -1;
+    if (!b->node || !b->var || !b->g) return -1;
+    if (m->kind == CL_MECH_POINT || m->kind == CL_MECH_ARTIFICIAL) { /* per-object data: point processes only */
+        b->user = calloc(nn, sizeof(void *));
+        b->owner = calloc(nn, sizeof(int));
+        if (!b->user || !b->owner) return -1;
+    }
     double *base = calloc(nn * (size_t)(m->nvar ? m->nvar : 1), sizeof(double));
     if (!base) return -1;
     for (int k = 0; k < m->nvar; k++) b->var[k] = base + (size_t)k * nn;
@@ -288,7 +291,7 @@ static int build_blocks(cl_engine *e, const int *order, int norder) {
                     if (b->iflag) b->iflag[inst] = sm->style;
                 }
                 for (int k = 0; k < m->nvar; k++) {
-                    const double *c = sm->col ? sm->col[k] : NULL;
+                    const double *c = cl_sec_mech_column(e, sec, sm, k);
                     double *dst = b->var[k] + sm->inst0;
                     if (c) memcpy(dst, c, (size_t)sec->nseg * sizeof *dst);
                     else for (int j = 0; j < sec->nseg; j++) dst[j] = m->vars[k].dflt;
@@ -299,7 +302,8 @@ static int build_blocks(cl_engine *e, const int *order, int norder) {
                 cl_ppobj *p = &e->pp[list[i]];
                 p->inst = i;
                 b->node[i] = p->sec >= 0 ? cl_engine_node_exact(e, p->sec, p->x) : -1;
-                for (int k = 0; k < m->nvar; k++) b->var[k][i] = p->val[k];
+                for (int k = 0; k < m->nvar; k++) b->var[k][i] = m->vars[k].dflt;
+                for (int q = 0; q < p->nset; q++) b->var[p->set[q].k][i] = p->set[q].v;
                 b->user[i] = &p->ev;
                 b->owner[i] = list[i];
             }

@@ -19,13 +19,15 @@ typedef struct cl_pt3d {
 
 /* A mechanism inserted in a section: per-segment values of its variables.
  * Only the variables given a value are stored (most keep their default in
- * every segment, and the compiled block holds the running values): col[k]
- * is variable k's nseg values, NULL while it has its default everywhere;
- * col itself is NULL until a first variable is set. Read and write through
- * cl_sec_mech_get / cl_sec_mech_put. */
+ * every segment, and the compiled block holds the running values), in one
+ * allocation: store is NULL until a first variable is set, then nvar int16
+ * slots (the column of each variable, -1 while it has its default
+ * everywhere), padded to 8 bytes, then ncol columns of nseg values. Read
+ * and write through cl_sec_mech_get / cl_sec_mech_put. */
 typedef struct cl_sec_mech {
     int type;
-    double **col;
+    int ncol;
+    void *store;
     int inst0;   /* compiled: instance of segment 0; segments are contiguous */
     int style;   /* ions: OR of the users' CL_ION_* flags in this section */
 } cl_sec_mech;
@@ -63,13 +65,23 @@ typedef struct cl_cellrec {
     int dead;         /* deleted (cl_cell_delete) */
 } cl_cellrec;
 
+/* A point-process variable given a value (cl_pp_set). */
+typedef struct cl_ppval {
+    int k;
+    double v;
+} cl_ppval;
+
 typedef struct cl_ppobj {
     int type;
     int alive;
     int sec; /* -1 for artificial cells */
+    int nset;          /* entries of set */
     double x;
     long seq;
-    double *val;       /* user values of every variable */
+    /* the variables given a value other than their default, in the order
+     * first set (the others keep their default): most synapses set two or
+     * three of ten; read and write with cl_pp_val_get / cl_pp_val_put */
+    cl_ppval *set;
     cl_event_list ev;  /* VecStim: times to play; APCount: times seen */
     int presyn;        /* presyn index when this is an event source, -1 */
     int inst;          /* compiled instance index in its type's block */
@@ -95,9 +107,9 @@ typedef struct cl_netconobj {
     int alive;
     int presyn;
     int target; /* pp index, -1 for none */
-    double delay;
-    double *w;
     int nw;
+    double delay;
+    size_t w0;  /* its nw weights: the engine's ncw[w0 .. w0 + nw) (cl_nc_w) */
 } cl_netconobj;
 
 enum { CL_REC_SEC, CL_REC_PP, CL_REC_TIME };
@@ -167,6 +179,8 @@ typedef struct cl_engine {
     int npresyn, cappresyn;
     cl_netconobj *nc;
     int nnc, capnc;
+    double *ncw;         /* the connections' weights, one pool (no allocation per connection) */
+    size_t nncw, capncw;
     cl_recobj *rec;
     int nrec, caprec;
     cl_playobj *play;
@@ -283,6 +297,15 @@ double cl_sec_mech_get(const cl_engine *e, const cl_sec *sec, const cl_sec_mech 
 int cl_sec_mech_put(cl_engine *e, const cl_sec *sec, cl_sec_mech *sm, int k, int j, double value);
 int cl_sec_mech_resample(cl_engine *e, cl_sec_mech *sm, int old_n, int new_n);
 void cl_sec_mech_free(cl_engine *e, cl_sec_mech *sm);
+/* Variable k's values in every segment, or NULL while it has its default
+ * everywhere. */
+const double *cl_sec_mech_column(const cl_engine *e, const cl_sec *sec, const cl_sec_mech *sm, int k);
+/* A point process's description value of variable k (its default unless
+ * set), and setting it: 0, or -1 out of memory. */
+double cl_pp_val_get(const cl_engine *e, const cl_ppobj *p, int k);
+int cl_pp_val_put(cl_engine *e, cl_ppobj *p, int k, double value);
+/* The weights of a connection. */
+static inline double *cl_nc_w(const cl_engine *e, const cl_netconobj *nc) { return e->ncw + nc->w0; }
 /* Insert the ions a mechanism uses, or-ing in its usage flags. 0 or -1. */
 int cl_sec_add_ions(cl_engine *e, cl_sec *sec, const cl_mech_type *mt);
 

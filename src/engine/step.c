@@ -56,6 +56,7 @@ static void presyn_min_delay(cl_engine *e) {
 }
 
 void cl_engine_net_event(cl_engine *e, cl_mech_block *b, int i, double te) {
+    if (!b->owner) return; /* density mechanisms emit no events (NEURON refuses NET_EVENT there) */
     int pp = b->owner[i];
     if (e->pp[pp].presyn >= 0) presyn_send(e, e->pp[pp].presyn, te);
 }
@@ -193,7 +194,7 @@ static void deliver(cl_engine *e, const cl_event *ev) {
             const cl_ppobj *p = &e->pp[nc->target];
             cl_mech_block *b = &e->block[p->type];
             e->cur_netcon = e->ps_nc[k];
-            b->type->net_receive(&c, b, p->inst, nc->w, 0.0);
+            b->type->net_receive(&c, b, p->inst, cl_nc_w(e, nc), 0.0);
         }
     } else if (ev->kind == CL_EV_NETCON) {
         cl_netconobj *nc = &e->nc[ev->a];
@@ -201,12 +202,12 @@ static void deliver(cl_engine *e, const cl_event *ev) {
             const cl_ppobj *p = &e->pp[nc->target];
             cl_mech_block *b = &e->block[p->type];
             e->cur_netcon = ev->a;
-            b->type->net_receive(&c, b, p->inst, nc->w, 0.0);
+            b->type->net_receive(&c, b, p->inst, cl_nc_w(e, nc), 0.0);
         }
     } else if (ev->kind == CL_EV_SELF) {
         cl_mech_block *b = &e->block[ev->a];
         e->cur_netcon = ev->wnc;
-        b->type->net_receive(&c, b, ev->b, ev->wnc >= 0 ? e->nc[ev->wnc].w : NULL, ev->flag);
+        b->type->net_receive(&c, b, ev->b, ev->wnc >= 0 ? cl_nc_w(e, &e->nc[ev->wnc]) : NULL, ev->flag);
     } else if (ev->kind == CL_EV_WATCH) {
         cl_mech_block *b = &e->block[ev->a];
         int nw = b->type->nwatch;
@@ -436,10 +437,10 @@ int cl_engine_initialize(cl_engine *e) {
         cl_mech_block *b = &e->block[p->type];
         if (b->type->net_init) {
             e->cur_netcon = n;
-            b->type->net_init(&c, b, p->inst, nc->w);
+            b->type->net_init(&c, b, p->inst, cl_nc_w(e, nc));
             e->cur_netcon = -1;
         } else {
-            for (int k = nc->nw - 1; k > 0; --k) nc->w[k] = 0.;
+            for (int k = nc->nw - 1; k > 0; --k) cl_nc_w(e, nc)[k] = 0.;
         }
     }
     watch_reset(e);

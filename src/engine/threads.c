@@ -327,8 +327,8 @@ static int build_groups(cl_engine *e, int ng) {
             v->n = n;
             v->node = b->node + i0;
             v->g = b->g + i0;
-            v->user = b->user + i0;
-            v->owner = b->owner + i0;
+            if (b->user) v->user = b->user + i0;
+            if (b->owner) v->owner = b->owner + i0;
             if (b->iflag) v->iflag = b->iflag + i0;
             v->var = vp;
             for (int k = 0; k < (m->nvar ? m->nvar : 1); k++) vp[k] = b->var[k] + i0;

@@ -32,13 +32,8 @@ static cl_status new_pp(cl_sim *s, const char *fn, const char *mech, int sec, do
     e->cappp = (int)cap;
     cl_ppobj *p = &e->pp[e->npp];
     memset(p, 0, sizeof *p);
-    p->val = malloc(((size_t)mt->nvar + 1) * sizeof(double));
-    if (!p->val) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
-    for (int k = 0; k < mt->nvar; k++) p->val[k] = mt->vars[k].dflt;
-    if (sec >= 0 && cl_sec_add_ions(e, &e->sec[sec], mt) != 0) {
-        free(p->val);
-        return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
-    }
+    /* every variable starts at its default: nothing stored (cl_pp_val_put) */
+    if (sec >= 0 && cl_sec_add_ions(e, &e->sec[sec], mt) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     p->type = t;
     p->alive = 1;
     p->sec = sec;
@@ -96,7 +91,7 @@ cl_status cl_pp_set(cl_sim *s, cl_pp h, const char *var, double value) {
         (strcmp(var, "tau") == 0 && value <= 0) || (strcmp(var, "tau1") == 0 && value <= 0) ||
         (strcmp(var, "tau2") == 0 && value <= 0))
         return cl_fail(s, CL_EINVAL, "%s: %s: %g is out of range for %s", fn, var, value, mt->name);
-    p->val[k] = value;
+    if (cl_pp_val_put(e, p, k, value) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     if (e->compiled) e->block[p->type].var[k][p->inst] = value;
     return cl_ok(s);
 }
@@ -110,7 +105,7 @@ cl_status cl_pp_get(cl_sim *s, cl_pp h, const char *var, double *out) {
     if (!out) return cl_fail(s, CL_EINVAL, "%s: out is NULL", fn);
     const cl_engine *e = &s->eng;
     const cl_ppobj *p = &e->pp[pi];
-    *out = e->compiled ? e->block[p->type].var[k][p->inst] : p->val[k];
+    *out = e->compiled ? e->block[p->type].var[k][p->inst] : cl_pp_val_get(e, p, k);
     return cl_ok(s);
 }
 
@@ -220,9 +215,10 @@ cl_status cl_cell_add_step(cl_sim *s, cl_cell cell, double start, double stop, d
     if (st != CL_OK) return st;
     cl_ppobj *p = &s->eng.pp[s->eng.npp - 1];
     const cl_mech_type *mt = cl_eng_type(&s->eng, p->type);
-    p->val[cl_mech_var_find(mt, "del")] = start;
-    p->val[cl_mech_var_find(mt, "dur")] = stop - start;
-    p->val[cl_mech_var_find(mt, "amp")] = level;
+    if (cl_pp_val_put(&s->eng, p, cl_mech_var_find(mt, "del"), start) != 0 ||
+        cl_pp_val_put(&s->eng, p, cl_mech_var_find(mt, "dur"), stop - start) != 0 ||
+        cl_pp_val_put(&s->eng, p, cl_mech_var_find(mt, "amp"), level) != 0)
+        return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     return cl_ok(s);
 }
 
@@ -262,9 +258,10 @@ static cl_status new_netcon(cl_sim *s, const char *fn, int ps, cl_pp target, cl_
     if (CL_GROW(e->nc, cap, (size_t)e->nnc + 1) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     e->capnc = (int)cap;
     cl_netconobj *nc = &e->nc[e->nnc];
+    if (CL_GROW(e->ncw, e->capncw, e->nncw + (size_t)nw) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
     memset(nc, 0, sizeof *nc);
-    nc->w = calloc((size_t)nw, sizeof(double));
-    if (!nc->w) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
+    nc->w0 = e->nncw;
+    for (int k = 0; k < nw; k++) e->ncw[e->nncw++] = 0.;
     nc->nw = nw;
     nc->alive = 1;
     nc->presyn = ps;
@@ -318,7 +315,7 @@ cl_status cl_netcon_set_weight(cl_sim *s, cl_netcon h, int index, double w) {
         return cl_fail(s, CL_EINVAL, "%s: index: %d is out of range (this connection has %d weight%s)",
                        fn, index, nc->nw, nc->nw == 1 ? "" : "s");
     if (!isfinite(w)) return cl_fail(s, CL_EINVAL, "%s: weight: expected a finite number, got %g", fn, w);
-    nc->w[index] = w;
+    cl_nc_w(&s->eng, nc)[index] = w;
     return cl_ok(s);
 }
 
@@ -332,7 +329,7 @@ cl_status cl_netcon_get_weight(cl_sim *s, cl_netcon h, int index, double *out) {
     if (index < 0 || index >= nc->nw)
         return cl_fail(s, CL_EINVAL, "%s: index: %d is out of range (this connection has %d weight%s)", fn, index,
                        nc->nw, nc->nw == 1 ? "" : "s");
-    *out = nc->w[index];
+    *out = cl_nc_w(&s->eng, nc)[index];
     return cl_ok(s);
 }
 
