@@ -323,6 +323,12 @@ int cl_engine_initialize(cl_engine *e);
 /* Frees the WATCH state (cl_engine_release calls it). */
 void cl_engine_watch_free(cl_engine *e);
 
+/* Room in every recording for the samples of a run to tstop (at least
+ * half as much again as it has), so that one run does not grow it by
+ * doubling (up to half of it unused, and a copy at each step up); a
+ * recording out of memory grows as it goes. */
+void cl_engine_reserve_records(cl_engine *e, double tstop);
+
 /* One fadvance. */
 int cl_engine_step(cl_engine *e);
 

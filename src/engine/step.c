@@ -370,6 +370,24 @@ static void groups_refresh_globals(cl_engine *e) {
                        (size_t)e->block[t].type->nglobal * sizeof(double));
 }
 
+void cl_engine_reserve_records(cl_engine *e, double tstop) {
+    double steps = (tstop - e->t) / e->dt + 2; /* a step more than the run takes, or two */
+    if (!(steps > 0) || steps > (double)(1 << 26)) return; /* very long runs grow as they go */
+    for (int i = 0; i < e->nrec; i++) {
+        cl_recobj *r = &e->rec[i];
+        if (!r->alive || r->interval > 0) continue;
+        size_t need = r->data.n + (size_t)steps;
+        if (need <= r->data.cap) continue;
+        /* runs in many short pieces (cl_network_run's chunks) still grow
+         * geometrically, not by a copy per piece */
+        if (need < r->data.cap + r->data.cap / 2) need = r->data.cap + r->data.cap / 2;
+        double *p = realloc(r->data.t, need * sizeof *p);
+        if (!p) return; /* the pushes will try again, and report */
+        r->data.t = p;
+        r->data.cap = need;
+    }
+}
+
 static void record_step(cl_engine *e) {
     for (int i = 0; i < e->nrec; i++) {
         cl_recobj *r = &e->rec[i];

@@ -255,6 +255,7 @@ static cl_status prepare(cl_sim *s, const char *fn) {
 static cl_status advance_to(cl_sim *s, double tstop, const char *fn) {
     cl_engine *e = &s->eng;
     double ts = tstop - e->dt / 2;
+    cl_engine_reserve_records(e, tstop);
     while (e->t < ts) {
         if (cl_engine_step(e) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory at t = %g ms", fn, e->t);
     }
