@@ -304,4 +304,9 @@ int cl_event_push(cl_engine *e, cl_event ev);
 int cl_event_pop_until(cl_engine *e, double tmax, cl_event *out);
 void cl_event_clear(cl_engine *e);
 
+/* A spike of source ps at tt from outside the simulation (step.c): its
+ * connections deliver at tt + delay, as for a spike detected here. 0, or -1
+ * (out of range, out of memory). */
+int cl_engine_presyn_inject(cl_engine *e, int ps, double tt);
+
 #endif

@@ -43,6 +43,15 @@ static void presyn_send(cl_engine *e, int ps, double tt) {
     }
 }
 
+/* A spike of source ps at tt that happened outside this simulation (a cell
+ * another MPI rank simulates): sent along the source's connections here as
+ * if it had fired here. */
+int cl_engine_presyn_inject(cl_engine *e, int ps, double tt) {
+    if (ps < 0 || ps >= e->npresyn) return -1;
+    presyn_send(e, ps, tt);
+    return e->oom ? -1 : 0;
+}
+
 /* NEURON's init_events: which sources send one event for all connections. */
 static void presyn_min_delay(cl_engine *e) {
     for (int ps = 0; ps < e->npresyn; ps++) {
