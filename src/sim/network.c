@@ -2104,6 +2104,27 @@ static cl_status spikes_from(cl_network *net, const dspk_list *l, cl_error *err)
     return CL_OK;
 }
 
+/* The step at which the window from step `done` (time now) ends: at most
+ * wsteps steps on, and no further than the accumulated time (the engine's
+ * t += dt/2 twice a step, replayed here) at which a spike fired just after
+ * now would arrive with the shortest delay dmin: every spike of the window
+ * then arrives after its end, and its exchange is in time. At least one
+ * step (cl_pp_inject_spike refuses a late arrival, should one remain). */
+static double window_end(cl_network *net, double done, double wsteps, double dmin) {
+    if (isinf(dmin)) return done + wsteps;
+    double t0 = cl_sim_time(net->sim), h = 0.5 * net->dt, x = t0;
+    double limit = nextafter(t0, INFINITY) + dmin;
+    double m = 0;
+    while (m < wsteps) {
+        double y = x + h;
+        y = y + h;
+        if (!(y < limit) && m >= 1) break;
+        x = y;
+        m++;
+    }
+    return done + m;
+}
+
 static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err) {
     if (cl_sim_init(net->sim)) return simfail(net, CL_EINVAL, err, "initialisation");
     void *all = NULL;
@@ -2126,7 +2147,7 @@ static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void
     if (!seen) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     const int chunks = 100;
     int chunk = 1;
-    double next_w = wsteps;
+    double done = 0, next_w = window_end(net, 0, wsteps, dmin);
     for (;;) {
         double next_p = round(nsteps * chunk / chunks);
         double target = fmin(next_w, next_p);
@@ -2135,9 +2156,10 @@ static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void
             st = simfail(net, CL_EINVAL, err, "run");
             break;
         }
+        done = target;
         if (target == next_w || target >= nsteps) {
             if ((st = exchange_spikes(net, seen, &every, err))) break;
-            next_w += wsteps;
+            next_w = window_end(net, done, wsteps, dmin);
         }
         if (target == next_p) {
             if (progress && progress(cl_sim_time(net->sim), net->tstop, ctx)) {
