@@ -840,6 +840,28 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     return CL_OK;
 }
 
+/* A Blue Brain edge from a biophysical cell of another rank: the ranks
+ * exchange the spikes of each cell's detector (soma(1) for hoc e-models,
+ * soma(0.5) otherwise), while one process starts these edges at soma(1) or
+ * at the AIS (spike_location): refused where the two differ. */
+static cl_status bbp_remote_source(cl_network *net, npop *S, uint64_t src, const char *where, cl_error *err) {
+    cl_node_model m;
+    cl_status st = net->ops->node_model(net->st, S->name, src, &m, err);
+    if (st) return st;
+    if (!m.model_type || strcmp(m.model_type, "biophysical") != 0) return CL_OK; /* an artificial cell's events */
+    char schema[16];
+    schema_rest(m.model_template, schema, sizeof schema);
+    const char *loc = net->bbp_globals.spike_location;
+    if (loc && strcmp(loc, "AIS") == 0)
+        return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS with the source cell on another rank is not "
+                             "supported (the ranks exchange soma spikes); run on one rank", where);
+    if (strcmp(schema, "hoc") != 0)
+        return cl_error_fail(err, CL_EINVAL, "%s: a Blue Brain synapse from a cell that detects its spikes at "
+                             "soma(0.5), on another rank, is not supported (the edge starts at soma(1)); run on "
+                             "one rank", where);
+    return CL_OK;
+}
+
 /* A Blue Brain edge (network_bbp_synapses.c): its own ProbAMPANMDA_EMS,
  * ProbGABAAB_EMS or GluSynapse, its minis, and a NetCon from the source's
  * spike_location or replay VecStim, as BlueCelluLab connects them.
@@ -935,6 +957,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
             return simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
+        if (sc < 0 && is_remote(net, S, src) && (st = bbp_remote_source(net, S, src, where, err))) return st;
         if (sc >= 0)
             from = net->cells[sc].pp;
         else if ((st = source_stim(net, S, src, &from, err)))
@@ -1066,6 +1089,15 @@ static cl_status make_modifications(cl_network *net, cl_error *err) {
             free(ids);
         }
         if (st) return st;
+        if (net->comm) { /* the sections every rank changed */
+            void *all = NULL;
+            size_t nb = 0;
+            uint64_t mine = total;
+            if ((st = net->comm->allgather(net->comm->ctx, &mine, sizeof mine, &all, &nb, err))) return st;
+            total = 0;
+            for (size_t r = 0; r + 1 <= nb / sizeof mine; r++) total += ((uint64_t *)all)[r];
+            free(all);
+        }
         if (!total && (st = add_warning(net, err, "%s: modification \"%s\" (%s) changed no section", m.where,
                                         m.name ? m.name : "", m.type)))
             return st;
