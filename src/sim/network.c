@@ -871,10 +871,12 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     /* BlueCelluLab folds the matching blocks in order (weight and
      * spont_minis: the last given; synapse_configure: all), and skips the
      * NetCon when the last matching block's weight is 0 */
-    double factor = 1, minis = NAN, last_weight = NAN;
+    double factor = 1, minis = NAN, last_weight = NAN, delay_override = NAN;
     for (size_t i = 0; i < n_ov; i++) {
         if (!ov[i].src[s_idx][src] || !ov[i].tgt[T->pop][T->node]) continue;
         last_weight = ov[i].o.weight;
+        /* BlueCelluLab: the last matching block's synapse_delay_override, as given (not rounded) */
+        delay_override = ov[i].o.synapse_delay_override > 0 ? ov[i].o.synapse_delay_override : NAN;
         if (!isnan(ov[i].o.delay))
             return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
                                  "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
@@ -923,6 +925,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         replay = sc < 0;
         if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
     }
+    if (!isnan(delay_override)) delay = delay_override;
     if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
         cl_netcon_set_weight(net->sim, nc, bbp_nc_type_index(net->sim, kind), replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
         return simfail(net, CL_EINVAL, err, where);
