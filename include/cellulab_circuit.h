@@ -88,6 +88,10 @@ typedef struct cl_connection_override {
     double delay;   /* ms; NAN when absent */
     double spont_minis; /* Hz of spontaneous minis (BBP); NAN when absent (0: none) */
     const char *synapse_configure; /* BBP hoc statements on "%s" (the synapse); NULL if none */
+    /* BBP: the NetCon delay (ms) of the synapses, replacing the edge's
+     * rounded delay when this is the last matching block; NAN or 0 when
+     * absent */
+    double synapse_delay_override;
 } cl_connection_override;
 
 /* Any input of the simulation config's "inputs" (every input_type and

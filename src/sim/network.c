@@ -28,7 +28,8 @@ typedef struct ncell {
     cl_section soma;
     cl_pp pp;
     cl_netcon det; /* spike detector */
-    double det_x, thr; /* where on the soma spikes are detected, and the threshold (mV) */
+    cl_section det_sec; /* where spikes are detected: the soma, or axon[1] (spike_location AIS) */
+    double det_x, thr; /* the position on det_sec, and the threshold (mV) */
     double threshold_nA, holding_nA; /* e-model currents (hoc: templates), else NAN */
     cl_section *secs; /* numbered for afferent_section_id */
     size_t n_secs;
@@ -355,7 +356,18 @@ static cl_status finish_biophysical(cl_network *net, ncell *C, const char *where
     if (cl_cell_soma(net->sim, C->cell, &C->soma)) return simfail(net, CL_EINVAL, err, where);
     cl_status st = number_sections(net, C, where, err);
     if (st) return st;
-    if (cl_netcon_from_section(net->sim, C->soma, C->det_x, (cl_pp){0}, &C->det) ||
+    C->det_sec = C->soma;
+    const char *loc = net->bbp_globals.spike_location;
+    if (loc && strcmp(loc, "AIS") == 0) { /* neurodamus' connect2target: axon[1](0.5) */
+        cl_section ax[2];
+        size_t nax = 0;
+        if (cl_cell_section_list(net->sim, C->cell, "axonal", ax, 2, &nax) || nax < 2)
+            return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS: the cell has %zu axon sections, needs 2",
+                                 where, nax);
+        C->det_sec = ax[1];
+        C->det_x = 0.5;
+    }
+    if (cl_netcon_from_section(net->sim, C->det_sec, C->det_x, (cl_pp){0}, &C->det) ||
         cl_netcon_set_threshold(net->sim, C->det, C->thr) || cl_netcon_record(net->sim, C->det))
         return simfail(net, CL_EINVAL, err, where);
     net->counts.biophysical++;
@@ -822,7 +834,7 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     cl_netcon nc;
     int64_t sc = S->cell_of[src];
     if (sc >= 0 && !net->cells[sc].art) {
-        if (cl_netcon_from_section(net->sim, net->cells[sc].soma, net->cells[sc].det_x, target, &nc) ||
+        if (cl_netcon_from_section(net->sim, net->cells[sc].det_sec, net->cells[sc].det_x, target, &nc) ||
             cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
             return simfail(net, CL_EINVAL, err, where);
     } else {
@@ -905,10 +917,12 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     /* BlueCelluLab folds the matching blocks in order (weight and
      * spont_minis: the last given; synapse_configure: all), and skips the
      * NetCon when the last matching block's weight is 0 */
-    double factor = 1, minis = NAN, last_weight = NAN;
+    double factor = 1, minis = NAN, last_weight = NAN, delay_override = NAN;
     for (size_t i = 0; i < n_ov; i++) {
         if (!ov[i].src[s_idx][src] || !ov[i].tgt[T->pop][T->node]) continue;
         last_weight = ov[i].o.weight;
+        /* BlueCelluLab: the last matching block's synapse_delay_override, as given (not rounded) */
+        delay_override = ov[i].o.synapse_delay_override > 0 ? ov[i].o.synapse_delay_override : NAN;
         if (!isnan(ov[i].o.delay))
             return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
                                  "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
@@ -937,19 +951,12 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     int64_t sc = S->cell_of[src];
     int replay = 0;
     if (sc >= 0 && !net->cells[sc].art) {
-        /* BlueCelluLab's spike_location: soma -> soma(1), AIS -> axon[1](0.5) */
-        cl_section at = net->cells[sc].soma;
-        double x = 1.0;
+        /* BlueCelluLab's spike_location: soma -> soma(1), AIS -> axon[1](0.5),
+         * where the cell's detector already is */
         const char *loc = net->bbp_globals.spike_location;
-        if (loc && strcmp(loc, "AIS") == 0) {
-            cl_section ax[2];
-            size_t nax = 0;
-            if (cl_cell_section_list(net->sim, net->cells[sc].cell, "axonal", ax, 2, &nax) || nax < 2)
-                return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS: the source cell has %zu axon sections, "
-                                     "needs 2", where, nax);
-            at = ax[1];
-            x = 0.5;
-        }
+        int ais = loc && strcmp(loc, "AIS") == 0;
+        cl_section at = ais ? net->cells[sc].det_sec : net->cells[sc].soma;
+        double x = ais ? 0.5 : 1.0;
         /* the source cell's own threshold (-30 mV for hoc e-models): the
          * detector shares this source, and one threshold rules both */
         if (cl_netcon_from_section(net->sim, at, x, syn, &nc) ||
@@ -966,6 +973,7 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         if (sc < 0 && !replay) net->remote_min_delay = fmin(net->remote_min_delay, delay);
         if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
     }
+    if (!isnan(delay_override)) delay = delay_override;
     if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
         cl_netcon_set_weight(net->sim, nc, bbp_nc_type_index(net->sim, kind), replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
         return simfail(net, CL_EINVAL, err, where);

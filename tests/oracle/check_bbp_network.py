@@ -71,6 +71,11 @@ OVERRIDES = [("weak", "inputs", "third", 0.5, None, None), ("minis", "inputs", "
              ("cfg", "inputs", "cortex", None, None, "%s.Use *= 0.5 %s.Dep = 300"),
              ("cfg2", "first", "third", None, None, "%s.Fac = 5\n%s.Use -= 0.1"),
              ("cut", "first", "second", 0.0, None, None)]
+# synapse_delay_override per override name: BlueCelluLab takes the last
+# matching block's, unrounded: every replayed input gets 3.31 ms from "cfg"
+# ("weak" is always followed by the matching "cfg", so its value never
+# applies)
+SYN_DELAY = {"cfg": 3.31, "weak": 7.77}
 SETS = {"inputs": ("input", [0, 1, 2, 3]), "third": ("cortex", [2]), "second": ("cortex", [1]),
         "first": ("cortex", [0]), "cortex": ("cortex", [0, 1, 2])}
 CA = 1.2         # conditions.extracellular_calcium (mM)
@@ -202,7 +207,8 @@ def write_circuit(d, shared, nsec):
            "connection_overrides": [dict([("name", n), ("source", s), ("target", t)] +
                                          ([("weight", w)] if w is not None else []) +
                                          ([("spont_minis", m)] if m is not None else []) +
-                                         ([("synapse_configure", sc)] if sc is not None else []))
+                                         ([("synapse_configure", sc)] if sc is not None else []) +
+                                         ([("synapse_delay_override", SYN_DELAY[n])] if n in SYN_DELAY else []))
                                     for n, s, t, w, m, sc in OVERRIDES],
            "output": {"output_dir": "out"}}
     with open(os.path.join(d, "simulation_config.json"), "w") as f:
@@ -346,10 +352,11 @@ def main():
                                pid[src_pop] * 65536 + pid["cortex"] + SEED + 300)
                     syn.synapseID = sid
                 # connection_overrides: the last match's weight and spont_minis
-                factor, spont, last_w = 1.0, None, None
-                for _, so, ta, w, m, sc in OVERRIDES:
+                factor, spont, last_w, syn_delay = 1.0, None, None, None
+                for oname, so, ta, w, m, sc in OVERRIDES:
                     if SETS[so][0] == src_pop and src in SETS[so][1] and tgt in SETS[ta][1]:
                         last_w = w  # BlueCelluLab's _find_matching_override: the last match
+                        syn_delay = SYN_DELAY.get(oname)
                         factor = w if w is not None else factor
                         spont = m if m is not None else spont
                         if sc is not None:  # BlueCelluLab's apply_hoc_configuration
@@ -382,7 +389,7 @@ def main():
                     nc = h.NetCon(cells[src].soma[0](1)._ref_v, syn, sec=cells[src].soma[0])  # spike_location soma
                     nc.threshold = THR
                     nc.weight[nct] = 0
-                nc.delay = d
+                nc.delay = d if syn_delay is None else syn_delay  # BlueCelluLab's set_netcon_delay
                 nc.weight[0] = g * factor
                 keep += [syn, nc]
     stim = h.IClamp(cells[0].soma[0](0.5))
@@ -437,6 +444,19 @@ def main():
         print("with %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
         if not dv or not dv[0] > 1e-3:
             sys.exit(1)
+    # the synapse_delay_override matters: without it v departs (> 1e-3 mV)
+    with open(cfg) as f:
+        nod = json.load(f)
+    for o in nod["connection_overrides"]:
+        o.pop("synapse_delay_override", None)
+    nod_cfg = os.path.join(out, "simulation_no_delay_override.json")
+    with open(nod_cfg, "w") as f:
+        json.dump(nod, f)
+    q = subprocess.run([comparer, nod_cfg, cllib, ref, "0", "0", "1", "0"], capture_output=True, text=True)
+    dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
+    print("without synapse_delay_override: max |dv| %s mV (must exceed 1e-3)" % (dv[0] if dv else "?"))
+    if not dv or not dv[0] > 1e-3:
+        sys.exit(1)
     # hoc beyond "%s.VAR op NUMBER" is refused with a message
     with open(cfg) as f:
         bad = json.load(f)
