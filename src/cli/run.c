@@ -50,8 +50,10 @@ static void usage(FILE *f) {
             "Under mpirun (mpirun -n K cellulab run CONFIG.json) the cells are shared among\n"
             "the K ranks, balanced by compartment count; spikes are exchanged every\n"
             "shortest delay between cells of different ranks (it must be at least dt) and\n"
-            "rank 0 writes the same spike and report files as one process, bit for bit.\n"
-            "An error on any rank stops every rank. %s\n",
+            "rank 0 writes the same spike and report files as one process, bit for bit\n"
+            "(except events meeting one target at the very same time from causes on two\n"
+            "ranks: docs/STATUS.md). --threads defaults to 1 per rank there. An error on\n"
+            "any rank stops every rank. %s\n",
             cli_mpi_built() ? "This build has MPI." : "This build has no MPI: each rank would run everything.");
 }
 
@@ -77,6 +79,7 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
+    int threads_given = 0;
     int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0, no_synapses = 0,
         minis = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
@@ -130,6 +133,7 @@ int cli_run(int argc, char **argv) {
                 return 2;
             }
             threads = (int)n;
+            threads_given = 1;
         } else if (strcmp(a, "--no-synapses") == 0) {
             no_synapses = 1;
         } else if (strcmp(a, "--minis") == 0) {
@@ -152,6 +156,7 @@ int cli_run(int argc, char **argv) {
     const cl_network_comm *comm = cli_mpi_start(&argc, &argv);
     int rank = comm ? comm->rank : 0, nranks = comm ? comm->size : 1;
     if (rank != 0) show = 0;
+    if (nranks > 1 && !threads_given) threads = 1; /* ranks already share the cores */
     char who[32] = ""; /* whose message, with several ranks */
     if (nranks > 1) snprintf(who, sizeof who, "rank %d: ", rank);
     double t0 = now_s();
