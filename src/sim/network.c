@@ -853,9 +853,10 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
 }
 
 /* A Blue Brain edge from a biophysical cell of another rank: the ranks
- * exchange the spikes of each cell's detector (soma(1) for hoc e-models,
- * soma(0.5) otherwise), while one process starts these edges at soma(1) or
- * at the AIS (spike_location): refused where the two differ. */
+ * exchange the spikes of each cell's detector (axon[1](0.5) with
+ * spike_location AIS, else soma(1) for hoc e-models and soma(0.5) for the
+ * others), while one process starts these edges at the AIS or soma(1):
+ * refused where the two differ (soma(0.5) vs soma(1)). */
 static cl_status bbp_remote_source(cl_network *net, npop *S, uint64_t src, const char *where, cl_error *err) {
     cl_node_model m;
     cl_status st = net->ops->node_model(net->st, S->name, src, &m, err);
@@ -864,9 +865,7 @@ static cl_status bbp_remote_source(cl_network *net, npop *S, uint64_t src, const
     char schema[16];
     schema_rest(m.model_template, schema, sizeof schema);
     const char *loc = net->bbp_globals.spike_location;
-    if (loc && strcmp(loc, "AIS") == 0)
-        return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS with the source cell on another rank is not "
-                             "supported (the ranks exchange soma spikes); run on one rank", where);
+    if (loc && strcmp(loc, "AIS") == 0) return CL_OK; /* the detector is the edges' source */
     if (strcmp(schema, "hoc") != 0)
         return cl_error_fail(err, CL_EINVAL, "%s: a Blue Brain synapse from a cell that detects its spikes at "
                              "soma(0.5), on another rank, is not supported (the edge starts at soma(1)); run on "
@@ -970,10 +969,10 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
         else if ((st = source_stim(net, S, src, &from, err)))
             return st;
         replay = sc < 0 && !is_remote(net, S, src); /* a stand-in carries a cell's spikes */
-        if (sc < 0 && !replay) net->remote_min_delay = fmin(net->remote_min_delay, delay);
         if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
     }
     if (!isnan(delay_override)) delay = delay_override;
+    if (sc < 0 && is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
     if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
         cl_netcon_set_weight(net->sim, nc, bbp_nc_type_index(net->sim, kind), replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
         return simfail(net, CL_EINVAL, err, where);
