@@ -5,7 +5,8 @@
  * independent of the code under test: a brute-force optimum for the
  * partition, a VecStim playing the same time for cl_pp_inject_spike, and
  * the single-process run of the same circuit for the distributed one
- * (bit-identical spikes and report values). */
+ * (bit-identical spikes, and the files rank 0 writes equal dataset by
+ * dataset). */
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -18,9 +19,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
 #include "cellulab.h"
 #include "cellulab_memcircuit.h"
+#include "cellulab_morph.h"
 #include "cellulab_network.h"
 
 static char tmpdir[256];
@@ -361,6 +364,150 @@ static void test_ranks_match_one_process(void **state) {
     cl_circuit_free(c);
 }
 
+
+/* ---- outputs written by rank 0 -------------------------------------------------- */
+
+#define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
+
+/* Five biophysical cells (hh everywhere, added after cl_network_new on the
+ * cells each rank has), clamps on nodes 0 and 3, Exp2Syn edges 0->1->2,
+ * 3->4->0, 2->4; a soma report (every 0.1 ms) and an "all sections" report
+ * (every 0.5 ms from 5 to 40 ms). */
+static cl_circuit *bio_circuit(void) {
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
+    ok(cl_memcircuit_add_population(mc, "bio", 5, &bm, &e), &e);
+    ok(cl_memcircuit_add_edge_population(mc, "bio_bio", "bio", "bio", &e), &e);
+    cl_run_config rc = {NAN, 50, 0.025, 20, -20, 6.3, -65, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    uint64_t drive[] = {0, 3};
+    ok(cl_memcircuit_add_node_set(mc, "drive", "bio", drive, 2, &e), &e);
+    cl_current_clamp cc = {.name = "step", .node_set = "drive", .amp = 2.0, .delay = 5, .duration = 40,
+                           .segment_x = NAN};
+    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    char syn[400];
+    snprintf(syn, sizeof syn, "%s/exp2syn.json", tmpdir);
+    const uint64_t src[] = {0, 1, 3, 4, 2}, tgt[] = {1, 2, 4, 0, 4};
+    for (int i = 0; i < 5; i++) {
+        uint64_t id;
+        ok(cl_memcircuit_add_edge(mc, "bio_bio", src[i], tgt[i], syn, &id, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "syn_weight", 0.05, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "delay", 1.5 + i * 0.25, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_id", i % 2 ? 4 : 0, &e), &e);
+        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_pos", 0.5, &e), &e);
+    }
+    cl_report_config soma = {.name = "soma_v", .variable_name = "v", .sections = "soma", .dt = 0.1,
+                             .start_time = NAN, .end_time = NAN};
+    cl_report_config all = {.name = "all_v", .variable_name = "v", .sections = "all", .dt = 0.5,
+                            .start_time = 5, .end_time = 40};
+    ok(cl_memcircuit_add_report(mc, &soma, &e), &e);
+    ok(cl_memcircuit_add_report(mc, &all, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    return c;
+}
+
+static char bio_out[MAXR + 1][400];
+
+static int simulate_bio(rank_ctx *r) {
+    int size = r ? r->comm.size : 1, rank = r ? r->rank : 0;
+    cl_circuit *c = bio_circuit();
+    cl_network_options o = {.select = CL_NET_ALL, .threads = 1, .comm = r ? &r->comm : NULL};
+    cl_network *net;
+    cl_error e;
+    ok(cl_network_new(c, &o, &net, &e), &e);
+    cl_sim *sim = cl_network_sim(net);
+    size_t mine = 0;
+    for (uint64_t k = 0; k < 5; k++) {
+        int owner;
+        ok(cl_network_node_rank(net, "bio", k, &owner, &e), &e);
+        assert_true(owner >= 0 && owner < size);
+        cl_cell cell;
+        cl_status st = cl_network_cell(net, "bio", k, &cell, NULL, &e);
+        assert_int_equal(st, owner == rank ? CL_OK : CL_ENOTFOUND);
+        if (st) continue;
+        mine++;
+        size_t ns;
+        assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
+        cl_section *secs = malloc(ns * sizeof *secs);
+        assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
+        for (size_t i = 0; i < ns; i++) assert_int_equal(cl_section_insert(sim, secs[i], "hh"), CL_OK);
+        free(secs);
+    }
+    assert_int_equal(cl_network_get_counts(net).cells, mine);
+    ok(cl_network_run(net, NULL, NULL, &e), &e);
+    ok(cl_network_write_outputs(net, bio_out[size], &e), &e);
+    cl_network_free(net);
+    cl_circuit_free(c);
+    return 0;
+}
+
+/* Every byte of dataset `name` of file `path` (its native type); NULL, 0
+ * when absent. */
+static unsigned char *read_ds(const char *path, const char *name, size_t *n) {
+    *n = 0;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return NULL;
+    unsigned char *buf = NULL;
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d >= 0) {
+        hid_t t = H5Dget_type(d), nt = H5Tget_native_type(t, H5T_DIR_ASCEND), sp = H5Dget_space(d);
+        hssize_t count = H5Sget_simple_extent_npoints(sp);
+        *n = (size_t)count * H5Tget_size(nt);
+        buf = malloc(*n + 1);
+        if (H5Dread(d, nt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) *n = 0;
+        H5Sclose(sp);
+        H5Tclose(nt);
+        H5Tclose(t);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    return buf;
+}
+
+/* The spike and report files of 2 and 3 ranks equal those of one process,
+ * dataset by dataset, byte for byte. */
+static void test_ranks_outputs(void **state) {
+    (void)state;
+    char syn[400];
+    snprintf(syn, sizeof syn, "%s/exp2syn.json", tmpdir);
+    FILE *f = fopen(syn, "w");
+    assert_non_null(f);
+    fputs("{\"tau1\": 0.5, \"tau2\": 3.0, \"erev\": 0.0}", f);
+    fclose(f);
+    for (int k = 1; k <= 3; k++) snprintf(bio_out[k], sizeof bio_out[k], "%s/out%d", tmpdir, k);
+    simulate_bio(NULL);
+    static const char *files[3] = {"spikes.h5", "soma_v.h5", "all_v.h5"};
+    static const char *sets[3][6] = {
+        {"/spikes/bio/timestamps", "/spikes/bio/node_ids"},
+        {"/report/bio/data", "/report/bio/mapping/node_ids", "/report/bio/mapping/index_pointers",
+         "/report/bio/mapping/element_ids", "/report/bio/mapping/time"},
+        {"/report/bio/data", "/report/bio/mapping/node_ids", "/report/bio/mapping/index_pointers",
+         "/report/bio/mapping/element_ids", "/report/bio/mapping/element_pos", "/report/bio/mapping/time"}};
+    for (int size = 2; size <= 3; size++) {
+        rank_ctx ctx[MAXR];
+        run_ranks(size, ctx, simulate_bio);
+        size_t total = 0;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 6 && sets[i][j]; j++) {
+                char a[600], b[600];
+                snprintf(a, sizeof a, "%s/%s", bio_out[1], files[i]);
+                snprintf(b, sizeof b, "%s/%s", bio_out[size], files[i]);
+                size_t na, nb;
+                unsigned char *x = read_ds(a, sets[i][j], &na), *y = read_ds(b, sets[i][j], &nb);
+                if (!x || !na) fail_msg("%s: %s: missing in the one-process output", files[i], sets[i][j]);
+                if (!y || nb != na || memcmp(x, y, na))
+                    fail_msg("%d ranks: %s %s differs from one process", size, files[i], sets[i][j]);
+                total += na;
+                free(x);
+                free(y);
+            }
+        printf("%d ranks: %zu bytes of spikes and reports identical to one process\n", size, total);
+    }
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cellulab_ranks_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -379,6 +526,7 @@ int main(void) {
         cmocka_unit_test(test_partition_errors),
         cmocka_unit_test(test_inject_spike),
         cmocka_unit_test(test_ranks_match_one_process),
+        cmocka_unit_test(test_ranks_outputs),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
