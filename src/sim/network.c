@@ -1924,20 +1924,24 @@ typedef struct morph_cost {
     double n;
 } morph_cost;
 
-/* A biophysical node's compartments for the partition: its morphology (axon
- * as in the file) at the run's dL rule, counted once per file in a scratch
+/* A biophysical node's compartments for the partition: its morphology with
+ * the axon rule make_biophysical applies (hoc e-models: as in the file) at
+ * the run's dL rule, counted once per file and rule in a scratch
  * simulation; 1 when it does not load (the rank that builds the cell
  * reports why). */
 static double compartments(cl_network *net, cl_sim **scratch, morph_cost **cache, size_t *ncache,
                            const cl_node_model *m) {
     if (!m->morphology) return 1;
+    const char *proc = m->model_processing ? m->model_processing : "";
+    const char *axon = strstr(proc, "aibs_allactive") ? "aibs_allactive"
+                       : strstr(proc, "aibs_perisomatic") ? "aibs_perisomatic" : "none";
     char key[4200];
-    snprintf(key, sizeof key, "%s\n%s", m->morphology, m->h5_cell ? m->h5_cell : "");
+    snprintf(key, sizeof key, "%s\n%s\n%s", m->morphology, m->h5_cell ? m->h5_cell : "", axon);
     for (size_t i = 0; i < *ncache; i++)
         if (strcmp((*cache)[i].key, key) == 0) return (*cache)[i].n;
     if (!*scratch && cl_sim_new(scratch)) return 1;
     double n = 1;
-    cl_morph_options mo = {.soma = net->soma, .pt3d_digits = net->pt3d_digits, .h5_cell = m->h5_cell};
+    cl_morph_options mo = {.soma = net->soma, .pt3d_digits = net->pt3d_digits, .h5_cell = m->h5_cell, .axon = axon};
     cl_cell cell;
     if (cl_cell_load_morphology_opt(*scratch, m->morphology, &mo, &cell) == CL_OK) {
         size_t ns = 0;

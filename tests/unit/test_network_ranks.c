@@ -508,6 +508,92 @@ static void test_ranks_outputs(void **state) {
     }
 }
 
+/* ---- the partition of a real circuit --------------------------------------------- */
+
+static cl_status no_collective(void *ctx, const void *data, size_t n, void **all, size_t *n_all, cl_error *err) {
+    (void)ctx, (void)data, (void)n, (void)all, (void)n_all;
+    snprintf(err->msg, sizeof err->msg, "no collective expected while building this network");
+    return CL_EIO;
+}
+
+/* Five biophysical nodes, one per morphology of the SONATA examples: the
+ * owners a rank computes (before any exchange) are those of
+ * cl_network_partition over the compartments of the cells as one process
+ * builds them (nseg of every section), for 2 and 3 ranks; each rank builds
+ * exactly its own. */
+static void test_partition_by_compartments(void **state) {
+    (void)state;
+    static const char *morph[5] = {"Scnn1a_473845048_m", "Rorb_325404214_m", "Nr5a1_471087815_m",
+                                   "Pvalb_470522102_m", "Pvalb_469628681_m"};
+    char paths[5][400];
+    cl_memcircuit *mc;
+    cl_error e;
+    ok(cl_memcircuit_new(&mc, &e), &e);
+    for (int i = 0; i < 5; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/sonata-examples/shared_components/morphologies/%s.swc",
+                 CELLULAB_SHARED_DATA, morph[i]);
+        char name[16];
+        snprintf(name, sizeof name, "p%d", i);
+        cl_node_model bm = {.model_type = "biophysical", .morphology = paths[i]};
+        ok(cl_memcircuit_add_population(mc, name, 1, &bm, &e), &e);
+    }
+    cl_run_config rc = {NAN, 10, 0.025, 20, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
+    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_circuit *c;
+    ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+    cl_network *one;
+    cl_network_options o = {.select = CL_NET_ALL};
+    ok(cl_network_new(c, &o, &one, &e), &e);
+    double cost[5];
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "p%d", i);
+        cl_cell cell;
+        ok(cl_network_cell(one, name, 0, &cell, NULL, &e), &e);
+        cl_sim *s = cl_network_sim(one);
+        size_t ns;
+        assert_int_equal(cl_cell_section_list(s, cell, "all", NULL, 0, &ns), CL_OK);
+        cl_section *secs = malloc(ns * sizeof *secs);
+        assert_int_equal(cl_cell_section_list(s, cell, "all", secs, ns, &ns), CL_OK);
+        cost[i] = 0;
+        for (size_t j = 0; j < ns; j++) {
+            int nseg;
+            assert_int_equal(cl_section_get_nseg(s, secs[j], &nseg), CL_OK);
+            cost[i] += nseg;
+        }
+        free(secs);
+    }
+    cl_network_free(one);
+    for (int size = 2; size <= 3; size++) {
+        int want[5];
+        double load[3];
+        ok(cl_network_partition(cost, 5, size, want, load, &e), &e);
+        for (int rank = 0; rank < size; rank++) {
+            cl_network_comm comm = {.rank = rank, .size = size, .allgather = no_collective, .gather = no_collective};
+            cl_network_options od = {.select = CL_NET_ALL, .comm = &comm};
+            cl_network *net;
+            ok(cl_network_new(c, &od, &net, &e), &e);
+            size_t mine = 0;
+            for (int i = 0; i < 5; i++) {
+                char name[16];
+                snprintf(name, sizeof name, "p%d", i);
+                int owner;
+                ok(cl_network_node_rank(net, name, 0, &owner, &e), &e);
+                assert_int_equal(owner, want[i]);
+                cl_cell cell;
+                assert_int_equal(cl_network_cell(net, name, 0, &cell, NULL, &e), owner == rank ? CL_OK : CL_ENOTFOUND);
+                mine += owner == rank;
+            }
+            assert_int_equal(cl_network_get_counts(net).cells, mine);
+            cl_network_free(net);
+        }
+        printf("%d ranks: compartments %g %g %g %g %g -> loads", size, cost[0], cost[1], cost[2], cost[3], cost[4]);
+        for (int r = 0; r < size; r++) printf(" %g", load[r]);
+        printf("\n");
+    }
+    cl_circuit_free(c);
+}
+
 int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cellulab_ranks_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
@@ -524,6 +610,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_partition_balance),
         cmocka_unit_test(test_partition_errors),
+        cmocka_unit_test(test_partition_by_compartments),
         cmocka_unit_test(test_inject_spike),
         cmocka_unit_test(test_ranks_match_one_process),
         cmocka_unit_test(test_ranks_outputs),
