@@ -2180,7 +2180,7 @@ static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void
     net->exchange = dmin;
     double nsteps = round(net->tstop / net->dt);
     /* whole steps no longer than the shortest delay */
-    double wsteps = isinf(dmin) ? fmax(nsteps, 1) : floor(dmin / net->dt * (1 + 1e-12));
+    double wsteps = isinf(dmin) ? fmax(nsteps, 1) : fmin(floor(dmin / net->dt * (1 + 1e-12)), fmax(nsteps, 1));
     if (wsteps < 1)
         return cl_error_fail(err, CL_EINVAL,
                              "a connection between cells on different ranks has delay %g ms, less than dt = %g ms: "
