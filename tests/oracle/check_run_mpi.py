@@ -43,6 +43,11 @@ def mpirun(mpi, k):
     return [mpi, "--oversubscribe", "--allow-run-as-root", "-n", str(k)]
 
 
+# containers often forbid the cross-memory attach Open MPI's shared-memory
+# transport tries first; plain copies work everywhere
+os.environ.setdefault("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+
+
 def run(cmd, out, timeout=600):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
