@@ -122,7 +122,6 @@ static int is_remote(const cl_network *net, const npop *P, uint64_t k);
 static cl_status dist_partition(cl_network *net, const cl_network_options *o, cl_error *err);
 static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err);
 
-
 /* A failed cl_sim call: the context, then the simulation's message. */
 static cl_status simfail(cl_network *net, cl_status st, cl_error *err, const char *ctx) {
     return cl_error_fail(err, st, "%s: %s", ctx, cl_sim_errmsg(net->sim));

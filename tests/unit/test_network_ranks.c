@@ -591,6 +591,13 @@ static void test_partition_by_compartments(void **state) {
         for (int r = 0; r < size; r++) printf(" %g", load[r]);
         printf("\n");
     }
+    /* a rank outside the comm is refused */
+    cl_network_comm bad = {.rank = 2, .size = 2, .allgather = no_collective, .gather = no_collective};
+    cl_network_options ob = {.comm = &bad};
+    cl_network *net = NULL;
+    assert_int_equal(cl_network_new(c, &ob, &net, &e), CL_EINVAL);
+    assert_null(net);
+    assert_non_null(strstr(e.msg, "rank 2 of 2"));
     cl_circuit_free(c);
 }
 
