@@ -272,10 +272,13 @@ static void run_noise(double stimulus_seed, double out[3]) {
         assert_int_equal(cl_rec_data(cl_network_sim(net), r[j], &d, &n), CL_OK);
         out[j] = 0;
         for (size_t s = 1; s < n; s++) {
-            double tm = (s - 0.5) * DT;
+            /* an IClamp's i is its amp at mid-step; an SEClamp's recorded i
+             * is computed after the step with rs played at its end (as NEURON:
+             * a second play at t + dt before the states) */
+            double tm = j == 2 ? s * DT : (s - 0.5) * DT;
             /* the conductance clamp's rs goes linearly from 1e9 MOhm at 0 to
              * 1/g at the delay (BlueCelluLab's (0, 0) first point): at
-             * least 2.5e6 MOhm a step before it, under 1e-4 nA at 100 mV.
+             * least 5e6 MOhm a step before it, under 1e-4 nA at 100 mV.
              * TStim.noise goes on after its end (see bcl_noise): not checked */
             int outside = tm < 5 || (tm > 25 && j != 0);
             if (outside && !(fabs(d[s]) < (j == 2 ? 1e-4 : 0) + 1e-300)) fail_msg("j %d tm %g i %g", j, tm, d[s]);
