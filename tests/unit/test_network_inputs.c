@@ -510,6 +510,51 @@ static void test_bad_inputs(void **state) {
     }
 }
 
+/* Random inputs BlueCelluLab could not build (NEURON's Vector.indgen stops
+ * with "arg out of range" when the step exceeds the span): refused when the
+ * cell is built, naming the input and the node. */
+static void test_noise_refusals(void **state) {
+    (void)state;
+    struct {
+        const char *module;
+        double delay, duration;
+        const char *expect;
+    } rows[] = {
+        /* draws before a 0.3 ms delay: indgen(0, 0.275, 0.5) */
+        {"noise", 0.3, 10, "chunk shorter than dt"},
+        {"noise", 0, 0.2, "duration is shorter than dt"},
+        {"shot_noise", 0, 0.1, "duration is shorter than dt"},
+        {"ornstein_uhlenbeck", 2, 0.1, "duration is shorter than dt"},
+        {"noise", 50, 10, NULL}, /* good, for contrast */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        cl_memcircuit *mc = cells(1, 5);
+        cl_error e;
+        size_t k = add(mc, "bad", rows[i].module, "current_clamp", rows[i].delay, rows[i].duration);
+        if (!strcmp(rows[i].module, "noise")) num(mc, k, "mean", 0.1), num(mc, k, "variance", 0.01);
+        if (!strcmp(rows[i].module, "shot_noise")) {
+            num(mc, k, "rise_time", 0.4), num(mc, k, "decay_time", 4), num(mc, k, "rate", 100);
+            num(mc, k, "amp_mean", 0.01), num(mc, k, "amp_var", 1e-5);
+        }
+        if (!strcmp(rows[i].module, "ornstein_uhlenbeck"))
+            num(mc, k, "tau", 1), num(mc, k, "sigma", 0.01), num(mc, k, "mean", 0);
+        cl_circuit *c;
+        ok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
+        cl_network *net = NULL;
+        cl_status st = cl_network_new(c, NULL, &net, &e);
+        if (!rows[i].expect) {
+            ok(st, &e);
+        } else {
+            if (st == CL_OK) fail_msg("row %zu (%s) was accepted", i, rows[i].module);
+            if (!strstr(e.msg, "memory circuit: input \"bad\"") || !strstr(e.msg, "node 0") ||
+                !strstr(e.msg, rows[i].expect))
+                fail_msg("row %zu: message \"%s\" lacks \"%s\"", i, e.msg, rows[i].expect);
+        }
+        cl_network_free(net);
+        cl_circuit_free(c);
+    }
+}
+
 /* The same refusals through a SONATA simulation config: the message names
  * the config file and the JSON path. The circuit: two virtual nodes (the
  * inputs are checked before any cell is needed). */
@@ -619,7 +664,7 @@ int main(void) {
         cmocka_unit_test(test_seclamp),         cmocka_unit_test(test_noise_modules),
         cmocka_unit_test(test_bad_inputs),      cmocka_unit_test(test_sonata_refusals),
         cmocka_unit_test(test_iclamp_lists),    cmocka_unit_test(test_noise_statistics),
-        cmocka_unit_test(test_shot_noise_mean),
+        cmocka_unit_test(test_shot_noise_mean), cmocka_unit_test(test_noise_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
