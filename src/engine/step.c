@@ -348,7 +348,9 @@ static void group_solve(cl_engine *e, const cl_group *g) {
 
 /* The parallel part of a step for group gi: matrix at t_{n+1/2} (e->t),
  * solve, v += Δv, states at t_{n+1}. */
-static void group_step(cl_engine *e, int gi) {
+/* One step of a group in two halves: the matrix, its solution and the new
+ * voltages; then the states (nonvint, at t + dt). */
+static void group_update(cl_engine *e, int gi) {
     const cl_group *g = &e->group[gi];
     cl_mech_ctx c = make_ctx(e);
     group_matrix(e, g, &c);
@@ -356,11 +358,21 @@ static void group_step(cl_engine *e, int gi) {
     double *v = e->v, *rhs = e->rhs;
     for (int i = g->r0; i < g->r1; i++) v[i] += rhs[i];
     for (int i = g->n0; i < g->n1; i++) v[i] += rhs[i];
+}
+
+static void group_states(cl_engine *e, int gi) {
+    const cl_group *g = &e->group[gi];
+    cl_mech_ctx c = make_ctx(e);
     c.t = e->t + 0.5 * e->dt;
     for (int k = 0; k < e->nblock; k++) {
         cl_mech_block *bl = &g->view[e->exec[k]];
         if (bl->n && bl->type->state) bl->type->state(&c, bl);
     }
+}
+
+static void group_step(cl_engine *e, int gi) {
+    group_update(e, gi);
+    group_states(e, gi);
 }
 
 static void group_matrix_only(cl_engine *e, int gi) {
@@ -398,7 +410,18 @@ int cl_engine_step(cl_engine *e) {
     e->t += 0.5 * dt;
     play_continuous(e);
     groups_refresh_globals(e);
-    cl_engine_parallel(e, group_step);
+    if (e->nplay) {
+        /* NEURON plays again at t + dt, after the new voltages and before
+         * the states (fixed_play_continuous in nrn_fixed_step_lastpart): a
+         * played variable a state block reads (SEClamp's rs in its
+         * after_cvode icur, hence its recorded i) has its t + dt value */
+        cl_engine_parallel(e, group_update);
+        e->t += 0.5 * dt;
+        play_continuous(e);
+        e->t -= 0.5 * dt;
+        cl_engine_parallel(e, group_states);
+    } else
+        cl_engine_parallel(e, group_step);
     e->t += 0.5 * dt;
     record_step(e);
     deliver_until(e, e->t);
