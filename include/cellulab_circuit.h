@@ -123,6 +123,9 @@ typedef struct cl_bbp_run_settings {
     const char *const *global_names;
     const double *global_values;
     const char *spike_location; /* conditions.spike_location ("soma", "AIS"), NULL if absent */
+    /* run.random_seed: neurodamus' BaseSeed, which BlueCelluLab and
+     * neurodamus make the Random123 global index of every stream; NAN if absent */
+    double random_seed;
 } cl_bbp_run_settings;
 
 /* conditions.modifications entry (Blue Brain): type "ttx" (block sodium:

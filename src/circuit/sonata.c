@@ -400,6 +400,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init},
                 {run, "$.run", "synapse_seed", &s->bbp.synapse_seed},
                 {run, "$.run", "minis_seed", &s->bbp.minis_seed},
+                {run, "$.run", "random_seed", &s->bbp.random_seed},
                 {cond, "$.conditions", "extracellular_calcium", &s->bbp.extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
@@ -756,6 +757,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
     s->bbp.synapse_seed = s->bbp.minis_seed = s->bbp.extracellular_calcium = s->bbp.randomize_gaba_rise_time = NAN;
+    s->bbp.random_seed = NAN;
     cl_status st = open_all(s, config_path, err);
     const sn_json_file *f = &s->circ;
     json_t *comp = NULL;

@@ -1490,8 +1490,15 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     /* Blue Brain synapses: the options over the simulation config */
-    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL, NULL};
+    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL, NULL, NAN};
     if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &bs, err))) goto done;
+    /* run.random_seed is the Random123 global index of every stream
+     * (neurodamus' BaseSeed; BlueCelluLab's RNGSettings does the same) */
+    if (!isnan(bs.random_seed) && cl_sim_set_random123_globalindex(net->sim, bs.random_seed)) {
+        st = cl_error_fail(err, CL_EINVAL, "simulation config: run.random_seed %g: %s", bs.random_seed,
+                           cl_sim_errmsg(net->sim));
+        goto done;
+    }
     net->synapse_seed = o->synapse_seed;
     net->minis_seed = o->minis_seed;
     const struct {

@@ -34,6 +34,9 @@ repick(). conditions.mechanisms sets minis_single_vesicle_ProbAMPANMDA_EMS,
 tau_d_NMDA_ProbAMPANMDA_EMS and minis_single_vesicle_ProbGABAAB_EMS. Spikes are
 recorded at soma(0.5) on both sides (the network's spike output).
 
+run.random_seed is the Random123 global index of every stream on both
+sides (BlueCelluLab's RNGSettings.set_seeds, neurodamus' BaseSeed).
+
 Writes OUTDIR/ref/v_<node>.txt (soma(0.5) v every step) and
 spikes.txt ("node time" rows), then runs the C comparer.
 
@@ -62,6 +65,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from neuron_bbp import popid, u_scale  # noqa: E402
 
 SEED = 7         # run.synapse_seed
+RANDOM_SEED = 2  # run.random_seed: the Random123 global index (BlueCelluLab's RNGSettings)
 MINIS_SEED = 13  # run.minis_seed
 EXC_MINI = [2.0, 0.0, 4.0]  # cortex nodes' exc-mini_frequency (Hz)
 INH_MINI = [5.0, 3.0, 0.0]  # inh-mini_frequency
@@ -197,7 +201,7 @@ def write_circuit(d, shared, nsec):
         json.dump(sets, f, indent=1)
     sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "node_set": "cortex",
            "run": {"tstop": TSTOP, "dt": DT, "dL": 20.0, "spike_threshold": THR, "synapse_seed": SEED,
-                   "minis_seed": MINIS_SEED},
+                   "minis_seed": MINIS_SEED, "random_seed": RANDOM_SEED},
            "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA,
                           "mechanisms": MECH_GLOBALS},
            "inputs": {"step": {"input_type": "current_clamp", "module": "linear", "node_set": "first",
@@ -271,6 +275,7 @@ def main():
     h.nrn_load_dll(nrnlib)
     h.load_file("stdrun.hoc")
     h.load_file("import3d.hoc")
+    h.Random().Random123_globalindex(RANDOM_SEED)
     morph = os.path.join(shared, "sonata-examples", "shared_components", "morphologies", "Pvalb_470522102_m.swc")
     cells = neuron_cells(h, morph, 3)
     secs = [numbered(c) for c in cells]
@@ -444,19 +449,22 @@ def main():
         print("with %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
         if not dv or not dv[0] > 1e-3:
             sys.exit(1)
-    # the synapse_delay_override matters: without it v departs (> 1e-3 mV)
-    with open(cfg) as f:
-        nod = json.load(f)
-    for o in nod["connection_overrides"]:
-        o.pop("synapse_delay_override", None)
-    nod_cfg = os.path.join(out, "simulation_no_delay_override.json")
-    with open(nod_cfg, "w") as f:
-        json.dump(nod, f)
-    q = subprocess.run([comparer, nod_cfg, cllib, ref, "0", "0", "1", "0"], capture_output=True, text=True)
-    dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
-    print("without synapse_delay_override: max |dv| %s mV (must exceed 1e-3)" % (dv[0] if dv else "?"))
-    if not dv or not dv[0] > 1e-3:
-        sys.exit(1)
+    # the synapse_delay_override and the random_seed (the streams' global
+    # index) matter: without either, v departs (> 1e-3 mV)
+    for what, edit in (("synapse_delay_override", lambda j: [o.pop("synapse_delay_override", None)
+                                                               for o in j["connection_overrides"]]),
+                       ("random_seed", lambda j: j["run"].pop("random_seed"))):
+        with open(cfg) as f:
+            alt = json.load(f)
+        edit(alt)
+        alt_cfg = os.path.join(out, "simulation_without_%s.json" % what)
+        with open(alt_cfg, "w") as f:
+            json.dump(alt, f)
+        q = subprocess.run([comparer, alt_cfg, cllib, ref, "0", "0", "1", "0"], capture_output=True, text=True)
+        dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
+        print("without %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
+        if not dv or not dv[0] > 1e-3:
+            sys.exit(1)
     # hoc beyond "%s.VAR op NUMBER" is refused with a message
     with open(cfg) as f:
         bad = json.load(f)

@@ -190,6 +190,9 @@ def main():
     from neuron import h
     h.nrn_load_dll(nrnlib)
     h.load_file("stdrun.hoc")
+    # BlueCelluLab's RNGSettings (and neurodamus): run.random_seed is the
+    # Random123 global index of every stream
+    h.Random().Random123_globalindex(int(sim["run"].get("random_seed", 0)))
     h.celsius = 34.0
     h.v_init = float(sim.get("conditions", {}).get("v_init", -80.0))
     h.dt = float(sim["run"].get("dt", 0.025))

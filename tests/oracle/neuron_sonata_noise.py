@@ -11,7 +11,8 @@ circuit_simulation.py):
   node id + 300) for noise, (count + 2997, stimulus_seed + 19216, node id +
   123 or random_seed) for shot noise, (count + 2997, stimulus_seed +
   291204, same) for Ornstein-Uhlenbeck; count: the index of the input among
-  the earlier inputs of its family; global index run.random_seed (0);
+  the earlier inputs of its family; Random123 global index run.random_seed
+  (absent, i.e. 0, for "a"; 3 for "b");
 - noise: TStim.noise with NEURON's state when BlueCelluLab builds stimuli
   (tstop = 5 of stdrun.hoc, dt = 0.025, t = 0): the draws before the delay,
   a value every 0.5 ms, a point (0, 0) appended, played into an IClamp
@@ -41,6 +42,7 @@ import neuron_sonata_inputs as base  # noqa: E402
 RUN = {"tstop": 200.0, "dt": 0.025, "dL": 20.0, "spike_threshold": -15.0}
 RIN = [150.0, 80.0, 120.0]  # MOhm, @dynamics:input_resistance
 SEEDS = {"a": 0, "b": 12345}
+GLOBAL_INDEX = {"a": None, "b": 3}  # run.random_seed: neurodamus' BaseSeed, the streams' global index
 SETS = base.SETS
 # file order is the family count order
 INPUTS = {
@@ -279,11 +281,14 @@ def build(node, cell, name, inp, count, sseed):
 
 def run_one(lib, shared, out, tag, sseed):
     """One seed: the circuit for cellulab and NEURON's reference."""
-    run = dict(RUN, stimulus_seed=sseed) if sseed else RUN
+    run = dict(RUN, stimulus_seed=sseed) if sseed else dict(RUN)
+    gix = GLOBAL_INDEX[tag]
+    if gix is not None:
+        run["random_seed"] = gix
     base.write_circuit(os.path.join(out, "circuit"), shared, inputs=INPUTS, run=run,
                        dynamics={"input_resistance": RIN})
     cells = base.build_cells(lib, shared)
-    h.Random().Random123_globalindex(0)  # run.random_seed (libsonata's default 0)
+    h.Random().Random123_globalindex(gix or 0)  # BlueCelluLab's RNGSettings: run.random_seed (default 0)
     h.tstop, h.dt = 5, 0.025  # NEURON's values while BlueCelluLab makes its stimuli
     count = [0, 0, 0]
     keep, recs = [], []
