@@ -18,116 +18,15 @@
 #include "sim/network_output.h"
 #include "sim/network_inputs.h"
 #include "sim/network_modify.h"
+#include "sim/network_int.h"
 #include "util/util.h"
 
-typedef struct ncell {
-    size_t pop;
-    uint64_t node;
-    int art; /* 1: an artificial cell */
-    cl_cell cell;
-    cl_section soma;
-    cl_pp pp;
-    cl_netcon det; /* spike detector */
-    cl_section det_sec; /* where spikes are detected: the soma, or axon[1] (spike_location AIS) */
-    double det_x, thr; /* the position on det_sec, and the threshold (mV) */
-    double threshold_nA, holding_nA; /* e-model currents (hoc: templates), else NAN */
-    cl_section *secs; /* numbered for afferent_section_id */
-    size_t n_secs;
-    cl_section *bbp_secs; /* BBP numbering (soma, axon, basal, apical) when secs is not */
-    size_t n_bbp_secs;
-    int has_v;
-    cl_rec v;
-} ncell;
-
-typedef struct npop {
-    const char *name;
-    uint64_t n;
-    int is_virtual;
-    int64_t *cell_of; /* node -> index in cells, -1 */
-    int64_t *stim_of; /* node -> VecStim index, -1 */
-    size_t *in_off;   /* spike inputs: node k's times in in_t[in_off[k]..in_off[k+1]) */
-    double *in_t;
-    uint64_t *sp_nodes; /* results */
-    double *sp_times;
-    size_t n_sp;
-    int *rank_of; /* ranks (cl_network_comm): node -> the rank simulating it, -1 none; NULL in one process */
-} npop;
-
-typedef struct nreport {
-    cl_report_config rc;
-    size_t *cells; /* per node: index in cells */
-    size_t *off;   /* per node + 1: its values are recs[off[j] .. off[j+1]) */
-    cl_rec *recs;  /* per value (a segment) */
-    uint32_t *elem;
-    float *pos;
-    size_t n, n_vals, cap_vals;
-    int sampled; /* 1: recs sample every report dt from 0; 0: every step */
-} nreport;
-
-typedef struct jcache {
-    char *path;
-    json_t *j;
-} jcache;
-
-struct cl_network {
-    cl_circuit *c;
-    const cl_circuit_ops *ops;
-    void *st;
-    cl_sim *sim;
-    cl_run_config rc;
-    double tstop, dt, dL, thr;
-    npop *pops;
-    size_t n_pops;
-    ncell *cells;
-    size_t n_cells, cap_cells;
-    cl_pp *stims;
-    size_t n_stims, cap_stims;
-    nreport *reps;
-    size_t n_reps;
-    jcache *jc;
-    size_t n_jc;
-    cl_network_counts counts;
-    cl_section_numbering numbering;
-    cl_soma_orientation soma;
-    int pt3d_digits;
-    char *output_dir;
-    int ran, built;
-    int no_bbp_synapses;
-    char **warn; /* what was left out, one line each */
-    size_t n_warn;
-    /* the point processes the inputs made (for cl_network_input_pps) */
-    struct nin_pp {
-        const char *input; /* the circuit's string */
-        size_t cell;
-        cl_pp pp;
-    } *in_pps;
-    size_t n_in_pps, cap_in_pps;
-    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
-                            double *value, cl_error *err);
-    void *cell_value_ctx;
-    /* Blue Brain synapses (network_bbp_synapses.c) */
-    uint32_t synapse_seed, minis_seed;
-    int minis, gaba_rise;
-    cl_bbp_run_settings bbp_globals; /* conditions.mechanisms (circuit-owned) */
-    double ca;
-    uint64_t *gid_off; /* per population: BlueCelluLab's global id offset */
-    /* distribution over ranks (the end of this file) */
-    const cl_network_comm *comm; /* NULL in one process */
-    int rank, nranks;
-    double remote_min_delay; /* shortest delay from a stand-in source, INFINITY if none */
-    double exchange;         /* the global one (cl_network_exchange_interval) */
-};
-
-static int is_remote(const cl_network *net, const npop *P, uint64_t k);
-static cl_status dist_partition(cl_network *net, const cl_network_options *o, cl_error *err);
-static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err);
-
 /* A failed cl_sim call: the context, then the simulation's message. */
-static cl_status simfail(cl_network *net, cl_status st, cl_error *err, const char *ctx) {
+cl_status net_simfail(cl_network *net, cl_status st, cl_error *err, const char *ctx) {
     return cl_error_fail(err, st, "%s: %s", ctx, cl_sim_errmsg(net->sim));
 }
 
-static int grow(void **a, size_t *cap, size_t n, size_t sz) {
+int net_grow(void **a, size_t *cap, size_t n, size_t sz) {
     if (n < *cap) return 0;
     size_t nc = *cap ? *cap * 2 : 16;
     void *p = realloc(*a, nc * sz);
@@ -190,7 +89,7 @@ static cl_status mark_node_set(cl_network *net, const char *name, size_t p, unsi
     return CL_OK;
 }
 
-static cl_status select_nodes(cl_network *net, const cl_network_options *o, size_t p, unsigned char *sel,
+cl_status net_select_nodes(cl_network *net, const cl_network_options *o, size_t p, unsigned char *sel,
                               cl_error *err) {
     npop *P = &net->pops[p];
     cl_network_select mode = o->select;
@@ -322,7 +221,7 @@ static cl_status gather_sections(cl_network *net, cl_cell cell, const char *cons
     size_t total = 0;
     for (size_t i = 0; i < nl; i++) {
         size_t n = 0;
-        if (cl_cell_section_list(net->sim, cell, lists[i], NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_cell_section_list(net->sim, cell, lists[i], NULL, 0, &n)) return net_simfail(net, CL_EINVAL, err, where);
         total += n;
     }
     cl_section *secs = malloc((total ? total : 1) * sizeof *secs);
@@ -332,7 +231,7 @@ static cl_status gather_sections(cl_network *net, cl_cell cell, const char *cons
         size_t n = 0;
         if (cl_cell_section_list(net->sim, cell, lists[i], secs + k, total - k, &n)) {
             free(secs);
-            return simfail(net, CL_EINVAL, err, where);
+            return net_simfail(net, CL_EINVAL, err, where);
         }
         k += n;
     }
@@ -352,7 +251,7 @@ static cl_status number_sections(cl_network *net, ncell *C, const char *where, c
 
 /* The soma, the numbered sections and the spike detector of a loaded cell. */
 static cl_status finish_biophysical(cl_network *net, ncell *C, const char *where, cl_error *err) {
-    if (cl_cell_soma(net->sim, C->cell, &C->soma)) return simfail(net, CL_EINVAL, err, where);
+    if (cl_cell_soma(net->sim, C->cell, &C->soma)) return net_simfail(net, CL_EINVAL, err, where);
     cl_status st = number_sections(net, C, where, err);
     if (st) return st;
     C->det_sec = C->soma;
@@ -368,7 +267,7 @@ static cl_status finish_biophysical(cl_network *net, ncell *C, const char *where
     }
     if (cl_netcon_from_section(net->sim, C->det_sec, C->det_x, (cl_pp){0}, &C->det) ||
         cl_netcon_set_threshold(net->sim, C->det, C->thr) || cl_netcon_record(net->sim, C->det))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
     net->counts.biophysical++;
     return CL_OK;
 }
@@ -405,7 +304,7 @@ static cl_status hoc_section_index(cl_network *net, ncell *C, const char *where,
     double top = -1;
     int indexed = n > 0;
     for (size_t i = 0; i < n && !st && indexed; i++) {
-        if (cl_section_template_index(net->sim, all[i], &idx[i])) st = simfail(net, CL_EINVAL, err, where);
+        if (cl_section_template_index(net->sim, all[i], &idx[i])) st = net_simfail(net, CL_EINVAL, err, where);
         else if (idx[i] < 0) indexed = 0;
         else if (idx[i] > top) top = idx[i];
     }
@@ -562,7 +461,7 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
         return cl_error_fail(err, CL_EINVAL, "%s: model_template \"%s\": expected nrn:NAME (a NEURON artificial cell)", where,
                     m->model_template ? m->model_template : "(null)");
     } else {
-        if (cl_artcell_new(net->sim, mech, &C->pp)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_artcell_new(net->sim, mech, &C->pp)) return net_simfail(net, CL_EINVAL, err, where);
         C->art = 1;
     }
     if (mech && m->dynamics_params) {
@@ -589,23 +488,22 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
         }
     }
     if (cl_netcon_from_pp(net->sim, C->pp, (cl_pp){0}, &C->det) || cl_netcon_record(net->sim, C->det))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
     net->counts.point++;
     return CL_OK;
 }
 
-static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err);
 
 static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_error *err) {
     if (net->nranks > 1) {
-        cl_status sp = dist_partition(net, o, err);
+        cl_status sp = net_dist_partition(net, o, err);
         if (sp) return sp;
     }
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         unsigned char *sel = calloc(P->n + 1, 1);
         if (!sel) return cl_error_fail(err, CL_ENOMEM, "out of memory");
-        cl_status st = select_nodes(net, o, p, sel, err);
+        cl_status st = net_select_nodes(net, o, p, sel, err);
         for (uint64_t k = 0; k < P->n && !st; k++) {
             if (!sel[k]) continue;
             cl_node_model m;
@@ -617,7 +515,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
                 continue;
             }
             if (P->rank_of && P->rank_of[k] != net->rank) continue; /* another rank's */
-            if (grow((void **)&net->cells, &net->cap_cells, net->n_cells, sizeof *net->cells)) {
+            if (net_grow((void **)&net->cells, &net->cap_cells, net->n_cells, sizeof *net->cells)) {
                 st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                 break;
             }
@@ -628,7 +526,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
             char where[300];
             snprintf(where, sizeof where, "population \"%s\" node %llu", P->name, (unsigned long long)k);
             if (strcmp(type, "biophysical") == 0) {
-                st = build_mechanisms(net, o, err);
+                st = net_build_mechanisms(net, o, err);
                 if (!st) st = make_biophysical(net, C, P->name, &m, where, err);
             }
             else if (strcmp(type, "point_process") == 0 || strcmp(type, "point_neuron") == 0 ||
@@ -732,17 +630,17 @@ static cl_status source_stim(cl_network *net, npop *P, uint64_t k, cl_pp *out, c
         return CL_OK;
     }
     cl_pp vs;
-    if (cl_artcell_new(net->sim, "VecStim", &vs)) return simfail(net, CL_EINVAL, err, "VecStim");
+    if (cl_artcell_new(net->sim, "VecStim", &vs)) return net_simfail(net, CL_EINVAL, err, "VecStim");
     /* a cell of another rank: a stand-in that plays nothing, its spikes
      * injected as they come (dist_run); its input rows are not used */
-    int remote = is_remote(net, P, k);
+    int remote = net_is_remote(net, P, k);
     size_t a = P->in_off[k], b = remote ? a : P->in_off[k + 1];
     if (b > a && cl_vecstim_play(net->sim, vs, P->in_t + a, b - a)) {
         char w[300];
         snprintf(w, sizeof w, "spike input of population \"%s\" node %llu", P->name, (unsigned long long)k);
-        return simfail(net, CL_EINVAL, err, w);
+        return net_simfail(net, CL_EINVAL, err, w);
     }
-    if (grow((void **)&net->stims, &net->cap_stims, net->n_stims, sizeof *net->stims))
+    if (net_grow((void **)&net->stims, &net->cap_stims, net->n_stims, sizeof *net->stims))
         return cl_error_fail(err, CL_ENOMEM, "out of memory");
     P->stim_of[k] = (int64_t)net->n_stims;
     net->stims[net->n_stims++] = vs;
@@ -817,7 +715,7 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
         st = net->ops->edge_attribute(net->st, epop, "model_template", e, &mt, err);
         if (st) return st;
         if (mt.kind == CL_VALUE_STRING && strcmp(mt.str, "exp2syn") != 0) mech = mt.str;
-        if (cl_pp_new(net->sim, mech, T->secs[(size_t)sec_id], pos, &target)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_pp_new(net->sim, mech, T->secs[(size_t)sec_id], pos, &target)) return net_simfail(net, CL_EINVAL, err, where);
         net->counts.synapses++;
         if (dyn) {
             const char *key;
@@ -835,18 +733,18 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     if (sc >= 0 && !net->cells[sc].art) {
         if (cl_netcon_from_section(net->sim, net->cells[sc].det_sec, net->cells[sc].det_x, target, &nc) ||
             cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
-            return simfail(net, CL_EINVAL, err, where);
+            return net_simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
         if (sc >= 0)
             from = net->cells[sc].pp;
         else if ((st = source_stim(net, S, src, &from, err)))
             return st;
-        if (cl_netcon_from_pp(net->sim, from, target, &nc)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_netcon_from_pp(net->sim, from, target, &nc)) return net_simfail(net, CL_EINVAL, err, where);
     }
     if (cl_netcon_set_weight(net->sim, nc, 0, w) || cl_netcon_set_delay(net->sim, nc, delay))
-        return simfail(net, CL_EINVAL, err, where);
-    if (sc < 0 && is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
+        return net_simfail(net, CL_EINVAL, err, where);
+    if (sc < 0 && net_is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
     net->counts.netcons++;
     return CL_OK;
 }
@@ -959,22 +857,22 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
          * detector shares this source, and one threshold rules both */
         if (cl_netcon_from_section(net->sim, at, x, syn, &nc) ||
             cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
-            return simfail(net, CL_EINVAL, err, where);
+            return net_simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
-        if (sc < 0 && is_remote(net, S, src) && (st = bbp_remote_source(net, S, src, where, err))) return st;
+        if (sc < 0 && net_is_remote(net, S, src) && (st = bbp_remote_source(net, S, src, where, err))) return st;
         if (sc >= 0)
             from = net->cells[sc].pp;
         else if ((st = source_stim(net, S, src, &from, err)))
             return st;
-        replay = sc < 0 && !is_remote(net, S, src); /* a stand-in carries a cell's spikes */
-        if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
+        replay = sc < 0 && !net_is_remote(net, S, src); /* a stand-in carries a cell's spikes */
+        if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return net_simfail(net, CL_EINVAL, err, where);
     }
     if (!isnan(delay_override)) delay = delay_override;
-    if (sc < 0 && is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
+    if (sc < 0 && net_is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
     if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
         cl_netcon_set_weight(net->sim, nc, bbp_nc_type_index(net->sim, kind), replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
     net->counts.netcons++;
     return CL_OK;
 }
@@ -1000,7 +898,7 @@ static cl_status make_gid_offsets(cl_network *net, cl_error *err) {
             strcmp(m.model_type, "virtual") == 0)
             span[p] = (int64_t)P->n - 1;
         for (uint64_t k = 0; k < P->n; k++)
-            if (P->cell_of[k] >= 0 || is_remote(net, P, k)) span[p] = (int64_t)k;
+            if (P->cell_of[k] >= 0 || net_is_remote(net, P, k)) span[p] = (int64_t)k;
     }
     for (size_t i = 1; i < net->n_pops; i++) /* insertion sort by name */
         for (size_t j = i; j > 0 && strcmp(net->pops[order[j - 1]].name, net->pops[order[j]].name) > 0; j--) {
@@ -1123,7 +1021,7 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
     /* the extracellular calcium is GluSynapse's cao_CR (when loaded) */
     if (net->ca > 0) {
         cl_status sg = cl_sim_set_global(net->sim, "cao_CR_GluSynapse", net->ca);
-        if (sg && sg != CL_ENOTFOUND) return simfail(net, sg, err, "cao_CR_GluSynapse");
+        if (sg && sg != CL_ENOTFOUND) return net_simfail(net, sg, err, "cao_CR_GluSynapse");
     }
     /* conditions.mechanisms: globals of loaded mechanisms, others skipped
      * as BlueCelluLab does (hasattr) */
@@ -1236,7 +1134,7 @@ static cl_status make_inputs(cl_network *net, cl_error *err) {
                 size_t nm = 0;
                 if ((st = cl_netin_build(in, net->sim, sec, x, &cv, made, 64, &nm, err))) break;
                 for (size_t j = 0; j < nm && j < 64; j++) {
-                    if (grow((void **)&net->in_pps, &net->cap_in_pps, net->n_in_pps, sizeof *net->in_pps)) {
+                    if (net_grow((void **)&net->in_pps, &net->cap_in_pps, net->n_in_pps, sizeof *net->in_pps)) {
                         st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                         break;
                     }
@@ -1276,12 +1174,12 @@ static cl_status make_clamps(cl_network *net, cl_error *err) {
                 if (cc.section_name && strcmp(cc.section_name, "soma") != 0) {
                     char nm[128];
                     snprintf(nm, sizeof nm, "%s[%d]", cc.section_name, cc.section_index);
-                    if (cl_cell_section(net->sim, C->cell, nm, &sec)) st = simfail(net, CL_ENOTFOUND, err, where);
+                    if (cl_cell_section(net->sim, C->cell, nm, &sec)) st = net_simfail(net, CL_ENOTFOUND, err, where);
                 }
                 cl_pp ic;
                 if (!st && (cl_pp_new(net->sim, "IClamp", sec, x, &ic) || cl_pp_set(net->sim, ic, "del", cc.delay) ||
                             cl_pp_set(net->sim, ic, "dur", cc.duration) || cl_pp_set(net->sim, ic, "amp", cc.amp)))
-                    st = simfail(net, CL_EINVAL, err, where);
+                    st = net_simfail(net, CL_EINVAL, err, where);
                 if (!st) net->counts.clamps++;
             }
             free(sel);
@@ -1293,7 +1191,7 @@ static cl_status make_clamps(cl_network *net, cl_error *err) {
 
 static cl_status record_v(cl_network *net, ncell *C, cl_error *err) {
     if (C->has_v || C->art) return CL_OK;
-    if (cl_rec_section(net->sim, C->soma, 0.5, "v", 0, &C->v)) return simfail(net, CL_EINVAL, err, "soma recording");
+    if (cl_rec_section(net->sim, C->soma, 0.5, "v", 0, &C->v)) return net_simfail(net, CL_EINVAL, err, "soma recording");
     C->has_v = 1;
     return CL_OK;
 }
@@ -1334,7 +1232,7 @@ static cl_status report_sections(cl_network *net, nreport *R, ncell *C, const ch
         if (!in) continue;
         int nseg = 1;
         if (cl_section_get_nseg(net->sim, C->secs[s], &nseg)) {
-            st = simfail(net, CL_EINVAL, err, "report");
+            st = net_simfail(net, CL_EINVAL, err, "report");
             break;
         }
         int n = centre_only ? 1 : nseg;
@@ -1415,13 +1313,13 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
 
 static cl_status load_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
     for (size_t i = 0; i < o->n_mechanisms; i++)
-        if (cl_sim_load_mechanisms(net->sim, o->mechanisms[i])) return simfail(net, CL_EIO, err, o->mechanisms[i]);
+        if (cl_sim_load_mechanisms(net->sim, o->mechanisms[i])) return net_simfail(net, CL_EIO, err, o->mechanisms[i]);
     return CL_OK;
 }
 
 /* Build and load the circuit's MOD files (once, before the first
  * biophysical cell: point-neuron circuits never pay for the compiler). */
-static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
+cl_status net_build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
     if (!o->build_mechanisms || net->built) return CL_OK;
     net->built = 1;
     const char *dir = net->ops->mechanisms_dir ? net->ops->mechanisms_dir(net->st) : NULL;
@@ -1440,7 +1338,7 @@ static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, 
     const char *in[1] = {src};
     cl_status st = cl_build_mechanisms(in, 1, so, 0, err);
     if (st) return st;
-    if (cl_sim_load_mechanisms(net->sim, so)) return simfail(net, CL_EIO, err, so);
+    if (cl_sim_load_mechanisms(net->sim, so)) return net_simfail(net, CL_EIO, err, so);
     return CL_OK;
 }
 
@@ -1537,7 +1435,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     }
     if (cl_sim_set_dt(net->sim, net->dt) || cl_sim_set_celsius(net->sim, or_default(net->rc.celsius, 34.0)) ||
         cl_sim_set_v_init(net->sim, or_default(net->rc.v_init, -80.0))) {
-        st = simfail(net, CL_EINVAL, err, "run config");
+        st = net_simfail(net, CL_EINVAL, err, "run config");
         goto done;
     }
     net->cell_value = o->cell_value;
@@ -1665,11 +1563,7 @@ cl_status cl_network_cell(cl_network *net, const char *pop, uint64_t node, cl_ce
     return CL_OK;
 }
 
-typedef struct spk {
-    double t;
-    uint64_t node;
-} spk;
-static int cmp_spk(const void *a, const void *b) {
+int net_cmp_spk(const void *a, const void *b) {
     const spk *x = a, *y = b;
     if (x->t != y->t) return (x->t > y->t) - (x->t < y->t);
     return (x->node > y->node) - (x->node < y->node);
@@ -1684,7 +1578,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
             const double *t;
             size_t n;
             if (cl_netcon_spikes(net->sim, net->cells[P->cell_of[k]].det, &t, &n))
-                return simfail(net, CL_EINVAL, err, "spikes");
+                return net_simfail(net, CL_EINVAL, err, "spikes");
             total += n;
         }
         spk *a = malloc((total ? total : 1) * sizeof *a);
@@ -1704,7 +1598,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
             cl_netcon_spikes(net->sim, net->cells[P->cell_of[k]].det, &t, &n);
             for (size_t i = 0; i < n; i++) a[j++] = (spk){t[i], k};
         }
-        qsort(a, total, sizeof *a, cmp_spk);
+        qsort(a, total, sizeof *a, net_cmp_spk);
         for (size_t i = 0; i < total; i++) {
             P->sp_nodes[i] = a[i].node;
             P->sp_times[i] = a[i].t;
@@ -1718,14 +1612,14 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
 cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err) {
     if (!net) return cl_error_fail(err, CL_EINVAL, "cl_network_run: network is NULL");
     net->ran = 0;
-    if (net->comm) return dist_run(net, progress, ctx, err);
-    if (cl_sim_init(net->sim)) return simfail(net, CL_EINVAL, err, "initialisation");
+    if (net->comm) return net_dist_run(net, progress, ctx, err);
+    if (cl_sim_init(net->sim)) return net_simfail(net, CL_EINVAL, err, "initialisation");
     /* chunks end on whole steps, so the run takes the steps one run would */
     double nsteps = round(net->tstop / net->dt);
     const int chunks = 100;
     for (int k = 1; k <= chunks; k++) {
         double t = k == chunks ? net->tstop : round(nsteps * k / chunks) * net->dt;
-        if (cl_sim_continue(net->sim, t)) return simfail(net, CL_EINVAL, err, "run");
+        if (cl_sim_continue(net->sim, t)) return net_simfail(net, CL_EINVAL, err, "run");
         if (progress && progress(cl_sim_time(net->sim), net->tstop, ctx))
             return cl_error_fail(err, CL_ESTATE, "run stopped at t = %g ms by the progress callback", cl_sim_time(net->sim));
     }
@@ -1749,7 +1643,7 @@ size_t cl_network_population_count(const cl_network *net) {
     size_t k = 0;
     for (size_t p = 0; net && p < net->n_pops; p++)
         for (uint64_t i = 0; i < net->pops[p].n; i++)
-            if (net->pops[p].cell_of[i] >= 0 || is_remote(net, &net->pops[p], i)) {
+            if (net->pops[p].cell_of[i] >= 0 || net_is_remote(net, &net->pops[p], i)) {
                 k++;
                 break;
             }
@@ -1760,7 +1654,7 @@ const char *cl_network_population_name(const cl_network *net, size_t i) {
     size_t k = 0;
     for (size_t p = 0; net && p < net->n_pops; p++)
         for (uint64_t j = 0; j < net->pops[p].n; j++)
-            if (net->pops[p].cell_of[j] >= 0 || is_remote(net, &net->pops[p], j)) {
+            if (net->pops[p].cell_of[j] >= 0 || net_is_remote(net, &net->pops[p], j)) {
                 if (k++ == i) return net->pops[p].name;
                 break;
             }
@@ -1775,13 +1669,13 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
     if (!C->has_v)
         return cl_error_fail(err, CL_ENOTFOUND, "population \"%s\" node %llu: its soma voltage was not recorded", pop,
                     (unsigned long long)node);
-    if (cl_rec_data(net->sim, C->v, v, n)) return simfail(net, CL_ESTATE, err, "soma trace");
+    if (cl_rec_data(net->sim, C->v, v, n)) return net_simfail(net, CL_ESTATE, err, "soma trace");
     return CL_OK;
 }
 
 /* Where report R goes and which samples it keeps: every stride-th
  * recorded value from index first * stride, nt rows step ms apart from t0. */
-static void report_layout(const cl_network *net, const nreport *R, const char *od, const char *output_dir, char *path,
+void net_report_layout(const cl_network *net, const nreport *R, const char *od, const char *output_dir, char *path,
                           size_t cap, size_t *stride, double *step, size_t *first, size_t *nt, double *t0) {
     const char *fn = R->rc.file_name;
     if (fn && fn[0] == '/' && !output_dir)
@@ -1800,7 +1694,6 @@ static void report_layout(const cl_network *net, const nreport *R, const char *o
     *nt = t1 > *t0 ? (size_t)round((t1 - *t0) / *step) : 0;
 }
 
-static cl_status dist_write_reports(cl_network *net, const char *od, const char *output_dir, cl_error *err);
 
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err) {
     if (!net) return cl_error_fail(err, CL_EINVAL, "cl_network_write_outputs: network is NULL");
@@ -1827,19 +1720,19 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         int loaded = 0; /* here or on another rank */
-        for (uint64_t k = 0; k < P->n && !loaded; k++) loaded = P->cell_of[k] >= 0 || is_remote(net, P, k);
+        for (uint64_t k = 0; k < P->n && !loaded; k++) loaded = P->cell_of[k] >= 0 || net_is_remote(net, P, k);
         if (!loaded) continue;
         sp[np++] = (net_spikes_pop){P->name, P->sp_nodes, P->sp_times, P->n_sp};
     }
     /* ranks: every rank holds every spike; rank 0 writes */
     cl_status st = net->rank == 0 ? net_write_spikes(path, sp, np, net->rc.spikes_sort_order, err) : CL_OK;
     free(sp);
-    if (!st && net->comm) return dist_write_reports(net, od, output_dir, err);
+    if (!st && net->comm) return net_dist_write_reports(net, od, output_dir, err);
     for (size_t i = 0; i < net->n_reps && !st; i++) {
         nreport *R = &net->reps[i];
         size_t stride, first, nt;
         double step, t0;
-        report_layout(net, R, od, output_dir, path, sizeof path, &stride, &step, &first, &nt, &t0);
+        net_report_layout(net, R, od, output_dir, path, sizeof path, &stride, &step, &first, &nt, &t0);
         /* one report population per node population, in cell order */
         net_report_pop *rp = calloc(net->n_pops + 1, sizeof *rp);
         if (!rp) return cl_error_fail(err, CL_ENOMEM, "out of memory");
@@ -1913,505 +1806,3 @@ cl_status cl_network_cell_currents(cl_network *net, const char *pop, uint64_t no
     return CL_OK;
 }
 
-/* ---- distribution over ranks (cl_network_comm) ------------------------------
- * Each rank builds the cells cl_network_partition gives it; an edge from a
- * cell of another rank starts at a stand-in VecStim (source_stim) into
- * which that cell's spikes are injected. The run goes in windows no longer
- * than the shortest such delay: a spike detected in a window arrives after
- * its end, so exchanging the windows' spikes at their ends delivers every
- * one at spike time + delay, as one process does. */
-
-static int is_remote(const cl_network *net, const npop *P, uint64_t k) {
-    return P->rank_of && k < P->n && P->rank_of[k] >= 0 && P->rank_of[k] != net->rank;
-}
-
-typedef struct morph_cost {
-    char *key;
-    double n;
-} morph_cost;
-
-/* A biophysical node's compartments for the partition: its morphology with
- * the axon rule make_biophysical applies (hoc e-models: as in the file) at
- * the run's dL rule, counted once per file and rule in a scratch
- * simulation; 1 when it does not load (the rank that builds the cell
- * reports why). */
-static double compartments(cl_network *net, cl_sim **scratch, morph_cost **cache, size_t *ncache,
-                           const cl_node_model *m) {
-    if (!m->morphology) return 1;
-    const char *proc = m->model_processing ? m->model_processing : "";
-    const char *axon = strstr(proc, "aibs_allactive") ? "aibs_allactive"
-                       : strstr(proc, "aibs_perisomatic") ? "aibs_perisomatic" : "none";
-    char key[4200];
-    snprintf(key, sizeof key, "%s\n%s\n%s", m->morphology, m->h5_cell ? m->h5_cell : "", axon);
-    for (size_t i = 0; i < *ncache; i++)
-        if (strcmp((*cache)[i].key, key) == 0) return (*cache)[i].n;
-    if (!*scratch && cl_sim_new(scratch)) return 1;
-    double n = 1;
-    cl_morph_options mo = {.soma = net->soma, .pt3d_digits = net->pt3d_digits, .h5_cell = m->h5_cell, .axon = axon};
-    cl_cell cell;
-    if (cl_cell_load_morphology_opt(*scratch, m->morphology, &mo, &cell) == CL_OK) {
-        size_t ns = 0;
-        cl_section *secs = NULL;
-        if (!cl_cell_discretize(*scratch, cell, CL_NSEG_MAXLEN, net->dL, 100, 100) &&
-            !cl_cell_section_list(*scratch, cell, "all", NULL, 0, &ns) && (secs = malloc((ns + 1) * sizeof *secs)) &&
-            !cl_cell_section_list(*scratch, cell, "all", secs, ns, &ns)) {
-            n = 0;
-            for (size_t i = 0; i < ns; i++) {
-                int k = 1;
-                cl_section_get_nseg(*scratch, secs[i], &k);
-                n += k;
-            }
-        }
-        free(secs);
-        cl_cell_delete(*scratch, cell);
-    }
-    morph_cost *c = realloc(*cache, (*ncache + 1) * sizeof *c);
-    if (c) {
-        *cache = c;
-        if ((c[*ncache].key = strdup(key))) c[(*ncache)++].n = n;
-    }
-    return n;
-}
-
-/* Owners of every selected non-virtual node (P->rank_of), the same on every
- * rank; then the mechanisms, built by rank 0 while the others wait. */
-static cl_status dist_partition(cl_network *net, const cl_network_options *o, cl_error *err) {
-    typedef struct who {
-        size_t p;
-        uint64_t k;
-    } who;
-    who *w = NULL;
-    double *cost = NULL;
-    int *owner = NULL;
-    size_t n = 0, cap = 0, ncache = 0;
-    morph_cost *cache = NULL;
-    cl_sim *scratch = NULL;
-    int any_bio = 0;
-    cl_status st = CL_OK;
-    for (size_t p = 0; p < net->n_pops && !st; p++) {
-        npop *P = &net->pops[p];
-        P->rank_of = malloc((P->n + 1) * sizeof *P->rank_of);
-        unsigned char *sel = calloc(P->n + 1, 1);
-        if (!P->rank_of || !sel) {
-            free(sel);
-            st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-            break;
-        }
-        for (uint64_t k = 0; k < P->n; k++) P->rank_of[k] = -1;
-        st = select_nodes(net, o, p, sel, err);
-        for (uint64_t k = 0; k < P->n && !st; k++) {
-            if (!sel[k]) continue;
-            cl_node_model m;
-            if ((st = net->ops->node_model(net->st, P->name, k, &m, err))) break;
-            const char *type = m.model_type ? m.model_type : "";
-            if (strcmp(type, "virtual") == 0) continue;
-            int bio = strcmp(type, "biophysical") == 0;
-            any_bio |= bio;
-            if (n == cap) {
-                size_t nc = cap ? 2 * cap : 256;
-                who *w2 = realloc(w, nc * sizeof *w2);
-                if (w2) w = w2;
-                double *c2 = realloc(cost, nc * sizeof *c2);
-                if (c2) cost = c2;
-                if (!w2 || !c2) {
-                    st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-                    break;
-                }
-                cap = nc;
-            }
-            w[n] = (who){p, k};
-            cost[n++] = bio ? compartments(net, &scratch, &cache, &ncache, &m) : 1;
-        }
-        free(sel);
-    }
-    for (size_t i = 0; i < ncache; i++) free(cache[i].key);
-    free(cache);
-    cl_sim_free(scratch);
-    if (!st && !(owner = malloc((n + 1) * sizeof *owner))) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-    if (!st) st = cl_network_partition(cost, n, net->nranks, owner, NULL, err);
-    for (size_t i = 0; i < n && !st; i++) net->pops[w[i].p].rank_of[w[i].k] = owner[i];
-    free(w);
-    free(cost);
-    free(owner);
-    if (st || !any_bio || !o->build_mechanisms) return st;
-    /* rank 0 compiles; the others then find the library up to date */
-    int ok = 1;
-    cl_status sb = CL_OK;
-    if (net->rank == 0) {
-        sb = build_mechanisms(net, o, err);
-        ok = sb == CL_OK;
-    }
-    void *all = NULL;
-    size_t na = 0;
-    cl_error e2 = {{0}};
-    st = net->comm->allgather(net->comm->ctx, &ok, sizeof ok, &all, &na, &e2);
-    int ok0 = !st && all && na >= sizeof ok0 ? *(int *)all : 0;
-    free(all);
-    if (sb) return sb;
-    if (st) return cl_error_fail(err, st, "exchanging the mechanism build: %s", e2.msg);
-    if (!ok0) return cl_error_fail(err, CL_EIO, "rank 0 could not build the circuit's mechanisms (see its message)");
-    return net->rank == 0 ? CL_OK : build_mechanisms(net, o, err);
-}
-
-/* A spike as the ranks exchange it. */
-typedef struct dspk {
-    uint64_t pop, node;
-    double t;
-} dspk;
-
-static int cmp_dspk(const void *a, const void *b) {
-    const dspk *x = a, *y = b;
-    if (x->t != y->t) return (x->t > y->t) - (x->t < y->t);
-    if (x->pop != y->pop) return (x->pop > y->pop) - (x->pop < y->pop);
-    return (x->node > y->node) - (x->node < y->node);
-}
-
-typedef struct dspk_list {
-    dspk *a;
-    size_t n, cap;
-} dspk_list;
-
-static int dspk_push(dspk_list *l, dspk s) {
-    if (grow((void **)&l->a, &l->cap, l->n, sizeof *l->a)) return -1;
-    l->a[l->n++] = s;
-    return 0;
-}
-
-/* The end of a window: this rank's new spikes to every rank; the others'
- * injected into their stand-ins in time order (then population, node, as
- * one process detects them); all of them kept in every_spike. */
-static cl_status exchange_spikes(cl_network *net, size_t *seen, dspk_list *every_spike, cl_error *err) {
-    dspk_list mine = {0};
-    for (size_t i = 0; i < net->n_cells; i++) {
-        const double *t;
-        size_t n;
-        if (cl_netcon_spikes(net->sim, net->cells[i].det, &t, &n)) return simfail(net, CL_EINVAL, err, "spikes");
-        for (; seen[i] < n; seen[i]++)
-            if (dspk_push(&mine, (dspk){net->cells[i].pop, net->cells[i].node, t[seen[i]]})) {
-                free(mine.a);
-                return cl_error_fail(err, CL_ENOMEM, "out of memory");
-            }
-    }
-    void *all = NULL;
-    size_t nb = 0;
-    cl_status st = net->comm->allgather(net->comm->ctx, mine.a, mine.n * sizeof(dspk), &all, &nb, err);
-    free(mine.a);
-    if (st) return st;
-    size_t n = nb / sizeof(dspk);
-    dspk *s = all;
-    if (n) qsort(s, n, sizeof *s, cmp_dspk);
-    for (size_t i = 0; i < n && !st; i++) {
-        if (s[i].pop >= net->n_pops || s[i].node >= net->pops[s[i].pop].n) {
-            st = cl_error_fail(err, CL_EINVAL, "spike exchange: population %llu node %llu out of range",
-                               (unsigned long long)s[i].pop, (unsigned long long)s[i].node);
-            break;
-        }
-        if (dspk_push(every_spike, s[i])) {
-            st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-            break;
-        }
-        npop *P = &net->pops[s[i].pop];
-        if (!is_remote(net, P, s[i].node) || P->stim_of[s[i].node] < 0) continue; /* ours, or not a source here */
-        if (cl_pp_inject_spike(net->sim, net->stims[P->stim_of[s[i].node]], s[i].t)) {
-            char w[300];
-            snprintf(w, sizeof w, "spike of population \"%s\" node %llu at %.17g ms from rank %d", P->name,
-                     (unsigned long long)s[i].node, s[i].t, P->rank_of[s[i].node]);
-            st = simfail(net, CL_EINVAL, err, w);
-        }
-    }
-    free(all);
-    return st;
-}
-
-/* Every spike of every rank into the populations' results, sorted as
- * collect_spikes sorts them. */
-static cl_status spikes_from(cl_network *net, const dspk_list *l, cl_error *err) {
-    for (size_t p = 0; p < net->n_pops; p++) {
-        npop *P = &net->pops[p];
-        size_t total = 0;
-        for (size_t i = 0; i < l->n; i++) total += l->a[i].pop == p;
-        spk *a = malloc((total ? total : 1) * sizeof *a);
-        free(P->sp_nodes);
-        free(P->sp_times);
-        P->sp_nodes = malloc((total ? total : 1) * sizeof *P->sp_nodes);
-        P->sp_times = malloc((total ? total : 1) * sizeof *P->sp_times);
-        if (!a || !P->sp_nodes || !P->sp_times) {
-            free(a);
-            return cl_error_fail(err, CL_ENOMEM, "out of memory");
-        }
-        size_t j = 0;
-        for (size_t i = 0; i < l->n; i++)
-            if (l->a[i].pop == p) a[j++] = (spk){l->a[i].t, l->a[i].node};
-        qsort(a, total, sizeof *a, cmp_spk);
-        for (size_t i = 0; i < total; i++) {
-            P->sp_nodes[i] = a[i].node;
-            P->sp_times[i] = a[i].t;
-        }
-        P->n_sp = total;
-        free(a);
-    }
-    return CL_OK;
-}
-
-/* The step at which the window from step `done` (time now) ends: at most
- * wsteps steps on, and no further than the accumulated time (the engine's
- * t += dt/2 twice a step, replayed here) at which a spike fired just after
- * now would arrive with the shortest delay dmin: every spike of the window
- * then arrives after its end, and its exchange is in time. At least one
- * step (cl_pp_inject_spike refuses a late arrival, should one remain). */
-static double window_end(cl_network *net, double done, double wsteps, double dmin) {
-    if (isinf(dmin)) return done + wsteps;
-    double t0 = cl_sim_time(net->sim), h = 0.5 * net->dt, x = t0;
-    double limit = nextafter(t0, INFINITY) + dmin;
-    double m = 0;
-    while (m < wsteps) {
-        double y = x + h;
-        y = y + h;
-        if (!(y < limit) && m >= 1) break;
-        x = y;
-        m++;
-    }
-    return done + m;
-}
-
-static cl_status dist_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err) {
-    if (cl_sim_init(net->sim)) return simfail(net, CL_EINVAL, err, "initialisation");
-    void *all = NULL;
-    size_t nb = 0;
-    cl_status st = net->comm->allgather(net->comm->ctx, &net->remote_min_delay, sizeof(double), &all, &nb, err);
-    if (st) return st;
-    double dmin = INFINITY;
-    for (size_t i = 0; i + 1 <= nb / sizeof(double); i++) dmin = fmin(dmin, ((double *)all)[i]);
-    free(all);
-    net->exchange = dmin;
-    double nsteps = round(net->tstop / net->dt);
-    /* whole steps no longer than the shortest delay */
-    double wsteps = isinf(dmin) ? fmax(nsteps, 1) : fmin(floor(dmin / net->dt * (1 + 1e-12)), fmax(nsteps, 1));
-    if (wsteps < 1)
-        return cl_error_fail(err, CL_EINVAL,
-                             "a connection between cells on different ranks has delay %g ms, less than dt = %g ms: "
-                             "its spikes cannot be exchanged in time (run on one rank)", dmin, net->dt);
-    size_t *seen = calloc(net->n_cells + 1, sizeof *seen);
-    dspk_list every = {0};
-    if (!seen) return cl_error_fail(err, CL_ENOMEM, "out of memory");
-    const int chunks = 100;
-    int chunk = 1;
-    double done = 0, next_w = window_end(net, 0, wsteps, dmin);
-    for (;;) {
-        double next_p = round(nsteps * chunk / chunks);
-        double target = fmin(next_w, next_p);
-        double t = target >= nsteps ? net->tstop : target * net->dt;
-        if (cl_sim_continue(net->sim, t)) {
-            st = simfail(net, CL_EINVAL, err, "run");
-            break;
-        }
-        done = target;
-        if (target == next_w || target >= nsteps) {
-            if ((st = exchange_spikes(net, seen, &every, err))) break;
-            next_w = window_end(net, done, wsteps, dmin);
-        }
-        if (target == next_p) {
-            if (progress && progress(cl_sim_time(net->sim), net->tstop, ctx)) {
-                st = cl_error_fail(err, CL_ESTATE, "run stopped at t = %g ms by the progress callback",
-                                   cl_sim_time(net->sim));
-                break;
-            }
-            chunk++;
-        }
-        if (target >= nsteps) break;
-    }
-    if (!st) st = spikes_from(net, &every, err);
-    free(seen);
-    free(every.a);
-    if (!st) net->ran = 1;
-    return st;
-}
-
-typedef struct bytes {
-    unsigned char *a;
-    size_t n, cap;
-    int oom;
-} bytes;
-
-static void put(bytes *b, const void *p, size_t n) {
-    if (b->oom) return;
-    if (b->n + n > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->n + n) nc *= 2;
-        unsigned char *q = realloc(b->a, nc);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->a = q;
-        b->cap = nc;
-    }
-    memcpy(b->a + b->n, p, n);
-    b->n += n;
-}
-
-static void put_u64(bytes *b, uint64_t v) { put(b, &v, sizeof v); }
-
-/* One cell's part of a report as ranks send it: population, node, values,
- * then element ids, positions and the nt samples of each value. */
-typedef struct rblock {
-    uint64_t pop, node, nv;
-    const unsigned char *elem, *pos, *data;
-} rblock;
-
-static int cmp_rblock(const void *a, const void *b) {
-    const rblock *x = a, *y = b;
-    if (x->pop != y->pop) return (x->pop > y->pop) - (x->pop < y->pop);
-    return (x->node > y->node) - (x->node < y->node);
-}
-
-static cl_status dist_write_reports(cl_network *net, const char *od, const char *output_dir, cl_error *err) {
-    char path[4096];
-    bytes b = {0};
-    put_u64(&b, 0); /* this rank's length, set below */
-    for (size_t i = 0; i < net->n_reps; i++) {
-        nreport *R = &net->reps[i];
-        size_t stride, first, nt;
-        double step, t0;
-        report_layout(net, R, od, output_dir, path, sizeof path, &stride, &step, &first, &nt, &t0);
-        put_u64(&b, R->n);
-        for (size_t j = 0; j < R->n; j++) {
-            const ncell *C = &net->cells[R->cells[j]];
-            put_u64(&b, C->pop);
-            put_u64(&b, C->node);
-            put_u64(&b, R->off[j + 1] - R->off[j]);
-            for (size_t q = R->off[j]; q < R->off[j + 1]; q++) put(&b, &R->elem[q], sizeof(uint32_t));
-            for (size_t q = R->off[j]; q < R->off[j + 1]; q++) put(&b, &R->pos[q], sizeof(float));
-            for (size_t q = R->off[j]; q < R->off[j + 1]; q++) {
-                const double *v;
-                size_t n = 0;
-                if (cl_rec_data(net->sim, R->recs[q], &v, &n)) n = 0;
-                for (size_t r = 0; r < nt; r++) {
-                    size_t idx = (first + r) * stride;
-                    double x = idx < n ? v[idx] : NAN;
-                    put(&b, &x, sizeof x);
-                }
-            }
-        }
-    }
-    if (b.oom) {
-        free(b.a);
-        return cl_error_fail(err, CL_ENOMEM, "out of memory");
-    }
-    uint64_t len = b.n;
-    memcpy(b.a, &len, sizeof len);
-    void *all = NULL;
-    size_t na = 0;
-    cl_status st = net->comm->gather(net->comm->ctx, b.a, b.n, &all, &na, err);
-    free(b.a);
-    if (st || net->rank != 0) {
-        free(all);
-        return st;
-    }
-    /* rank 0: each report's blocks from every rank, in node order */
-    const unsigned char *base = all;
-    size_t *cur = malloc((size_t)net->nranks * sizeof *cur); /* each rank's read position */
-    rblock *blk = NULL;
-    size_t cap_blk = 0;
-    if (!cur) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-    for (size_t off = 0, r = 0; !st && r < (size_t)net->nranks; r++) {
-        uint64_t l = 0;
-        if (off + sizeof l <= na) memcpy(&l, base + off, sizeof l);
-        if (l < sizeof l || off + l > na) st = cl_error_fail(err, CL_EIO, "report gather: rank %zu sent a bad block", r);
-        else {
-            cur[r] = off + sizeof l;
-            off += l;
-        }
-    }
-    for (size_t i = 0; i < net->n_reps && !st; i++) {
-        nreport *R = &net->reps[i];
-        size_t stride, first, nt;
-        double step, t0;
-        report_layout(net, R, od, output_dir, path, sizeof path, &stride, &step, &first, &nt, &t0);
-        size_t nblk = 0;
-        for (size_t r = 0; r < (size_t)net->nranks && !st; r++) {
-            uint64_t nc;
-            memcpy(&nc, base + cur[r], sizeof nc);
-            cur[r] += sizeof nc;
-            for (uint64_t j = 0; j < nc; j++) {
-                if (grow((void **)&blk, &cap_blk, nblk, sizeof *blk)) {
-                    st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-                    break;
-                }
-                rblock *k = &blk[nblk++];
-                memcpy(&k->pop, base + cur[r], 8);
-                memcpy(&k->node, base + cur[r] + 8, 8);
-                memcpy(&k->nv, base + cur[r] + 16, 8);
-                k->elem = base + cur[r] + 24;
-                k->pos = k->elem + k->nv * sizeof(uint32_t);
-                k->data = k->pos + k->nv * sizeof(float);
-                cur[r] = (size_t)(k->data + k->nv * nt * sizeof(double) - base);
-            }
-        }
-        if (st) break;
-        if (nblk) qsort(blk, nblk, sizeof *blk, cmp_rblock);
-        net_report_pop rp[2] = {{0}};
-        size_t nrp = 0;
-        for (size_t j0 = 0; j0 < nblk && !st;) {
-            size_t j1 = j0, nv = 0;
-            for (; j1 < nblk && blk[j1].pop == blk[j0].pop; j1++) nv += blk[j1].nv;
-            if (nrp == 1) {
-                st = cl_error_fail(err, CL_EINVAL, "report \"%s\": its nodes span several populations; a report file holds one",
-                                   R->rc.name ? R->rc.name : "");
-                break;
-            }
-            size_t nn = j1 - j0;
-            uint64_t *ids = malloc(nn * sizeof *ids), *ptr = malloc((nn + 1) * sizeof *ptr);
-            uint32_t *elem = malloc((nv + 1) * sizeof *elem);
-            float *pos = malloc((nv + 1) * sizeof *pos);
-            double *data = malloc((nt ? nt : 1) * (nv ? nv : 1) * sizeof *data);
-            rp[nrp++] = (net_report_pop){net->pops[blk[j0].pop].name, ids, nn, ptr, elem, pos, nv, data, nt, t0,
-                                         t0 + nt * step, step, R->rc.variable_name ? R->rc.variable_name : "v"};
-            if (!ids || !ptr || !elem || !pos || !data) {
-                st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-                break;
-            }
-            size_t col = 0;
-            ptr[0] = 0;
-            for (size_t j = j0; j < j1; j++) {
-                ids[j - j0] = blk[j].node;
-                memcpy(elem + col, blk[j].elem, blk[j].nv * sizeof(uint32_t));
-                memcpy(pos + col, blk[j].pos, blk[j].nv * sizeof(float));
-                for (size_t q = 0; q < blk[j].nv; q++)
-                    for (size_t r = 0; r < nt; r++)
-                        memcpy(&data[r * nv + col + q], blk[j].data + (q * nt + r) * sizeof(double), sizeof(double));
-                col += blk[j].nv;
-                ptr[j - j0 + 1] = col;
-            }
-            j0 = j1;
-        }
-        if (!st && nrp == 1) st = net_write_report(path, &rp[0], err);
-        for (size_t k = 0; k < nrp; k++) {
-            free((void *)rp[k].nodes);
-            free((void *)rp[k].index_pointers);
-            free((void *)rp[k].element_ids);
-            free((void *)rp[k].element_pos);
-            free((void *)rp[k].data);
-        }
-    }
-    free(blk);
-    free(cur);
-    free(all);
-    return st;
-}
-
-cl_status cl_network_node_rank(const cl_network *net, const char *pop, uint64_t node, int *rank, cl_error *err) {
-    if (!net || !rank) return cl_error_fail(err, CL_EINVAL, "cl_network_node_rank: NULL argument");
-    for (size_t p = 0; p < net->n_pops; p++) {
-        const npop *P = &net->pops[p];
-        if (!pop || strcmp(P->name, pop) != 0) continue;
-        if (node >= P->n)
-            return cl_error_fail(err, CL_EINVAL, "population \"%s\": node %llu out of range (%llu nodes)", pop,
-                                 (unsigned long long)node, (unsigned long long)P->n);
-        *rank = P->rank_of ? P->rank_of[node] : P->cell_of[node] >= 0 ? 0 : -1;
-        return CL_OK;
-    }
-    return cl_error_fail(err, CL_ENOTFOUND, "no node population \"%s\"", pop ? pop : "(null)");
-}
-
-double cl_network_exchange_interval(const cl_network *net) { return net ? net->exchange : INFINITY; }
