@@ -170,6 +170,7 @@ typedef struct cl_engine {
     double dt, celsius, v_init;
     int legacy_units; /* cl_sim_set_legacy_units */
     unsigned int ran123_globalindex; /* cl_sim_set_random123_globalindex */
+    int exp_inline;                  /* cl_mech_ctx.exp_inline (cl_exp_inline_usable) */
     /* mechanism types: the built-ins, then loaded ones, in registration order */
     const cl_mech_type *types[CL_MAX_TYPES];
     int ntypes;

@@ -11,7 +11,8 @@ static cl_mech_ctx make_ctx(cl_engine *e) {
     cl_mech_ctx c = {.t = e->t, .dt = e->dt, .celsius = e->celsius, .v = e->v, .rhs = e->rhs,
                      .d = e->d, .area = e->area, .diam = e->diam, .eng = e, .net_send = cl_engine_net_send,
                      .net_event = cl_engine_net_event, .watch_activate = watch_activate,
-                     .legacy_units = e->legacy_units, .ran123_globalindex = e->ran123_globalindex};
+                     .legacy_units = e->legacy_units, .ran123_globalindex = e->ran123_globalindex,
+                     .exp_inline = e->exp_inline};
     return c;
 }
 

@@ -1779,7 +1779,8 @@ static cl_status to_c(const char *text, size_t len, const char *name, const cl_a
                      "#pragma GCC diagnostic ignored \"-Wunused-variable\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
-                     "#define exp cl_hoc_exp /* NEURON's hoc_Exp (docs/nmodl-lowering.md §1) */\n\n");
+                     "/* NEURON's hoc_Exp (docs/nmodl-lowering.md §1), inline where the context allows */\n"
+                     "#define exp(x) cl_hoc_exp_c(_c, (x))\n\n");
         emit_functions(&g);
         if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);
