@@ -1376,7 +1376,8 @@ static void emit_functions(gen *g) {
     for (int i = 0; i < g->nderiv && !g->failed; i++) {
         if (deriv_implicit(g, g->derivs[i])) { emit_derivimplicit(g, g->derivs[i]); continue; }
         if (deriv_euler(g, g->derivs[i])) { emit_euler(g, g->derivs[i]); continue; }
-        cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, g->derivs[i]->name);
+        cl_sb_addf(b, "static inline __attribute__((always_inline)) void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE,
+                   g->derivs[i]->name);
         block(g, g->derivs[i]->kid[0], 1, 1);
         cl_sb_add(b, "}\n\n");
     }
@@ -1480,7 +1481,8 @@ static void emit_wrappers(gen *g) {
     int art = g->kind == CL_MECH_ARTIFICIAL, pp = g->kind == CL_MECH_POINT;
     /* the current at v: BREAKPOINT body, then the current list summed in order */
     if (g->ncur) {
-        cl_sb_add(b, "static double _nrn_current(" FN_PARAMS ", double _v) {\n" FN_PRELUDE);
+        /* inlined into the loop of _cur: its two calls then share the loads */
+        cl_sb_add(b, "static inline __attribute__((always_inline)) double _nrn_current(" FN_PARAMS ", double _v) {\n" FN_PRELUDE);
         cl_sb_add(b, "    double _current = 0.;\n");
         cl_sb_addf(b, "    _p[%d][_i] = _v;\n", g->v_slot);
         breakpoint_body(g, 1);
