@@ -98,6 +98,9 @@ typedef struct ionuse {
     int flags;
 } ionuse;
 
+#define CL_NMODL_BATCH_EQ 16 /* most cnexp equations gathered over instances */
+#define CL_NMODL_BATCH_N 32  /* instances per gathered group */
+
 typedef struct gen {
     const char *file;
     cl_error *err;
@@ -140,6 +143,13 @@ typedef struct gen {
     char **locals;
     int nlocal, caplocal;
     int in_netrec;
+    /* a cnexp block gathered over instances (cnexp_batch_of): while its
+     * first part is emitted, batch is 1 and each exp argument goes to
+     * _xa[k][_j], the rest of its update to _xb[k][_j]; batch_x[k] is the
+     * state's reference for the second part */
+    const cl_ast *batch_deriv;
+    int batch, nbatch;
+    char *batch_x[CL_NMODL_BATCH_EQ];
     const cl_ast *dflt_from;  /* another file's AST whose PARAMETER defaults win (maintained files) */
     cl_sb out;
 } gen;
@@ -856,7 +866,14 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
             cl_sb x = {0};
             name_ref(g, &x, lhs, lhs->name);
             indent(b, depth);
-            if (nz(f.DE))
+            if (nz(f.DE) && g->batch && g->nbatch < CL_NMODL_BATCH_EQ) {
+                /* the same operands; the exp and the update follow for the whole group */
+                cl_sb_addf(b, "_xa[%d][_j] = _c->dt*(%s) ;\n", g->nbatch, f.DE);
+                indent(b, depth);
+                cl_sb_addf(b, "_xb[%d][_j] = - ( %s ) / ( %s ) ;\n", g->nbatch, f.B, f.A);
+                g->batch_x[g->nbatch++] = x.s;
+                x.s = NULL;
+            } else if (nz(f.DE))
                 cl_sb_addf(b, "%s = %s + (1. - exp(_c->dt*(%s)))*(- ( %s ) / ( %s ) - %s) ;\n", x.s, x.s, f.DE, f.B,
                            f.A, x.s);
             else
@@ -1343,6 +1360,93 @@ static void emit_tables(gen *g) {
     cl_sb_add(b, "}\n\n");
 }
 
+/* ---- cnexp gathered over instances ------------------------------------------
+ * nrn_state of a density mechanism whose last SOLVE is a cnexp DERIVATIVE
+ * ending in its equations runs in groups of CL_NMODL_BATCH_N instances:
+ * the block up to each equation's exp argument per instance (_dp_<name>),
+ * the group's exps at once (cl_hoc_exp_batch: four lanes of the inline exp),
+ * then each instance's updates (_df_<name>) and what follows the SOLVE. Every
+ * value sees the operations and operands of the one-instance order; it
+ * applies only where that is plain: the equations are the block's last
+ * statements, none reads the state of an earlier one or calls a MOD
+ * function, and each instance has its own node and ions. */
+
+/* 1 when expression n reads one of the states names[0..n-1], a derivative,
+ * or calls a function of the MOD file. */
+static int batch_blocked(const cl_ast *n, const char *const *names, int nn) {
+    if (!n) return 0;
+    if (n->kind == NK_PRIME) return 1;
+    if (n->kind == NK_CALL && !is_builtin(n->name)) return 1;
+    if ((n->kind == NK_NAME || n->kind == NK_INDEX) && n->name)
+        for (int k = 0; k < nn; k++)
+            if (strcmp(n->name, names[k]) == 0) return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (batch_blocked(n->kid[i], names, nn)) return 1;
+    return 0;
+}
+
+static int has_prime(const cl_ast *n) {
+    if (!n) return 0;
+    if (n->kind == NK_PRIME) return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (has_prime(n->kid[i])) return 1;
+    return 0;
+}
+
+static const cl_ast *cnexp_batch_of(gen *g) {
+    if (g->kind != CL_MECH_DENSITY || !g->breakpoint) return NULL;
+    const cl_ast *blk = g->breakpoint->kid[0], *last = NULL;
+    for (int i = 0; i < blk->nkid; i++)
+        if (blk->kid[i] && blk->kid[i]->kind == NK_SOLVE) last = blk->kid[i];
+    if (!last || last->flag || !last->text || strcmp(last->text, "cnexp") != 0 || last->nkid) return NULL;
+    const cl_ast *d = NULL;
+    for (int k = 0; k < g->nderiv; k++)
+        if (strcmp(g->derivs[k]->name, last->name) == 0) d = g->derivs[k];
+    if (!d || deriv_implicit(g, d) || deriv_euler(g, d)) return NULL;
+    const cl_ast *body = d->kid[0];
+    if (!body || body->kind != NK_BLOCK) return NULL;
+    int first = -1;
+    for (int i = 0; i < body->nkid; i++) {
+        const cl_ast *st = body->kid[i];
+        if (st && st->kind == NK_ASSIGN && st->kid[0]->kind == NK_PRIME) { first = i; break; }
+    }
+    if (first < 0 || body->nkid - first > CL_NMODL_BATCH_EQ) return NULL;
+    const char *names[CL_NMODL_BATCH_EQ];
+    int nn = 0;
+    for (int i = first; i < body->nkid; i++) {
+        const cl_ast *st = body->kid[i];
+        if (!st || st->kind != NK_ASSIGN || st->kid[0]->kind != NK_PRIME || st->kid[0]->num != 1 ||
+            st->kid[0]->nkid)
+            return NULL;
+        for (int k = 0; k < nn; k++)
+            if (strcmp(names[k], st->kid[0]->name) == 0) return NULL;
+        if (batch_blocked(st->kid[1], names, nn)) return NULL;
+        names[nn++] = st->kid[0]->name;
+    }
+    /* no equation nested in the statements before them (it would be gathered unconditionally) */
+    for (int i = 0; i < first; i++)
+        if (has_prime(body->kid[i])) return NULL;
+    return d;
+}
+
+static void emit_batched(gen *g, const cl_ast *d) {
+    cl_sb *b = &g->out;
+    cl_sb_addf(b, "static inline __attribute__((always_inline)) void _dp_%s(" FN_PARAMS
+                  ", double (*_xa)[%d], double (*_xb)[%d], int _j) {\n" FN_PRELUDE,
+               d->name, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+    g->batch = 1;
+    block(g, d->kid[0], 1, 1);
+    g->batch = 0;
+    cl_sb_add(b, "}\n\n");
+    cl_sb_addf(b, "static inline __attribute__((always_inline)) void _df_%s(" FN_PARAMS
+                  ", double (*_xa)[%d], double (*_xb)[%d], int _j) {\n" FN_PRELUDE,
+               d->name, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+    for (int k = 0; k < g->nbatch; k++)
+        cl_sb_addf(b, "    %s = %s + (1. - _xa[%d][_j])*(_xb[%d][_j] - %s) ;\n", g->batch_x[k], g->batch_x[k], k, k,
+                   g->batch_x[k]);
+    cl_sb_add(b, "}\n\n");
+}
+
 static void emit_functions(gen *g) {
     cl_sb *b = &g->out;
     /* prototypes first: functions may call each other in any order */
@@ -1376,6 +1480,10 @@ static void emit_functions(gen *g) {
     for (int i = 0; i < g->nderiv && !g->failed; i++) {
         if (deriv_implicit(g, g->derivs[i])) { emit_derivimplicit(g, g->derivs[i]); continue; }
         if (deriv_euler(g, g->derivs[i])) { emit_euler(g, g->derivs[i]); continue; }
+        if (g->derivs[i] == g->batch_deriv) {
+            emit_batched(g, g->derivs[i]);
+            continue;
+        }
         cl_sb_addf(b, "static inline __attribute__((always_inline)) void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE,
                    g->derivs[i]->name);
         block(g, g->derivs[i]->kid[0], 1, 1);
@@ -1450,7 +1558,10 @@ static void emit_solves(gen *g) {
                                   "euler", s->name, m ? m : "(none: adrunge)");
                     return;
                 }
-                cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
+                if (g->derivs[k] == g->batch_deriv)
+                    cl_sb_addf(b, "            _dp_%s(_b, _i, _c, _xa, _xb, _j);\n", s->name);
+                else
+                    cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
             }
         for (int k = 0; k < g->nproc && !found; k++)
             if (strcmp(g->procs[k]->name, s->name) == 0) {
@@ -1559,7 +1670,33 @@ static void emit_wrappers(gen *g) {
         cl_sb_add(b, "    }\n}\n\n");
     }
     /* nrn_state */
-    if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
+    if (g->batch_deriv && g->nbatch > 0) {
+        cl_sb_addf(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
+                      "    double _xa[%d][%d], _xb[%d][%d];\n"
+                      "    for (int _i0 = 0; _i0 < _b->n; _i0 += %d) {\n"
+                      "        int _m = _b->n - _i0 < %d ? _b->n - _i0 : %d;\n"
+                      "        for (int _j = 0; _j < _m; _j++) {\n"
+                      "            int _i = _i0 + _j;\n",
+                   g->nbatch, CL_NMODL_BATCH_N, g->nbatch, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N,
+                   CL_NMODL_BATCH_N);
+        cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
+        read_ions(g);
+        emit_solves(g);
+        cl_sb_addf(b, "        }\n"
+                      "        for (int _k = 0; _k < %d; _k++) cl_hoc_exp_batch(_c, _xa[_k], _m);\n"
+                      "        for (int _j = 0; _j < _m; _j++) {\n"
+                      "            int _i = _i0 + _j;\n"
+                      "            _df_%s(_b, _i, _c, _xa, _xb, _j);\n",
+                   g->nbatch, g->batch_deriv->name);
+        if (!g->ncur) {
+            cl_sb_add(b, "        {\n");
+            breakpoint_body(g, 3);
+            cl_sb_add(b, "        }\n");
+        }
+        write_concs(g);
+        cl_sb_add(b, "        }\n    }\n}\n\n");
+    } else if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
         cl_sb_add(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
                      "    for (int _i = 0; _i < _b->n; _i++) {\n");
@@ -1677,6 +1814,7 @@ static void emit_type(gen *g) {
 
 static void gen_free(gen *g) {
     free(g->mname);
+    for (int i = 0; i < g->nbatch; i++) free(g->batch_x[i]);
     for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
     free(g->currents);
     for (int i = 0; i < g->nrange; i++) free(g->range[i]);
@@ -1783,6 +1921,7 @@ static cl_status to_c(const char *text, size_t len, const char *name, const cl_a
                      "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
                      "/* NEURON's hoc_Exp (docs/nmodl-lowering.md §1), inline where the context allows */\n"
                      "#define exp(x) cl_hoc_exp_c(_c, (x))\n\n");
+        g.batch_deriv = cnexp_batch_of(&g);
         emit_functions(&g);
         if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);
