@@ -1245,7 +1245,10 @@ static const cl_ast *table_of(const cl_ast *f) {
 
 static void proto(gen *g, const cl_ast *f, int is_proc, const char *pre, const char *end) {
     cl_sb *b = &g->out;
-    cl_sb_addf(b, "static double %s%s(" FN_PARAMS, pre, f->name);
+    /* a table's lookup is small and called in the instance loops: inlined */
+    int lookup = table_of(f) && (strcmp(pre, "_p_") == 0 || strcmp(pre, "_f_") == 0);
+    cl_sb_addf(b, "static %sdouble %s%s(" FN_PARAMS, lookup ? "inline __attribute__((always_inline)) " : "", pre,
+               f->name);
     for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
     cl_sb_add(b, end);
     (void)is_proc;
