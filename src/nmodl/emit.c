@@ -150,6 +150,16 @@ typedef struct gen {
     const cl_ast *batch_deriv;
     int batch, nbatch;
     char *batch_x[CL_NMODL_BATCH_EQ];
+    /* split: the equations' arithmetic runs in a loop of its own over the
+     * group (vectorisable: divisions four at a time), reading the GLOBALs
+     * the block left for each instance from _gv[m][_j] (gcap[m]: their
+     * slots) and RANGE variables in place; batch_de/b/a are the equations'
+     * strings in that form. capture is 1 while they are made (name_ref then
+     * writes globals as _gv; capture_bad: a name that cannot be read there) */
+    int split, capture, capture_bad, ngcap;
+    int gcap[32];
+    char *batch_de[CL_NMODL_BATCH_EQ], *batch_b[CL_NMODL_BATCH_EQ], *batch_a[CL_NMODL_BATCH_EQ];
+    int nsplit;
     const cl_ast *dflt_from;  /* another file's AST whose PARAMETER defaults win (maintained files) */
     cl_sb out;
 } gen;
@@ -517,6 +527,24 @@ static int arg_index(gen *g, const char *name) {
 
 /* The C text a name stands for. */
 static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
+    if (g->capture && (is_local(g, name) || arg_index(g, name) >= 0 || strcmp(name, "t") == 0 ||
+                       strcmp(name, "area") == 0 || strcmp(name, "diam") == 0)) {
+        g->capture_bad = 1;
+        return;
+    }
+    if (g->capture) {
+        sym *s = find_sym(g, name);
+        if (s && s->kind == SK_GLOBAL) {
+            int m = 0;
+            while (m < g->ngcap && g->gcap[m] != s->slot) m++;
+            if (m == g->ngcap) {
+                if (m == 32) { g->capture_bad = 1; return; }
+                g->gcap[g->ngcap++] = s->slot;
+            }
+            cl_sb_addf(b, "_gv[%d][_j]", m);
+            return;
+        }
+    }
     if (is_local(g, name)) { cl_sb_addf(b, "_l%s", name); return; }
     int a = arg_index(g, name);
     if (a >= 0) {
@@ -866,7 +894,12 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
             cl_sb x = {0};
             name_ref(g, &x, lhs, lhs->name);
             indent(b, depth);
-            if (nz(f.DE) && g->batch && g->nbatch < CL_NMODL_BATCH_EQ) {
+            if (nz(f.DE) && g->batch && g->split) {
+                /* arithmetic, exp and update follow for the whole group */
+                cl_sb_addf(b, "/* %s' : gathered */\n", lhs->name);
+                g->batch_x[g->nbatch++] = x.s;
+                x.s = NULL;
+            } else if (nz(f.DE) && g->batch && g->nbatch < CL_NMODL_BATCH_EQ) {
                 /* the same operands; the exp and the update follow for the whole group */
                 cl_sb_addf(b, "_xa[%d][_j] = _c->dt*(%s) ;\n", g->nbatch, f.DE);
                 indent(b, depth);
@@ -1432,14 +1465,49 @@ static const cl_ast *cnexp_batch_of(gen *g) {
     return d;
 }
 
+/* Whether the equations can run in a loop of their own (g->split): each
+ * reads only GLOBALs, RANGE variables, dt and constants. Fills gcap and the
+ * equations' strings. A probe: errors show when the block is emitted. */
+static void split_probe(gen *g, const cl_ast *d) {
+    const cl_ast *body = d->kid[0];
+    int failed0 = g->failed;
+    cl_error *err0 = g->err;
+    g->err = NULL;
+    g->capture = 1;
+    g->capture_bad = 0;
+    g->ngcap = 0;
+    g->nsplit = 0;
+    for (int i = 0; i < body->nkid && !g->capture_bad && !g->failed; i++) {
+        const cl_ast *st = body->kid[i];
+        if (!st || st->kind != NK_ASSIGN || st->kid[0]->kind != NK_PRIME) continue;
+        four f = analyse(g, st->kid[1], st->kid[0]->name);
+        if (nz(f.DE) && !f.fallback && !f.nonlin && g->nsplit < CL_NMODL_BATCH_EQ) {
+            g->batch_de[g->nsplit] = f.DE;
+            g->batch_b[g->nsplit] = f.B;
+            g->batch_a[g->nsplit++] = f.A;
+            f.DE = f.B = f.A = NULL;
+        }
+        four_free(&f);
+    }
+    g->split = !g->capture_bad && !g->failed && g->nsplit > 0;
+    g->capture = 0;
+    g->err = err0;
+    g->failed = failed0;
+}
+
 static void emit_batched(gen *g, const cl_ast *d) {
     cl_sb *b = &g->out;
+    split_probe(g, d);
     cl_sb_addf(b, "static inline __attribute__((always_inline)) void _dp_%s(" FN_PARAMS
-                  ", double (*_xa)[%d], double (*_xb)[%d], int _j) {\n" FN_PRELUDE,
-               d->name, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+                  ", double (*_xa)[%d], double (*_xb)[%d], double (*_gv)[%d], int _j) {\n" FN_PRELUDE,
+               d->name, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+    cl_sb_add(b, "    (void)_xa; (void)_xb; (void)_gv;\n");
     g->batch = 1;
     block(g, d->kid[0], 1, 1);
     g->batch = 0;
+    if (g->split) /* the GLOBALs the equations read, as this instance left them */
+        for (int m = 0; m < g->ngcap; m++) cl_sb_addf(b, "    _gv[%d][_j] = _g[%d];\n", m, g->gcap[m]);
+    if (g->split && g->nbatch != g->nsplit) fail_at(g, d, "internal: cnexp equations counted differently");
     cl_sb_add(b, "}\n\n");
     cl_sb_addf(b, "static inline __attribute__((always_inline)) void _df_%s(" FN_PARAMS
                   ", double (*_xa)[%d], double (*_xb)[%d], int _j) {\n" FN_PRELUDE,
@@ -1562,7 +1630,7 @@ static void emit_solves(gen *g) {
                     return;
                 }
                 if (g->derivs[k] == g->batch_deriv)
-                    cl_sb_addf(b, "            _dp_%s(_b, _i, _c, _xa, _xb, _j);\n", s->name);
+                    cl_sb_addf(b, "            _dp_%s(_b, _i, _c, _xa, _xb, _gv, _j);\n", s->name);
                 else
                     cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
             }
@@ -1676,18 +1744,26 @@ static void emit_wrappers(gen *g) {
     if (g->batch_deriv && g->nbatch > 0) {
         cl_sb_addf(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
                       "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
-                      "    double _xa[%d][%d], _xb[%d][%d];\n"
+                      "    double _xa[%d][%d], _xb[%d][%d], _gv[%d][%d];\n"
                       "    for (int _i0 = 0; _i0 < _b->n; _i0 += %d) {\n"
                       "        int _m = _b->n - _i0 < %d ? _b->n - _i0 : %d;\n"
                       "        for (int _j = 0; _j < _m; _j++) {\n"
                       "            int _i = _i0 + _j;\n",
-                   g->nbatch, CL_NMODL_BATCH_N, g->nbatch, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N,
-                   CL_NMODL_BATCH_N);
+                   g->nbatch, CL_NMODL_BATCH_N, g->nbatch, CL_NMODL_BATCH_N, g->ngcap ? g->ngcap : 1,
+                   CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
         cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
         read_ions(g);
         emit_solves(g);
-        cl_sb_addf(b, "        }\n"
-                      "        for (int _k = 0; _k < %d; _k++) cl_hoc_exp_batch(_c, _xa[_k], _m);\n"
+        cl_sb_add(b, "        }\n");
+        if (g->split) { /* the equations' arithmetic over the group, each value as in one instance's order */
+            cl_sb_add(b, "        for (int _j = 0; _j < _m; _j++) {\n            int _i = _i0 + _j; (void)_i;\n");
+            for (int k = 0; k < g->nsplit; k++) {
+                cl_sb_addf(b, "            _xa[%d][_j] = _c->dt*(%s) ;\n", k, g->batch_de[k]);
+                cl_sb_addf(b, "            _xb[%d][_j] = - ( %s ) / ( %s ) ;\n", k, g->batch_b[k], g->batch_a[k]);
+            }
+            cl_sb_add(b, "        }\n");
+        }
+        cl_sb_addf(b, "        for (int _k = 0; _k < %d; _k++) cl_hoc_exp_batch(_c, _xa[_k], _m);\n"
                       "        for (int _j = 0; _j < _m; _j++) {\n"
                       "            int _i = _i0 + _j;\n"
                       "            _df_%s(_b, _i, _c, _xa, _xb, _j);\n",
@@ -1818,6 +1894,7 @@ static void emit_type(gen *g) {
 static void gen_free(gen *g) {
     free(g->mname);
     for (int i = 0; i < g->nbatch; i++) free(g->batch_x[i]);
+    for (int i = 0; i < g->nsplit; i++) { free(g->batch_de[i]); free(g->batch_b[i]); free(g->batch_a[i]); }
     for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
     free(g->currents);
     for (int i = 0; i < g->nrange; i++) free(g->range[i]);
