@@ -160,6 +160,10 @@ typedef struct gen {
     int gcap[32];
     char *batch_de[CL_NMODL_BATCH_EQ], *batch_b[CL_NMODL_BATCH_EQ], *batch_a[CL_NMODL_BATCH_EQ];
     int nsplit;
+    /* _cur with the instance's variables in locals _r<slot> (sr_of): name_ref
+     * writes them so while sr is 1 and marks sr_used */
+    int sr;
+    char *sr_used; /* nvar entries */
     const cl_ast *dflt_from;  /* another file's AST whose PARAMETER defaults win (maintained files) */
     cl_sb out;
 } gen;
@@ -557,7 +561,11 @@ static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
     if (strcmp(name, "dt") == 0) { cl_sb_add(b, "_c->dt"); return; }
     if (strcmp(name, "celsius") == 0) { cl_sb_add(b, "_c->celsius"); return; }
     if (strcmp(name, "flag") == 0 && g->in_netrec) { cl_sb_add(b, "_lflag"); return; }
-    if (strcmp(name, "v") == 0 && g->v_slot >= 0) { cl_sb_addf(b, "_p[%d][_i]", g->v_slot); return; }
+    if (strcmp(name, "v") == 0 && g->v_slot >= 0) {
+        if (g->sr) { g->sr_used[g->v_slot] = 1; cl_sb_addf(b, "_r%d", g->v_slot); return; }
+        cl_sb_addf(b, "_p[%d][_i]", g->v_slot);
+        return;
+    }
     if (strcmp(name, "area") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->area[_b->node[_i]]"); return; }
     if (strcmp(name, "diam") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->diam[_b->node[_i]]"); return; }
     sym *s = find_sym(g, name);
@@ -568,6 +576,7 @@ static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
     if (!s) { fail_at(g, n, "%s is not declared (PARAMETER, ASSIGNED, STATE, LOCAL or USEION)", name); return; }
     if (s->kind == SK_CONST) cl_sb_addf(b, "(%s)", s->cexpr);
     else if (s->kind == SK_GLOBAL) cl_sb_addf(b, "_g[%d]", s->slot);
+    else if (g->sr && s->slot >= 0 && s->slot < g->nvar) { g->sr_used[s->slot] = 1; cl_sb_addf(b, "_r%d", s->slot); }
     else cl_sb_addf(b, "_p[%d][_i]", s->slot);
 }
 
@@ -1658,6 +1667,46 @@ static void breakpoint_body(gen *g, int depth) {
     g->nlocal = nlocal0;
 }
 
+/* Whether nrn_cur can keep the instance's variables in locals: the
+ * BREAKPOINT statements call no function of the MOD file (those read and
+ * write the instance through _p) and index no array. */
+static int sr_blocked(const cl_ast *n) {
+    if (!n) return 0;
+    if (n->kind == NK_CALL && !is_builtin(n->name)) return 1;
+    if (n->kind == NK_INDEX || n->kind == NK_VERBATIM || n->kind == NK_NET_SEND || n->kind == NK_NET_EVENT ||
+        n->kind == NK_WATCH || n->kind == NK_PRINTF || n->kind == NK_TABLE || n->kind == NK_SOLVE)
+        return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (sr_blocked(n->kid[i])) return 1;
+    return 0;
+}
+
+static int sr_of(gen *g) {
+    if (!g->breakpoint || g->v_slot < 0 || g->nvar <= 0) return 0;
+    const cl_ast *blk = g->breakpoint->kid[0];
+    for (int i = 0; i < blk->nkid; i++)
+        if (blk->kid[i] && blk->kid[i]->kind != NK_SOLVE && sr_blocked(blk->kid[i])) return 0;
+    for (int i = 0; i < g->nsym; i++)
+        if (g->syms[i].len > 0) return 0; /* arrays: not worth the bookkeeping */
+    return 1;
+}
+
+/* Marks in w the instance slots that assignments in n write. */
+static void sr_written(gen *g, const cl_ast *n, char *w) {
+    if (!n) return;
+    if (n->kind == NK_ASSIGN && n->kid[0]->kind == NK_NAME && !is_local(g, n->kid[0]->name)) {
+        sym *s = find_sym(g, n->kid[0]->name);
+        if (s && s->kind != SK_GLOBAL && s->kind != SK_CONST && s->slot >= 0 && s->slot < g->nvar) w[s->slot] = 1;
+    }
+    for (int i = 0; i < n->nkid; i++) sr_written(g, n->kid[i], w);
+}
+
+/* An instance variable in _cur: its local, or its place. */
+static void slot_ref(gen *g, cl_sb *b, int slot) {
+    if (g->sr) { g->sr_used[slot] = 1; cl_sb_addf(b, "_r%d", slot); }
+    else cl_sb_addf(b, "_p[%d][_i]", slot);
+}
+
 static void emit_wrappers(gen *g) {
     cl_sb *b = &g->out;
     int art = g->kind == CL_MECH_ARTIFICIAL, pp = g->kind == CL_MECH_POINT;
@@ -1695,46 +1744,98 @@ static void emit_wrappers(gen *g) {
     cl_sb_add(b, "    }\n}\n\n");
     /* nrn_cur + nrn_jacob */
     if (g->ncur) {
+        /* with sr: the BREAKPOINT statements twice in the loop (at v + .001,
+         * then at v), on locals loaded once and stored once; the same
+         * operations on the same values as the two _nrn_current calls */
+        char *body = NULL;
+        if (sr_of(g)) {
+            g->sr_used = calloc((size_t)g->nvar, 1);
+            if (!g->sr_used) { g->failed = 1; return; }
+            g->sr = 1;
+            cl_sb saved = g->out, tmp = {0};
+            g->out = tmp;
+            breakpoint_body(g, 3);
+            for (int k = 0; k < g->ncur; k++) {
+                cl_sb_add(&g->out, "            _current += ");
+                slot_ref(g, &g->out, find_sym(g, g->currents[k])->slot);
+                cl_sb_add(&g->out, ";\n");
+            }
+            body = g->out.s ? g->out.s : cl_strdup("");
+            if (g->out.oom) g->failed = 1;
+            g->out = saved;
+            g->sr_used[g->v_slot] = 1;
+            for (int u = 0; u < g->nion; u++) /* the ion variables the tail below uses */
+                for (int k = 0; k < g->ions[u].nwrite; k++) g->sr_used[find_sym(g, g->ions[u].writes[k])->slot] = 1;
+        }
         cl_sb_add(b, "static void _cur(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
-                     "    double **_p = _b->var; (void)_p;\n"
+                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n"
                      "    for (int _i = 0; _i < _b->n; _i++) {\n"
                      "        int _nd = _b->node[_i];\n"
                      "        double _v = _c->v[_nd], _rhs, _gg;\n");
         read_ions(g);
-        cl_sb_add(b, "        _gg = _nrn_current(_b, _i, _c, _v + .001);\n");
+        if (body) {
+            for (int k = 0; k < g->nvar; k++)
+                if (g->sr_used[k]) cl_sb_addf(b, "        double _r%d = _p[%d][_i];\n", k, k);
+            cl_sb_add(b, "        double _current;\n");
+            for (int pass = 0; pass < 2; pass++) {
+                cl_sb_addf(b, "        _current = 0.;\n        _r%d = %s;\n        {\n", g->v_slot,
+                           pass ? "_v" : "_v + .001");
+                cl_sb_add(b, body);
+                cl_sb_addf(b, "        }\n        %s = _current;\n", pass ? "_rhs" : "_gg");
+                if (pass) break;
+                int ns = 0;
+                for (int u = 0; u < g->nion; u++)
+                    for (int k = 0; k < g->ions[u].nwrite; k++) {
+                        sym *sy = find_sym(g, g->ions[u].writes[k]);
+                        if (sy->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _r%d;\n", ns++, sy->slot);
+                    }
+            }
+            char *w = calloc((size_t)g->nvar, 1); /* stored back: v and what the statements assign */
+            if (!w) { g->failed = 1; free(body); return; }
+            w[g->v_slot] = 1;
+            const cl_ast *bb = g->breakpoint->kid[0];
+            for (int i = 0; i < bb->nkid; i++)
+                if (bb->kid[i] && bb->kid[i]->kind != NK_SOLVE) sr_written(g, bb->kid[i], w);
+            for (int k = 0; k < g->nvar; k++)
+                if (g->sr_used[k] && w[k]) cl_sb_addf(b, "        _p[%d][_i] = _r%d;\n", k, k);
+            free(w);
+            free(body);
+        } else {
+            cl_sb_add(b, "        _gg = _nrn_current(_b, _i, _c, _v + .001);\n");
+            int ns = 0;
+            for (int u = 0; u < g->nion; u++)
+                for (int k = 0; k < g->ions[u].nwrite; k++) {
+                    sym *sy = find_sym(g, g->ions[u].writes[k]);
+                    if (sy->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _p[%d][_i];\n", ns++, sy->slot);
+                }
+            cl_sb_add(b, "        _rhs = _nrn_current(_b, _i, _c, _v);\n");
+        }
         int nsaved = 0;
         for (int u = 0; u < g->nion; u++)
             for (int k = 0; k < g->ions[u].nwrite; k++) {
-                sym *s = find_sym(g, g->ions[u].writes[k]);
-                if (s->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _p[%d][_i];\n", nsaved++, s->slot);
-            }
-        cl_sb_add(b, "        _rhs = _nrn_current(_b, _i, _c, _v);\n");
-        nsaved = 0;
-        for (int u = 0; u < g->nion; u++)
-            for (int k = 0; k < g->ions[u].nwrite; k++) {
-                sym *s = find_sym(g, g->ions[u].writes[k]);
-                if (s->field != IF_CUR) continue;
-                if (pp)
-                    cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - _p[%d][_i])/.001 * 1.e2/ (_c->area[_nd]);\n",
-                               u, u, nsaved++, s->slot);
-                else
-                    cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - _p[%d][_i])/.001 ;\n",
-                               u, u, nsaved++, s->slot);
+                sym *sy = find_sym(g, g->ions[u].writes[k]);
+                if (sy->field != IF_CUR) continue;
+                cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - ", u, u, nsaved++);
+                slot_ref(g, b, sy->slot);
+                cl_sb_add(b, pp ? ")/.001 * 1.e2/ (_c->area[_nd]);\n" : ")/.001 ;\n");
             }
         cl_sb_add(b, "        _gg = (_gg - _rhs)/.001;\n");
         for (int u = 0; u < g->nion; u++)
             for (int k = 0; k < g->ions[u].nwrite; k++) {
-                sym *s = find_sym(g, g->ions[u].writes[k]);
-                if (s->field == IF_CUR) {
-                    if (pp)
-                        cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += _p[%d][_i] * 1.e2/ (_c->area[_nd]);\n", u, u, s->slot);
-                    else
-                        cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += _p[%d][_i] ;\n", u, u, s->slot);
+                sym *sy = find_sym(g, g->ions[u].writes[k]);
+                if (sy->field == IF_CUR) {
+                    cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += ", u, u);
+                    slot_ref(g, b, sy->slot);
+                    cl_sb_add(b, pp ? " * 1.e2/ (_c->area[_nd]);\n" : " ;\n");
                 } else {
-                    cl_sb_addf(b, "        _b->ion[%d].%s[_b->ion_index[%d][_i]] = _p[%d][_i];\n", u,
-                               field_name(s->field), u, s->slot);
+                    cl_sb_addf(b, "        _b->ion[%d].%s[_b->ion_index[%d][_i]] = ", u, field_name(sy->field), u);
+                    slot_ref(g, b, sy->slot);
+                    cl_sb_add(b, ";\n");
                 }
             }
+        g->sr = 0;
+        free(g->sr_used);
+        g->sr_used = NULL;
         if (pp) cl_sb_add(b, "        _gg *= 1.e2/(_c->area[_nd]);\n        _rhs *= 1.e2/(_c->area[_nd]);\n");
         if (g->electrode) cl_sb_add(b, "        _c->rhs[_nd] += _rhs;\n        _c->d[_nd] -= _gg;\n");
         else cl_sb_add(b, "        _c->rhs[_nd] -= _rhs;\n        _c->d[_nd] += _gg;\n");
