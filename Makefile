@@ -6,8 +6,10 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Build: compiler, CMake, cmocka, JSON, XML and HDF5 readers. Tests also need NEURON 8.2 as the reference.
-BUILD_DEPS := gcc make cmake pkg-config libcmocka-dev librandom123-dev libjansson-dev libxml2-dev libhdf5-dev
+# Build: compiler, CMake, cmocka, JSON, XML and HDF5 readers, MPI (optional: mpirun -n K cellulab run).
+# Tests also need NEURON 8.2 as the reference.
+BUILD_DEPS := gcc make cmake pkg-config libcmocka-dev librandom123-dev libjansson-dev libxml2-dev libhdf5-dev \
+              libopenmpi-dev openmpi-bin
 TEST_DEPS  := neuron neuron-dev python3-neuron python3-numpy python3-h5py
 
 .PHONY: all deps deps-test build demo test check-sanitize fuzz bench clean

@@ -115,6 +115,9 @@ def bench(model, p, build, libs, work):
         "threads": {"1": {"cellulab_s": c["wall_s"], "ratio": n["wall_s"] / c["wall_s"]},
                     "2": {"cellulab_s": c2["wall_s"], "ratio": n["wall_s"] / c2["wall_s"],
                           "speedup": c["wall_s"] / c2["wall_s"]}},
+        # CPU time (the process's, run only): on a busy machine the wall
+        # times include waiting for a core; cpu_ratio leaves that out
+        "neuron_cpu_s": n["cpu_s"], "cellulab_cpu_s": c["cpu_s"], "cpu_ratio": n["cpu_s"] / c["cpu_s"],
         "ns_per_compartment_step": 1e9 * c["wall_s"] / cs,
         "neuron_ns_per_compartment_step": 1e9 * n["wall_s"] / cs,
         "bytes_per_compartment": mem(c), "neuron_bytes_per_compartment": mem(n),
@@ -147,15 +150,15 @@ def main():
                 print("running l5tpc with %d and %d synapses (bytes per synapse) ..." % (SYN_N, 2 * SYN_N),
                       file=sys.stderr, flush=True)
                 results[m].update(synapse_bytes(a.build, work))
-    print("%-7s %9s %6s %10s %10s %6s %8s %8s %6s %6s %10s %10s %6s %7s %7s %6s %9s %9s" % (
-        "model", "comps", "steps", "NEURON s", "cellulab s", "ratio", "ns/c-s", "NRN ns", "2T s", "2T rat",
+    print("%-7s %9s %6s %10s %10s %6s %7s %8s %8s %6s %6s %10s %10s %6s %7s %7s %6s %9s %9s" % (
+        "model", "comps", "steps", "NEURON s", "cellulab s", "ratio", "cpu rat", "ns/c-s", "NRN ns", "2T s", "2T rat",
         "B/comp", "NRN B/comp", "mem x", "B/syn", "NRN B/s", "syn x", "max|dv|", "spikes"))
     opt = lambda x, f: "-" if x is None else f % x  # noqa: E731
     for m, r in results.items():
         t2 = r["threads"]["2"]
-        print("%-7s %9d %6d %10.3f %10.3f %6.2f %8.1f %8.1f %6.3f %6.2f %10.0f %10.0f %6.2f %7s %7s %6s %9.2g "
-              "%4d/%-4d" % (
-                  m, r["compartments"], r["steps"], r["neuron_s"], r["cellulab_s"], r["ratio"],
+        print("%-7s %9d %6d %10.3f %10.3f %6.2f %7.2f %8.1f %8.1f %6.3f %6.2f %10.0f %10.0f %6.2f %7s %7s %6s "
+              "%9.2g %4d/%-4d" % (
+                  m, r["compartments"], r["steps"], r["neuron_s"], r["cellulab_s"], r["ratio"], r["cpu_ratio"],
                   r["ns_per_compartment_step"], r["neuron_ns_per_compartment_step"], t2["cellulab_s"], t2["ratio"],
                   r["bytes_per_compartment"], r["neuron_bytes_per_compartment"], r["memory_ratio"],
                   opt(r["bytes_per_synapse"], "%.0f"), opt(r["neuron_bytes_per_synapse"], "%.0f"),

@@ -168,9 +168,9 @@ def main():
     h.steps_per_ms = 40
     h.v_init = v_init
     h.stdinit()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     h.continuerun(tstop)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     with open(trace, "w") as f:
         f.writelines("%.17g\n" % x for x in v)
     spikes = sum(1 for i in range(1, len(v)) if v[i - 1] <= -20 < v[i])
@@ -179,7 +179,7 @@ def main():
     # that memory later allocations reused counts; bench.py's bytes per
     # synapse compare this between two synapse counts
     ctypes.CDLL("libc.so.6").malloc_trim(0)
-    print(json.dumps({"wall_s": wall, "compartments": comps, "steps": len(v) - 1, "spikes": spikes,
+    print(json.dumps({"wall_s": wall, "cpu_s": cpu, "compartments": comps, "steps": len(v) - 1, "spikes": spikes,
                       "rss0_kib": rss0, "peak_kib": peak, "rss_trim_kib": status_kib("VmRSS")}))
 
 

@@ -327,6 +327,14 @@ cl_status cl_netcon_set_threshold(cl_sim *sim, cl_netcon nc, double threshold);
 cl_status cl_netcon_record(cl_sim *sim, cl_netcon nc);
 cl_status cl_netcon_spikes(cl_sim *sim, cl_netcon nc, const double **times, size_t *n);
 
+/* A spike of an event source (an artificial cell such as a VecStim)
+ * injected at time t (ms): each of its connections delivers it at t plus
+ * its delay, exactly as if the source had fired at t. For spikes of cells
+ * simulated elsewhere (another MPI rank's cells, replayed through a
+ * stand-in source). After cl_sim_init; t must not be before the current
+ * time. */
+cl_status cl_pp_inject_spike(cl_sim *sim, cl_pp source, double t);
+
 /* ---- recordings -------------------------------------------------------- */
 
 /* Record a range variable ("v", "m_hh", "ina", ...) at sec(x). interval 0

@@ -88,6 +88,10 @@ typedef struct cl_connection_override {
     double delay;   /* ms; NAN when absent */
     double spont_minis; /* Hz of spontaneous minis (BBP); NAN when absent (0: none) */
     const char *synapse_configure; /* BBP hoc statements on "%s" (the synapse); NULL if none */
+    /* BBP: the NetCon delay (ms) of the synapses, replacing the edge's
+     * rounded delay when this is the last matching block; NAN or 0 when
+     * absent */
+    double synapse_delay_override;
 } cl_connection_override;
 
 /* Any input of the simulation config's "inputs" (every input_type and
@@ -119,6 +123,9 @@ typedef struct cl_bbp_run_settings {
     const char *const *global_names;
     const double *global_values;
     const char *spike_location; /* conditions.spike_location ("soma", "AIS"), NULL if absent */
+    /* run.random_seed: neurodamus' BaseSeed, which BlueCelluLab and
+     * neurodamus make the Random123 global index of every stream; NAN if absent */
+    double random_seed;
 } cl_bbp_run_settings;
 
 /* conditions.modifications entry (Blue Brain): type "ttx" (block sodium:

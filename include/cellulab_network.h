@@ -64,6 +64,32 @@ typedef enum cl_section_numbering {
 
 struct cl_network; /* cl_network, below */
 
+/* Distribution over processes (MPI ranks) with no MPI in the library: the
+ * caller supplies the two collective operations (cellulab run's
+ * src/cli/run_mpi.c wraps MPI_Allgatherv / MPI_Gatherv). Every rank makes
+ * the network with the same circuit and options and its own rank; each
+ * builds only its share of the cells (cl_network_partition over the cells'
+ * compartment counts, the same on every rank), edges from a cell of
+ * another rank get a stand-in source, and cl_network_run runs in windows of
+ * the shortest delay of those edges, exchanging the windows' spikes and
+ * injecting the other ranks' into the stand-ins (cl_pp_inject_spike), so a
+ * spike arrives at spike time + delay as it does in one process. After the
+ * run every rank holds every spike (cl_network_spikes);
+ * cl_network_write_outputs gathers the reports and writes the files on rank
+ * 0 only. Each function must be called by every rank in the same order; a
+ * rank that fails returns its error and the caller must stop all ranks
+ * (MPI_Abort): the others may be waiting in a collective. */
+typedef struct cl_network_comm {
+    int rank, size; /* this process, and how many there are (size 1: one process) */
+    void *ctx;
+    /* Every rank passes n bytes; each gets all ranks' bytes, concatenated
+     * in rank order, in *all (malloc'd, the caller frees; may be NULL when
+     * *n_all is 0). Non-zero on failure, with a message in err. */
+    cl_status (*allgather)(void *ctx, const void *data, size_t n, void **all, size_t *n_all, cl_error *err);
+    /* The same, received by rank 0 only (the others get NULL, 0). */
+    cl_status (*gather)(void *ctx, const void *data, size_t n, void **all, size_t *n_all, cl_error *err);
+} cl_network_comm;
+
 /* Options of cl_network_new; all-zero means the defaults. */
 typedef struct cl_network_options {
     cl_network_select select;
@@ -127,6 +153,10 @@ typedef struct cl_network_options {
      * 0 as conditions.randomize_gaba_rise_time says (absent: drawn), 1
      * drawn, -1 not (the MOD default 0.2 ms). */
     int gaba_rise_time;
+    /* Processes to share the cells with (cl_network_comm); NULL or size 1:
+     * this process simulates every cell. Kept by pointer: it must outlive
+     * the network. */
+    const cl_network_comm *comm;
 } cl_network_options;
 
 typedef struct cl_network cl_network;
@@ -162,6 +192,7 @@ cl_sim *cl_network_sim(cl_network *net);
 typedef struct cl_network_counts {
     size_t cells, biophysical, point, vecstims, netcons, synapses, clamps;
     size_t edges_left_out; /* edges onto loaded cells not built (see cl_network_warning) */
+    size_t remote_sources; /* stand-ins for source cells simulated by another rank (cl_network_comm) */
 } cl_network_counts;
 cl_network_counts cl_network_get_counts(const cl_network *net);
 
@@ -267,6 +298,25 @@ const char *cl_network_warning(const cl_network *net, size_t i);
  * NAN when neither gives one (and for cells that are not hoc templates). */
 cl_status cl_network_cell_currents(cl_network *net, const char *pop, uint64_t node, double *threshold_nA,
                                    double *holding_nA, cl_error *err);
+
+/* ---- distribution over ranks (cl_network_comm) ---- */
+
+/* Share n cells of cost[i] (compartments; finite, >= 0) among nranks
+ * ranks, balanced by total cost and the same on every rank: the costliest
+ * cell first (equal costs: lower index first), each to the rank with the
+ * least total so far (equal totals: the lower rank). owner[i] gets cell
+ * i's rank; load (NULL, or nranks entries) each rank's total. */
+cl_status cl_network_partition(const double *cost, size_t n, int nranks, int *owner, double *load, cl_error *err);
+
+/* Where a node of the network is simulated: *rank gets its rank (0 in one
+ * process), -1 when no rank simulates it (virtual, or not selected). */
+cl_status cl_network_node_rank(const cl_network *net, const char *pop, uint64_t node, int *rank, cl_error *err);
+
+/* The shortest delay (ms) of the connections from cells of other ranks onto
+ * this rank's cells, over all ranks: the length of the run's exchange
+ * windows (rounded down to whole steps); INFINITY when there are none. Set
+ * by cl_network_run. */
+double cl_network_exchange_interval(const cl_network *net);
 
 #ifdef __cplusplus
 }

@@ -400,6 +400,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
                 {cond, "$.conditions", "celsius", &rc->celsius}, {cond, "$.conditions", "v_init", &rc->v_init},
                 {run, "$.run", "synapse_seed", &s->bbp.synapse_seed},
                 {run, "$.run", "minis_seed", &s->bbp.minis_seed},
+                {run, "$.run", "random_seed", &s->bbp.random_seed},
                 {cond, "$.conditions", "extracellular_calcium", &s->bbp.extracellular_calcium}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if ((st = sn_get_num(f, nums[i].o, nums[i].p, nums[i].k, 0, nums[i].v, err)) != CL_OK) return st;
@@ -669,7 +670,7 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if (!json_is_object(o)) return cl_error_fail(err, CL_EFORMAT, "%s: %s: expected an object", f->path, path);
         cl_connection_override *c = &s->overrides[i];
         c->name = oname;
-        c->weight = c->delay = c->spont_minis = NAN;
+        c->weight = c->delay = c->spont_minis = c->synapse_delay_override = NAN;
         if ((st = sn_get_str(f, o, path, "name", 0, &c->name, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "source", 1, &c->source, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "target", 1, &c->target, err)) != CL_OK) return st;
@@ -677,6 +678,11 @@ static cl_status open_sim(sonata *s, cl_error *err) {
         if ((st = sn_get_num(f, o, path, "delay", 0, &c->delay, err)) != CL_OK) return st;
         if ((st = sn_get_num(f, o, path, "spont_minis", 0, &c->spont_minis, err)) != CL_OK) return st;
         if ((st = sn_get_str(f, o, path, "synapse_configure", 0, &c->synapse_configure, err)) != CL_OK) return st;
+        if ((st = sn_get_num(f, o, path, "synapse_delay_override", 0, &c->synapse_delay_override, err)) != CL_OK)
+            return st;
+        if (!isnan(c->synapse_delay_override) && !(c->synapse_delay_override > 0 && isfinite(c->synapse_delay_override)))
+            return cl_error_fail(err, CL_EFORMAT, "%s: %s.synapse_delay_override: %g is not a delay > 0 ms", f->path,
+                                 path, c->synapse_delay_override);
         char w[340];
         snprintf(w, sizeof w, "%s.source", path);
         if ((st = check_set(s, w, c->source, err)) != CL_OK) return st;
@@ -751,6 +757,7 @@ cl_status cl_circuit_open_sonata(const char *config_path, cl_circuit **out, cl_e
     s->run.tstart = s->run.tstop = s->run.dt = s->run.dL = s->run.spike_threshold = s->run.celsius = s->run.v_init =
         NAN;
     s->bbp.synapse_seed = s->bbp.minis_seed = s->bbp.extracellular_calcium = s->bbp.randomize_gaba_rise_time = NAN;
+    s->bbp.random_seed = NAN;
     cl_status st = open_all(s, config_path, err);
     const sn_json_file *f = &s->circ;
     json_t *comp = NULL;

@@ -52,4 +52,20 @@ int cli_cell_info(const cli_cell_opts *o);
  * renamed to PATH only when complete. write_fn returns 0 on success. */
 int cli_write_file(const char *path, int (*write_fn)(FILE *f, void *ctx), void *ctx);
 
+/* MPI glue of `cellulab run` (src/cli/run_mpi.c; MPI only there, and only
+ * when built with CELLULAB_MPI). cli_mpi_start: under mpirun (the launcher's
+ * environment says so) MPI_Init and the collectives over MPI_COMM_WORLD for
+ * cl_network_options.comm; NULL in one process, or without MPI. */
+#include "cellulab_network.h"
+const cl_network_comm *cli_mpi_start(int *argc, char ***argv);
+/* A rank failed and printed why: stop every rank (MPI_Abort). Returns only
+ * without MPI. */
+void cli_mpi_abort(const cl_network_comm *comm, int code);
+/* Sum n counts over the ranks, in place (nothing without MPI). */
+void cli_mpi_sum(const cl_network_comm *comm, size_t *v, size_t n);
+/* MPI_Finalize after a run that went well. */
+void cli_mpi_finish(const cl_network_comm *comm);
+/* 1 when this build has MPI. */
+int cli_mpi_built(void);
+
 #endif

@@ -45,7 +45,16 @@ static void usage(FILE *f) {
             "                    per synapse at the node's exc/inh mini frequency or a\n"
             "                    connection override's spont_minis, seeded by run.minis_seed),\n"
             "                    as BlueCelluLab's add_minis=True (off by default, as there)\n"
-            "  --no-progress     no progress bar\n");
+            "  --no-progress     no progress bar\n"
+            "\n"
+            "Under mpirun (mpirun -n K cellulab run CONFIG.json) the cells are shared among\n"
+            "the K ranks, balanced by compartment count; spikes are exchanged every\n"
+            "shortest delay between cells of different ranks (it must be at least dt) and\n"
+            "rank 0 writes the same spike and report files as one process, bit for bit\n"
+            "(except events meeting one target at the very same time from causes on two\n"
+            "ranks: docs/STATUS.md). --threads defaults to 1 per rank there. An error on\n"
+            "any rank stops every rank. %s\n",
+            cli_mpi_built() ? "This build has MPI." : "This build has no MPI: each rank would run everything.");
 }
 
 static double now_s(void) {
@@ -70,6 +79,7 @@ int cli_run(int argc, char **argv) {
     const char *config = NULL, *node_set = NULL, *output = NULL;
     const char **mechs = calloc((size_t)argc + 1, sizeof *mechs);
     size_t n_mechs = 0;
+    int threads_given = 0;
     int show = isatty(STDERR_FILENO), rc = 1, legacy_units = 0, pt3d_digits = 0, threads = 0, no_synapses = 0,
         minis = 0;
     cl_section_numbering numbering = CL_SECNUM_BMTK;
@@ -123,6 +133,7 @@ int cli_run(int argc, char **argv) {
                 return 2;
             }
             threads = (int)n;
+            threads_given = 1;
         } else if (strcmp(a, "--no-synapses") == 0) {
             no_synapses = 1;
         } else if (strcmp(a, "--minis") == 0) {
@@ -142,12 +153,18 @@ int cli_run(int argc, char **argv) {
         free(mechs);
         return 2;
     }
+    const cl_network_comm *comm = cli_mpi_start(&argc, &argv);
+    int rank = comm ? comm->rank : 0, nranks = comm ? comm->size : 1;
+    if (rank != 0) show = 0;
+    if (nranks > 1 && !threads_given) threads = 1; /* ranks already share the cores */
+    char who[32] = ""; /* whose message, with several ranks */
+    if (nranks > 1) snprintf(who, sizeof who, "rank %d: ", rank);
     double t0 = now_s();
     cl_error err = {{0}};
     cl_circuit *c = NULL;
     cl_network *net = NULL;
     if (cl_circuit_open_sonata(config, &c, &err)) {
-        fprintf(stderr, "cellulab run: %s\n", err.msg);
+        fprintf(stderr, "cellulab run: %s%s\n", who, err.msg);
         goto out;
     }
     cl_network_options o = {.select = node_set ? CL_NET_NODE_SET : CL_NET_DEFAULT,
@@ -162,13 +179,14 @@ int cli_run(int argc, char **argv) {
                             .threads = threads,
                             .soma = soma,
                             .no_bbp_synapses = no_synapses,
-                            .minis = minis};
+                            .minis = minis,
+                            .comm = comm};
     if (cl_network_new(c, &o, &net, &err)) {
-        fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
+        fprintf(stderr, "cellulab run: %s%s: %s\n", who, config, err.msg);
         goto out;
     }
     for (size_t i = 0; i < cl_network_warning_count(net); i++)
-        fprintf(stderr, "cellulab run: warning: %s\n", cl_network_warning(net, i));
+        fprintf(stderr, "cellulab run: %swarning: %s\n", who, cl_network_warning(net, i));
     if (legacy_units && cl_sim_set_legacy_units(cl_network_sim(net), 1)) {
         fprintf(stderr, "cellulab run: %s\n", cl_sim_errmsg(cl_network_sim(net)));
         goto out;
@@ -177,12 +195,12 @@ int cli_run(int argc, char **argv) {
     cl_status st = cl_network_run(net, show ? bar : NULL, NULL, &err);
     if (show) fprintf(stderr, "\n");
     if (st) {
-        fprintf(stderr, "cellulab run: %s: %s\n", config, err.msg);
+        fprintf(stderr, "cellulab run: %s%s: %s\n", who, config, err.msg);
         goto out;
     }
     double t_ran = now_s();
     if (cl_network_write_outputs(net, output, &err)) {
-        fprintf(stderr, "cellulab run: %s\n", err.msg);
+        fprintf(stderr, "cellulab run: %s%s\n", who, err.msg);
         goto out;
     }
     size_t spikes = 0;
@@ -193,6 +211,14 @@ int cli_run(int argc, char **argv) {
         if (cl_network_spikes(net, cl_network_population_name(net, i), &ids, &t, &n, &err) == CL_OK) spikes += n;
     }
     cl_network_counts k = cl_network_get_counts(net);
+    size_t sums[8] = {k.cells, k.biophysical, k.point, k.vecstims, k.netcons, k.synapses, k.clamps, k.edges_left_out};
+    cli_mpi_sum(comm, sums, 8); /* every rank's share, as one process counts them */
+    k.cells = sums[0], k.biophysical = sums[1], k.point = sums[2], k.vecstims = sums[3], k.netcons = sums[4];
+    k.synapses = sums[5], k.clamps = sums[6], k.edges_left_out = sums[7];
+    rc = 0;
+    if (rank != 0) goto out;
+    if (nranks > 1)
+        printf("ranks: %d, spikes exchanged every %g ms\n", nranks, cl_network_exchange_interval(net));
     printf("cells: %zu (%zu biophysical, %zu point), inputs replayed: %zu VecStims\n", k.cells, k.biophysical, k.point,
            k.vecstims);
     printf("connections: %zu netcons, %zu synapses; input clamps: %zu\n", k.netcons, k.synapses, k.clamps);
@@ -201,10 +227,11 @@ int cli_run(int argc, char **argv) {
     printf("spikes: %zu\n", spikes);
     printf("wall time: %.2f s (build %.2f s, run %.2f s, write %.2f s)\n", now_s() - t0, t_built - t0,
            t_ran - t_built, now_s() - t_ran);
-    rc = 0;
 out:
+    if (rc) cli_mpi_abort(comm, rc); /* the other ranks may wait in an exchange */
     cl_network_free(net);
     cl_circuit_free(c);
     free(mechs);
+    cli_mpi_finish(comm);
     return rc;
 }

@@ -62,6 +62,7 @@ void cl_engine_init_empty(cl_engine *e) {
     e->celsius = 34.0;
     e->v_init = -65.0;
     e->threads = 1;
+    e->exp_inline = cl_exp_inline_usable();
 }
 
 void cl_engine_release(cl_engine *e) {

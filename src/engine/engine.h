@@ -189,6 +189,7 @@ typedef struct cl_engine {
     double dt, celsius, v_init;
     int legacy_units; /* cl_sim_set_legacy_units */
     unsigned int ran123_globalindex; /* cl_sim_set_random123_globalindex */
+    int exp_inline;                  /* cl_mech_ctx.exp_inline (cl_exp_inline_usable) */
     /* mechanism types: the built-ins, then loaded ones, in registration order */
     const cl_mech_type *types[CL_MAX_TYPES];
     int ntypes;
@@ -244,6 +245,7 @@ typedef struct cl_engine {
     int ngroup;
 } cl_engine;
 
+#define CL_SOLVE_BATCH 2048
 /* One part of the trees, stepped by one thread: roots [r0, r1), their other
  * nodes [n0, n1), capacitance entries [c0, c1), and per mechanism type a
  * view of its instances there (view[t].n == 0: none); views share the
@@ -251,13 +253,12 @@ typedef struct cl_engine {
  * instances of a type has its own copy, refreshed from the simulation's at
  * every step, so that GLOBALs a mechanism assigns while it runs (hh's minf)
  * are per thread, as NEURON's THREADSAFE globals. */
-#define CL_NCHAIN 4
 typedef struct cl_group {
     int r0, r1, n0, n1, c0, c1;
-    /* the solve's chains (step.c): nchain ranges of whole trees,
-     * [chain[c], chain[c+1]), splitting [n0, n1) about evenly */
-    int chain[CL_NCHAIN + 1];
-    int nchain;
+    /* the solve's order (step.c): the nodes [n0, n1) in batches of whole
+     * trees (about CL_SOLVE_BATCH nodes), each batch by depth, deepest
+     * first, and by decreasing index within a depth */
+    int *sched;
     cl_mech_block *view;  /* nblock entries */
     double **gcopy;       /* nblock entries: own globals, or NULL (view uses the master) */
     double **vars;        /* storage behind view[t].var */
@@ -345,5 +346,10 @@ void cl_engine_section_geometry(cl_engine *e, int s);
 int cl_event_push(cl_engine *e, cl_event ev);
 int cl_event_pop_until(cl_engine *e, double tmax, cl_event *out);
 void cl_event_clear(cl_engine *e);
+
+/* A spike of source ps at tt from outside the simulation (step.c): its
+ * connections deliver at tt + delay, as for a spike detected here. 0, or -1
+ * (out of range, out of memory). */
+int cl_engine_presyn_inject(cl_engine *e, int ps, double tt);
 
 #endif

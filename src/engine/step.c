@@ -11,7 +11,8 @@ static cl_mech_ctx make_ctx(cl_engine *e) {
     cl_mech_ctx c = {.t = e->t, .dt = e->dt, .celsius = e->celsius, .v = e->v, .rhs = e->rhs,
                      .d = e->d, .area = e->area, .diam = e->diam, .eng = e, .net_send = cl_engine_net_send,
                      .net_event = cl_engine_net_event, .watch_activate = watch_activate,
-                     .legacy_units = e->legacy_units, .ran123_globalindex = e->ran123_globalindex};
+                     .legacy_units = e->legacy_units, .ran123_globalindex = e->ran123_globalindex,
+                     .exp_inline = e->exp_inline};
     return c;
 }
 
@@ -41,6 +42,15 @@ static void presyn_send(cl_engine *e, int ps, double tt) {
         int n = e->ps_nc[k];
         if (e->nc[n].target >= 0) push(e, (cl_event){.t = tt + e->nc[n].delay, .kind = CL_EV_NETCON, .a = n});
     }
+}
+
+/* A spike of source ps at tt that happened outside this simulation (a cell
+ * another MPI rank simulates): sent along the source's connections here as
+ * if it had fired here. */
+int cl_engine_presyn_inject(cl_engine *e, int ps, double tt) {
+    if (ps < 0 || ps >= e->npresyn) return -1;
+    presyn_send(e, ps, tt);
+    return e->oom ? -1 : 0;
 }
 
 /* NEURON's init_events: which sources send one event for all connections. */
@@ -296,13 +306,11 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
 }
 
 /* Hines elimination over one group's trees; the solution (Δv) is left in
- * rhs. Each tree's nodes are a contiguous range, parents before children.
- * Each node's elimination waits on a division by its own pivot, a chain
- * through the tree, so the group's trees are taken as up to CL_NCHAIN
- * chains of whole trees (g->chain), a node of each in turn: the chains
- * overlap in the processor, and every node sees the operations, in the
- * order, of the plain sweep (children of one parent stay in one chain, in
- * order). */
+ * rhs. Each node's elimination waits on a division by its own pivot, so
+ * the nodes go in the group's schedule (threads.c: deepest first, by
+ * batches of trees) rather than by index: independent branches overlap in
+ * the processor, and every node sees the operations, in the order, of the
+ * plain sweep. */
 static inline void elim(double *rhs, double *d, const double *a, const double *b, const int *par, int i) {
     int pi = par[i];
     double p = a[i] / d[i];
@@ -318,29 +326,18 @@ static inline void backsub(double *rhs, const double *d, const double *b, const 
 static void group_solve(cl_engine *e, const cl_group *g) {
     double *rhs = e->rhs, *d = e->d;
     const double *a = e->a, *b = e->b;
-    const int *par = e->parent;
-    const int *q = g->chain, nc = g->nchain;
-    int k[CL_NCHAIN];
-    int len = g->n1 - g->n0; /* the shortest chain's length */
-    for (int c = 0; c < nc; c++) {
-        k[c] = q[c + 1] - 1;
-        if (q[c + 1] - q[c] < len) len = q[c + 1] - q[c];
-    }
-    for (int s = 0; s < len; s++)
-        for (int c = 0; c < nc; c++) elim(rhs, d, a, b, par, k[c]--);
-    for (int c = 0; c < nc; c++)
-        for (; k[c] >= q[c]; k[c]--) elim(rhs, d, a, b, par, k[c]);
+    const int *par = e->parent, *q = g->sched;
+    int n = g->n1 - g->n0;
+    for (int k = 0; k < n; k++) elim(rhs, d, a, b, par, q[k]);
     for (int r = g->r0; r < g->r1; ++r) rhs[r] /= d[r];
-    for (int c = 0; c < nc; c++) k[c] = q[c];
-    for (int s = 0; s < len; s++)
-        for (int c = 0; c < nc; c++) backsub(rhs, d, b, par, k[c]++);
-    for (int c = 0; c < nc; c++)
-        for (; k[c] < q[c + 1]; k[c]++) backsub(rhs, d, b, par, k[c]);
+    for (int k = n - 1; k >= 0; k--) backsub(rhs, d, b, par, q[k]);
 }
 
 /* The parallel part of a step for group gi: matrix at t_{n+1/2} (e->t),
  * solve, v += Δv, states at t_{n+1}. */
-static void group_step(cl_engine *e, int gi) {
+/* One step of a group in two halves: the matrix, its solution and the new
+ * voltages; then the states (nonvint, at t + dt). */
+static void group_update(cl_engine *e, int gi) {
     const cl_group *g = &e->group[gi];
     cl_mech_ctx c = make_ctx(e);
     group_matrix(e, g, &c);
@@ -348,11 +345,21 @@ static void group_step(cl_engine *e, int gi) {
     double *v = e->v, *rhs = e->rhs;
     for (int i = g->r0; i < g->r1; i++) v[i] += rhs[i];
     for (int i = g->n0; i < g->n1; i++) v[i] += rhs[i];
+}
+
+static void group_states(cl_engine *e, int gi) {
+    const cl_group *g = &e->group[gi];
+    cl_mech_ctx c = make_ctx(e);
     c.t = e->t + 0.5 * e->dt;
     for (int k = 0; k < e->nblock; k++) {
         cl_mech_block *bl = &g->view[e->exec[k]];
         if (bl->n && bl->type->state) bl->type->state(&c, bl);
     }
+}
+
+static void group_step(cl_engine *e, int gi) {
+    group_update(e, gi);
+    group_states(e, gi);
 }
 
 static void group_matrix_only(cl_engine *e, int gi) {
@@ -408,7 +415,18 @@ int cl_engine_step(cl_engine *e) {
     e->t += 0.5 * dt;
     play_continuous(e);
     groups_refresh_globals(e);
-    cl_engine_parallel(e, group_step);
+    if (e->nplay) {
+        /* NEURON plays again at t + dt, after the new voltages and before
+         * the states (fixed_play_continuous in nrn_fixed_step_lastpart): a
+         * played variable a state block reads (SEClamp's rs in its
+         * after_cvode icur, hence its recorded i) has its t + dt value */
+        cl_engine_parallel(e, group_update);
+        e->t += 0.5 * dt;
+        play_continuous(e);
+        e->t -= 0.5 * dt;
+        cl_engine_parallel(e, group_states);
+    } else
+        cl_engine_parallel(e, group_step);
     e->t += 0.5 * dt;
     record_step(e);
     deliver_until(e, e->t);

@@ -212,6 +212,7 @@ void cl_engine_groups_free(cl_engine *e) {
         free(gr->view);
         free(gr->vars);
         free(gr->ions);
+        free(gr->sched);
     }
     free(e->group);
     e->group = NULL;
@@ -268,6 +269,47 @@ static int block_ranges(const cl_engine *e, const cl_mech_block *b, int ng, cons
     return 0;
 }
 
+/* The solve's order for a group (cl_group.sched). Elimination then meets,
+ * at each node, its children's updates in the plain sweep's order
+ * (children of one parent have one depth and come by decreasing index) and
+ * all of them before its own pivot; nodes of one depth in different
+ * branches and trees do not wait on each other, so the processor overlaps
+ * their divisions. Back substitution runs it backwards (parents first). */
+static int solve_schedule(const cl_engine *e, cl_group *gr) {
+    int n = gr->n1 - gr->n0;
+    gr->sched = malloc(((size_t)n + 1) * sizeof(int));
+    int *depth = malloc(((size_t)n + 1) * sizeof(int));
+    int *count = NULL;
+    if (!gr->sched || !depth) { free(depth); return -1; }
+    int maxd = 0;
+    for (int i = gr->n0; i < gr->n1; i++) { /* parents come first; roots have depth 0 */
+        int p = e->parent[i];
+        int d = p >= gr->n0 ? depth[p - gr->n0] + 1 : 1;
+        depth[i - gr->n0] = d;
+        if (d > maxd) maxd = d;
+    }
+    count = malloc(((size_t)maxd + 2) * sizeof(int));
+    if (!count) { free(depth); return -1; }
+    int out = 0;
+    for (int r = gr->r0; r < gr->r1;) {
+        int r2 = r, a = e->tree_node[r];
+        do r2++; /* whole trees, about CL_SOLVE_BATCH nodes */
+        while (r2 < gr->r1 && e->tree_node[r2 + 1] - a <= CL_SOLVE_BATCH);
+        int b = e->tree_node[r2];
+        /* counting sort by depth, deepest first, decreasing index within one */
+        memset(count, 0, ((size_t)maxd + 2) * sizeof(int));
+        for (int i = a; i < b; i++) count[maxd - depth[i - gr->n0]]++;
+        int acc = out;
+        for (int d = 0; d <= maxd; d++) { int c = count[d]; count[d] = acc; acc += c; }
+        for (int i = b - 1; i >= a; i--) gr->sched[count[maxd - depth[i - gr->n0]]++] = i;
+        out += b - a;
+        r = r2;
+    }
+    free(count);
+    free(depth);
+    return out == n ? 0 : -1;
+}
+
 static int build_groups(cl_engine *e, int ng) {
     int nb = e->nblock;
     int *tfirst = malloc(((size_t)ng + 1) * sizeof(int));
@@ -297,19 +339,7 @@ static int build_groups(cl_engine *e, int ng) {
         int r0 = tfirst[g], r1 = tfirst[g + 1];
         *gr = (cl_group){.r0 = r0, .r1 = r1, .n0 = e->tree_node[r0], .n1 = e->tree_node[r1],
                          .c0 = e->tree_cap[r0], .c1 = e->tree_cap[r1]};
-        /* solve chains: tree boundaries nearest n0 + c (n1 - n0) / CL_NCHAIN,
-         * empty ones left out */
-        gr->chain[0] = gr->n0;
-        gr->nchain = 0;
-        for (int c = 1; c <= CL_NCHAIN; c++) {
-            long want = gr->n0 + (long)c * (gr->n1 - gr->n0) / CL_NCHAIN;
-            int best = gr->n1;
-            for (int r = r0; r <= r1; r++)
-                if (labs(e->tree_node[r] - want) < labs(best - want)) best = e->tree_node[r];
-            if (c == CL_NCHAIN) best = gr->n1;
-            if (best > gr->chain[gr->nchain]) gr->chain[++gr->nchain] = best;
-        }
-        if (gr->nchain == 0) gr->chain[++gr->nchain] = gr->n1; /* no nodes: one empty chain */
+        if (solve_schedule(e, gr) != 0) goto oom;
         gr->view = calloc((size_t)nb + 1, sizeof(cl_mech_block));
         gr->gcopy = calloc((size_t)nb + 1, sizeof(double *));
         gr->vars = calloc(nvars + 1, sizeof(double *));

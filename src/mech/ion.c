@@ -53,10 +53,13 @@ static void init(const cl_mech_ctx *c, cl_mech_block *b) {
 static void cur(const cl_mech_ctx *c, cl_mech_block *b) {
     double **p = b->var;
     double z = charge(b);
+    double *cu = p[CL_ION_CUR], *dc = p[CL_ION_DCURDV];
+    for (int i = 0; i < b->n; i++) cu[i] = 0;
+    for (int i = 0; i < b->n; i++) dc[i] = 0;
+    if (!b->iflag) return; /* style 0 everywhere: no eadvance */
     for (int i = 0; i < b->n; i++) {
-        p[CL_ION_CUR][i] = 0;
-        p[CL_ION_DCURDV][i] = 0;
-        if ((style(b, i) & CL_ION_WRITE_CONC) && nernst_style(style(b, i))) /* eadvance */
+        int s = b->iflag[i];
+        if ((s & CL_ION_WRITE_CONC) && nernst_style(s)) /* eadvance */
             p[CL_ION_EREV][i] = cl_ion_nernst(p[CL_ION_CI][i], p[CL_ION_CO][i], z, c->celsius, c->legacy_units);
     }
 }

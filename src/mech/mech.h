@@ -23,4 +23,9 @@ int cl_builtin_count(void);
 const cl_mech_type *cl_builtin_at(int i);
 int cl_mech_var_find(const cl_mech_type *m, const char *name); /* short name; -1 if none */
 
+/* 1 when mechanisms may compute exp inline (cl_mech_ctx.exp_inline): built
+ * with FMA, run on a CPU with FMA and AVX2, and libm's exp gives the bits
+ * cl_exp_fma_ gives (checked on a few thousand arguments). exp_inline.c. */
+int cl_exp_inline_usable(void);
+
 #endif

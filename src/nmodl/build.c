@@ -282,7 +282,7 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
             st = CL_EIO;
         } else {
             /* NEURON's nrnivmodl compiles with -O2 and no FMA; -ffp-contract=off
-             * keeps it that way on compilers that would contract */
+             * keeps the arithmetic that way on compilers that would contract */
             char *argv[32 + 4096];
             size_t a = 0;
             argv[a++] = (char *)cc;
@@ -291,6 +291,13 @@ cl_status cl_build_mechanisms(const char *const *inputs, size_t n, const char *s
             argv[a++] = "-ffp-contract=off";
             argv[a++] = "-fno-fast-math";
             argv[a++] = "-fPIC";
+            /* FMA instructions for the inline exp (cl_exp_fma_) on CPUs
+             * that have them; contraction stays off */
+            __builtin_cpu_init();
+            if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2")) {
+                argv[a++] = "-mfma";
+                argv[a++] = "-mavx2";
+            }
             argv[a++] = "-shared";
             argv[a++] = incl;
             argv[a++] = "-o";

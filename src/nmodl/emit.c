@@ -98,6 +98,9 @@ typedef struct ionuse {
     int flags;
 } ionuse;
 
+#define CL_NMODL_BATCH_EQ 16 /* most cnexp equations gathered over instances */
+#define CL_NMODL_BATCH_N 32  /* instances per gathered group */
+
 typedef struct gen {
     const char *file;
     cl_error *err;
@@ -140,6 +143,27 @@ typedef struct gen {
     char **locals;
     int nlocal, caplocal;
     int in_netrec;
+    /* a cnexp block gathered over instances (cnexp_batch_of): while its
+     * first part is emitted, batch is 1 and each exp argument goes to
+     * _xa[k][_j], the rest of its update to _xb[k][_j]; batch_x[k] is the
+     * state's reference for the second part */
+    const cl_ast *batch_deriv;
+    int batch, nbatch;
+    char *batch_x[CL_NMODL_BATCH_EQ];
+    /* split: the equations' arithmetic runs in a loop of its own over the
+     * group (vectorisable: divisions four at a time), reading the GLOBALs
+     * the block left for each instance from _gv[m][_j] (gcap[m]: their
+     * slots) and RANGE variables in place; batch_de/b/a are the equations'
+     * strings in that form. capture is 1 while they are made (name_ref then
+     * writes globals as _gv; capture_bad: a name that cannot be read there) */
+    int split, capture, capture_bad, ngcap;
+    int gcap[32];
+    char *batch_de[CL_NMODL_BATCH_EQ], *batch_b[CL_NMODL_BATCH_EQ], *batch_a[CL_NMODL_BATCH_EQ];
+    int nsplit;
+    /* _cur with the instance's variables in locals _r<slot> (sr_of): name_ref
+     * writes them so while sr is 1 and marks sr_used */
+    int sr;
+    char *sr_used; /* nvar entries */
     const cl_ast *dflt_from;  /* another file's AST whose PARAMETER defaults win (maintained files) */
     cl_sb out;
 } gen;
@@ -507,6 +531,24 @@ static int arg_index(gen *g, const char *name) {
 
 /* The C text a name stands for. */
 static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
+    if (g->capture && (is_local(g, name) || arg_index(g, name) >= 0 || strcmp(name, "t") == 0 ||
+                       strcmp(name, "area") == 0 || strcmp(name, "diam") == 0)) {
+        g->capture_bad = 1;
+        return;
+    }
+    if (g->capture) {
+        sym *s = find_sym(g, name);
+        if (s && s->kind == SK_GLOBAL) {
+            int m = 0;
+            while (m < g->ngcap && g->gcap[m] != s->slot) m++;
+            if (m == g->ngcap) {
+                if (m == 32) { g->capture_bad = 1; return; }
+                g->gcap[g->ngcap++] = s->slot;
+            }
+            cl_sb_addf(b, "_gv[%d][_j]", m);
+            return;
+        }
+    }
     if (is_local(g, name)) { cl_sb_addf(b, "_l%s", name); return; }
     int a = arg_index(g, name);
     if (a >= 0) {
@@ -519,7 +561,11 @@ static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
     if (strcmp(name, "dt") == 0) { cl_sb_add(b, "_c->dt"); return; }
     if (strcmp(name, "celsius") == 0) { cl_sb_add(b, "_c->celsius"); return; }
     if (strcmp(name, "flag") == 0 && g->in_netrec) { cl_sb_add(b, "_lflag"); return; }
-    if (strcmp(name, "v") == 0 && g->v_slot >= 0) { cl_sb_addf(b, "_p[%d][_i]", g->v_slot); return; }
+    if (strcmp(name, "v") == 0 && g->v_slot >= 0) {
+        if (g->sr) { g->sr_used[g->v_slot] = 1; cl_sb_addf(b, "_r%d", g->v_slot); return; }
+        cl_sb_addf(b, "_p[%d][_i]", g->v_slot);
+        return;
+    }
     if (strcmp(name, "area") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->area[_b->node[_i]]"); return; }
     if (strcmp(name, "diam") == 0 && g->kind != CL_MECH_ARTIFICIAL) { cl_sb_add(b, "_c->diam[_b->node[_i]]"); return; }
     sym *s = find_sym(g, name);
@@ -530,6 +576,7 @@ static void name_ref(gen *g, cl_sb *b, const cl_ast *n, const char *name) {
     if (!s) { fail_at(g, n, "%s is not declared (PARAMETER, ASSIGNED, STATE, LOCAL or USEION)", name); return; }
     if (s->kind == SK_CONST) cl_sb_addf(b, "(%s)", s->cexpr);
     else if (s->kind == SK_GLOBAL) cl_sb_addf(b, "_g[%d]", s->slot);
+    else if (g->sr && s->slot >= 0 && s->slot < g->nvar) { g->sr_used[s->slot] = 1; cl_sb_addf(b, "_r%d", s->slot); }
     else cl_sb_addf(b, "_p[%d][_i]", s->slot);
 }
 
@@ -856,7 +903,19 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
             cl_sb x = {0};
             name_ref(g, &x, lhs, lhs->name);
             indent(b, depth);
-            if (nz(f.DE))
+            if (nz(f.DE) && g->batch && g->split) {
+                /* arithmetic, exp and update follow for the whole group */
+                cl_sb_addf(b, "/* %s' : gathered */\n", lhs->name);
+                g->batch_x[g->nbatch++] = x.s;
+                x.s = NULL;
+            } else if (nz(f.DE) && g->batch && g->nbatch < CL_NMODL_BATCH_EQ) {
+                /* the same operands; the exp and the update follow for the whole group */
+                cl_sb_addf(b, "_xa[%d][_j] = _c->dt*(%s) ;\n", g->nbatch, f.DE);
+                indent(b, depth);
+                cl_sb_addf(b, "_xb[%d][_j] = - ( %s ) / ( %s ) ;\n", g->nbatch, f.B, f.A);
+                g->batch_x[g->nbatch++] = x.s;
+                x.s = NULL;
+            } else if (nz(f.DE))
                 cl_sb_addf(b, "%s = %s + (1. - exp(_c->dt*(%s)))*(- ( %s ) / ( %s ) - %s) ;\n", x.s, x.s, f.DE, f.B,
                            f.A, x.s);
             else
@@ -1228,7 +1287,10 @@ static const cl_ast *table_of(const cl_ast *f) {
 
 static void proto(gen *g, const cl_ast *f, int is_proc, const char *pre, const char *end) {
     cl_sb *b = &g->out;
-    cl_sb_addf(b, "static double %s%s(" FN_PARAMS, pre, f->name);
+    /* a table's lookup is small and called in the instance loops: inlined */
+    int lookup = table_of(f) && (strcmp(pre, "_p_") == 0 || strcmp(pre, "_f_") == 0);
+    cl_sb_addf(b, "static %sdouble %s%s(" FN_PARAMS, lookup ? "inline __attribute__((always_inline)) " : "", pre,
+               f->name);
     for (int a = 0; a < f->kid[0]->nkid; a++) cl_sb_addf(b, ", double _l%s", f->kid[0]->kid[a]->name);
     cl_sb_add(b, end);
     (void)is_proc;
@@ -1343,6 +1405,128 @@ static void emit_tables(gen *g) {
     cl_sb_add(b, "}\n\n");
 }
 
+/* ---- cnexp gathered over instances ------------------------------------------
+ * nrn_state of a density mechanism whose last SOLVE is a cnexp DERIVATIVE
+ * ending in its equations runs in groups of CL_NMODL_BATCH_N instances:
+ * the block up to each equation's exp argument per instance (_dp_<name>),
+ * the group's exps at once (cl_hoc_exp_batch: four lanes of the inline exp),
+ * then each instance's updates (_df_<name>) and what follows the SOLVE. Every
+ * value sees the operations and operands of the one-instance order; it
+ * applies only where that is plain: the equations are the block's last
+ * statements, none reads the state of an earlier one or calls a MOD
+ * function, and each instance has its own node and ions. */
+
+/* 1 when expression n reads one of the states names[0..n-1], a derivative,
+ * or calls a function of the MOD file. */
+static int batch_blocked(const cl_ast *n, const char *const *names, int nn) {
+    if (!n) return 0;
+    if (n->kind == NK_PRIME) return 1;
+    if (n->kind == NK_CALL && !is_builtin(n->name)) return 1;
+    if ((n->kind == NK_NAME || n->kind == NK_INDEX) && n->name)
+        for (int k = 0; k < nn; k++)
+            if (strcmp(n->name, names[k]) == 0) return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (batch_blocked(n->kid[i], names, nn)) return 1;
+    return 0;
+}
+
+static int has_prime(const cl_ast *n) {
+    if (!n) return 0;
+    if (n->kind == NK_PRIME) return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (has_prime(n->kid[i])) return 1;
+    return 0;
+}
+
+static const cl_ast *cnexp_batch_of(gen *g) {
+    if (g->kind != CL_MECH_DENSITY || !g->breakpoint) return NULL;
+    const cl_ast *blk = g->breakpoint->kid[0], *last = NULL;
+    for (int i = 0; i < blk->nkid; i++)
+        if (blk->kid[i] && blk->kid[i]->kind == NK_SOLVE) last = blk->kid[i];
+    if (!last || last->flag || !last->text || strcmp(last->text, "cnexp") != 0 || last->nkid) return NULL;
+    const cl_ast *d = NULL;
+    for (int k = 0; k < g->nderiv; k++)
+        if (strcmp(g->derivs[k]->name, last->name) == 0) d = g->derivs[k];
+    if (!d || deriv_implicit(g, d) || deriv_euler(g, d)) return NULL;
+    const cl_ast *body = d->kid[0];
+    if (!body || body->kind != NK_BLOCK) return NULL;
+    int first = -1;
+    for (int i = 0; i < body->nkid; i++) {
+        const cl_ast *st = body->kid[i];
+        if (st && st->kind == NK_ASSIGN && st->kid[0]->kind == NK_PRIME) { first = i; break; }
+    }
+    if (first < 0 || body->nkid - first > CL_NMODL_BATCH_EQ) return NULL;
+    const char *names[CL_NMODL_BATCH_EQ];
+    int nn = 0;
+    for (int i = first; i < body->nkid; i++) {
+        const cl_ast *st = body->kid[i];
+        if (!st || st->kind != NK_ASSIGN || st->kid[0]->kind != NK_PRIME || st->kid[0]->num != 1 ||
+            st->kid[0]->nkid)
+            return NULL;
+        for (int k = 0; k < nn; k++)
+            if (strcmp(names[k], st->kid[0]->name) == 0) return NULL;
+        if (batch_blocked(st->kid[1], names, nn)) return NULL;
+        names[nn++] = st->kid[0]->name;
+    }
+    /* no equation nested in the statements before them (it would be gathered unconditionally) */
+    for (int i = 0; i < first; i++)
+        if (has_prime(body->kid[i])) return NULL;
+    return d;
+}
+
+/* Whether the equations can run in a loop of their own (g->split): each
+ * reads only GLOBALs, RANGE variables, dt and constants. Fills gcap and the
+ * equations' strings. A probe: errors show when the block is emitted. */
+static void split_probe(gen *g, const cl_ast *d) {
+    const cl_ast *body = d->kid[0];
+    int failed0 = g->failed;
+    cl_error *err0 = g->err;
+    g->err = NULL;
+    g->capture = 1;
+    g->capture_bad = 0;
+    g->ngcap = 0;
+    g->nsplit = 0;
+    for (int i = 0; i < body->nkid && !g->capture_bad && !g->failed; i++) {
+        const cl_ast *st = body->kid[i];
+        if (!st || st->kind != NK_ASSIGN || st->kid[0]->kind != NK_PRIME) continue;
+        four f = analyse(g, st->kid[1], st->kid[0]->name);
+        if (nz(f.DE) && !f.fallback && !f.nonlin && g->nsplit < CL_NMODL_BATCH_EQ) {
+            g->batch_de[g->nsplit] = f.DE;
+            g->batch_b[g->nsplit] = f.B;
+            g->batch_a[g->nsplit++] = f.A;
+            f.DE = f.B = f.A = NULL;
+        }
+        four_free(&f);
+    }
+    g->split = !g->capture_bad && !g->failed && g->nsplit > 0;
+    g->capture = 0;
+    g->err = err0;
+    g->failed = failed0;
+}
+
+static void emit_batched(gen *g, const cl_ast *d) {
+    cl_sb *b = &g->out;
+    split_probe(g, d);
+    cl_sb_addf(b, "static inline __attribute__((always_inline)) void _dp_%s(" FN_PARAMS
+                  ", double (*_xa)[%d], double (*_xb)[%d], double (*_gv)[%d], int _j) {\n" FN_PRELUDE,
+               d->name, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+    cl_sb_add(b, "    (void)_xa; (void)_xb; (void)_gv;\n");
+    g->batch = 1;
+    block(g, d->kid[0], 1, 1);
+    g->batch = 0;
+    if (g->split) /* the GLOBALs the equations read, as this instance left them */
+        for (int m = 0; m < g->ngcap; m++) cl_sb_addf(b, "    _gv[%d][_j] = _g[%d];\n", m, g->gcap[m]);
+    if (g->split && g->nbatch != g->nsplit) fail_at(g, d, "internal: cnexp equations counted differently");
+    cl_sb_add(b, "}\n\n");
+    cl_sb_addf(b, "static inline __attribute__((always_inline)) void _df_%s(" FN_PARAMS
+                  ", double (*_xa)[%d], double (*_xb)[%d], int _j) {\n" FN_PRELUDE,
+               d->name, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+    for (int k = 0; k < g->nbatch; k++)
+        cl_sb_addf(b, "    %s = %s + (1. - _xa[%d][_j])*(_xb[%d][_j] - %s) ;\n", g->batch_x[k], g->batch_x[k], k, k,
+                   g->batch_x[k]);
+    cl_sb_add(b, "}\n\n");
+}
+
 static void emit_functions(gen *g) {
     cl_sb *b = &g->out;
     /* prototypes first: functions may call each other in any order */
@@ -1376,7 +1560,12 @@ static void emit_functions(gen *g) {
     for (int i = 0; i < g->nderiv && !g->failed; i++) {
         if (deriv_implicit(g, g->derivs[i])) { emit_derivimplicit(g, g->derivs[i]); continue; }
         if (deriv_euler(g, g->derivs[i])) { emit_euler(g, g->derivs[i]); continue; }
-        cl_sb_addf(b, "static void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE, g->derivs[i]->name);
+        if (g->derivs[i] == g->batch_deriv) {
+            emit_batched(g, g->derivs[i]);
+            continue;
+        }
+        cl_sb_addf(b, "static inline __attribute__((always_inline)) void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE,
+                   g->derivs[i]->name);
         block(g, g->derivs[i]->kid[0], 1, 1);
         cl_sb_add(b, "}\n\n");
     }
@@ -1449,7 +1638,10 @@ static void emit_solves(gen *g) {
                                   "euler", s->name, m ? m : "(none: adrunge)");
                     return;
                 }
-                cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
+                if (g->derivs[k] == g->batch_deriv)
+                    cl_sb_addf(b, "            _dp_%s(_b, _i, _c, _xa, _xb, _gv, _j);\n", s->name);
+                else
+                    cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
             }
         for (int k = 0; k < g->nproc && !found; k++)
             if (strcmp(g->procs[k]->name, s->name) == 0) {
@@ -1475,12 +1667,53 @@ static void breakpoint_body(gen *g, int depth) {
     g->nlocal = nlocal0;
 }
 
+/* Whether nrn_cur can keep the instance's variables in locals: the
+ * BREAKPOINT statements call no function of the MOD file (those read and
+ * write the instance through _p) and index no array. */
+static int sr_blocked(const cl_ast *n) {
+    if (!n) return 0;
+    if (n->kind == NK_CALL && !is_builtin(n->name)) return 1;
+    if (n->kind == NK_INDEX || n->kind == NK_VERBATIM || n->kind == NK_NET_SEND || n->kind == NK_NET_EVENT ||
+        n->kind == NK_WATCH || n->kind == NK_PRINTF || n->kind == NK_TABLE || n->kind == NK_SOLVE)
+        return 1;
+    for (int i = 0; i < n->nkid; i++)
+        if (sr_blocked(n->kid[i])) return 1;
+    return 0;
+}
+
+static int sr_of(gen *g) {
+    if (!g->breakpoint || g->v_slot < 0 || g->nvar <= 0) return 0;
+    const cl_ast *blk = g->breakpoint->kid[0];
+    for (int i = 0; i < blk->nkid; i++)
+        if (blk->kid[i] && blk->kid[i]->kind != NK_SOLVE && sr_blocked(blk->kid[i])) return 0;
+    for (int i = 0; i < g->nsym; i++)
+        if (g->syms[i].len > 0) return 0; /* arrays: not worth the bookkeeping */
+    return 1;
+}
+
+/* Marks in w the instance slots that assignments in n write. */
+static void sr_written(gen *g, const cl_ast *n, char *w) {
+    if (!n) return;
+    if (n->kind == NK_ASSIGN && n->kid[0]->kind == NK_NAME && !is_local(g, n->kid[0]->name)) {
+        sym *s = find_sym(g, n->kid[0]->name);
+        if (s && s->kind != SK_GLOBAL && s->kind != SK_CONST && s->slot >= 0 && s->slot < g->nvar) w[s->slot] = 1;
+    }
+    for (int i = 0; i < n->nkid; i++) sr_written(g, n->kid[i], w);
+}
+
+/* An instance variable in _cur: its local, or its place. */
+static void slot_ref(gen *g, cl_sb *b, int slot) {
+    if (g->sr) { g->sr_used[slot] = 1; cl_sb_addf(b, "_r%d", slot); }
+    else cl_sb_addf(b, "_p[%d][_i]", slot);
+}
+
 static void emit_wrappers(gen *g) {
     cl_sb *b = &g->out;
     int art = g->kind == CL_MECH_ARTIFICIAL, pp = g->kind == CL_MECH_POINT;
     /* the current at v: BREAKPOINT body, then the current list summed in order */
     if (g->ncur) {
-        cl_sb_add(b, "static double _nrn_current(" FN_PARAMS ", double _v) {\n" FN_PRELUDE);
+        /* inlined into the loop of _cur: its two calls then share the loads */
+        cl_sb_add(b, "static inline __attribute__((always_inline)) double _nrn_current(" FN_PARAMS ", double _v) {\n" FN_PRELUDE);
         cl_sb_add(b, "    double _current = 0.;\n");
         cl_sb_addf(b, "    _p[%d][_i] = _v;\n", g->v_slot);
         breakpoint_body(g, 1);
@@ -1511,53 +1744,139 @@ static void emit_wrappers(gen *g) {
     cl_sb_add(b, "    }\n}\n\n");
     /* nrn_cur + nrn_jacob */
     if (g->ncur) {
+        /* with sr: the BREAKPOINT statements twice in the loop (at v + .001,
+         * then at v), on locals loaded once and stored once; the same
+         * operations on the same values as the two _nrn_current calls */
+        char *body = NULL;
+        if (sr_of(g)) {
+            g->sr_used = calloc((size_t)g->nvar, 1);
+            if (!g->sr_used) { g->failed = 1; return; }
+            g->sr = 1;
+            cl_sb saved = g->out, tmp = {0};
+            g->out = tmp;
+            breakpoint_body(g, 3);
+            for (int k = 0; k < g->ncur; k++) {
+                cl_sb_add(&g->out, "            _current += ");
+                slot_ref(g, &g->out, find_sym(g, g->currents[k])->slot);
+                cl_sb_add(&g->out, ";\n");
+            }
+            body = g->out.s ? g->out.s : cl_strdup("");
+            if (g->out.oom) g->failed = 1;
+            g->out = saved;
+            g->sr_used[g->v_slot] = 1;
+            for (int u = 0; u < g->nion; u++) /* the ion variables the tail below uses */
+                for (int k = 0; k < g->ions[u].nwrite; k++) g->sr_used[find_sym(g, g->ions[u].writes[k])->slot] = 1;
+        }
         cl_sb_add(b, "static void _cur(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
-                     "    double **_p = _b->var; (void)_p;\n"
+                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n"
                      "    for (int _i = 0; _i < _b->n; _i++) {\n"
                      "        int _nd = _b->node[_i];\n"
                      "        double _v = _c->v[_nd], _rhs, _gg;\n");
         read_ions(g);
-        cl_sb_add(b, "        _gg = _nrn_current(_b, _i, _c, _v + .001);\n");
+        if (body) {
+            for (int k = 0; k < g->nvar; k++)
+                if (g->sr_used[k]) cl_sb_addf(b, "        double _r%d = _p[%d][_i];\n", k, k);
+            cl_sb_add(b, "        double _current;\n");
+            for (int pass = 0; pass < 2; pass++) {
+                cl_sb_addf(b, "        _current = 0.;\n        _r%d = %s;\n        {\n", g->v_slot,
+                           pass ? "_v" : "_v + .001");
+                cl_sb_add(b, body);
+                cl_sb_addf(b, "        }\n        %s = _current;\n", pass ? "_rhs" : "_gg");
+                if (pass) break;
+                int ns = 0;
+                for (int u = 0; u < g->nion; u++)
+                    for (int k = 0; k < g->ions[u].nwrite; k++) {
+                        sym *sy = find_sym(g, g->ions[u].writes[k]);
+                        if (sy->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _r%d;\n", ns++, sy->slot);
+                    }
+            }
+            char *w = calloc((size_t)g->nvar, 1); /* stored back: v and what the statements assign */
+            if (!w) { g->failed = 1; free(body); return; }
+            w[g->v_slot] = 1;
+            const cl_ast *bb = g->breakpoint->kid[0];
+            for (int i = 0; i < bb->nkid; i++)
+                if (bb->kid[i] && bb->kid[i]->kind != NK_SOLVE) sr_written(g, bb->kid[i], w);
+            for (int k = 0; k < g->nvar; k++)
+                if (g->sr_used[k] && w[k]) cl_sb_addf(b, "        _p[%d][_i] = _r%d;\n", k, k);
+            free(w);
+            free(body);
+        } else {
+            cl_sb_add(b, "        _gg = _nrn_current(_b, _i, _c, _v + .001);\n");
+            int ns = 0;
+            for (int u = 0; u < g->nion; u++)
+                for (int k = 0; k < g->ions[u].nwrite; k++) {
+                    sym *sy = find_sym(g, g->ions[u].writes[k]);
+                    if (sy->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _p[%d][_i];\n", ns++, sy->slot);
+                }
+            cl_sb_add(b, "        _rhs = _nrn_current(_b, _i, _c, _v);\n");
+        }
         int nsaved = 0;
         for (int u = 0; u < g->nion; u++)
             for (int k = 0; k < g->ions[u].nwrite; k++) {
-                sym *s = find_sym(g, g->ions[u].writes[k]);
-                if (s->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _p[%d][_i];\n", nsaved++, s->slot);
-            }
-        cl_sb_add(b, "        _rhs = _nrn_current(_b, _i, _c, _v);\n");
-        nsaved = 0;
-        for (int u = 0; u < g->nion; u++)
-            for (int k = 0; k < g->ions[u].nwrite; k++) {
-                sym *s = find_sym(g, g->ions[u].writes[k]);
-                if (s->field != IF_CUR) continue;
-                if (pp)
-                    cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - _p[%d][_i])/.001 * 1.e2/ (_c->area[_nd]);\n",
-                               u, u, nsaved++, s->slot);
-                else
-                    cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - _p[%d][_i])/.001 ;\n",
-                               u, u, nsaved++, s->slot);
+                sym *sy = find_sym(g, g->ions[u].writes[k]);
+                if (sy->field != IF_CUR) continue;
+                cl_sb_addf(b, "        _b->ion[%d].dcurdv[_b->ion_index[%d][_i]] += (_d%d - ", u, u, nsaved++);
+                slot_ref(g, b, sy->slot);
+                cl_sb_add(b, pp ? ")/.001 * 1.e2/ (_c->area[_nd]);\n" : ")/.001 ;\n");
             }
         cl_sb_add(b, "        _gg = (_gg - _rhs)/.001;\n");
         for (int u = 0; u < g->nion; u++)
             for (int k = 0; k < g->ions[u].nwrite; k++) {
-                sym *s = find_sym(g, g->ions[u].writes[k]);
-                if (s->field == IF_CUR) {
-                    if (pp)
-                        cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += _p[%d][_i] * 1.e2/ (_c->area[_nd]);\n", u, u, s->slot);
-                    else
-                        cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += _p[%d][_i] ;\n", u, u, s->slot);
+                sym *sy = find_sym(g, g->ions[u].writes[k]);
+                if (sy->field == IF_CUR) {
+                    cl_sb_addf(b, "        _b->ion[%d].cur[_b->ion_index[%d][_i]] += ", u, u);
+                    slot_ref(g, b, sy->slot);
+                    cl_sb_add(b, pp ? " * 1.e2/ (_c->area[_nd]);\n" : " ;\n");
                 } else {
-                    cl_sb_addf(b, "        _b->ion[%d].%s[_b->ion_index[%d][_i]] = _p[%d][_i];\n", u,
-                               field_name(s->field), u, s->slot);
+                    cl_sb_addf(b, "        _b->ion[%d].%s[_b->ion_index[%d][_i]] = ", u, field_name(sy->field), u);
+                    slot_ref(g, b, sy->slot);
+                    cl_sb_add(b, ";\n");
                 }
             }
+        g->sr = 0;
+        free(g->sr_used);
+        g->sr_used = NULL;
         if (pp) cl_sb_add(b, "        _gg *= 1.e2/(_c->area[_nd]);\n        _rhs *= 1.e2/(_c->area[_nd]);\n");
         if (g->electrode) cl_sb_add(b, "        _c->rhs[_nd] += _rhs;\n        _c->d[_nd] -= _gg;\n");
         else cl_sb_add(b, "        _c->rhs[_nd] -= _rhs;\n        _c->d[_nd] += _gg;\n");
         cl_sb_add(b, "    }\n}\n\n");
     }
     /* nrn_state */
-    if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
+    if (g->batch_deriv && g->nbatch > 0) {
+        cl_sb_addf(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
+                      "    double _xa[%d][%d], _xb[%d][%d], _gv[%d][%d];\n"
+                      "    for (int _i0 = 0; _i0 < _b->n; _i0 += %d) {\n"
+                      "        int _m = _b->n - _i0 < %d ? _b->n - _i0 : %d;\n"
+                      "        for (int _j = 0; _j < _m; _j++) {\n"
+                      "            int _i = _i0 + _j;\n",
+                   g->nbatch, CL_NMODL_BATCH_N, g->nbatch, CL_NMODL_BATCH_N, g->ngcap ? g->ngcap : 1,
+                   CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+        cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
+        read_ions(g);
+        emit_solves(g);
+        cl_sb_add(b, "        }\n");
+        if (g->split) { /* the equations' arithmetic over the group, each value as in one instance's order */
+            cl_sb_add(b, "        for (int _j = 0; _j < _m; _j++) {\n            int _i = _i0 + _j; (void)_i;\n");
+            for (int k = 0; k < g->nsplit; k++) {
+                cl_sb_addf(b, "            _xa[%d][_j] = _c->dt*(%s) ;\n", k, g->batch_de[k]);
+                cl_sb_addf(b, "            _xb[%d][_j] = - ( %s ) / ( %s ) ;\n", k, g->batch_b[k], g->batch_a[k]);
+            }
+            cl_sb_add(b, "        }\n");
+        }
+        cl_sb_addf(b, "        for (int _k = 0; _k < %d; _k++) cl_hoc_exp_batch(_c, _xa[_k], _m);\n"
+                      "        for (int _j = 0; _j < _m; _j++) {\n"
+                      "            int _i = _i0 + _j;\n"
+                      "            _df_%s(_b, _i, _c, _xa, _xb, _j);\n",
+                   g->nbatch, g->batch_deriv->name);
+        if (!g->ncur) {
+            cl_sb_add(b, "        {\n");
+            breakpoint_body(g, 3);
+            cl_sb_add(b, "        }\n");
+        }
+        write_concs(g);
+        cl_sb_add(b, "        }\n    }\n}\n\n");
+    } else if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
         cl_sb_add(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
                      "    for (int _i = 0; _i < _b->n; _i++) {\n");
@@ -1675,6 +1994,8 @@ static void emit_type(gen *g) {
 
 static void gen_free(gen *g) {
     free(g->mname);
+    for (int i = 0; i < g->nbatch; i++) free(g->batch_x[i]);
+    for (int i = 0; i < g->nsplit; i++) { free(g->batch_de[i]); free(g->batch_b[i]); free(g->batch_a[i]); }
     for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
     free(g->currents);
     for (int i = 0; i < g->nrange; i++) free(g->range[i]);
@@ -1779,7 +2100,9 @@ static cl_status to_c(const char *text, size_t len, const char *name, const cl_a
                      "#pragma GCC diagnostic ignored \"-Wunused-variable\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
-                     "#define exp cl_hoc_exp /* NEURON's hoc_Exp (docs/nmodl-lowering.md §1) */\n\n");
+                     "/* NEURON's hoc_Exp (docs/nmodl-lowering.md §1), inline where the context allows */\n"
+                     "#define exp(x) cl_hoc_exp_c(_c, (x))\n\n");
+        g.batch_deriv = cnexp_batch_of(&g);
         emit_functions(&g);
         if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);

@@ -103,14 +103,12 @@ cl_status cl_inject_waveform(cl_sim *s, cl_section sec, double x, const cl_wavef
     return cl_ok(s);
 }
 
-/* Internal (src/sim/inject_int.h): play values into any variable of a point
- * process, as Vector.play(&pp.var, t, 1), without conversion. */
-cl_status cl_inject_play_var(cl_sim *s, cl_pp pp, const char *var, const double *t, const double *y, size_t n) {
+static cl_status play_var(cl_sim *s, const char *fn, cl_pp pp, const char *var, const double *t, const double *y,
+                          size_t n, int any_order) {
     if (!s) return CL_EINVAL;
-    const char *fn = "cl_inject_play_var";
     if (n == 0) return cl_fail(s, CL_EINVAL, "%s: no points", fn);
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(t[i]) || !isfinite(y[i]) || (i && t[i] < t[i - 1]))
+        if (!isfinite(t[i]) || !isfinite(y[i]) || (!any_order && i && t[i] < t[i - 1]))
             return cl_fail(s, CL_EINVAL, "%s: point %zu (%g ms, %g) is not finite or goes back in time", fn, i, t[i], y[i]);
     int pi = cl_handle_index(s, pp.id, CL_TAG_PP, fn, "pp");
     if (pi < 0) return CL_EHANDLE;
@@ -118,4 +116,15 @@ cl_status cl_inject_play_var(cl_sim *s, cl_pp pp, const char *var, const double 
         return cl_fail(s, CL_ENOTFOUND, "%s: the point process has no variable \"%s\"", fn, var);
     TRY(add_play(s, fn, pp, var, t, y, n, 0));
     return cl_ok(s);
+}
+
+/* Internal (src/sim/inject_int.h): play values into any variable of a point
+ * process, as Vector.play(&pp.var, t, 1), without conversion. */
+cl_status cl_inject_play_var(cl_sim *s, cl_pp pp, const char *var, const double *t, const double *y, size_t n) {
+    return play_var(s, "cl_inject_play_var", pp, var, t, y, n, 0);
+}
+
+/* Internal: the same with times in any order (NEURON plays them as given). */
+cl_status cl_inject_play_var_any(cl_sim *s, cl_pp pp, const char *var, const double *t, const double *y, size_t n) {
+    return play_var(s, "cl_inject_play_var_any", pp, var, t, y, n, 1);
 }

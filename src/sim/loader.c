@@ -50,7 +50,7 @@ cl_status cl_sim_load_mechanisms(cl_sim *s, const char *path) {
     *(void **)&list = dlsym(h, CL_MECH_LIST_SYMBOL);
     if (!list) {
         int other = dlsym(h, "cellulab_mechanisms_v1") ? 1 : dlsym(h, "cellulab_mechanisms_v2") ? 2
-                    : dlsym(h, "cellulab_mechanisms_v3") ? 3 : 0;
+                    : dlsym(h, "cellulab_mechanisms_v3") ? 3 : dlsym(h, "cellulab_mechanisms_v4") ? 4 : 0;
         dlclose(h);
         if (other)
             return cl_fail(s, CL_EFORMAT, "cl_sim_load_mechanisms: %s: built for an older cellulab (mechanism "

@@ -11,111 +11,22 @@
 
 #include "cellulab_hoc.h"
 #include "cellulab_model.h"
+#include "cellulab_morph.h"
 #include "cellulab_network.h"
 #include "cellulab_nmodl.h"
 #include "sim/network_bbp.h"
 #include "sim/network_output.h"
 #include "sim/network_inputs.h"
 #include "sim/network_modify.h"
+#include "sim/network_int.h"
 #include "util/util.h"
 
-typedef struct ncell {
-    size_t pop;
-    uint64_t node;
-    int art; /* 1: an artificial cell */
-    cl_cell cell;
-    cl_section soma;
-    cl_pp pp;
-    cl_netcon det; /* spike detector */
-    double det_x, thr; /* where on the soma spikes are detected, and the threshold (mV) */
-    double threshold_nA, holding_nA; /* e-model currents (hoc: templates), else NAN */
-    cl_section *secs; /* numbered for afferent_section_id */
-    size_t n_secs;
-    cl_section *bbp_secs; /* BBP numbering (soma, axon, basal, apical) when secs is not */
-    size_t n_bbp_secs;
-    int has_v;
-    cl_rec v;
-} ncell;
-
-typedef struct npop {
-    const char *name;
-    uint64_t n;
-    int is_virtual;
-    int64_t *cell_of; /* node -> index in cells, -1 */
-    int64_t *stim_of; /* node -> VecStim index, -1 */
-    size_t *in_off;   /* spike inputs: node k's times in in_t[in_off[k]..in_off[k+1]) */
-    double *in_t;
-    uint64_t *sp_nodes; /* results */
-    double *sp_times;
-    size_t n_sp;
-} npop;
-
-typedef struct nreport {
-    cl_report_config rc;
-    size_t *cells; /* per node: index in cells */
-    size_t *off;   /* per node + 1: its values are recs[off[j] .. off[j+1]) */
-    cl_rec *recs;  /* per value (a segment) */
-    uint32_t *elem;
-    float *pos;
-    size_t n, n_vals, cap_vals;
-    int sampled; /* 1: recs sample every report dt from 0; 0: every step */
-} nreport;
-
-typedef struct jcache {
-    char *path;
-    json_t *j;
-} jcache;
-
-struct cl_network {
-    cl_circuit *c;
-    const cl_circuit_ops *ops;
-    void *st;
-    cl_sim *sim;
-    cl_run_config rc;
-    double tstop, dt, dL, thr;
-    npop *pops;
-    size_t n_pops;
-    ncell *cells;
-    size_t n_cells, cap_cells;
-    cl_pp *stims;
-    size_t n_stims, cap_stims;
-    nreport *reps;
-    size_t n_reps;
-    jcache *jc;
-    size_t n_jc;
-    cl_network_counts counts;
-    cl_section_numbering numbering;
-    cl_soma_orientation soma;
-    int pt3d_digits;
-    char *output_dir;
-    int ran, built;
-    int no_bbp_synapses;
-    char **warn; /* what was left out, one line each */
-    size_t n_warn;
-    /* the point processes the inputs made (for cl_network_input_pps) */
-    struct nin_pp {
-        const char *input; /* the circuit's string */
-        size_t cell;
-        cl_pp pp;
-    } *in_pps;
-    size_t n_in_pps, cap_in_pps;
-    cl_status (*cell_value)(void *ctx, cl_network *net, const char *pop, uint64_t node, const char *name,
-                            double *value, cl_error *err);
-    void *cell_value_ctx;
-    /* Blue Brain synapses (network_bbp_synapses.c) */
-    uint32_t synapse_seed, minis_seed;
-    int minis, gaba_rise;
-    cl_bbp_run_settings bbp_globals; /* conditions.mechanisms (circuit-owned) */
-    double ca;
-    uint64_t *gid_off; /* per population: BlueCelluLab's global id offset */
-};
-
 /* A failed cl_sim call: the context, then the simulation's message. */
-static cl_status simfail(cl_network *net, cl_status st, cl_error *err, const char *ctx) {
+cl_status net_simfail(cl_network *net, cl_status st, cl_error *err, const char *ctx) {
     return cl_error_fail(err, st, "%s: %s", ctx, cl_sim_errmsg(net->sim));
 }
 
-static int grow(void **a, size_t *cap, size_t n, size_t sz) {
+int net_grow(void **a, size_t *cap, size_t n, size_t sz) {
     if (n < *cap) return 0;
     size_t nc = *cap ? *cap * 2 : 16;
     void *p = realloc(*a, nc * sz);
@@ -178,7 +89,7 @@ static cl_status mark_node_set(cl_network *net, const char *name, size_t p, unsi
     return CL_OK;
 }
 
-static cl_status select_nodes(cl_network *net, const cl_network_options *o, size_t p, unsigned char *sel,
+cl_status net_select_nodes(cl_network *net, const cl_network_options *o, size_t p, unsigned char *sel,
                               cl_error *err) {
     npop *P = &net->pops[p];
     cl_network_select mode = o->select;
@@ -310,7 +221,7 @@ static cl_status gather_sections(cl_network *net, cl_cell cell, const char *cons
     size_t total = 0;
     for (size_t i = 0; i < nl; i++) {
         size_t n = 0;
-        if (cl_cell_section_list(net->sim, cell, lists[i], NULL, 0, &n)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_cell_section_list(net->sim, cell, lists[i], NULL, 0, &n)) return net_simfail(net, CL_EINVAL, err, where);
         total += n;
     }
     cl_section *secs = malloc((total ? total : 1) * sizeof *secs);
@@ -320,7 +231,7 @@ static cl_status gather_sections(cl_network *net, cl_cell cell, const char *cons
         size_t n = 0;
         if (cl_cell_section_list(net->sim, cell, lists[i], secs + k, total - k, &n)) {
             free(secs);
-            return simfail(net, CL_EINVAL, err, where);
+            return net_simfail(net, CL_EINVAL, err, where);
         }
         k += n;
     }
@@ -340,12 +251,23 @@ static cl_status number_sections(cl_network *net, ncell *C, const char *where, c
 
 /* The soma, the numbered sections and the spike detector of a loaded cell. */
 static cl_status finish_biophysical(cl_network *net, ncell *C, const char *where, cl_error *err) {
-    if (cl_cell_soma(net->sim, C->cell, &C->soma)) return simfail(net, CL_EINVAL, err, where);
+    if (cl_cell_soma(net->sim, C->cell, &C->soma)) return net_simfail(net, CL_EINVAL, err, where);
     cl_status st = number_sections(net, C, where, err);
     if (st) return st;
-    if (cl_netcon_from_section(net->sim, C->soma, C->det_x, (cl_pp){0}, &C->det) ||
+    C->det_sec = C->soma;
+    const char *loc = net->bbp_globals.spike_location;
+    if (loc && strcmp(loc, "AIS") == 0) { /* neurodamus' connect2target: axon[1](0.5) */
+        cl_section ax[2];
+        size_t nax = 0;
+        if (cl_cell_section_list(net->sim, C->cell, "axonal", ax, 2, &nax) || nax < 2)
+            return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS: the cell has %zu axon sections, needs 2",
+                                 where, nax);
+        C->det_sec = ax[1];
+        C->det_x = 0.5;
+    }
+    if (cl_netcon_from_section(net->sim, C->det_sec, C->det_x, (cl_pp){0}, &C->det) ||
         cl_netcon_set_threshold(net->sim, C->det, C->thr) || cl_netcon_record(net->sim, C->det))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
     net->counts.biophysical++;
     return CL_OK;
 }
@@ -382,7 +304,7 @@ static cl_status hoc_section_index(cl_network *net, ncell *C, const char *where,
     double top = -1;
     int indexed = n > 0;
     for (size_t i = 0; i < n && !st && indexed; i++) {
-        if (cl_section_template_index(net->sim, all[i], &idx[i])) st = simfail(net, CL_EINVAL, err, where);
+        if (cl_section_template_index(net->sim, all[i], &idx[i])) st = net_simfail(net, CL_EINVAL, err, where);
         else if (idx[i] < 0) indexed = 0;
         else if (idx[i] > top) top = idx[i];
     }
@@ -539,7 +461,7 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
         return cl_error_fail(err, CL_EINVAL, "%s: model_template \"%s\": expected nrn:NAME (a NEURON artificial cell)", where,
                     m->model_template ? m->model_template : "(null)");
     } else {
-        if (cl_artcell_new(net->sim, mech, &C->pp)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_artcell_new(net->sim, mech, &C->pp)) return net_simfail(net, CL_EINVAL, err, where);
         C->art = 1;
     }
     if (mech && m->dynamics_params) {
@@ -566,19 +488,22 @@ static cl_status make_artcell(cl_network *net, ncell *C, const char *pop, const 
         }
     }
     if (cl_netcon_from_pp(net->sim, C->pp, (cl_pp){0}, &C->det) || cl_netcon_record(net->sim, C->det))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
     net->counts.point++;
     return CL_OK;
 }
 
-static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err);
 
 static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_error *err) {
+    if (net->nranks > 1) {
+        cl_status sp = net_dist_partition(net, o, err);
+        if (sp) return sp;
+    }
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         unsigned char *sel = calloc(P->n + 1, 1);
         if (!sel) return cl_error_fail(err, CL_ENOMEM, "out of memory");
-        cl_status st = select_nodes(net, o, p, sel, err);
+        cl_status st = net_select_nodes(net, o, p, sel, err);
         for (uint64_t k = 0; k < P->n && !st; k++) {
             if (!sel[k]) continue;
             cl_node_model m;
@@ -589,7 +514,8 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
                 P->is_virtual = 1;
                 continue;
             }
-            if (grow((void **)&net->cells, &net->cap_cells, net->n_cells, sizeof *net->cells)) {
+            if (P->rank_of && P->rank_of[k] != net->rank) continue; /* another rank's */
+            if (net_grow((void **)&net->cells, &net->cap_cells, net->n_cells, sizeof *net->cells)) {
                 st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                 break;
             }
@@ -600,7 +526,7 @@ static cl_status make_cells(cl_network *net, const cl_network_options *o, cl_err
             char where[300];
             snprintf(where, sizeof where, "population \"%s\" node %llu", P->name, (unsigned long long)k);
             if (strcmp(type, "biophysical") == 0) {
-                st = build_mechanisms(net, o, err);
+                st = net_build_mechanisms(net, o, err);
                 if (!st) st = make_biophysical(net, C, P->name, &m, where, err);
             }
             else if (strcmp(type, "point_process") == 0 || strcmp(type, "point_neuron") == 0 ||
@@ -704,18 +630,24 @@ static cl_status source_stim(cl_network *net, npop *P, uint64_t k, cl_pp *out, c
         return CL_OK;
     }
     cl_pp vs;
-    if (cl_artcell_new(net->sim, "VecStim", &vs)) return simfail(net, CL_EINVAL, err, "VecStim");
-    size_t a = P->in_off[k], b = P->in_off[k + 1];
+    if (cl_artcell_new(net->sim, "VecStim", &vs)) return net_simfail(net, CL_EINVAL, err, "VecStim");
+    /* a cell of another rank: a stand-in that plays nothing, its spikes
+     * injected as they come (dist_run); its input rows are not used */
+    int remote = net_is_remote(net, P, k);
+    size_t a = P->in_off[k], b = remote ? a : P->in_off[k + 1];
     if (b > a && cl_vecstim_play(net->sim, vs, P->in_t + a, b - a)) {
         char w[300];
         snprintf(w, sizeof w, "spike input of population \"%s\" node %llu", P->name, (unsigned long long)k);
-        return simfail(net, CL_EINVAL, err, w);
+        return net_simfail(net, CL_EINVAL, err, w);
     }
-    if (grow((void **)&net->stims, &net->cap_stims, net->n_stims, sizeof *net->stims))
+    if (net_grow((void **)&net->stims, &net->cap_stims, net->n_stims, sizeof *net->stims))
         return cl_error_fail(err, CL_ENOMEM, "out of memory");
     P->stim_of[k] = (int64_t)net->n_stims;
     net->stims[net->n_stims++] = vs;
-    net->counts.vecstims++;
+    if (remote)
+        net->counts.remote_sources++;
+    else
+        net->counts.vecstims++;
     *out = vs;
     return CL_OK;
 }
@@ -783,7 +715,7 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
         st = net->ops->edge_attribute(net->st, epop, "model_template", e, &mt, err);
         if (st) return st;
         if (mt.kind == CL_VALUE_STRING && strcmp(mt.str, "exp2syn") != 0) mech = mt.str;
-        if (cl_pp_new(net->sim, mech, T->secs[(size_t)sec_id], pos, &target)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_pp_new(net->sim, mech, T->secs[(size_t)sec_id], pos, &target)) return net_simfail(net, CL_EINVAL, err, where);
         net->counts.synapses++;
         if (dyn) {
             const char *key;
@@ -799,20 +731,42 @@ static cl_status connect_edge(cl_network *net, const char *epop, uint64_t e, npo
     cl_netcon nc;
     int64_t sc = S->cell_of[src];
     if (sc >= 0 && !net->cells[sc].art) {
-        if (cl_netcon_from_section(net->sim, net->cells[sc].soma, net->cells[sc].det_x, target, &nc) ||
+        if (cl_netcon_from_section(net->sim, net->cells[sc].det_sec, net->cells[sc].det_x, target, &nc) ||
             cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
-            return simfail(net, CL_EINVAL, err, where);
+            return net_simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
         if (sc >= 0)
             from = net->cells[sc].pp;
         else if ((st = source_stim(net, S, src, &from, err)))
             return st;
-        if (cl_netcon_from_pp(net->sim, from, target, &nc)) return simfail(net, CL_EINVAL, err, where);
+        if (cl_netcon_from_pp(net->sim, from, target, &nc)) return net_simfail(net, CL_EINVAL, err, where);
     }
     if (cl_netcon_set_weight(net->sim, nc, 0, w) || cl_netcon_set_delay(net->sim, nc, delay))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
+    if (sc < 0 && net_is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
     net->counts.netcons++;
+    return CL_OK;
+}
+
+/* A Blue Brain edge from a biophysical cell of another rank: the ranks
+ * exchange the spikes of each cell's detector (axon[1](0.5) with
+ * spike_location AIS, else soma(1) for hoc e-models and soma(0.5) for the
+ * others), while one process starts these edges at the AIS or soma(1):
+ * refused where the two differ (soma(0.5) vs soma(1)). */
+static cl_status bbp_remote_source(cl_network *net, npop *S, uint64_t src, const char *where, cl_error *err) {
+    cl_node_model m;
+    cl_status st = net->ops->node_model(net->st, S->name, src, &m, err);
+    if (st) return st;
+    if (!m.model_type || strcmp(m.model_type, "biophysical") != 0) return CL_OK; /* an artificial cell's events */
+    char schema[16];
+    schema_rest(m.model_template, schema, sizeof schema);
+    const char *loc = net->bbp_globals.spike_location;
+    if (loc && strcmp(loc, "AIS") == 0) return CL_OK; /* the detector is the edges' source */
+    if (strcmp(schema, "hoc") != 0)
+        return cl_error_fail(err, CL_EINVAL, "%s: a Blue Brain synapse from a cell that detects its spikes at "
+                             "soma(0.5), on another rank, is not supported (the edge starts at soma(1)); run on "
+                             "one rank", where);
     return CL_OK;
 }
 
@@ -859,10 +813,12 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     /* BlueCelluLab folds the matching blocks in order (weight and
      * spont_minis: the last given; synapse_configure: all), and skips the
      * NetCon when the last matching block's weight is 0 */
-    double factor = 1, minis = NAN, last_weight = NAN;
+    double factor = 1, minis = NAN, last_weight = NAN, delay_override = NAN;
     for (size_t i = 0; i < n_ov; i++) {
         if (!ov[i].src[s_idx][src] || !ov[i].tgt[T->pop][T->node]) continue;
         last_weight = ov[i].o.weight;
+        /* BlueCelluLab: the last matching block's synapse_delay_override, as given (not rounded) */
+        delay_override = ov[i].o.synapse_delay_override > 0 ? ov[i].o.synapse_delay_override : NAN;
         if (!isnan(ov[i].o.delay))
             return cl_error_fail(err, CL_EINVAL, "%s: connection_overrides \"%s\": \"delay\" (a delayed weight) is "
                                  "not supported for Blue Brain synapses", where, ov[i].o.name ? ov[i].o.name : "");
@@ -891,36 +847,32 @@ static cl_status connect_bbp_edge(cl_network *net, const char *epop, uint64_t e,
     int64_t sc = S->cell_of[src];
     int replay = 0;
     if (sc >= 0 && !net->cells[sc].art) {
-        /* BlueCelluLab's spike_location: soma -> soma(1), AIS -> axon[1](0.5) */
-        cl_section at = net->cells[sc].soma;
-        double x = 1.0;
+        /* BlueCelluLab's spike_location: soma -> soma(1), AIS -> axon[1](0.5),
+         * where the cell's detector already is */
         const char *loc = net->bbp_globals.spike_location;
-        if (loc && strcmp(loc, "AIS") == 0) {
-            cl_section ax[2];
-            size_t nax = 0;
-            if (cl_cell_section_list(net->sim, net->cells[sc].cell, "axonal", ax, 2, &nax) || nax < 2)
-                return cl_error_fail(err, CL_EINVAL, "%s: spike_location AIS: the source cell has %zu axon sections, "
-                                     "needs 2", where, nax);
-            at = ax[1];
-            x = 0.5;
-        }
+        int ais = loc && strcmp(loc, "AIS") == 0;
+        cl_section at = ais ? net->cells[sc].det_sec : net->cells[sc].soma;
+        double x = ais ? 0.5 : 1.0;
         /* the source cell's own threshold (-30 mV for hoc e-models): the
          * detector shares this source, and one threshold rules both */
         if (cl_netcon_from_section(net->sim, at, x, syn, &nc) ||
             cl_netcon_set_threshold(net->sim, nc, net->cells[sc].thr))
-            return simfail(net, CL_EINVAL, err, where);
+            return net_simfail(net, CL_EINVAL, err, where);
     } else {
         cl_pp from;
+        if (sc < 0 && net_is_remote(net, S, src) && (st = bbp_remote_source(net, S, src, where, err))) return st;
         if (sc >= 0)
             from = net->cells[sc].pp;
         else if ((st = source_stim(net, S, src, &from, err)))
             return st;
-        replay = sc < 0;
-        if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return simfail(net, CL_EINVAL, err, where);
+        replay = sc < 0 && !net_is_remote(net, S, src); /* a stand-in carries a cell's spikes */
+        if (cl_netcon_from_pp(net->sim, from, syn, &nc)) return net_simfail(net, CL_EINVAL, err, where);
     }
+    if (!isnan(delay_override)) delay = delay_override;
+    if (sc < 0 && net_is_remote(net, S, src)) net->remote_min_delay = fmin(net->remote_min_delay, delay);
     if (cl_netcon_set_weight(net->sim, nc, 0, w * factor) || cl_netcon_set_delay(net->sim, nc, delay) ||
         cl_netcon_set_weight(net->sim, nc, bbp_nc_type_index(net->sim, kind), replay ? BBP_NC_REPLAY : BBP_NC_PRESYN))
-        return simfail(net, CL_EINVAL, err, where);
+        return net_simfail(net, CL_EINVAL, err, where);
     net->counts.netcons++;
     return CL_OK;
 }
@@ -946,7 +898,7 @@ static cl_status make_gid_offsets(cl_network *net, cl_error *err) {
             strcmp(m.model_type, "virtual") == 0)
             span[p] = (int64_t)P->n - 1;
         for (uint64_t k = 0; k < P->n; k++)
-            if (P->cell_of[k] >= 0) span[p] = (int64_t)k;
+            if (P->cell_of[k] >= 0 || net_is_remote(net, P, k)) span[p] = (int64_t)k;
     }
     for (size_t i = 1; i < net->n_pops; i++) /* insertion sort by name */
         for (size_t j = i; j > 0 && strcmp(net->pops[order[j - 1]].name, net->pops[order[j]].name) > 0; j--) {
@@ -1041,6 +993,15 @@ static cl_status make_modifications(cl_network *net, cl_error *err) {
             free(ids);
         }
         if (st) return st;
+        if (net->comm) { /* the sections every rank changed */
+            void *all = NULL;
+            size_t nb = 0;
+            uint64_t mine = total;
+            if ((st = net->comm->allgather(net->comm->ctx, &mine, sizeof mine, &all, &nb, err))) return st;
+            total = 0;
+            for (size_t r = 0; r + 1 <= nb / sizeof mine; r++) total += ((uint64_t *)all)[r];
+            free(all);
+        }
         if (!total && (st = add_warning(net, err, "%s: modification \"%s\" (%s) changed no section", m.where,
                                         m.name ? m.name : "", m.type)))
             return st;
@@ -1060,7 +1021,7 @@ static cl_status make_edges(cl_network *net, cl_error *err) {
     /* the extracellular calcium is GluSynapse's cao_CR (when loaded) */
     if (net->ca > 0) {
         cl_status sg = cl_sim_set_global(net->sim, "cao_CR_GluSynapse", net->ca);
-        if (sg && sg != CL_ENOTFOUND) return simfail(net, sg, err, "cao_CR_GluSynapse");
+        if (sg && sg != CL_ENOTFOUND) return net_simfail(net, sg, err, "cao_CR_GluSynapse");
     }
     /* conditions.mechanisms: globals of loaded mechanisms, others skipped
      * as BlueCelluLab does (hasattr) */
@@ -1173,7 +1134,7 @@ static cl_status make_inputs(cl_network *net, cl_error *err) {
                 size_t nm = 0;
                 if ((st = cl_netin_build(in, net->sim, sec, x, &cv, made, 64, &nm, err))) break;
                 for (size_t j = 0; j < nm && j < 64; j++) {
-                    if (grow((void **)&net->in_pps, &net->cap_in_pps, net->n_in_pps, sizeof *net->in_pps)) {
+                    if (net_grow((void **)&net->in_pps, &net->cap_in_pps, net->n_in_pps, sizeof *net->in_pps)) {
                         st = cl_error_fail(err, CL_ENOMEM, "out of memory");
                         break;
                     }
@@ -1213,12 +1174,12 @@ static cl_status make_clamps(cl_network *net, cl_error *err) {
                 if (cc.section_name && strcmp(cc.section_name, "soma") != 0) {
                     char nm[128];
                     snprintf(nm, sizeof nm, "%s[%d]", cc.section_name, cc.section_index);
-                    if (cl_cell_section(net->sim, C->cell, nm, &sec)) st = simfail(net, CL_ENOTFOUND, err, where);
+                    if (cl_cell_section(net->sim, C->cell, nm, &sec)) st = net_simfail(net, CL_ENOTFOUND, err, where);
                 }
                 cl_pp ic;
                 if (!st && (cl_pp_new(net->sim, "IClamp", sec, x, &ic) || cl_pp_set(net->sim, ic, "del", cc.delay) ||
                             cl_pp_set(net->sim, ic, "dur", cc.duration) || cl_pp_set(net->sim, ic, "amp", cc.amp)))
-                    st = simfail(net, CL_EINVAL, err, where);
+                    st = net_simfail(net, CL_EINVAL, err, where);
                 if (!st) net->counts.clamps++;
             }
             free(sel);
@@ -1230,7 +1191,7 @@ static cl_status make_clamps(cl_network *net, cl_error *err) {
 
 static cl_status record_v(cl_network *net, ncell *C, cl_error *err) {
     if (C->has_v || C->art) return CL_OK;
-    if (cl_rec_section(net->sim, C->soma, 0.5, "v", 0, &C->v)) return simfail(net, CL_EINVAL, err, "soma recording");
+    if (cl_rec_section(net->sim, C->soma, 0.5, "v", 0, &C->v)) return net_simfail(net, CL_EINVAL, err, "soma recording");
     C->has_v = 1;
     return CL_OK;
 }
@@ -1271,7 +1232,7 @@ static cl_status report_sections(cl_network *net, nreport *R, ncell *C, const ch
         if (!in) continue;
         int nseg = 1;
         if (cl_section_get_nseg(net->sim, C->secs[s], &nseg)) {
-            st = simfail(net, CL_EINVAL, err, "report");
+            st = net_simfail(net, CL_EINVAL, err, "report");
             break;
         }
         int n = centre_only ? 1 : nseg;
@@ -1352,13 +1313,13 @@ static cl_status make_reports(cl_network *net, cl_error *err) {
 
 static cl_status load_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
     for (size_t i = 0; i < o->n_mechanisms; i++)
-        if (cl_sim_load_mechanisms(net->sim, o->mechanisms[i])) return simfail(net, CL_EIO, err, o->mechanisms[i]);
+        if (cl_sim_load_mechanisms(net->sim, o->mechanisms[i])) return net_simfail(net, CL_EIO, err, o->mechanisms[i]);
     return CL_OK;
 }
 
 /* Build and load the circuit's MOD files (once, before the first
  * biophysical cell: point-neuron circuits never pay for the compiler). */
-static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
+cl_status net_build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err) {
     if (!o->build_mechanisms || net->built) return CL_OK;
     net->built = 1;
     const char *dir = net->ops->mechanisms_dir ? net->ops->mechanisms_dir(net->st) : NULL;
@@ -1377,7 +1338,7 @@ static cl_status build_mechanisms(cl_network *net, const cl_network_options *o, 
     const char *in[1] = {src};
     cl_status st = cl_build_mechanisms(in, 1, so, 0, err);
     if (st) return st;
-    if (cl_sim_load_mechanisms(net->sim, so)) return simfail(net, CL_EIO, err, so);
+    if (cl_sim_load_mechanisms(net->sim, so)) return net_simfail(net, CL_EIO, err, so);
     return CL_OK;
 }
 
@@ -1398,6 +1359,15 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
 
     net->pt3d_digits = o->pt3d_digits;
     net->no_bbp_synapses = o->no_bbp_synapses;
+    net->comm = o->comm && o->comm->size > 1 ? o->comm : NULL;
+    net->rank = net->comm ? net->comm->rank : 0;
+    net->nranks = net->comm ? net->comm->size : 1;
+    net->remote_min_delay = net->exchange = INFINITY;
+    if (net->comm && (net->rank < 0 || net->rank >= net->nranks || !net->comm->allgather || !net->comm->gather)) {
+        cl_network_free(net);
+        return cl_error_fail(err, CL_EINVAL, "cl_network_new: comm: rank %d of %d, or a collective missing",
+                             o->comm->rank, o->comm->size);
+    }
     cl_status st = CL_OK;
     const cl_circuit_ops *ops = net->ops;
     if (!ops->node_population_count || !ops->node_population_name || !ops->node_population_size || !ops->node_model ||
@@ -1418,8 +1388,15 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     net->rc = (cl_run_config){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL, NULL, NULL, NULL};
     if (ops->run_config && (st = ops->run_config(net->st, &net->rc, err))) goto done;
     /* Blue Brain synapses: the options over the simulation config */
-    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL, NULL};
+    cl_bbp_run_settings bs = {NAN, NAN, NAN, NAN, 0, NULL, NULL, NULL, NAN};
     if (ops->bbp_run_settings && (st = ops->bbp_run_settings(net->st, &bs, err))) goto done;
+    /* run.random_seed is the Random123 global index of every stream
+     * (neurodamus' BaseSeed; BlueCelluLab's RNGSettings does the same) */
+    if (!isnan(bs.random_seed) && cl_sim_set_random123_globalindex(net->sim, bs.random_seed)) {
+        st = cl_error_fail(err, CL_EINVAL, "simulation config: run.random_seed %g: %s", bs.random_seed,
+                           cl_sim_errmsg(net->sim));
+        goto done;
+    }
     net->synapse_seed = o->synapse_seed;
     net->minis_seed = o->minis_seed;
     const struct {
@@ -1458,7 +1435,7 @@ cl_status cl_network_new(cl_circuit *c, const cl_network_options *opt, cl_networ
     }
     if (cl_sim_set_dt(net->sim, net->dt) || cl_sim_set_celsius(net->sim, or_default(net->rc.celsius, 34.0)) ||
         cl_sim_set_v_init(net->sim, or_default(net->rc.v_init, -80.0))) {
-        st = simfail(net, CL_EINVAL, err, "run config");
+        st = net_simfail(net, CL_EINVAL, err, "run config");
         goto done;
     }
     net->cell_value = o->cell_value;
@@ -1502,6 +1479,7 @@ void cl_network_free(cl_network *net) {
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         free(P->cell_of);
+        free(P->rank_of);
         free(P->stim_of);
         free(P->in_off);
         free(P->in_t);
@@ -1585,11 +1563,7 @@ cl_status cl_network_cell(cl_network *net, const char *pop, uint64_t node, cl_ce
     return CL_OK;
 }
 
-typedef struct spk {
-    double t;
-    uint64_t node;
-} spk;
-static int cmp_spk(const void *a, const void *b) {
+int net_cmp_spk(const void *a, const void *b) {
     const spk *x = a, *y = b;
     if (x->t != y->t) return (x->t > y->t) - (x->t < y->t);
     return (x->node > y->node) - (x->node < y->node);
@@ -1604,7 +1578,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
             const double *t;
             size_t n;
             if (cl_netcon_spikes(net->sim, net->cells[P->cell_of[k]].det, &t, &n))
-                return simfail(net, CL_EINVAL, err, "spikes");
+                return net_simfail(net, CL_EINVAL, err, "spikes");
             total += n;
         }
         spk *a = malloc((total ? total : 1) * sizeof *a);
@@ -1624,7 +1598,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
             cl_netcon_spikes(net->sim, net->cells[P->cell_of[k]].det, &t, &n);
             for (size_t i = 0; i < n; i++) a[j++] = (spk){t[i], k};
         }
-        qsort(a, total, sizeof *a, cmp_spk);
+        qsort(a, total, sizeof *a, net_cmp_spk);
         for (size_t i = 0; i < total; i++) {
             P->sp_nodes[i] = a[i].node;
             P->sp_times[i] = a[i].t;
@@ -1638,13 +1612,14 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
 cl_status cl_network_run(cl_network *net, cl_network_progress_fn progress, void *ctx, cl_error *err) {
     if (!net) return cl_error_fail(err, CL_EINVAL, "cl_network_run: network is NULL");
     net->ran = 0;
-    if (cl_sim_init(net->sim)) return simfail(net, CL_EINVAL, err, "initialisation");
+    if (net->comm) return net_dist_run(net, progress, ctx, err);
+    if (cl_sim_init(net->sim)) return net_simfail(net, CL_EINVAL, err, "initialisation");
     /* chunks end on whole steps, so the run takes the steps one run would */
     double nsteps = round(net->tstop / net->dt);
     const int chunks = 100;
     for (int k = 1; k <= chunks; k++) {
         double t = k == chunks ? net->tstop : round(nsteps * k / chunks) * net->dt;
-        if (cl_sim_continue(net->sim, t)) return simfail(net, CL_EINVAL, err, "run");
+        if (cl_sim_continue(net->sim, t)) return net_simfail(net, CL_EINVAL, err, "run");
         if (progress && progress(cl_sim_time(net->sim), net->tstop, ctx))
             return cl_error_fail(err, CL_ESTATE, "run stopped at t = %g ms by the progress callback", cl_sim_time(net->sim));
     }
@@ -1668,7 +1643,7 @@ size_t cl_network_population_count(const cl_network *net) {
     size_t k = 0;
     for (size_t p = 0; net && p < net->n_pops; p++)
         for (uint64_t i = 0; i < net->pops[p].n; i++)
-            if (net->pops[p].cell_of[i] >= 0) {
+            if (net->pops[p].cell_of[i] >= 0 || net_is_remote(net, &net->pops[p], i)) {
                 k++;
                 break;
             }
@@ -1679,7 +1654,7 @@ const char *cl_network_population_name(const cl_network *net, size_t i) {
     size_t k = 0;
     for (size_t p = 0; net && p < net->n_pops; p++)
         for (uint64_t j = 0; j < net->pops[p].n; j++)
-            if (net->pops[p].cell_of[j] >= 0) {
+            if (net->pops[p].cell_of[j] >= 0 || net_is_remote(net, &net->pops[p], j)) {
                 if (k++ == i) return net->pops[p].name;
                 break;
             }
@@ -1694,9 +1669,31 @@ cl_status cl_network_soma_trace(cl_network *net, const char *pop, uint64_t node,
     if (!C->has_v)
         return cl_error_fail(err, CL_ENOTFOUND, "population \"%s\" node %llu: its soma voltage was not recorded", pop,
                     (unsigned long long)node);
-    if (cl_rec_data(net->sim, C->v, v, n)) return simfail(net, CL_ESTATE, err, "soma trace");
+    if (cl_rec_data(net->sim, C->v, v, n)) return net_simfail(net, CL_ESTATE, err, "soma trace");
     return CL_OK;
 }
+
+/* Where report R goes and which samples it keeps: every stride-th
+ * recorded value from index first * stride, nt rows step ms apart from t0. */
+void net_report_layout(const cl_network *net, const nreport *R, const char *od, const char *output_dir, char *path,
+                          size_t cap, size_t *stride, double *step, size_t *first, size_t *nt, double *t0) {
+    const char *fn = R->rc.file_name;
+    if (fn && fn[0] == '/' && !output_dir)
+        snprintf(path, cap, "%s", fn);
+    else if (fn) {
+        const char *base = strrchr(fn, '/');
+        snprintf(path, cap, "%s/%s", od, base ? base + 1 : fn);
+    } else
+        snprintf(path, cap, "%s/%s.h5", od, R->rc.name ? R->rc.name : "report");
+    double rdt = or_default(R->rc.dt, net->dt), t1 = or_default(R->rc.end_time, net->tstop);
+    *t0 = or_default(R->rc.start_time, 0.0);
+    /* soma v shares the every-step trace; "all" reports sample every rdt */
+    *stride = R->sampled ? 1 : (size_t)fmax(1.0, round(rdt / net->dt));
+    *step = R->sampled ? rdt : *stride * net->dt;
+    *first = (size_t)round(*t0 / *step);
+    *nt = t1 > *t0 ? (size_t)round((t1 - *t0) / *step) : 0;
+}
+
 
 cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_error *err) {
     if (!net) return cl_error_fail(err, CL_EINVAL, "cl_network_write_outputs: network is NULL");
@@ -1722,30 +1719,20 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
     if (!sp) return cl_error_fail(err, CL_ENOMEM, "out of memory");
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
-        int loaded = 0;
-        for (uint64_t k = 0; k < P->n && !loaded; k++) loaded = P->cell_of[k] >= 0;
+        int loaded = 0; /* here or on another rank */
+        for (uint64_t k = 0; k < P->n && !loaded; k++) loaded = P->cell_of[k] >= 0 || net_is_remote(net, P, k);
         if (!loaded) continue;
         sp[np++] = (net_spikes_pop){P->name, P->sp_nodes, P->sp_times, P->n_sp};
     }
-    cl_status st = net_write_spikes(path, sp, np, net->rc.spikes_sort_order, err);
+    /* ranks: every rank holds every spike; rank 0 writes */
+    cl_status st = net->rank == 0 ? net_write_spikes(path, sp, np, net->rc.spikes_sort_order, err) : CL_OK;
     free(sp);
+    if (!st && net->comm) return net_dist_write_reports(net, od, output_dir, err);
     for (size_t i = 0; i < net->n_reps && !st; i++) {
         nreport *R = &net->reps[i];
-        const char *fn = R->rc.file_name;
-        if (fn && fn[0] == '/' && !output_dir)
-            snprintf(path, sizeof path, "%s", fn);
-        else if (fn) {
-            const char *base = strrchr(fn, '/');
-            snprintf(path, sizeof path, "%s/%s", od, base ? base + 1 : fn);
-        } else
-            snprintf(path, sizeof path, "%s/%s.h5", od, R->rc.name ? R->rc.name : "report");
-        double rdt = or_default(R->rc.dt, net->dt), t0 = or_default(R->rc.start_time, 0.0),
-               t1 = or_default(R->rc.end_time, net->tstop);
-        /* soma v shares the every-step trace; "all" reports sample every rdt */
-        size_t stride = R->sampled ? 1 : (size_t)fmax(1.0, round(rdt / net->dt));
-        double step = R->sampled ? rdt : stride * net->dt;
-        size_t first = (size_t)round(t0 / step);
-        size_t nt = t1 > t0 ? (size_t)round((t1 - t0) / step) : 0;
+        size_t stride, first, nt;
+        double step, t0;
+        net_report_layout(net, R, od, output_dir, path, sizeof path, &stride, &step, &first, &nt, &t0);
         /* one report population per node population, in cell order */
         net_report_pop *rp = calloc(net->n_pops + 1, sizeof *rp);
         if (!rp) return cl_error_fail(err, CL_ENOMEM, "out of memory");
@@ -1818,3 +1805,4 @@ cl_status cl_network_cell_currents(cl_network *net, const char *pop, uint64_t no
     if (holding_nA) *holding_nA = C->art ? NAN : C->holding_nA;
     return CL_OK;
 }
+

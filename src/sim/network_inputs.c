@@ -1,18 +1,19 @@
 /* Inputs of a network simulation: the simulation config's "inputs" read
  * generically (cl_input + input_param), checked against the module
- * definitions of libsonata (BBP) and bmtk, and built per cell the way
- * neurodamus builds them (its SignalSource time/value vectors, played into
- * an IClamp's amp — or an SEClamp's rs for conductances — with
- * Vector.play(..., 1)), as of neurodamus' last release; quirk included: a
- * conductance source's base points carry its reversal (as a conductance;
- * with the usual 0 mV that is rs = 1e9, off). Every input is built or refused: nothing is
- * silently dropped.
+ * definitions of libsonata (BBP) and bmtk, and built per cell. The
+ * deterministic BBP modules are built the way neurodamus builds them (its
+ * SignalSource time/value vectors, played into an IClamp's amp with
+ * Vector.play(..., 1)), as of neurodamus' last release. Every input is
+ * built or refused: nothing is silently dropped.
  *
- * Random inputs (noise, shot noise, Ornstein-Uhlenbeck) follow neurodamus'
- * algorithms but draw from cellulab's Philox stream (src/stim/rng.h), keyed
- * like neurodamus' Random123 triple (family count, stimulus seed + a
- * per-family constant, node id + 123 or the input's random_seed): the
- * draws are NOT neurodamus' numbers yet (nrnran123 streams: issue 9). */
+ * The random inputs (noise, shot noise, Ornstein-Uhlenbeck, current or
+ * conductance) are built as BlueCelluLab builds them in its Random123 mode,
+ * the one SONATA has: the same hoc Random123 streams (seeded from the
+ * family count, run.stimulus_seed and the node id or the input's
+ * random_seed), the same libg++ draws (src/stim/hocrand.c) and the same
+ * vectors (TStim.noise; stimuli_generator's shot noise and OU), so a
+ * BlueCelluLab replay injects the same currents, quirks included (see
+ * bcl_noise). */
 #include "sim/network_inputs.h"
 
 #include <math.h>
@@ -22,7 +23,7 @@
 
 #include "cellulab_tools.h"
 #include "sim/inject_int.h"
-#include "stim/rng.h"
+#include "stim/hocrand.h"
 #include "util/util.h"
 
 /* pi, as NEURON uses it in Vector.sin */
@@ -373,7 +374,8 @@ cl_status cl_netin_parse(const cl_circuit_ops *ops, void *st, size_t i, unsigned
     }
     /* sampled signals: a bound on their points (never an endless build) */
     if (!s) {
-        double pts = n->dt > 0 ? n->in.duration / n->dt : m->id == M_PULSE && n->b > 0 ? n->in.duration * n->b / 1000 : 0;
+        double span = m->id == M_NOISE ? n->in.delay + n->in.duration : n->in.duration; /* noise draws from 0 */
+        double pts = n->dt > 0 ? span / n->dt : m->id == M_PULSE && n->b > 0 ? n->in.duration * n->b / 1000 : 0;
         if (pts > 1e8)
             s = cl_error_fail(err, CL_EFORMAT, "%s: duration %g ms makes %.3g signal points (at most 1e8)", in.where,
                               n->in.duration, pts);
@@ -423,77 +425,173 @@ static void start(sig *s, double delay) {
 /* NEURON's Vector.indgen(start, stop, step) length. */
 static size_t indgen_n(double a, double b, double step) { return (size_t)floor((b - a) / step + 1e-9) + 1; }
 
-/* A standard-normal stream keyed as neurodamus keys Random123. */
-static void rng_for(const cl_netin *n, const cl_netin_cell *c, uint32_t seed1_add, uint32_t seed2_add,
-                    uint32_t seed3_add, cl_rng *r) {
-    double rs = isnan(n->in.run_seed) ? 0 : n->in.run_seed;
-    uint32_t seed1 = (uint32_t)n->family_index + seed1_add;   /* the input's block: family count */
-    uint32_t seed2 = (uint32_t)rs + seed2_add;                  /* the stimulus seed (checked: 32 bits) */
-    uint64_t seed3 = n->has_seed ? (uint64_t)n->seed : c->node + seed3_add; /* the cell */
-    cl_rng_init(r, ((uint64_t)seed2 << 32) | seed1, seed3);
+/* ---- BlueCelluLab's random inputs (Random123 mode) ----
+ * The streams are hoc Random objects seeded as BlueCelluLab's injector
+ * seeds them, Random123(family count + c1, stimulus_seed + c2, node id + c3
+ * or the input's random_seed), drawn through NEURON's libg++ distributions
+ * (src/stim/hocrand.c); the signals are its TStim.noise and its
+ * stimuli_generator's shot noise and Ornstein-Uhlenbeck vectors, number for
+ * number (each hoc r.normal(...), r.negexp(...) or r.uniform(...) call
+ * draws a value of its own that is thrown away). */
+
+/* NEURON's values of tstop and dt when BlueCelluLab builds its stimuli: it
+ * sets h.tstop and h.dt only when it runs, so TStim.noise sees stdrun.hoc's
+ * tstop = 5 ms and NEURON's dt = 0.025 ms. */
+#define TSTIM_TSTOP 5.0
+#define TSTIM_DT 0.025
+
+/* A (t, y) pair of growing vectors (hoc Vector.append). */
+typedef struct vec2 {
+    double *t, *y;
+    size_t n, cap;
+} vec2;
+
+static int v2_add(vec2 *v, double t, double y) {
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 256;
+        double *nt = realloc(v->t, cap * sizeof *nt);
+        if (!nt) return -1;
+        v->t = nt;
+        double *ny = realloc(v->y, cap * sizeof *ny);
+        if (!ny) return -1;
+        v->y = ny;
+        v->cap = cap;
+    }
+    v->t[v->n] = t;
+    v->y[v->n++] = y;
+    return 0;
+}
+static void v2_free(vec2 *v) {
+    free(v->t);
+    free(v->y);
 }
 
-/* Play a current w as neurodamus attaches its current sources: an IClamp
- * on from 0 until the signal's last time (after it, NEURON's continuous
- * play would hold the mean of the last two points, a jump). neurodamus'
- * MembraneCurrentSource (no physical electrode) injects the same current
- * as a membrane current: the same voltages. */
-static cl_status play(cl_sim *sim, cl_section sec, double x, const cl_waveform *w, double t_end, const cl_netin *n,
-                      cl_pp *out, cl_error *err) {
-    cl_status st = cl_inject_waveform(sim, sec, x, w, CL_INJECT_CURRENT, 0, 0, out);
-    if (!st) st = cl_pp_set(sim, *out, "dur", t_end);
-    if (st) return cl_error_fail(err, st, "%s: %s", n->in.where, cl_sim_errmsg(sim));
-    return CL_OK;
+/* Vector.indgen(start, end, step)'s length (step 0 < step <= |end - start|,
+ * else NEURON stops with "arg out of range": 0 here). */
+static size_t indgen_count(double start, double end, double step) {
+    if (!(step > 0 && step <= fabs(end - start))) return 0;
+    return (size_t)(floor((end - start) / step + 1e-9) + 1.);
 }
 
-/* neurodamus' shot noise (Poisson events, gamma amplitudes, bi-exponential
- * response by a composite autoregressive process) from t = s->t. */
-static cl_status shot(sig *s, cl_rng *r, double tau_D, double tau_R, double rate, double amp_mean, double amp_var,
-                      double duration, double dt) {
-    size_t nt = indgen_n(s->t, s->t + duration, dt);
-    double *E = calloc(nt, sizeof *E), *P = calloc(nt, sizeof *P), *B = calloc(nt, sizeof *B);
-    if (!E || !P || !B) {
-        free(E), free(P), free(B);
-        return cl_error_fail(s->err, CL_ENOMEM, "out of memory");
+/* r.NAME(a, b) in hoc: a new distribution, and one draw */
+static double hoc_dist(cl_hocrand *r, int dist, double a, double b, unsigned gix) {
+    char msg[96];
+    if (cl_hocrand_set(r, dist, a, b, msg, sizeof msg)) return NAN; /* parameters checked by the callers */
+    return cl_hocrand_pick(r, gix);
+}
+
+/* BlueCelluLab's gamma(rng, shape a, scale b, N) (Marsaglia and Tsang 2000;
+ * for a < 1, gamma(a + 1) times u^(1/a) with the u drawn first). */
+static int bcl_gamma(cl_hocrand *r, unsigned gix, double a, double b, size_t N, double *out) {
+    if (a < 1) {
+        (void)hoc_dist(r, CL_HOCRAND_UNIFORM, 0, 1, gix);
+        double *w = malloc((N ? N : 1) * sizeof *w), p = 1 / a;
+        if (!w) return -1;
+        for (size_t i = 0; i < N; i++) w[i] = cl_hocrand_pick(r, gix);
+        for (size_t i = 0; i < N; i++) w[i] = p == 2 ? w[i] * w[i] : pow(w[i], p); /* Vector.pow */
+        int st = bcl_gamma(r, gix, 1 + a, b, N, out);
+        for (size_t i = 0; i < N; i++) out[i] *= w[i];
+        free(w);
+        return st;
+    }
+    double d = a - 1.0 / 3, c = 1.0 / 3 / sqrt(d);
+    for (size_t i = 0; i < N; i++) {
+        for (;;) {
+            double x = hoc_dist(r, CL_HOCRAND_NORMAL, 0, 1, gix);
+            double v = 1 + c * x;
+            if (!(v > 0)) continue;
+            v = v * v * v;
+            double u = hoc_dist(r, CL_HOCRAND_UNIFORM, 0, 1, gix);
+            if (u < 1 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1 - v + log(v))) {
+                out[i] = b * d * v;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* TStim.noise(delay, duration, mean, variance, dT) with RNG mode Random123:
+ * the draws a noise started at 0 would have used before the delay are
+ * drawn first (in chunks of duration - dt), then one value every dT from
+ * the delay to its end; the first is 0 when there is a delay, the last 0
+ * when the noise ends before tstop; then a point (0 ms, 0) is appended (so
+ * after the last sample NEURON's continuous play extrapolates the last
+ * segment back to (0, 0): a current growing with t, not 0). An indgen
+ * NEURON refuses is refused (returns a message). */
+static const char *bcl_noise(cl_hocrand *r, unsigned gix, double delay, double duration, double mean, double var,
+                             double dT, vec2 *v) {
+    char msg[96];
+    if (cl_hocrand_set(r, CL_HOCRAND_NORMAL, mean, var, msg, sizeof msg)) return "a negative variance";
+    (void)cl_hocrand_pick(r, gix);
+    double tend = delay + duration;
+    if (delay > 0) {
+        double prev = 0, tstep = tend - delay - TSTIM_DT;
+        if (!(tstep > 0)) return "its duration is not above NEURON's dt (TStim.noise would not end)";
+        while (prev < delay - TSTIM_DT) {
+            double next = prev + tstep < delay - TSTIM_DT ? prev + tstep : delay - TSTIM_DT;
+            size_t m = indgen_count(prev, next, dT);
+            if (!m) return "TStim.noise's draws before the delay take a chunk shorter than dt (NEURON's indgen fails)";
+            for (size_t k = 0; k < m; k++) (void)cl_hocrand_pick(r, gix);
+            prev = next + TSTIM_DT;
+        }
+    }
+    size_t m = indgen_count(delay, tend, dT);
+    if (!m) return "its duration is shorter than dt (NEURON's indgen fails)";
+    for (size_t k = 0; k < m; k++)
+        if (v2_add(v, (double)k * dT + delay, cl_hocrand_pick(r, gix))) return "out of memory";
+    if (delay > 0) v->y[0] = 0; /* delay > t, t = 0 when the stimulus is made */
+    if (tend < TSTIM_TSTOP) v->y[m - 1] = 0;
+    if (v2_add(v, 0, 0)) return "out of memory";
+    return NULL;
+}
+
+/* The time vector of stimuli_generator's signals: indgen(0, duration, dt)
+ * (ntstep points); the caller appends (duration, 0) and adds the delay. */
+static size_t bcl_ntstep(double duration, double dt) { return indgen_count(0, duration, dt); }
+
+/* gen_shotnoise_signal: Poisson events (exponential intervals of mean
+ * 1/rate s, a first batch of n + 3 sqrt(n) then batches of 100 until past
+ * the end; cumulated, in ms), rounded to the dt grid (half to even), gamma
+ * amplitudes drawn after every interval, a bi-exponential response by a
+ * composite autoregressive process. v gets ntstep values + (duration, 0). */
+static int bcl_shot(cl_hocrand *r, unsigned gix, double tau_D, double tau_R, double rate, double amp_mean,
+                    double amp_var, double duration, double dt, double delay, vec2 *v) {
+    size_t nt = bcl_ntstep(duration, dt), cap = 0, nev = 0;
+    double rate_ms = rate / 1000;
+    double na = (double)(1 + (long long)(duration * rate_ms));
+    size_t napprox = (size_t)(na + 3 * sqrt(na));
+    (void)hoc_dist(r, CL_HOCRAND_NEGEXP, 1 / rate, 0, gix);
+    double *ev = NULL, *E = NULL, *P = NULL, *B = NULL, *amp = NULL;
+    int st = -1;
+    for (size_t batch = napprox; nev == 0 || ev[nev - 1] < duration; batch = 100) {
+        if (nev + batch > cap) {
+            cap = 2 * (nev + batch);
+            double *ne = realloc(ev, cap * sizeof *ev);
+            if (!ne) goto out;
+            ev = ne;
+        }
+        double base = nev ? ev[nev - 1] : 0, cum = 0;
+        for (size_t k = 0; k < batch; k++) {
+            double iei = cl_hocrand_pick(r, gix);
+            cum = k ? cum + iei * 1. : iei; /* Vector.integral(iei, 1) */
+            ev[nev + k] = nev ? cum * 1000 + base : cum * 1000;
+        }
+        nev += batch;
+    }
+    size_t nk = 0; /* events kept: before the end, index inside the grid */
+    for (size_t k = 0; k < nev; k++) {
+        if (!(ev[k] < duration)) continue;
+        double idx = nearbyint(ev[k] / dt); /* Python's round: half to even */
+        if (idx < (double)nt) ev[nk++] = idx;
     }
     double sign = 1;
     if (amp_mean < 0) amp_mean = -amp_mean, sign = -1;
     double scale = amp_var / amp_mean, shape = amp_mean / scale;
-    /* event times in neurodamus' draw order: a first batch of about
-     * n + 3 sqrt(n) exponential intervals (mean 1/rate s), then batches of
-     * 100 while the last event is before the end; cumulated in seconds,
-     * then in ms; the amplitudes are drawn after all the intervals */
-    size_t cap = 0, nev = 0;
-    double *ev = NULL;
-    if (rate > 0) {
-        double rate_ms = rate / 1000;
-        size_t napprox = 1 + (size_t)(duration * rate_ms);
-        napprox = (size_t)((double)napprox + 3 * sqrt((double)napprox));
-        double base = 0;
-        for (size_t batch = napprox; nev == 0 || ev[nev - 1] < duration; batch = 100) {
-            if (nev + batch > cap) {
-                cap = 2 * (nev + batch);
-                double *ne = realloc(ev, cap * sizeof *ev);
-                if (!ne) {
-                    free(ev), free(E), free(P), free(B);
-                    return cl_error_fail(s->err, CL_ENOMEM, "out of memory");
-                }
-                ev = ne;
-            }
-            double cum = 0;
-            for (size_t k = 0; k < batch; k++) {
-                cum += cl_rng_exponential(r) * (1 / rate);
-                ev[nev++] = cum * 1000 + base;
-            }
-            base = ev[nev - 1];
-        }
-    }
-    for (size_t k = 0; k < nev; k++) {
-        if (!(ev[k] < duration)) continue;
-        double idx = nearbyint(ev[k] / dt); /* Python's round: half to even */
-        if (idx < (double)nt) E[(size_t)idx] += sign * (cl_rng_gamma(r, shape) * scale);
-    }
-    free(ev);
+    E = calloc(nt, sizeof *E), P = calloc(nt, sizeof *P), B = calloc(nt, sizeof *B);
+    amp = malloc((nk ? nk : 1) * sizeof *amp);
+    if (!E || !P || !B || !amp || bcl_gamma(r, gix, shape, scale, nk, amp)) goto out;
+    for (size_t k = 0; k < nk; k++) E[(size_t)ev[k]] += sign * amp[k];
     double a = exp(-dt / tau_D), b = exp(-dt / tau_R), D = -log(a), R = -log(b);
     double t_peak = log(R / D) / (R - D);
     double A = (a / b - 1) / (pow(a, t_peak) - pow(b, t_peak));
@@ -501,16 +599,166 @@ static cl_status shot(sig *s, cl_rng *r, double tau_D, double tau_R, double rate
         P[k] = a * P[k - 1] + b * B[k - 1];
         B[k] = b * B[k - 1] + E[k - 1];
     }
-    double t0 = s->t;
-    pt(s, s->base);
+    st = 0;
+    for (size_t k = 0; k < nt && !st; k++) st = v2_add(v, (double)k * dt + delay, P[k] * A);
+    if (!st) st = v2_add(v, duration + delay, 0);
+out:
+    free(ev), free(E), free(P), free(B), free(amp);
+    return st;
+}
+
+/* gen_ornstein_uhlenbeck: ntstep standard normals (after the one hoc's
+ * r.normal(0, 1) draws); white noise sigma z if tau < 1e-9, else the exact
+ * update x[n] = x[n-1] mu + A z[n] from x[0] = 0; plus the mean. */
+static int bcl_ou(cl_hocrand *r, unsigned gix, double tau, double sigma, double mean, double duration, double dt,
+                  double delay, vec2 *v) {
+    size_t nt = bcl_ntstep(duration, dt);
+    (void)hoc_dist(r, CL_HOCRAND_NORMAL, 0, 1, gix);
+    double mu = tau < 1e-9 ? 0 : exp(-dt / tau), A = tau < 1e-9 ? sigma : sigma * sqrt(1 - mu * mu), prev = 0;
     for (size_t k = 0; k < nt; k++) {
-        s->t = t0 + (double)k * dt;
-        pt(s, P[k] * A);
+        double z = cl_hocrand_pick(r, gix) * A, x = tau < 1e-9 ? z : (k == 0 ? 0 : prev * mu + z);
+        prev = x;
+        if (v2_add(v, (double)k * dt + delay, x + mean)) return -1;
     }
-    free(E), free(P), free(B);
-    s->t = t0 + duration;
-    pt(s, s->base);
-    return s->st;
+    return v2_add(v, duration + delay, 0);
+}
+
+/* BlueCelluLab's inject_current_clamp_signal (an IClamp on until the last
+ * time, amp played) or inject_dynamic_clamp_signal (an SEClamp at the
+ * reversal on until the last time, a (0, 0) point put first, rs = 1/g
+ * played, 1e9 MOhm where g is not in (1e-9, 1e9) uS). */
+static cl_status bcl_inject(cl_sim *sim, cl_section sec, double x, const cl_netin *n, const vec2 *v, cl_pp *out,
+                            cl_error *err) {
+    const char *where = n->in.where;
+    double tlast = v->t[v->n - 1];
+    if (!n->conductance) {
+        if (cl_pp_new(sim, "IClamp", sec, x, out) || cl_pp_set(sim, *out, "dur", tlast) ||
+            cl_inject_play_var(sim, *out, "amp", v->t, v->y, v->n))
+            return cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(sim));
+        return CL_OK;
+    }
+    double *t2 = malloc((v->n + 1) * sizeof *t2), *rs = malloc((v->n + 1) * sizeof *rs);
+    cl_status st = CL_OK;
+    if (!t2 || !rs) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
+    else {
+        t2[0] = 0, rs[0] = 1e9;
+        for (size_t k = 0; k < v->n; k++) {
+            t2[k + 1] = v->t[k];
+            rs[k + 1] = v->y[k] > 1e-9 && v->y[k] < 1e9 ? 1 / v->y[k] : 1e9;
+        }
+        if (cl_pp_new(sim, "SEClamp", sec, x, out) || cl_pp_set(sim, *out, "dur1", tlast) ||
+            cl_pp_set(sim, *out, "amp1", n->reversal) || cl_inject_play_var(sim, *out, "rs", t2, rs, v->n + 1))
+            st = cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(sim));
+    }
+    free(t2);
+    free(rs);
+    return st;
+}
+
+/* noise, shot noise and Ornstein-Uhlenbeck inputs on one cell, as
+ * BlueCelluLab builds them (Random123 mode), with the per-cell values
+ * already checked. */
+static cl_status build_random(const cl_netin *n, cl_sim *sim, cl_section sec, double x, const cl_netin_cell *c,
+                              cl_pp *made, size_t cap, size_t *n_made, cl_error *err) {
+    const char *where = n->in.where;
+    double d = n->in.delay, T = n->in.duration, thr = c->threshold;
+    double sseed = isnan(n->in.run_seed) ? 0 : n->in.run_seed; /* run.stimulus_seed (checked: 32 bits) */
+    double node = (double)c->node, fam = (double)n->family_index;
+    unsigned gix = cl_sim_random123_globalindex(sim); /* BlueCelluLab: Random123_globalindex(run.random_seed) */
+    cl_hocrand r = {0};
+    vec2 v = {0};
+    const char *bad = NULL;
+    switch (n->mod->id) {
+    case M_NOISE: { /* add_replay_noise: the input's random_seed is not used */
+        double mean = n->a, var = n->b;
+        if (n->c) mean = n->a * thr / 100, var = n->b * thr / 100;
+        if (!(var > 0))
+            return cl_error_fail(err, CL_EFORMAT, "%s: the variance %g of population \"%s\" node %llu is not > 0", where,
+                                 var, c->pop, (unsigned long long)c->node);
+        cl_hocrand_random123(&r, fam + 100, sseed + 500, node + 300);
+        bad = bcl_noise(&r, gix, d, T, mean, var, n->dt, &v);
+        break;
+    }
+    case M_SHOT: case M_RELSHOT: case M_ABSSHOT: {
+        double tau_R = n->a, tau_D = n->b, rate = n->c, amp_mean = n->d, amp_var = n->e;
+        if (n->mod->id != M_SHOT) {
+            /* get_relative_shotnoise_params: the first three cumulants of
+             * the signal (mean, sd, a skewness between its bounds for a
+             * bi-exponential shot noise, placed by relative_skew) give the
+             * gamma amplitudes' mean and variance and the Poisson rate
+             * (Campbell's theorem generalised, Rice 1944); absolute_shot_noise
+             * (not in BlueCelluLab) takes its mean and sd as they are */
+            double rel = n->mod->id == M_ABSSHOT ? 1 : (n->conductance ? 1.0 / c->input_resistance : thr);
+            double mean = n->mod->id == M_ABSSHOT ? n->c : n->c / 100 * rel;
+            double sdv = n->mod->id == M_ABSSHOT ? n->d : n->d / 100 * rel;
+            if (mean == 0) return CL_OK; /* a no-op in neurodamus (a division by 0 in BlueCelluLab) */
+            double t_peak = log(tau_D / tau_R) / (1 / tau_R - 1 / tau_D);
+            double f_peak = exp(-t_peak / tau_D) - exp(-t_peak / tau_R);
+            double xi = (tau_D - tau_R) / f_peak, A1 = 1 / (tau_D + tau_R);
+            double B1 = 1 / ((tau_D + 2 * tau_R) * (2 * tau_D + tau_R));
+            double skew_min = (8.0 / 3) * (B1 / (A1 * A1)) * (sdv / mean);
+            double skew = (1 + n->e) * skew_min;
+            if (!(skew >= skew_min && skew <= 2 * skew_min))
+                return cl_error_fail(err, CL_EFORMAT,
+                                     "%s: population \"%s\" node %llu: the skewness is out of its bounds (mean %g, sd %g: "
+                                     "a negative mean?)",
+                                     where, c->pop, (unsigned long long)c->node, mean, sdv);
+            double l21 = sdv * sdv / mean, l32 = sdv * skew;
+            double th1 = 2 / (A1 * xi) * l21, th2 = (3 * A1) / (4 * B1 * xi) * l32;
+            amp_mean = 2 * th1 - th2;
+            amp_var = amp_mean * (th2 - th1);
+            double rate_ms = mean / (amp_mean * xi);
+            rate = rate_ms * 1000;
+        }
+        if (!(rate > 0)) return CL_OK; /* no events (a division by 0 in BlueCelluLab) */
+        if (!(T * rate / 1000 < 1e8))
+            return cl_error_fail(err, CL_EFORMAT, "%s: population \"%s\" node %llu: rate %g Hz over %g ms is over 1e8 events",
+                                 where, c->pop, (unsigned long long)c->node, rate, T);
+        if (!bcl_ntstep(T, n->dt)) {
+            bad = "its duration is shorter than dt (NEURON's indgen fails)";
+            break;
+        }
+        cl_hocrand_random123(&r, fam + 2997, sseed + 19216, n->has_seed ? n->seed : node + 123);
+        if (bcl_shot(&r, gix, tau_D, tau_R, rate, amp_mean, amp_var, T, n->dt, d, &v)) bad = "out of memory";
+        break;
+    }
+    case M_OU: case M_RELOU: {
+        double tau = n->a, sigma = n->b, mean = n->c;
+        if (n->mod->id == M_RELOU) {
+            double rel = n->conductance ? 1.0 / c->input_resistance : thr;
+            sigma = n->b / 100 * rel;
+            mean = n->c / 100 * rel;
+            if (!(sigma > 0))
+                return cl_error_fail(err, CL_EFORMAT, "%s: sigma %g of population \"%s\" node %llu is not > 0", where,
+                                     sigma, c->pop, (unsigned long long)c->node);
+        }
+        if (!bcl_ntstep(T, n->dt)) {
+            bad = "its duration is shorter than dt (NEURON's indgen fails)";
+            break;
+        }
+        cl_hocrand_random123(&r, fam + 2997, sseed + 291204, n->has_seed ? n->seed : node + 123);
+        if (bcl_ou(&r, gix, tau, sigma, mean, T, n->dt, d, &v)) bad = "out of memory";
+        break;
+    }
+    default:
+        break;
+    }
+    cl_status st = CL_OK;
+    cl_pp pp;
+    if (bad) st = cl_error_fail(err, CL_EFORMAT, "%s: population \"%s\" node %llu: %s", where, c->pop,
+                                (unsigned long long)c->node, bad);
+    else if (n->mod->id == M_NOISE) { /* TStim: an IClamp always on, the vectors played as they are */
+        if (cl_pp_new(sim, "IClamp", sec, x, &pp) || cl_pp_set(sim, pp, "del", 0) || cl_pp_set(sim, pp, "dur", 1e308) ||
+            cl_inject_play_var_any(sim, pp, "amp", v.t, v.y, v.n))
+            st = cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(sim));
+    } else
+        st = bcl_inject(sim, sec, x, n, &v, &pp, err);
+    v2_free(&v);
+    if (!st) {
+        if (cap) made[0] = pp;
+        *n_made = 1;
+    }
+    return st;
 }
 
 cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double x, const cl_netin_cell *c,
@@ -547,12 +795,10 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
     if (miss)
         return cl_error_fail(err, CL_EFORMAT, "%s: module \"%s\" needs the %s of population \"%s\" node %llu, which has none",
                              where, n->mod->name, miss, c->pop, (unsigned long long)c->node);
+    if (n->mod->id >= M_NOISE) return build_random(n, sim, sec, x, c, made, cap, n_made, err);
     double thr = c->threshold;
-    /* a conductance source's base is its reversal (neurodamus passes it as
-     * SignalSource's base_amp): 0 mV, the usual reversal, plays rs = 1e9 */
-    sig s = {.err = err, .base = n->conductance ? n->reversal : 0};
+    sig s = {.err = err, .base = 0}; /* the deterministic modules are currents */
     TRY(cl_waveform_new(&s.w, err));
-    cl_rng r;
     switch (n->mod->id) {
     case M_LINEAR: case M_RELLINEAR: case M_HYPER: case M_SUBTHR: {
         double a1 = n->a, a2 = n->b;
@@ -599,130 +845,22 @@ cl_status cl_netin_build(const cl_netin *n, cl_sim *sim, cl_section sec, double 
         pt(&s, s.base);
         break;
     }
-    case M_NOISE: { /* normal(mean, variance) every dt */
-        double mean = n->a, var = n->b;
-        if (n->c) mean = thr * n->a / 100, var = thr * n->b / 100;
-        if (!(var > 0)) {
-            cl_waveform_free(s.w);
-            return cl_error_fail(err, CL_EFORMAT, "%s: the variance %g of population \"%s\" node %llu is not > 0", where,
-                                 var, c->pop, (unsigned long long)c->node);
-        }
-        rng_for(n, c, 100, 500, 300, &r);
-        start(&s, d);
-        double t0 = s.t, sd = sqrt(var);
-        size_t m = indgen_n(t0, t0 + T, n->dt);
-        pt(&s, s.base);
-        for (size_t k = 0; k < m; k++) {
-            s.t = t0 + (double)k * n->dt;
-            pt(&s, mean + sd * cl_rng_normal(&r));
-        }
-        s.t = t0 + T;
-        pt(&s, s.base);
-        break;
-    }
-    case M_SHOT: case M_RELSHOT: case M_ABSSHOT: {
-        double tau_R = n->a, tau_D = n->b, rate = n->c, amp_mean = n->d, amp_var = n->e;
-        if (n->mod->id != M_SHOT) {
-            /* neurodamus' params_from_mean_sd: the first three cumulants of
-             * the signal (mean, sd, a skewness between its bounds for a
-             * bi-exponential shot noise, placed by relative_skew) give the
-             * gamma amplitudes' mean and variance and the Poisson rate
-             * (Campbell's theorem generalised, Rice 1944) */
-            double rel = n->mod->id == M_ABSSHOT ? 1 : (n->conductance ? 1.0 / c->input_resistance : thr);
-            double mean = n->mod->id == M_ABSSHOT ? n->c : (n->c / 100) * rel;
-            double sdv = n->mod->id == M_ABSSHOT ? n->d : (n->d / 100) * rel;
-            if (mean == 0) break; /* a no-op in neurodamus */
-            double t_peak = log(tau_D / tau_R) / (1 / tau_R - 1 / tau_D);
-            double f_peak = exp(-t_peak / tau_D) - exp(-t_peak / tau_R);
-            double xi = (tau_D - tau_R) / f_peak, A1 = 1 / (tau_D + tau_R);
-            double B1 = 1 / ((tau_D + 2 * tau_R) * (2 * tau_D + tau_R));
-            double skew_min = (8.0 / 3) * (B1 / (A1 * A1)) * (sdv / mean);
-            double skew = (1 + n->e) * skew_min;
-            if (!(skew >= skew_min && skew <= 2 * skew_min)) {
-                cl_waveform_free(s.w);
-                return cl_error_fail(err, CL_EFORMAT,
-                                     "%s: population \"%s\" node %llu: the skewness is out of its bounds (mean %g, sd %g: "
-                                     "a negative mean?)",
-                                     where, c->pop, (unsigned long long)c->node, mean, sdv);
-            }
-            double l21 = sdv * sdv / mean, l32 = sdv * skew;
-            double th1 = 2 / (A1 * xi) * l21, th2 = (3 * A1) / (4 * B1 * xi) * l32;
-            amp_mean = 2 * th1 - th2;
-            amp_var = amp_mean * (th2 - th1);
-            double rate_ms = mean / (amp_mean * xi);
-            rate = rate_ms * 1000;
-        }
-        if (!(rate > 0) || T / n->dt < 1) break; /* neurodamus: int(duration / dt) == 0 */
-        rng_for(n, c, 2997, 19216, 123, &r);
-        start(&s, d);
-        shot(&s, &r, tau_D, tau_R, rate, amp_mean, amp_var, T, n->dt); /* its status is s.st */
-        break;
-    }
-    case M_OU: case M_RELOU: {
-        double tau = n->a, sigma = n->b, mean = n->c;
-        if (n->mod->id == M_RELOU) {
-            double rel = n->conductance ? 1 / c->input_resistance : thr;
-            sigma = n->b / 100 * rel;
-            mean = n->c / 100 * rel;
-            if (!(sigma > 0)) {
-                cl_waveform_free(s.w);
-                return cl_error_fail(err, CL_EFORMAT, "%s: sigma %g of population \"%s\" node %llu is not > 0", where,
-                                     sigma, c->pop, (unsigned long long)c->node);
-            }
-        }
-        rng_for(n, c, 2997, 291204, 123, &r);
-        start(&s, d);
-        double t0 = s.t, prev = 0;
-        size_t m = indgen_n(t0, t0 + T, n->dt);
-        double mu = tau < 1e-9 ? 0 : exp(-n->dt / tau), A = tau < 1e-9 ? sigma : sigma * sqrt(1 - mu * mu);
-        pt(&s, s.base);
-        for (size_t k = 0; k < m; k++) {
-            double z = cl_rng_normal(&r) * A, v = tau < 1e-9 ? z : (k == 0 ? 0 : prev * mu + z);
-            prev = v;
-            s.t = t0 + (double)k * n->dt;
-            pt(&s, v + mean);
-        }
-        s.t = t0 + T;
-        pt(&s, s.base);
-        break;
-    }
     default:
         break;
     }
     cl_status st = s.st;
     if (!st && cl_waveform_size(s.w) > 0) {
-        if (n->conductance) {
-            /* neurodamus' dynamic clamp: an SEClamp at the reversal, on until
-             * the signal's end, a (0, 0) point first, rs = 1/g played, 1e9
-             * MOhm where g is not in (1e-9, 1e9) uS */
-            size_t m = cl_waveform_size(s.w);
-            const double *tv = cl_waveform_times(s.w), *yv = cl_waveform_values(s.w);
-            double *t2 = malloc((m + 1) * sizeof *t2), *rs = malloc((m + 1) * sizeof *rs);
-            cl_pp pp;
-            if (!t2 || !rs) st = cl_error_fail(err, CL_ENOMEM, "out of memory");
-            else {
-                t2[0] = 0, rs[0] = 1e9;
-                for (size_t k = 0; k < m; k++) {
-                    t2[k + 1] = tv[k];
-                    rs[k + 1] = yv[k] > 1e-9 && yv[k] < 1e9 ? 1 / yv[k] : 1e9;
-                }
-                if (cl_pp_new(sim, "SEClamp", sec, x, &pp) || cl_pp_set(sim, pp, "dur1", tv[m - 1]) ||
-                    cl_pp_set(sim, pp, "amp1", n->reversal) || cl_inject_play_var(sim, pp, "rs", t2, rs, m + 1))
-                    st = cl_error_fail(err, CL_EINVAL, "%s: %s", where, cl_sim_errmsg(sim));
-            }
-            free(t2);
-            free(rs);
-            if (!st) {
-                if (cap) made[0] = pp;
-                *n_made = 1;
-            }
-        } else {
-            cl_pp pp;
-            st = play(sim, sec, x, s.w, cl_waveform_times(s.w)[cl_waveform_size(s.w) - 1], n, &pp, err);
-            if (!st) {
-                if (cap) made[0] = pp;
-                *n_made = 1;
-            }
+        /* neurodamus' current source: an IClamp on from 0 until the signal's
+         * last time (after it, NEURON's continuous play would hold the mean
+         * of the last two points, a jump), the signal played into amp */
+        const double *tv = cl_waveform_times(s.w);
+        cl_pp pp;
+        st = cl_inject_waveform(sim, sec, x, s.w, CL_INJECT_CURRENT, 0, 0, &pp);
+        if (!st) st = cl_pp_set(sim, pp, "dur", tv[cl_waveform_size(s.w) - 1]);
+        if (st) st = cl_error_fail(err, st, "%s: %s", where, cl_sim_errmsg(sim));
+        else {
+            if (cap) made[0] = pp;
+            *n_made = 1;
         }
     }
     cl_waveform_free(s.w);

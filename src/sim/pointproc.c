@@ -575,3 +575,25 @@ cl_status cl_cell_record_spikes(cl_sim *s, cl_cell cell, const char *location, d
     if (st == CL_OK) st = cl_netcon_record(s, *out);
     return st;
 }
+
+cl_status cl_pp_inject_spike(cl_sim *s, cl_pp h, double t) {
+    if (!s) return CL_EINVAL;
+    const char *fn = "cl_pp_inject_spike";
+    int pi = PP_INDEX(fn, h, "source");
+    if (pi < 0) return CL_EHANDLE;
+    cl_engine *e = &s->eng;
+    if (!e->initialized)
+        return cl_fail(s, CL_ESTATE, "%s: the simulation is not initialised (cl_sim_init first)", fn);
+    if (!isfinite(t)) return cl_fail(s, CL_EINVAL, "%s: t: expected a finite time, got %g", fn, t);
+    int ps = e->pp[pi].presyn;
+    if (ps < 0) return cl_ok(s); /* no connections: nothing to deliver */
+    /* an arrival at or before now would miss its place among the events */
+    for (int k = e->ps_nc_start[ps]; k < e->ps_nc_start[ps + 1]; k++) {
+        const cl_netconobj *nc = &e->nc[e->ps_nc[k]];
+        if (nc->alive && nc->target >= 0 && !(t + nc->delay > e->t))
+            return cl_fail(s, CL_EINVAL, "%s: a spike at %.17g ms with delay %g ms arrives at or before the current "
+                           "time %.17g ms", fn, t, nc->delay, e->t);
+    }
+    if (cl_engine_presyn_inject(e, ps, t) != 0) return cl_fail(s, CL_ENOMEM, "%s: out of memory", fn);
+    return cl_ok(s);
+}

@@ -27,7 +27,8 @@ in id order, synapse id = index; the target's global id from BlueCelluLab's
 namespace (populations in name order, offsets rounded up to 1000: POm 0,
 S1nonbarrel_neurons 1000); VecStims for the virtual sources; spikes at
 soma(1), threshold -30 mV (the template's connect2target); celsius 34,
-v_init -80.
+v_init -80; the Random123 global index run.random_seed, as BlueCelluLab's
+RNGSettings sets it.
 
 Bounds (issue 9): soma v within 1e-6 mV at every step over 1 s, identical
 spikes (times within 1e-9 ms).
@@ -57,6 +58,7 @@ VIRTUAL = {"POm": ("POm/nodes.h5", 15.0), "VPM": ("VPM/nodes.h5", 15.0),
            "external_S1nonbarrel_neurons": ("external_S1nonbarrel_neurons/nodes.h5", 4.0)}  # rate in Hz
 SPIKE_SEED = 20261126     # numpy's generator for the Poisson trains
 SYN_SEED, MINIS_SEED = 11, 17
+RANDOM_SEED = 4           # run.random_seed: the Random123 global index of every stream
 CA = 1.05                 # conditions.extracellular_calcium (mM)
 DT, TSTOP, CELSIUS, VINIT = 0.025, 1000.0, 34.0, -80.0
 COLS = ("conductance", "u_syn", "depression_time", "facilitation_time", "decay_time", "delay",
@@ -119,7 +121,7 @@ def write_config(out, cont, spikes):
         json.dump({"cell": {"population": TARGET, "node_id": [0]}}, f, indent=1)
     sim = {"network": os.path.join(cont, "circuit_config.json"), "node_sets_file": "node_sets.json",
            "node_set": "cell",
-           "run": {"tstop": TSTOP, "dt": DT, "random_seed": 1, "synapse_seed": SYN_SEED, "minis_seed": MINIS_SEED},
+           "run": {"tstop": TSTOP, "dt": DT, "random_seed": RANDOM_SEED, "synapse_seed": SYN_SEED, "minis_seed": MINIS_SEED},
            "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA},
            "inputs": {"thalamus_and_cortex": {"input_type": "spikes", "module": "synapse_replay",
                                               "node_set": "cell", "spike_file": "input_spikes.h5",
@@ -160,6 +162,7 @@ def neuron_reference(nrnlib, hoclib, cont, spikes, out):
     h.nrn_load_dll(nrnlib)
     h.load_file("stdrun.hoc")
     h.load_file("import3d.hoc")
+    h.Random().Random123_globalindex(RANDOM_SEED)  # BlueCelluLab's RNGSettings
     h.load_file(os.path.join(hoclib, "Cell.hoc"))
     h.load_file(os.path.join(hoclib, "TDistFunc.hoc"))
     h.load_file(os.path.join(cont, "emodels_hoc", "cADpyr_L5TPC.hoc"))

@@ -34,6 +34,9 @@ repick(). conditions.mechanisms sets minis_single_vesicle_ProbAMPANMDA_EMS,
 tau_d_NMDA_ProbAMPANMDA_EMS and minis_single_vesicle_ProbGABAAB_EMS. Spikes are
 recorded at soma(0.5) on both sides (the network's spike output).
 
+run.random_seed is the Random123 global index of every stream on both
+sides (BlueCelluLab's RNGSettings.set_seeds, neurodamus' BaseSeed).
+
 Writes OUTDIR/ref/v_<node>.txt (soma(0.5) v every step) and
 spikes.txt ("node time" rows), then runs the C comparer.
 
@@ -62,6 +65,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from neuron_bbp import popid, u_scale  # noqa: E402
 
 SEED = 7         # run.synapse_seed
+RANDOM_SEED = 2  # run.random_seed: the Random123 global index (BlueCelluLab's RNGSettings)
 MINIS_SEED = 13  # run.minis_seed
 EXC_MINI = [2.0, 0.0, 4.0]  # cortex nodes' exc-mini_frequency (Hz)
 INH_MINI = [5.0, 3.0, 0.0]  # inh-mini_frequency
@@ -71,6 +75,11 @@ OVERRIDES = [("weak", "inputs", "third", 0.5, None, None), ("minis", "inputs", "
              ("cfg", "inputs", "cortex", None, None, "%s.Use *= 0.5 %s.Dep = 300"),
              ("cfg2", "first", "third", None, None, "%s.Fac = 5\n%s.Use -= 0.1"),
              ("cut", "first", "second", 0.0, None, None)]
+# synapse_delay_override per override name: BlueCelluLab takes the last
+# matching block's, unrounded: every replayed input gets 3.31 ms from "cfg"
+# ("weak" is always followed by the matching "cfg", so its value never
+# applies)
+SYN_DELAY = {"cfg": 3.31, "weak": 7.77}
 SETS = {"inputs": ("input", [0, 1, 2, 3]), "third": ("cortex", [2]), "second": ("cortex", [1]),
         "first": ("cortex", [0]), "cortex": ("cortex", [0, 1, 2])}
 CA = 1.2         # conditions.extracellular_calcium (mM)
@@ -192,7 +201,7 @@ def write_circuit(d, shared, nsec):
         json.dump(sets, f, indent=1)
     sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "node_set": "cortex",
            "run": {"tstop": TSTOP, "dt": DT, "dL": 20.0, "spike_threshold": THR, "synapse_seed": SEED,
-                   "minis_seed": MINIS_SEED},
+                   "minis_seed": MINIS_SEED, "random_seed": RANDOM_SEED},
            "conditions": {"celsius": CELSIUS, "v_init": VINIT, "extracellular_calcium": CA,
                           "mechanisms": MECH_GLOBALS},
            "inputs": {"step": {"input_type": "current_clamp", "module": "linear", "node_set": "first",
@@ -202,7 +211,8 @@ def write_circuit(d, shared, nsec):
            "connection_overrides": [dict([("name", n), ("source", s), ("target", t)] +
                                          ([("weight", w)] if w is not None else []) +
                                          ([("spont_minis", m)] if m is not None else []) +
-                                         ([("synapse_configure", sc)] if sc is not None else []))
+                                         ([("synapse_configure", sc)] if sc is not None else []) +
+                                         ([("synapse_delay_override", SYN_DELAY[n])] if n in SYN_DELAY else []))
                                     for n, s, t, w, m, sc in OVERRIDES],
            "output": {"output_dir": "out"}}
     with open(os.path.join(d, "simulation_config.json"), "w") as f:
@@ -265,6 +275,7 @@ def main():
     h.nrn_load_dll(nrnlib)
     h.load_file("stdrun.hoc")
     h.load_file("import3d.hoc")
+    h.Random().Random123_globalindex(RANDOM_SEED)
     morph = os.path.join(shared, "sonata-examples", "shared_components", "morphologies", "Pvalb_470522102_m.swc")
     cells = neuron_cells(h, morph, 3)
     secs = [numbered(c) for c in cells]
@@ -346,10 +357,11 @@ def main():
                                pid[src_pop] * 65536 + pid["cortex"] + SEED + 300)
                     syn.synapseID = sid
                 # connection_overrides: the last match's weight and spont_minis
-                factor, spont, last_w = 1.0, None, None
-                for _, so, ta, w, m, sc in OVERRIDES:
+                factor, spont, last_w, syn_delay = 1.0, None, None, None
+                for oname, so, ta, w, m, sc in OVERRIDES:
                     if SETS[so][0] == src_pop and src in SETS[so][1] and tgt in SETS[ta][1]:
                         last_w = w  # BlueCelluLab's _find_matching_override: the last match
+                        syn_delay = SYN_DELAY.get(oname)
                         factor = w if w is not None else factor
                         spont = m if m is not None else spont
                         if sc is not None:  # BlueCelluLab's apply_hoc_configuration
@@ -382,7 +394,7 @@ def main():
                     nc = h.NetCon(cells[src].soma[0](1)._ref_v, syn, sec=cells[src].soma[0])  # spike_location soma
                     nc.threshold = THR
                     nc.weight[nct] = 0
-                nc.delay = d
+                nc.delay = d if syn_delay is None else syn_delay  # BlueCelluLab's set_netcon_delay
                 nc.weight[0] = g * factor
                 keep += [syn, nc]
     stim = h.IClamp(cells[0].soma[0](0.5))
@@ -435,6 +447,22 @@ def main():
                            text=True)
         dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
         print("with %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
+        if not dv or not dv[0] > 1e-3:
+            sys.exit(1)
+    # the synapse_delay_override and the random_seed (the streams' global
+    # index) matter: without either, v departs (> 1e-3 mV)
+    for what, edit in (("synapse_delay_override", lambda j: [o.pop("synapse_delay_override", None)
+                                                               for o in j["connection_overrides"]]),
+                       ("random_seed", lambda j: j["run"].pop("random_seed"))):
+        with open(cfg) as f:
+            alt = json.load(f)
+        edit(alt)
+        alt_cfg = os.path.join(out, "simulation_without_%s.json" % what)
+        with open(alt_cfg, "w") as f:
+            json.dump(alt, f)
+        q = subprocess.run([comparer, alt_cfg, cllib, ref, "0", "0", "1", "0"], capture_output=True, text=True)
+        dv = [float(line.split()[4]) for line in q.stdout.splitlines() if line.startswith("max |dv| over cells")]
+        print("without %s: max |dv| %s mV (must exceed 1e-3)" % (what, dv[0] if dv else "?"))
         if not dv or not dv[0] > 1e-3:
             sys.exit(1)
     # hoc beyond "%s.VAR op NUMBER" is refused with a message

@@ -11,7 +11,10 @@ the NEURON build has none. The third, hypamp_synapses (issue 9), is hypamp
 with the 4 synapses (1 -> 0, 0 -> 1) built on both sides: neuron_quick_scx.py
 builds them with the VERBATIM originals as BlueCelluLab does, cellulab with
 its maintained ProbAMPANMDA_EMS / ProbGABAAB_EMS; they move node 1's v by
-up to 12.8 mV.
+up to 12.8 mV. hypamp_modifications adds one conditions.modifications
+entry of each type (MODIFICATIONS below); hypamp_synapses_ais detects
+spikes (the cells' own and the synapses' sources) at axon[1](0.5), as
+neurodamus' connect2target does under spike_location AIS.
 
 Mechanisms: the channel MOD files the two templates insert, copied from
 bluecellulab/mechanisms (whose synapse files need VERBATIM support), built
@@ -30,7 +33,8 @@ Also (library): the hypamp reference against the noinput network with each
 cell's holding current (cl_network_cell_currents) clamped at soma(0.5) by
 hand, the currents BBP's hyperpolarizing module injects.
 usage: check_sonata_quick_scx.py CELLULAB NETWORK_COMPARE SHARED_DATA OUTDIR [CONFIG...]
-  CONFIG: noinput, hypamp, hypamp_synapses (default all three)
+  CONFIG: noinput, hypamp, hypamp_synapses, hypamp_modifications,
+  hypamp_synapses_ais (default all five)
 """
 import json
 import os
@@ -44,7 +48,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHANNELS = ["CaDynamics_DC0", "Ca_HVA2", "Ca_LVAst", "Ih", "K_Pst", "K_Tst", "NaTg", "Nap_Et2", "SK_E2",
             "SKv3_1", "ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "TTXDynamicsSwitch"]
-CONFIGS = ["noinput", "hypamp", "hypamp_synapses", "hypamp_modifications"]
+CONFIGS = ["noinput", "hypamp", "hypamp_synapses", "hypamp_modifications", "hypamp_synapses_ais"]
 
 
 def run(cmd, **kw):
@@ -85,8 +89,9 @@ MODIFICATIONS = [
 ]
 
 
-def with_modifications(shared, cfg, d):
-    """A copy of the config in d with MODIFICATIONS and node sets node0-2."""
+def config_copy(cfg, d, modifications, ais):
+    """A copy of the config in d with node sets node0-2, and MODIFICATIONS
+    or spike_location AIS when asked."""
     with open(cfg) as f:
         j = json.load(f)
     j["network"] = os.path.join(os.path.dirname(cfg), j["network"])
@@ -94,7 +99,10 @@ def with_modifications(shared, cfg, d):
         json.dump(dict([("Mosaic_A", {"population": "NodeA"})] +
                        [("node%d" % k, {"population": "NodeA", "node_id": [k]}) for k in range(3)]), f)
     j["node_sets_file"] = os.path.join(d, "node_sets.json")
-    j.setdefault("conditions", {})["modifications"] = MODIFICATIONS
+    if modifications:
+        j.setdefault("conditions", {})["modifications"] = MODIFICATIONS
+    if ais:
+        j.setdefault("conditions", {})["spike_location"] = "AIS"
     out = os.path.join(d, "simulation_config.json")
     with open(out, "w") as f:
         json.dump(j, f, indent=1)
@@ -102,14 +110,16 @@ def with_modifications(shared, cfg, d):
 
 
 def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
-    syn = name.endswith("_synapses")  # the circuit's local Blue Brain synapses built on both sides
-    cfg = os.path.join(shared, "bluecellulab", "sim_quick_scx_sonata",
-                       "simulation_config_%s.json" % name.replace("_synapses", ""))
+    # NAME_FLAGS: synapses (the circuit's local Blue Brain synapses built on
+    # both sides), modifications (MODIFICATIONS), ais (spike_location AIS)
+    base, flags = name.split("_")[0], set(name.split("_")[1:])
+    syn = "synapses" in flags
+    cfg = os.path.join(shared, "bluecellulab", "sim_quick_scx_sonata", "simulation_config_%s.json" % base)
 
     d = os.path.join(out, name)
     os.makedirs(os.path.join(d, "ref"))
-    if name.endswith("_modifications"):
-        cfg = with_modifications(shared, cfg.replace("_modifications", ""), d)
+    if flags & {"modifications", "ais"}:
+        cfg = config_copy(cfg, d, "modifications" in flags, "ais" in flags)
     ref_h5 = os.path.join(d, "ref", "ref.h5")
     p = run(["/usr/bin/python3", os.path.join(HERE, "neuron_quick_scx.py"), nrnlib, cfg, ref_h5] +
             (["synapses"] if syn else []))
@@ -170,7 +180,7 @@ def check_config(name, cellulab, compare, shared, out, nrnlib, cllib):
               "max |dv| %.3g mV (float32 rounding)" % (name, data.shape[0], data.shape[1], nd, dv))
         if nd:
             bad += 1
-    if name.endswith("_modifications"):
+    if "modifications" in flags:
         bad += check_bad_modification(cellulab, cfg, cllib, d)
     return bad + check_library(name, cfg, compare, d, cllib, [], syn)
 

@@ -39,11 +39,19 @@ int main(int argc, char **argv) {
     /* "holding=DELAY,DUR": an IClamp at every cell's soma(0.5) with the
      * cell's holding current (cl_network_cell_currents), BBP's
      * hyperpolarizing input built by hand */
+    /* "tol=X": the voltage bound (mV) instead of 1e-6; "inputs=A,B,...":
+     * also compare the current of these inputs' clamps on every node they
+     * are on with REFDIR/i_<input>_<node>.txt, at every step (same bound,
+     * in nA) */
     int legacy = 0, holding = 0, nosyn = 0;
-    double h_del = 0, h_dur = 0;
-    const char *mech = NULL;
+    double h_del = 0, h_dur = 0, tol = 1e-6;
+    const char *mech = NULL, *inputs = NULL;
     for (int i = 4; i < argc; i++) {
-        if (strcmp(argv[i], "legacy") == 0)
+        if (strncmp(argv[i], "tol=", 4) == 0)
+            tol = atof(argv[i] + 4);
+        else if (strncmp(argv[i], "inputs=", 7) == 0)
+            inputs = argv[i] + 7;
+        else if (strcmp(argv[i], "legacy") == 0)
             legacy = 1;
         else if (strcmp(argv[i], "nosyn") == 0) /* Blue Brain synapses left out */
             nosyn = 1;
@@ -55,7 +63,8 @@ int main(int argc, char **argv) {
             argc = 0;
     }
     if (argc < 4) {
-        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy] [nosyn] [mech=LIB] [holding=DELAY,DUR]\n");
+        fprintf(stderr, "usage: network_compare CONFIG.json REFDIR WORKDIR [legacy] [nosyn] [mech=LIB] [holding=DELAY,DUR] "
+                        "[tol=MV] [inputs=NAME,...]\n");
         return 2;
     }
     cl_error e = {{0}};
@@ -99,6 +108,34 @@ int main(int argc, char **argv) {
             fprintf(stderr, "node %llu: no holding current clamp (%s)\n", (unsigned long long)k, cl_sim_errmsg(sim));
             return 1;
         }
+    }
+    /* the input clamps' currents: up to 64 (input, node) pairs */
+    struct irec {
+        char name[64];
+        uint64_t node;
+        cl_rec rec;
+    } irecs[64];
+    size_t n_irec = 0;
+    for (const char *p = inputs; p && *p;) {
+        size_t len = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
+        for (uint64_t k = 0; k < n_nodes; k++) {
+            cl_pp pp[4];
+            size_t npp = 0;
+            if (cl_network_input_pps(net, name, pop, k, pp, 4, &npp, &e)) {
+                fprintf(stderr, "%s\n", e.msg);
+                return 1;
+            }
+            if (npp == 0) continue;
+            if (npp != 1 || n_irec == 64 || cl_rec_pp(cl_network_sim(net), pp[0], "i", 0, &irecs[n_irec].rec)) {
+                fprintf(stderr, "input %s node %llu: %zu clamps, not recorded\n", name, (unsigned long long)k, npp);
+                return 1;
+            }
+            snprintf(irecs[n_irec].name, sizeof irecs[n_irec].name, "%s", name);
+            irecs[n_irec++].node = k;
+        }
+        p += len + (p[len] == ',');
     }
     if (legacy && cl_sim_set_legacy_units(cl_network_sim(net), 1)) {
         fprintf(stderr, "%s\n", cl_sim_errmsg(cl_network_sim(net)));
@@ -145,7 +182,7 @@ int main(int argc, char **argv) {
         }
         /* 1e-6 mV: the same arithmetic but for summation order in the
          * translated MOD code over 40,000 steps */
-        if (!(md <= 1e-6)) bad = 1;
+        if (!(md <= tol)) bad = 1;
         size_t mine = 0;
         double sd = 0;
         for (size_t i = 0; i < ns; i++) {
@@ -159,6 +196,34 @@ int main(int argc, char **argv) {
                (unsigned long long)k, md, at, mine, nrs, sd);
         free(ref);
         free(rs);
+    }
+    for (size_t j = 0; j < n_irec; j++) {
+        char path[4096];
+        size_t nr, ni;
+        const double *iv;
+        snprintf(path, sizeof path, "%.4000s/i_%.60s_%llu.txt", argv[2], irecs[j].name, (unsigned long long)irecs[j].node);
+        double *ref = read_col(path, &nr);
+        if (!ref || cl_rec_data(cl_network_sim(net), irecs[j].rec, &iv, &ni)) {
+            printf("input %s node %llu: no reference %s or no record\n", irecs[j].name,
+                   (unsigned long long)irecs[j].node, path);
+            bad = 1;
+            free(ref);
+            continue;
+        }
+        snprintf(path, sizeof path, "%.4000s/i_%.60s_%llu.txt", argv[3], irecs[j].name, (unsigned long long)irecs[j].node);
+        FILE *fo = fopen(path, "w"); /* ours, for diagnosis */
+        for (size_t i = 0; fo && i < ni; i++) fprintf(fo, "%.17g\n", iv[i]);
+        if (fo) fclose(fo);
+        double md = 0;
+        size_t at = 0, neq = 0;
+        for (size_t i = 0; i < ni && i < nr; i++) {
+            if (iv[i] == ref[i]) neq++;
+            if (fabs(iv[i] - ref[i]) > md) md = fabs(iv[i] - ref[i]), at = i;
+        }
+        if (ni != nr || !(md <= tol)) bad = 1;
+        printf("input %s node %llu: %zu samples (NEURON %zu), %zu equal, max |di| %.3g nA (step %zu)\n",
+               irecs[j].name, (unsigned long long)irecs[j].node, ni, nr, neq, md, at);
+        free(ref);
     }
     cl_network_free(net);
     cl_circuit_free(c);

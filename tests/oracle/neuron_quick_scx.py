@@ -23,7 +23,8 @@ population the afferent edges of each node in id order, synapse id =
 index; sections by the template's indexSections (v(0.0001), BlueCelluLab's
 SerializedSections); run.synapse_seed (0 if absent); no calcium scaling
 when conditions give no extracellular_calcium; the source cell's soma(1)
-through a NetCon of threshold -30 mV (spike_location soma), delay rounded
+through a NetCon of threshold -30 mV (axon[1](0.5) under spike_location
+AIS, for the cells' own spikes too), delay rounded
 to the step, weight = conductance.
 
 conditions.modifications (issue 9) are applied as BlueCelluLab applies
@@ -72,6 +73,14 @@ def load_json(path):
 
 def strs(a):
     return [x.decode() if isinstance(x, bytes) else str(x) for x in a]
+
+
+def detector_site(sim, cell):
+    """neurodamus' connect2target: soma(1), or axon[1](0.5) under
+    conditions.spike_location AIS."""
+    if sim.get("conditions", {}).get("spike_location") == "AIS":
+        return cell.axon[1], 0.5
+    return cell.soma[0], 1.0
 
 
 def apply_modifications(h, sim, ns, cells):
@@ -139,8 +148,8 @@ def add_synapses(h, sim, net, nbase, nman, pop_name, cells):
                         x = bbp.clamp_x(r["afferent_section_pos"])
                         syn, mech = bbp.prob_synapse(h, sec, x, r, k, sid, pid, pid, seed,
                                                      None if ca is None else float(ca))
-                        s = cells[int(src[i])].soma[0]
-                        nc = h.NetCon(s(1)._ref_v, syn, sec=s)
+                        s, sx = detector_site(sim, cells[int(src[i])])
+                        nc = h.NetCon(s(sx)._ref_v, syn, sec=s)
                         nc.threshold = -30.0
                         nc.delay = bbp.delay_rounded(r["delay"], dt)
                         nc.weight[0] = r["conductance"]
@@ -181,6 +190,9 @@ def main():
     from neuron import h
     h.nrn_load_dll(nrnlib)
     h.load_file("stdrun.hoc")
+    # BlueCelluLab's RNGSettings (and neurodamus): run.random_seed is the
+    # Random123 global index of every stream
+    h.Random().Random123_globalindex(int(sim["run"].get("random_seed", 0)))
     h.celsius = 34.0
     h.v_init = float(sim.get("conditions", {}).get("v_init", -80.0))
     h.dt = float(sim["run"].get("dt", 0.025))
@@ -207,7 +219,8 @@ def main():
         soma = cell.soma[0]
         v = h.Vector()
         v.record(soma(0.5)._ref_v)
-        nc = h.NetCon(soma(1)._ref_v, None, sec=soma)
+        src_sec, src_x = detector_site(sim, cell)
+        nc = h.NetCon(src_sec(src_x)._ref_v, None, sec=src_sec)
         nc.threshold = -30.0
         nc.record(spk_t, spk_id, k)
         for inp in sim.get("inputs", {}).values():

@@ -59,7 +59,11 @@ INPUTS = {
 SETS = {"all": [0, 1, 2], "n0": [0], "n1": [1], "n2": [2]}
 
 
-def write_circuit(d, shared):
+def write_circuit(d, shared, inputs=None, run=None, dynamics=None):
+    """The 3-cell circuit and its simulation config (inputs, run and extra
+    @dynamics columns default to this oracle's)."""
+    inputs = INPUTS if inputs is None else inputs
+    run = RUN if run is None else run
     ex = os.path.join(shared, "sonata-examples")
     comp = os.path.join(ex, "shared_components")
     os.makedirs(d, exist_ok=True)
@@ -72,6 +76,8 @@ def write_circuit(d, shared):
         dp = g.create_group("0/dynamics_params")
         dp["holding_current"] = np.array(HOLDING)
         dp["threshold_current"] = np.array(THRESHOLD)
+        for k, v in (dynamics or {}).items():
+            dp[k] = np.array(v)
     circuit = {
         "components": {
             "morphologies_dir": os.path.join(comp, "morphologies"),
@@ -85,8 +91,8 @@ def write_circuit(d, shared):
         json.dump(circuit, f, indent=1)
     with open(os.path.join(d, "node_sets.json"), "w") as f:
         json.dump({k: {"population": "net", "node_id": v} for k, v in SETS.items()}, f, indent=1)
-    sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "run": RUN,
-           "conditions": COND, "inputs": INPUTS, "output": {"output_dir": "output"}}
+    sim = {"network": "circuit_config.json", "node_sets_file": "node_sets.json", "run": run,
+           "conditions": COND, "inputs": inputs, "output": {"output_dir": "output"}}
     with open(os.path.join(d, "simulation_config.json"), "w") as f:
         json.dump(sim, f, indent=1)
 
@@ -162,10 +168,9 @@ def signal_for(inp, node):
     return s
 
 
-def main():
-    lib, shared, out = sys.argv[1:4]
-    cdir = os.path.join(out, "circuit")
-    write_circuit(cdir, shared)
+def build_cells(lib, shared):
+    """NEURON's copies of the three cells, as neuron_sonata_5cells.py builds
+    them (after loading stdrun.hoc and the MOD library)."""
     h.load_file("stdrun.hoc")
     h.nrn_load_dll(lib)
     ex = os.path.join(shared, "sonata-examples")
@@ -173,14 +178,24 @@ def main():
     nml_dir = os.path.join(ex, "shared_components", "biophysical_neuron_templates", "nml")
     with open(os.path.join(ex, "5_cells_iclamp", "network", "biophysical_node_types.csv")) as f:
         types = {int(r["node_type_id"]): r for r in csv.DictReader(f, delimiter=" ")}
-    keep = []
-    for node, tid in enumerate(TYPES):
+    cells = []
+    for tid in TYPES:
         r = types[tid]
         cell = h.ClBiophys1(os.path.join(morph_dir, r["morphology"] + ".swc"))
         fix_axon_peri(cell)
         apply_nml(cell, read_nml(os.path.join(nml_dir, r["model_template"].split(":", 1)[1])))
         for sec in cell.all:
             sec.nseg = 1 + 2 * int(sec.L / (2 * RUN["dL"]))
+        cells.append(cell)
+    return cells
+
+
+def main():
+    lib, shared, out = sys.argv[1:4]
+    cdir = os.path.join(out, "circuit")
+    write_circuit(cdir, shared)
+    keep = []
+    for node, cell in enumerate(build_cells(lib, shared)):
         stims = []
         for inp in INPUTS.values():  # file order, as the config lists them
             if node not in SETS[inp["node_set"]]:

@@ -31,7 +31,8 @@ static const char *leak_src =
     "static const cl_mech_type leak = {.name = \"leak2\", .kind = CL_MECH_DENSITY, .nvar = 3,\n"
     "                                  .vars = vars, .cur = cur};\n"
     "static const cl_mech_type *const list[1] = {&leak};\n"
-    "const cl_mech_type *const *cellulab_mechanisms_v4(int *n) { *n = 1; return list; }\n";
+    "const cl_mech_type *const *cellulab_mechanisms_v" CL_MECH_STR_(CL_MECH_ABI_VERSION)
+    "(int *n) { *n = 1; return list; }\n";
 
 static char libpath[256], dir[64];
 

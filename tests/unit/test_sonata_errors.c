@@ -365,6 +365,10 @@ static void m_bbp_mech_value(void) {
 static void m_bbp_spike_location(void) {
     text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"spike_location\": \"axon\"}}");
 }
+static void m_syn_delay(void) {
+    text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"connection_overrides\": "
+                                   "[{\"source\": \"all\", \"target\": \"all\", \"synapse_delay_override\": -1}]}");
+}
 static void m_mods_type(void) {
     text("simulation_config.json", "{\"network\": \"circuit_config.json\", \"conditions\": {\"modifications\": 1}}");
 }
@@ -427,6 +431,8 @@ static const bad_case cases[] = {
      {"$.conditions.mechanisms.ProbAMPANMDA_EMS.init_depleted", "expected a number or a boolean"}, NULL},
     {"spike_location value", m_bbp_spike_location, "simulation_config.json",
      {"$.conditions.spike_location", "expected soma or AIS"}, NULL},
+    {"negative synapse_delay_override", m_syn_delay, "simulation_config.json",
+     {"$.connection_overrides[0].synapse_delay_override", "-1 is not a delay > 0 ms"}, NULL},
     {"modifications type", m_mods_type, "simulation_config.json",
      {"$.conditions.modifications", "expected an array"}, NULL},
     {"modification kind", m_mods_kind, "simulation_config.json",
