@@ -1563,7 +1563,7 @@ cl_status cl_network_cell(cl_network *net, const char *pop, uint64_t node, cl_ce
     return CL_OK;
 }
 
-int net_cmp_spk(const void *a, const void *b) {
+static int cmp_spk(const void *a, const void *b) {
     const spk *x = a, *y = b;
     if (x->t != y->t) return (x->t > y->t) - (x->t < y->t);
     return (x->node > y->node) - (x->node < y->node);
@@ -1582,14 +1582,7 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
             total += n;
         }
         spk *a = malloc((total ? total : 1) * sizeof *a);
-        free(P->sp_nodes);
-        free(P->sp_times);
-        P->sp_nodes = malloc((total ? total : 1) * sizeof *P->sp_nodes);
-        P->sp_times = malloc((total ? total : 1) * sizeof *P->sp_times);
-        if (!a || !P->sp_nodes || !P->sp_times) {
-            free(a);
-            return cl_error_fail(err, CL_ENOMEM, "out of memory");
-        }
+        if (!a) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         size_t j = 0;
         for (uint64_t k = 0; k < P->n; k++) {
             if (P->cell_of[k] < 0) continue;
@@ -1598,14 +1591,29 @@ static cl_status collect_spikes(cl_network *net, cl_error *err) {
             cl_netcon_spikes(net->sim, net->cells[P->cell_of[k]].det, &t, &n);
             for (size_t i = 0; i < n; i++) a[j++] = (spk){t[i], k};
         }
-        qsort(a, total, sizeof *a, net_cmp_spk);
-        for (size_t i = 0; i < total; i++) {
-            P->sp_nodes[i] = a[i].node;
-            P->sp_times[i] = a[i].t;
-        }
-        P->n_sp = total;
-        free(a);
+        cl_status st = net_set_spikes(P, a, total, err);
+        if (st) return st;
     }
+    return CL_OK;
+}
+
+cl_status net_set_spikes(npop *P, spk *a, size_t total, cl_error *err) {
+    free(P->sp_nodes);
+    free(P->sp_times);
+    P->n_sp = 0;
+    P->sp_nodes = malloc((total ? total : 1) * sizeof *P->sp_nodes);
+    P->sp_times = malloc((total ? total : 1) * sizeof *P->sp_times);
+    if (!P->sp_nodes || !P->sp_times) {
+        free(a);
+        return cl_error_fail(err, CL_ENOMEM, "out of memory");
+    }
+    qsort(a, total, sizeof *a, cmp_spk);
+    for (size_t i = 0; i < total; i++) {
+        P->sp_nodes[i] = a[i].node;
+        P->sp_times[i] = a[i].t;
+    }
+    P->n_sp = total;
+    free(a);
     return CL_OK;
 }
 

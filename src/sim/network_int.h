@@ -123,12 +123,14 @@ cl_status net_select_nodes(cl_network *net, const cl_network_options *o, size_t 
                            cl_error *err);
 /* The circuit's MOD files built and loaded, once (cl_network_options.build_mechanisms). */
 cl_status net_build_mechanisms(cl_network *net, const cl_network_options *o, cl_error *err);
-/* A spike of a population's results, and their order (time, then node). */
+/* A spike of a population's results. */
 typedef struct spk {
     double t;
     uint64_t node;
 } spk;
-int net_cmp_spk(const void *a, const void *b);
+/* A population's spike results: a (total spikes, malloc'd; freed here)
+ * sorted by time, then node, into P->sp_nodes / sp_times. */
+cl_status net_set_spikes(npop *P, spk *a, size_t total, cl_error *err);
 
 /* network_ranks.c: whether node k of P is simulated by another rank; the
  * partition of the cells over the ranks; the run in exchange windows; the

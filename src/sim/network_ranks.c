@@ -224,31 +224,19 @@ static cl_status exchange_spikes(cl_network *net, size_t *seen, dspk_list *every
 }
 
 /* Every spike of every rank into the populations' results, sorted as
- * collect_spikes sorts them. */
+ * one process keeps them (net_set_spikes). */
 static cl_status spikes_from(cl_network *net, const dspk_list *l, cl_error *err) {
     for (size_t p = 0; p < net->n_pops; p++) {
         npop *P = &net->pops[p];
         size_t total = 0;
         for (size_t i = 0; i < l->n; i++) total += l->a[i].pop == p;
         spk *a = malloc((total ? total : 1) * sizeof *a);
-        free(P->sp_nodes);
-        free(P->sp_times);
-        P->sp_nodes = malloc((total ? total : 1) * sizeof *P->sp_nodes);
-        P->sp_times = malloc((total ? total : 1) * sizeof *P->sp_times);
-        if (!a || !P->sp_nodes || !P->sp_times) {
-            free(a);
-            return cl_error_fail(err, CL_ENOMEM, "out of memory");
-        }
+        if (!a) return cl_error_fail(err, CL_ENOMEM, "out of memory");
         size_t j = 0;
         for (size_t i = 0; i < l->n; i++)
             if (l->a[i].pop == p) a[j++] = (spk){l->a[i].t, l->a[i].node};
-        qsort(a, total, sizeof *a, net_cmp_spk);
-        for (size_t i = 0; i < total; i++) {
-            P->sp_nodes[i] = a[i].node;
-            P->sp_times[i] = a[i].t;
-        }
-        P->n_sp = total;
-        free(a);
+        cl_status st = net_set_spikes(P, a, total, err);
+        if (st) return st;
     }
     return CL_OK;
 }
