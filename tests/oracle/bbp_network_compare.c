@@ -17,25 +17,7 @@
 
 #include "cellulab_circuit.h"
 #include "cellulab_network.h"
-
-static double *read_col(const char *path, size_t *n) {
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    size_t cap = 1024;
-    double *a = malloc(cap * sizeof *a);
-    *n = 0;
-    while (a && fscanf(f, "%lf", &a[*n]) == 1)
-        if (++*n == cap) {
-            double *b = realloc(a, (cap *= 2) * sizeof *a);
-            if (!b) {
-                free(a);
-                a = NULL;
-            } else
-                a = b;
-        }
-    fclose(f);
-    return a;
-}
+#include "read_col.h"
 
 static int write_refs(cl_network *net, const char *pop, const uint64_t *ids, size_t n_ids, const char *dir,
                       cl_error *err) {
