@@ -111,6 +111,12 @@ def poisson_spikes(cont):
     return out
 
 
+def read_spikes(path):
+    """The spike file write_config wrote, as poisson_spikes returns them."""
+    with h5py.File(path, "r") as f:
+        return {pop: (g["node_ids"][()], g["timestamps"][()]) for pop, g in f["spikes"].items()}
+
+
 def write_config(out, cont, spikes):
     with h5py.File(os.path.join(out, "input_spikes.h5"), "w") as f:
         for pop, (ids, ts) in spikes.items():
@@ -296,6 +302,6 @@ def main():
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--neuron":
         nrnlib_, hoclib_, cont_, out_ = sys.argv[2:6]
-        neuron_reference(nrnlib_, hoclib_, cont_, poisson_spikes(cont_), out_)
+        neuron_reference(nrnlib_, hoclib_, cont_, read_spikes(os.path.join(out_, "input_spikes.h5")), out_)
     else:
         main()
