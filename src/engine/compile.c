@@ -28,8 +28,9 @@ static void free_block(cl_mech_block *b) {
 }
 
 static void free_layout(cl_engine *e) {
-    free(e->v); free(e->rhs); free(e->d); free(e->a); free(e->b);
-    free(e->area); free(e->rinv); free(e->parent); free(e->diam);
+    free(e->nodemem); /* v, rhs, d, a, b, area, rinv, diam */
+    e->nodemem = NULL;
+    free(e->parent);
     free(e->cap_node); free(e->cap_cm);
     free(e->ps_nc_start); free(e->ps_nc);
     e->ps_nc_start = e->ps_nc = NULL;
@@ -376,11 +377,18 @@ int cl_engine_compile(cl_engine *e) {
     for (int i = 0; i < norder; i++) nnode += e->sec[order[i]].nseg + 1;
     e->nnode = nnode;
     size_t nn = (size_t)nnode + 1;
-    e->v = calloc(nn, sizeof(double)); e->rhs = calloc(nn, sizeof(double));
-    e->d = calloc(nn, sizeof(double)); e->a = calloc(nn, sizeof(double));
-    e->b = calloc(nn, sizeof(double)); e->area = calloc(nn, sizeof(double));
-    e->rinv = calloc(nn, sizeof(double)); e->parent = calloc(nn, sizeof(int));
-    e->diam = calloc(nn, sizeof(double));
+    /* The per-node arrays in one block, each starting 512 bytes further
+     * into a 4 KiB page than the one before: the step reads one array at
+     * i while writing another at i, and equal page offsets would make the
+     * processor take such a load for a dependence on the store (4K
+     * aliasing). */
+    size_t stride = (nn * sizeof(double) + 4095) / 4096 * 4096 + 512;
+    e->nodemem = calloc(8 * stride, 1);
+    if (e->nodemem) {
+        double **arr[8] = {&e->v, &e->rhs, &e->d, &e->a, &e->b, &e->area, &e->rinv, &e->diam};
+        for (int k = 0; k < 8; k++) *arr[k] = (double *)((char *)e->nodemem + (size_t)k * stride);
+    }
+    e->parent = calloc(nn, sizeof(int));
     e->cap_node = calloc(nn, sizeof(int)); e->cap_cm = calloc(nn, sizeof(double));
     e->tree_node = calloc((size_t)e->nroot + 1, sizeof(int));
     e->tree_cap = calloc((size_t)e->nroot + 1, sizeof(int));

@@ -204,7 +204,8 @@ typedef struct cl_engine {
     int compiled;  /* layout matches the description */
     int initialized;
     int nnode, nroot;
-    double *v, *rhs, *d, *a, *b, *area, *rinv, *diam;
+    double *v, *rhs, *d, *a, *b, *area, *rinv, *diam; /* in nodemem (compile.c) */
+    void *nodemem;
     int *parent;
     int ncap;
     int *cap_node;
@@ -259,6 +260,8 @@ typedef struct cl_group {
      * trees (about CL_SOLVE_BATCH nodes), each batch by depth, deepest
      * first, and by decreasing index within a depth */
     int *sched;
+    /* the nodes i in [n0, n1) with parent[i] != i - 1 (and n0), increasing */
+    int *offchain, noffchain;
     cl_mech_block *view;  /* nblock entries */
     double **gcopy;       /* nblock entries: own globals, or NULL (view uses the master) */
     double **vars;        /* storage behind view[t].var */

@@ -5,6 +5,10 @@
 
 #include "engine/engine.h"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 static void watch_activate(cl_engine *e, cl_mech_block *b, int i, int k, int remove_first, double flag);
 
 static cl_mech_ctx make_ctx(cl_engine *e) {
@@ -276,13 +280,70 @@ static void table_check(cl_engine *e) {
     }
 }
 
+/* The axial terms of one group's rows. NEURON's sweep over i gives node i
+ * its own term (from its parent's voltage) at iteration i, and its
+ * children's terms at their later iterations, in index order. Here each
+ * node j gets its own term and then, when node j + 1 is its child (the
+ * next node of a section: j + 1 is then j's first child by index), that
+ * child's term, four nodes at a time; then the other children (first nodes
+ * of sections, children of roots: cl_group.offchain) add theirs in index
+ * order. Every node sees NEURON's operations in NEURON's order; what goes
+ * is the chain of a store and a reload between one iteration and the next. */
+static void axial_terms(cl_engine *e, const cl_group *g) {
+    double *rhs = e->rhs, *d = e->d;
+    const double *v = e->v, *a = e->a, *b = e->b;
+    const int *par = e->parent;
+    int j = g->n0, last = g->n1 - 1; /* j < last: node j + 1 is in the group */
+#if defined(__AVX2__)
+    for (; j + 4 <= last; j += 4) {
+        __m256d vj = _mm256_loadu_pd(v + j), bj = _mm256_loadu_pd(b + j);
+        /* v of the parents, by scalar loads: gathers are slow on some
+         * processors (microcode mitigations) */
+        __m256d vp = _mm256_set_pd(v[par[j + 3]], v[par[j + 2]], v[par[j + 1]], v[par[j]]);
+        __m256d dvp = _mm256_sub_pd(vp, vj);
+        __m256d r = _mm256_sub_pd(_mm256_loadu_pd(rhs + j), _mm256_mul_pd(bj, dvp));
+        __m256d dd = _mm256_sub_pd(_mm256_loadu_pd(d + j), bj);
+        __m128i next = _mm_loadu_si128((const __m128i *)(par + j + 1));
+        __m128i self = _mm_add_epi32(_mm_set1_epi32(j), _mm_setr_epi32(0, 1, 2, 3));
+        __m256d chain = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_cmpeq_epi32(next, self)));
+        __m256d an = _mm256_loadu_pd(a + j + 1);
+        __m256d rc = _mm256_add_pd(r, _mm256_mul_pd(an, _mm256_sub_pd(vj, _mm256_loadu_pd(v + j + 1))));
+        _mm256_storeu_pd(rhs + j, _mm256_blendv_pd(r, rc, chain));
+        _mm256_storeu_pd(d + j, _mm256_blendv_pd(dd, _mm256_sub_pd(dd, an), chain));
+    }
+#endif
+    for (; j < g->n1; j++) {
+        double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = d[j] - b[j];
+        if (j < last && par[j + 1] == j) {
+            r += a[j + 1] * (v[j] - v[j + 1]);
+            dd -= a[j + 1];
+        }
+        rhs[j] = r;
+        d[j] = dd;
+    }
+    /* the other children, by increasing index; a parent's children come
+     * together, summed in registers (a store and a reload per child would
+     * wait on each other) */
+    const int *off = g->offchain;
+    for (int k = 0, n = g->noffchain; k < n;) {
+        int p = par[off[k]];
+        double r = rhs[p], dd = d[p], vp = v[p];
+        do {
+            int i = off[k];
+            r += a[i] * (vp - v[i]);
+            dd -= a[i];
+        } while (++k < n && par[off[k]] == p);
+        rhs[p] = r;
+        d[p] = dd;
+    }
+}
+
 /* nrn_rhs + nrn_lhs for one group (threads.c). Each mechanism adds to rhs
  * and d in type order (the two sums are independent, so one pass per
  * mechanism gives NEURON's bits), then the axial terms; capacitance comes
  * after the mechanisms in d. */
 static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) {
-    double *rhs = e->rhs, *d = e->d, *v = e->v, *a = e->a, *b = e->b;
-    const int *par = e->parent;
+    double *rhs = e->rhs, *d = e->d;
     for (int i = g->r0; i < g->r1; i++) rhs[i] = 0.;
     for (int i = g->n0; i < g->n1; i++) rhs[i] = 0.;
     for (int i = g->r0; i < g->r1; i++) d[i] = 0.;
@@ -291,18 +352,10 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
         cl_mech_block *bl = &g->view[e->exec[k]];
         if (bl->n && bl->type->cur) bl->type->cur(c, bl);
     }
-    /* capacitance, then the axial terms of rhs and d in one sweep (each
-     * array sees its own terms in NEURON's order) */
+    /* capacitance, then the axial terms */
     double cfac = .001 * (1.0 / e->dt);
     for (int k = g->c0; k < g->c1; k++) d[e->cap_node[k]] += cfac * e->cap_cm[k];
-    for (int i = g->n0; i < g->n1; i++) {
-        int p = par[i];
-        double dv = v[p] - v[i];
-        rhs[i] -= b[i] * dv;
-        rhs[p] += a[i] * dv;
-        d[i] -= b[i];
-        d[p] -= a[i];
-    }
+    axial_terms(e, g);
 }
 
 /* Hines elimination over one group's trees; the solution (Δv) is left in

@@ -213,6 +213,7 @@ void cl_engine_groups_free(cl_engine *e) {
         free(gr->vars);
         free(gr->ions);
         free(gr->sched);
+        free(gr->offchain);
     }
     free(e->group);
     e->group = NULL;
@@ -310,6 +311,18 @@ static int solve_schedule(const cl_engine *e, cl_group *gr) {
     return out == n ? 0 : -1;
 }
 
+/* The nodes of a group whose parent is not the node just before them
+ * (cl_group.offchain): the first node of each section but a few, every
+ * child of a root. The matrix adds their terms to their parents apart. */
+static int offchain_list(const cl_engine *e, cl_group *gr) {
+    gr->offchain = malloc(((size_t)(gr->n1 - gr->n0) + 1) * sizeof(int));
+    if (!gr->offchain) return -1;
+    gr->noffchain = 0;
+    for (int i = gr->n0; i < gr->n1; i++)
+        if (i == gr->n0 || e->parent[i] != i - 1) gr->offchain[gr->noffchain++] = i;
+    return 0;
+}
+
 static int build_groups(cl_engine *e, int ng) {
     int nb = e->nblock;
     int *tfirst = malloc(((size_t)ng + 1) * sizeof(int));
@@ -339,7 +352,7 @@ static int build_groups(cl_engine *e, int ng) {
         int r0 = tfirst[g], r1 = tfirst[g + 1];
         *gr = (cl_group){.r0 = r0, .r1 = r1, .n0 = e->tree_node[r0], .n1 = e->tree_node[r1],
                          .c0 = e->tree_cap[r0], .c1 = e->tree_cap[r1]};
-        if (solve_schedule(e, gr) != 0) goto oom;
+        if (solve_schedule(e, gr) != 0 || offchain_list(e, gr) != 0) goto oom;
         gr->view = calloc((size_t)nb + 1, sizeof(cl_mech_block));
         gr->gcopy = calloc((size_t)nb + 1, sizeof(double *));
         gr->vars = calloc(nvars + 1, sizeof(double *));

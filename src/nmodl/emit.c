@@ -165,6 +165,12 @@ typedef struct gen {
     int sr;
     char *sr_used; /* nvar entries */
     const cl_ast *dflt_from;  /* another file's AST whose PARAMETER defaults win (maintained files) */
+    /* hoisted: pow and math calls whose arguments cannot change while a
+     * block of instances runs (numbers, celsius, dt, GLOBALs nothing in the
+     * file assigns), computed once per entry into the mechanism by _hoist
+     * into hidden global slots nglob + k; hoist[k] is the C text */
+    char **hoist;
+    int nhoist, caphoist, in_hoist;
     cl_sb out;
 } gen;
 
@@ -691,8 +697,76 @@ static void call(gen *g, cl_sb *b, const cl_ast *n) {
     cl_sb_add(b, " )");
 }
 
+/* 1 when the file writes name anywhere (assignment, loop variable, TABLE,
+ * reaction, equation): then it is not a constant of the mechanism. */
+static int written_in(const cl_ast *n, const char *name) {
+    if (!n) return 0;
+    switch (n->kind) {
+    case NK_ASSIGN:
+        if (n->kid[0] && n->kid[0]->name && strcmp(n->kid[0]->name, name) == 0) return 1;
+        break;
+    case NK_FROM:
+    case NK_REACTANT:
+        if (n->name && strcmp(n->name, name) == 0) return 1;
+        break;
+    case NK_TABLE:
+    case NK_LINEQ:
+    case NK_CONSERVE:
+    case NK_KINETIC:
+    case NK_LINEAR:
+    case NK_NONLINEAR:
+    case NK_NAMES: { /* any name inside counts */
+        for (int i = 0; i < n->nkid; i++)
+            if (n->kid[i] && n->kid[i]->kind == NK_NAME && strcmp(n->kid[i]->name, name) == 0) return 1;
+        break;
+    }
+    default: break;
+    }
+    for (int i = 0; i < n->nkid; i++)
+        if (written_in(n->kid[i], name)) return 1;
+    return 0;
+}
+
+/* An expression whose value cannot change while the engine runs one block
+ * of instances (see gen.hoist). */
+static int invariant(gen *g, const cl_ast *n) {
+    if (!n) return 0;
+    switch (n->kind) {
+    case NK_NUM: return 1;
+    case NK_PAREN:
+    case NK_UNARY: return invariant(g, n->kid[0]);
+    case NK_BINARY: return invariant(g, n->kid[0]) && invariant(g, n->kid[1]);
+    case NK_CALL:
+        if (!is_builtin(n->name)) return 0;
+        for (int i = 0; i < n->nkid; i++)
+            if (!invariant(g, n->kid[i])) return 0;
+        return 1;
+    case NK_NAME: {
+        const char *nm = n->name;
+        if (is_local(g, nm) || arg_index(g, nm) >= 0 || (g->cur_func && strcmp(g->cur_func->name, nm) == 0))
+            return 0;
+        if (strcmp(nm, "celsius") == 0 || strcmp(nm, "dt") == 0) return 1;
+        if (strcmp(nm, "t") == 0 || strcmp(nm, "v") == 0 || strcmp(nm, "area") == 0 || strcmp(nm, "diam") == 0)
+            return 0;
+        sym *sy = find_sym(g, nm);
+        if (!sy) return 0;
+        if (sy->kind == SK_CONST) return 1;
+        return sy->kind == SK_GLOBAL && sy->len == 0 && !written_in(g->root, nm);
+    }
+    default: return 0;
+    }
+}
+
+/* A pow or math call worth computing once per block (gen.hoist): writes its
+ * hidden slot and returns 1, or returns 0. */
+static int hoisted(gen *g, cl_sb *b, const cl_ast *n);
+
 static void expr(gen *g, cl_sb *b, const cl_ast *n) {
     if (!n || g->failed) return;
+    if (((n->kind == NK_BINARY && n->op == OP_POW) || (n->kind == NK_CALL && is_builtin(n->name) &&
+                                                          strcmp(n->name, "fabs") != 0)) &&
+        hoisted(g, b, n))
+        return;
     switch (n->kind) {
     case NK_NUM: num_text(b, n); break;
     case NK_NAME: name_ref(g, b, n, n->name); break;
@@ -727,6 +801,31 @@ static void expr(gen *g, cl_sb *b, const cl_ast *n) {
     case NK_STRING: cl_sb_addf(b, "\"%s\"", n->text ? n->text : ""); break;
     default: fail_at(g, n, "%s is not allowed in an expression", cl_ast_kind_name(n->kind));
     }
+}
+
+static int hoisted(gen *g, cl_sb *b, const cl_ast *n) {
+    if (g->in_hoist || g->capture || !invariant(g, n)) return 0;
+    cl_sb t = {0};
+    g->in_hoist = 1;
+    expr(g, &t, n);
+    g->in_hoist = 0;
+    if (t.oom || !t.s) { free(t.s); g->failed = 1; return 1; }
+    int k = 0;
+    while (k < g->nhoist && strcmp(g->hoist[k], t.s) != 0) k++;
+    if (k == g->nhoist) {
+        if (g->nhoist == g->caphoist) {
+            int cap = g->caphoist ? 2 * g->caphoist : 8;
+            char **h = realloc(g->hoist, (size_t)cap * sizeof *h);
+            if (!h) { free(t.s); g->failed = 1; return 1; }
+            g->hoist = h;
+            g->caphoist = cap;
+        }
+        g->hoist[g->nhoist++] = t.s;
+    } else {
+        free(t.s);
+    }
+    cl_sb_addf(b, "_g[%d]", g->nglob + k);
+    return 1;
 }
 
 /* ---- cnexp (§3.3): the four strings of an expression ----------------------- */
@@ -1400,7 +1499,7 @@ static void emit_tables(gen *g) {
         }
         cl_sb_add(b, "}\n\n");
     }
-    cl_sb_add(b, "static void _tables(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    if (!_b->priv) return;\n");
+    cl_sb_add(b, "static void _tables(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n    if (!_b->priv) return;\n");
     for (int t = 0; t < g->ntabled; t++) cl_sb_addf(b, "    _check_%s(_c, _b);\n", g->tabled[t]->name);
     cl_sb_add(b, "}\n\n");
 }
@@ -1721,7 +1820,7 @@ static void emit_wrappers(gen *g) {
         cl_sb_add(b, "    return _current;\n}\n\n");
     }
     /* nrn_init */
-    cl_sb_add(b, "static void _init(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+    cl_sb_add(b, "static void _init(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
                  "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
                  "    for (int _i = 0; _i < _b->n; _i++) {\n");
     if (g->tsav_slot >= 0) cl_sb_addf(b, "        _p[%d][_i] = -1e20;\n", g->tsav_slot);
@@ -1767,7 +1866,7 @@ static void emit_wrappers(gen *g) {
             for (int u = 0; u < g->nion; u++) /* the ion variables the tail below uses */
                 for (int k = 0; k < g->ions[u].nwrite; k++) g->sr_used[find_sym(g, g->ions[u].writes[k])->slot] = 1;
         }
-        cl_sb_add(b, "static void _cur(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+        cl_sb_add(b, "static void _cur(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n"
                      "    for (int _i = 0; _i < _b->n; _i++) {\n"
                      "        int _nd = _b->node[_i];\n"
@@ -1843,7 +1942,7 @@ static void emit_wrappers(gen *g) {
     }
     /* nrn_state */
     if (g->batch_deriv && g->nbatch > 0) {
-        cl_sb_addf(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+        cl_sb_addf(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
                       "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
                       "    double _xa[%d][%d], _xb[%d][%d], _gv[%d][%d];\n"
                       "    for (int _i0 = 0; _i0 < _b->n; _i0 += %d) {\n"
@@ -1877,7 +1976,7 @@ static void emit_wrappers(gen *g) {
         write_concs(g);
         cl_sb_add(b, "        }\n    }\n}\n\n");
     } else if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
-        cl_sb_add(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n"
+        cl_sb_add(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
                      "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
                      "    for (int _i = 0; _i < _b->n; _i++) {\n");
         if (!art) cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
@@ -1893,7 +1992,7 @@ static void emit_wrappers(gen *g) {
     }
     /* NET_RECEIVE */
     if (g->netrec) {
-        cl_sb_add(b, "static void _net_receive(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w, double _lflag) {\n"
+        cl_sb_add(b, "static void _net_receive(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w, double _lflag) {\n    _hoist(_c, _b->global);\n"
                      "    double **_p = _b->var; double *_g = _b->global; (void)_g; (void)_lflag;\n");
         cl_sb_addf(b, "    int _watch_rm = 0; (void)_watch_rm;\n    _p[%d][_i] = _c->t;\n", g->tsav_slot);
         g->in_netrec = 1;
@@ -1905,7 +2004,7 @@ static void emit_wrappers(gen *g) {
     }
     /* INITIAL inside NET_RECEIVE (§9.3): flag 0, the connection's weights */
     if (g->netinit) {
-        cl_sb_add(b, "static void _net_init(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w) {\n"
+        cl_sb_add(b, "static void _net_init(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, double *_w) {\n    _hoist(_c, _b->global);\n"
                      "    double **_p = _b->var; double *_g = _b->global; double _lflag = 0.0; (void)_p; (void)_g; (void)_lflag;\n");
         g->in_netrec = 1;
         g->cur_args = g->netrec->kid[0];
@@ -1916,7 +2015,7 @@ static void emit_wrappers(gen *g) {
     }
     /* WATCH conditions (§9.4): v re-read from the node into the instance's copy */
     if (g->nwatch) {
-        cl_sb_add(b, "static double _watch_cond(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, int _k) {\n" FN_PRELUDE);
+        cl_sb_add(b, "static double _watch_cond(const cl_mech_ctx *_c, cl_mech_block *_b, int _i, int _k) {\n    _hoist(_c, _b->global);\n" FN_PRELUDE);
         if (g->v_slot >= 0) cl_sb_addf(b, "    _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
         cl_sb_add(b, "    switch (_k) {\n");
         for (int k = 0; k < g->nwatch; k++) {
@@ -1961,14 +2060,17 @@ static void emit_type(gen *g) {
         cl_sb_addf(b, "    {\"%s\", %s, %a},\n", nm, kind, dflt);
     }
     cl_sb_add(b, "};\n");
-    cl_sb_addf(b, "static const cl_mech_var _globals[%d] = {\n", g->nglob ? g->nglob : 1);
+    int nglobal = g->nglob + g->nhoist;
+    cl_sb_addf(b, "static const cl_mech_var _globals[%d] = {\n", nglobal ? nglobal : 1);
     for (int i = 0; i < g->nsym; i++) {
         const sym *s = &g->syms[i];
         if (s->kind != SK_GLOBAL) continue;
         for (int k = 0; k < (s->len ? s->len : 1); k++)
             cl_sb_addf(b, "    {\"%s\", %s, %a},\n", s->name, s->is_param ? "CL_VAR_PARAM" : "CL_VAR_ASSIGNED", s->dflt);
     }
-    if (!g->nglob) cl_sb_add(b, "    {\"\", CL_VAR_PARAM, 0},\n");
+    for (int k = 0; k < g->nhoist; k++) /* hidden: no name finds them */
+        cl_sb_add(b, "    {\"\", CL_VAR_ASSIGNED, 0},\n");
+    if (!nglobal) cl_sb_add(b, "    {\"\", CL_VAR_PARAM, 0},\n");
     cl_sb_add(b, "};\n");
     cl_sb_addf(b, "static const cl_ion_use _ions[%d] = {\n", g->nion ? g->nion : 1);
     for (int u = 0; u < g->nion; u++)
@@ -1987,13 +2089,15 @@ static void emit_type(gen *g) {
                "};\n",
                g->mname, g->mname, kinds[g->kind], g->nvar, g->nion, g->electrode,
                g->netrec ? g->netrec->kid[0]->nkid : 0, g->netrec && strstr(g->out.s, "net_event(") != NULL,
-               g->nglob, g->ncur ? "_cur" : "NULL", has_state ? "_state" : "NULL", g->netrec ? "_net_receive" : "NULL",
+               nglobal, g->ncur ? "_cur" : "NULL", has_state ? "_state" : "NULL", g->netrec ? "_net_receive" : "NULL",
                g->ntabled ? "_tabs_new" : "NULL", g->ntabled ? "_tabs_free" : "NULL", g->ntabled ? "_tables" : "NULL",
                g->netinit ? "_net_init" : "NULL", g->nwatch, g->nwatch ? "_watch_cond" : "NULL");
 }
 
 static void gen_free(gen *g) {
     free(g->mname);
+    for (int k = 0; k < g->nhoist; k++) free(g->hoist[k]);
+    free(g->hoist);
     for (int i = 0; i < g->nbatch; i++) free(g->batch_x[i]);
     for (int i = 0; i < g->nsplit; i++) { free(g->batch_de[i]); free(g->batch_b[i]); free(g->batch_a[i]); }
     for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
@@ -2101,12 +2205,19 @@ static cl_status to_c(const char *text, size_t len, const char *name, const cl_a
                      "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
                      "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
                      "/* NEURON's hoc_Exp (docs/nmodl-lowering.md §1), inline where the context allows */\n"
-                     "#define exp(x) cl_hoc_exp_c(_c, (x))\n\n");
+                     "#define exp(x) cl_hoc_exp_c(_c, (x))\n"
+                     "/* the hoisted constants (set at every entry: celsius and GLOBALs may change between) */\n"
+                     "static inline void _hoist(const cl_mech_ctx *_c, double *_g);\n\n");
         g.batch_deriv = cnexp_batch_of(&g);
         emit_functions(&g);
         if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);
-        if (!g.failed) emit_type(&g);
+        if (!g.failed) {
+            cl_sb_add(b, "static inline void _hoist(const cl_mech_ctx *_c, double *_g) {\n    (void)_c; (void)_g;\n");
+            for (int k = 0; k < g.nhoist; k++) cl_sb_addf(b, "    _g[%d] = %s;\n", g.nglob + k, g.hoist[k]);
+            cl_sb_add(b, "}\n\n");
+            emit_type(&g);
+        }
         if (b->oom) { g.failed = 1; if (err) snprintf(err->msg, sizeof err->msg, "%s: out of memory", name); }
     }
     cl_status st = CL_OK;

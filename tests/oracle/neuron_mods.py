@@ -86,11 +86,34 @@ def tree(outdir):
     write(outdir, "tree", vecs)
 
 
+def celsius_change(outdir):
+    """The spiking soma, 34 degC until 100 ms, then 22 degC to 200 ms without
+    a new initialisation: rates read celsius at every call."""
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 20
+    soma.insert("pas")
+    soma.g_pas = 1e-4
+    soma.e_pas = -70
+    for m, g in CONFIGS[-1][1].items():
+        soma.insert(m)
+        if g is not None:
+            setattr(soma(0.5), "gbar_" + m, g)
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 20, 150, 0.3
+    v = h.Vector()
+    v.record(soma(0.5)._ref_v)
+    run(100)
+    h.celsius = 22
+    h.continuerun(200)
+    write(outdir, "celsius_change", {"v": v})
+
+
 def main():
     lib, outdir = sys.argv[1], sys.argv[2]
     h.nrn_load_dll(lib)
     h.load_file("stdrun.hoc")
     tree(outdir)
+    celsius_change(outdir)
     for name, mechs in CONFIGS:
         soma = h.Section(name="soma")
         soma.L = soma.diam = 20

@@ -110,10 +110,82 @@ static void test_errors_name_the_place(void **state) {
     }
 }
 
+static char *read_all(const char *path) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static int count(const char *hay, const char *needle) {
+    int k = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) k++;
+    return k;
+}
+
+/* pow and math calls of constants, celsius and GLOBALs nothing in the file
+ * assigns are computed once per entry (_hoist); those of RANGE variables,
+ * LOCALs (even one named as a GLOBAL) and assigned GLOBALs stay where they
+ * are. */
+static void test_hoisting(void **state) {
+    (void)state;
+    const char *mod = "NEURON { SUFFIX hx RANGE gr GLOBAL ga, gw, gs }\n"
+                      "PARAMETER { ga = 2 gr = 3 gw = 1 gs = 5 }\n"
+                      "ASSIGNED { y z w u }\n"
+                      "BREAKPOINT {\n"
+                      "  y = 2.3^((celsius - 21)/10)\n"
+                      "  z = ga^2 + gr^2 + exp(-ga) + gs^2\n"
+                      "  gw = gw + 1\n"
+                      "  w = gw^3\n"
+                      "  u = f(1)\n"
+                      "}\n"
+                      "FUNCTION f(x) { LOCAL gs\n gs = x\n f = gs^4 + x }\n";
+    char in[] = "/tmp/cl_hoist_XXXXXX.mod", out[] = "/tmp/cl_hoist_XXXXXX.c";
+    int fd = mkstemps(in, 4);
+    assert_true(fd >= 0);
+    assert_true(write(fd, mod, strlen(mod)) == (ssize_t)strlen(mod));
+    close(fd);
+    fd = mkstemps(out, 2);
+    assert_true(fd >= 0);
+    close(fd);
+    cl_error err = {{0}};
+    if (cl_nmodl_translate(in, out, &err) != CL_OK) fail_msg("%s", err.msg);
+    const char *c = read_all(out);
+    const char *h = strstr(c, "static inline void _hoist(const cl_mech_ctx *_c, double *_g) {");
+    assert_non_null(h);
+    const char *end = strstr(h, "\n}\n");
+    assert_non_null(end);
+    size_t hl = (size_t)(end - h);
+    char body[4096];
+    assert_true(hl < sizeof body);
+    memcpy(body, h, hl);
+    body[hl] = '\0';
+    /* three hoisted: 2.3^(...celsius...), ga^2, exp(-ga) */
+    assert_int_equal(count(body, " = "), 3);
+    assert_non_null(strstr(body, "pow( 2.3 , ( ( _c->celsius - 21.0 ) / 10.0 ) )"));
+    assert_int_equal(count(c, "pow( 2.3"), 1);
+    /* not hoisted: the RANGE gr, the assigned GLOBAL gw, the LOCAL gs (a
+     * GLOBAL of that name counts as assigned) */
+    assert_int_equal(count(body, "pow( _p"), 0);
+    assert_non_null(strstr(c, "pow( _lgs , 4.0 )"));
+    assert_int_equal(count(body, "_lgs"), 0);
+    assert_int_equal(count(body, "3.0 )"), 0); /* gw^3 stays in the loop */
+    assert_int_equal(count(body, "2.0 )"), 1); /* ga^2 only */
+    /* the hidden slots have no name, and every entry computes them first */
+    assert_non_null(strstr(c, "_hoist(_c, _b->global);"));
+    assert_int_equal(count(c, "{\"\", CL_VAR_ASSIGNED, 0}"), 3);
+    unlink(in);
+    unlink(out);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_shared_mod_file),
         cmocka_unit_test(test_errors_name_the_place),
+        cmocka_unit_test(test_hoisting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
