@@ -260,6 +260,11 @@ typedef struct cl_group {
      * trees (about CL_SOLVE_BATCH nodes), each batch by depth, deepest
      * first, and by decreasing index within a depth */
     int *sched;
+    /* per sched entry k: parent[sched[k]], a[sched[k]], b[sched[k]]; and
+     * sched[level[j] .. level[j+1]) is one depth of one batch (j < nlevel),
+     * where no node is another's parent */
+    int *spar, *level, nlevel;
+    double *sa, *sb;
     /* the nodes i in [n0, n1) with parent[i] != i - 1 (and n0), increasing */
     int *offchain, noffchain;
     cl_mech_block *view;  /* nblock entries */

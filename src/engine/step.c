@@ -359,31 +359,64 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
 }
 
 /* Hines elimination over one group's trees; the solution (Δv) is left in
- * rhs. Each node's elimination waits on a division by its own pivot, so
- * the nodes go in the group's schedule (threads.c: deepest first, by
- * batches of trees) rather than by index: independent branches overlap in
- * the processor, and every node sees the operations, in the order, of the
- * plain sweep. */
-static inline void elim(double *rhs, double *d, const double *a, const double *b, const int *par, int i) {
-    int pi = par[i];
-    double p = a[i] / d[i];
-    d[pi] -= p * b[i];
-    rhs[pi] -= p * rhs[i];
-}
+ * rhs. Every node's elimination and back substitution divide by its
+ * pivot, and divisions are what bounds the solve; four divisions in one
+ * vector instruction give the same IEEE quotients in about half the time.
+ * So the nodes go in the group's schedule (threads.c: by batches of trees,
+ * deepest level first), where the nodes of one level do not depend on each
+ * other: elimination divides four pivots of a level at once, then applies
+ * them to the parents one by one in the plain sweep's order; back
+ * substitution, parents' levels first, divides four nodes of a level at
+ * once. Every node sees the plain sweep's operations, in its order. */
+typedef double cl_v4d __attribute__((vector_size(32)));
 
-static inline void backsub(double *rhs, const double *d, const double *b, const int *par, int i) {
-    rhs[i] -= b[i] * rhs[par[i]];
-    rhs[i] /= d[i];
+static inline cl_v4d load4(const double *x) {
+    cl_v4d r;
+    memcpy(&r, x, sizeof r);
+    return r;
 }
 
 static void group_solve(cl_engine *e, const cl_group *g) {
     double *rhs = e->rhs, *d = e->d;
-    const double *a = e->a, *b = e->b;
-    const int *par = e->parent, *q = g->sched;
-    int n = g->n1 - g->n0;
-    for (int k = 0; k < n; k++) elim(rhs, d, a, b, par, q[k]);
+    const double *sa = g->sa, *sb = g->sb;
+    const int *q = g->sched, *sp = g->spar, *lev = g->level;
+    for (int j = 0; j < g->nlevel; j++) {
+        int k = lev[j], k1 = lev[j + 1];
+        for (; k + 3 < k1; k += 4) {
+            cl_v4d piv = {d[q[k]], d[q[k + 1]], d[q[k + 2]], d[q[k + 3]]};
+            cl_v4d p = load4(sa + k) / piv;
+            for (int u = 0; u < 4; u++) {
+                int pi = sp[k + u];
+                d[pi] -= p[u] * sb[k + u];
+                rhs[pi] -= p[u] * rhs[q[k + u]];
+            }
+        }
+        for (; k < k1; k++) {
+            int i = q[k], pi = sp[k];
+            double p = sa[k] / d[i];
+            d[pi] -= p * sb[k];
+            rhs[pi] -= p * rhs[i];
+        }
+    }
     for (int r = g->r0; r < g->r1; ++r) rhs[r] /= d[r];
-    for (int k = n - 1; k >= 0; k--) backsub(rhs, d, b, par, q[k]);
+    for (int j = g->nlevel - 1; j >= 0; j--) {
+        int k = lev[j + 1] - 1, k0 = lev[j];
+        for (; k - 3 >= k0; k -= 4) {
+            cl_v4d x, piv;
+            for (int u = 0; u < 4; u++) {
+                int i = q[k - u];
+                x[u] = rhs[i] - sb[k - u] * rhs[sp[k - u]];
+                piv[u] = d[i];
+            }
+            x /= piv;
+            for (int u = 0; u < 4; u++) rhs[q[k - u]] = x[u];
+        }
+        for (; k >= k0; k--) {
+            int i = q[k];
+            rhs[i] -= sb[k] * rhs[sp[k]];
+            rhs[i] /= d[i];
+        }
+    }
 }
 
 /* The parallel part of a step for group gi: matrix at t_{n+1/2} (e->t),

@@ -213,6 +213,10 @@ void cl_engine_groups_free(cl_engine *e) {
         free(gr->vars);
         free(gr->ions);
         free(gr->sched);
+        free(gr->spar);
+        free(gr->level);
+        free(gr->sa);
+        free(gr->sb);
         free(gr->offchain);
     }
     free(e->group);
@@ -279,9 +283,14 @@ static int block_ranges(const cl_engine *e, const cl_mech_block *b, int ng, cons
 static int solve_schedule(const cl_engine *e, cl_group *gr) {
     int n = gr->n1 - gr->n0;
     gr->sched = malloc(((size_t)n + 1) * sizeof(int));
+    gr->spar = malloc(((size_t)n + 1) * sizeof(int));
+    gr->level = malloc(((size_t)n + 2) * sizeof(int));
+    gr->sa = malloc(((size_t)n + 1) * sizeof(double));
+    gr->sb = malloc(((size_t)n + 1) * sizeof(double));
+    gr->nlevel = 0;
     int *depth = malloc(((size_t)n + 1) * sizeof(int));
     int *count = NULL;
-    if (!gr->sched || !depth) { free(depth); return -1; }
+    if (!gr->sched || !gr->spar || !gr->level || !gr->sa || !gr->sb || !depth) { free(depth); return -1; }
     int maxd = 0;
     for (int i = gr->n0; i < gr->n1; i++) { /* parents come first; roots have depth 0 */
         int p = e->parent[i];
@@ -301,10 +310,22 @@ static int solve_schedule(const cl_engine *e, cl_group *gr) {
         memset(count, 0, ((size_t)maxd + 2) * sizeof(int));
         for (int i = a; i < b; i++) count[maxd - depth[i - gr->n0]]++;
         int acc = out;
-        for (int d = 0; d <= maxd; d++) { int c = count[d]; count[d] = acc; acc += c; }
+        for (int d = 0; d <= maxd; d++) {
+            int c = count[d];
+            if (c > 0) gr->level[gr->nlevel++] = acc; /* a depth of this batch starts here */
+            count[d] = acc;
+            acc += c;
+        }
         for (int i = b - 1; i >= a; i--) gr->sched[count[maxd - depth[i - gr->n0]]++] = i;
         out += b - a;
         r = r2;
+    }
+    gr->level[gr->nlevel] = out;
+    for (int k = 0; k < out; k++) {
+        int i = gr->sched[k];
+        gr->spar[k] = e->parent[i];
+        gr->sa[k] = e->a[i];
+        gr->sb[k] = e->b[i];
     }
     free(count);
     free(depth);

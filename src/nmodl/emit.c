@@ -171,6 +171,12 @@ typedef struct gen {
      * into hidden global slots nglob + k; hoist[k] is the C text */
     char **hoist;
     int nhoist, caphoist, in_hoist;
+    /* in a FUNCTION/PROCEDURE body (fbody set): such calls whose arguments
+     * also read the function's arguments (none of them assigned there) are
+     * computed once at its top into locals _h<k>; fhoist[k] is the text */
+    const cl_ast *fbody;
+    char **fhoist;
+    int nfhoist, capfhoist;
     cl_sb out;
 } gen;
 
@@ -757,8 +763,31 @@ static int invariant(gen *g, const cl_ast *n) {
     }
 }
 
-/* A pow or math call worth computing once per block (gen.hoist): writes its
- * hidden slot and returns 1, or returns 0. */
+/* invariant, or reading the current function's arguments that its body
+ * never assigns (gen.fbody) */
+static int invariant_in_call(gen *g, const cl_ast *n) {
+    if (!n || !g->fbody) return 0;
+    switch (n->kind) {
+    case NK_PAREN:
+    case NK_UNARY: return invariant_in_call(g, n->kid[0]);
+    case NK_BINARY: return invariant_in_call(g, n->kid[0]) && invariant_in_call(g, n->kid[1]);
+    case NK_CALL:
+        if (!is_builtin(n->name)) return 0;
+        for (int i = 0; i < n->nkid; i++)
+            if (!invariant_in_call(g, n->kid[i])) return 0;
+        return 1;
+    case NK_NAME:
+        if (!is_local(g, n->name) && arg_index(g, n->name) >= 0 && !g->in_netrec &&
+            !(g->cur_func && strcmp(g->cur_func->name, n->name) == 0))
+            return !written_in(g->fbody, n->name);
+        return invariant(g, n);
+    default: return invariant(g, n);
+    }
+}
+
+/* A pow or math call worth computing once per block (gen.hoist) or once
+ * per call of a function (gen.fhoist): writes its slot or local and
+ * returns 1, or returns 0. */
 static int hoisted(gen *g, cl_sb *b, const cl_ast *n);
 
 static void expr(gen *g, cl_sb *b, const cl_ast *n) {
@@ -803,27 +832,41 @@ static void expr(gen *g, cl_sb *b, const cl_ast *n) {
     }
 }
 
+static int add_text(char ***list, int *n, int *cap, char *t) {
+    for (int k = 0; k < *n; k++)
+        if (strcmp((*list)[k], t) == 0) { free(t); return k; }
+    if (*n == *cap) {
+        int c = *cap ? 2 * *cap : 8;
+        char **l = realloc(*list, (size_t)c * sizeof *l);
+        if (!l) { free(t); return -1; }
+        *list = l;
+        *cap = c;
+    }
+    (*list)[*n] = t;
+    return (*n)++;
+}
+
 static int hoisted(gen *g, cl_sb *b, const cl_ast *n) {
-    if (g->in_hoist || g->capture || !invariant(g, n)) return 0;
+    if (g->in_hoist || g->capture) return 0;
+    if (!invariant(g, n)) {
+        if (!invariant_in_call(g, n)) return 0;
+        cl_sb t = {0};
+        g->in_hoist = 1;
+        expr(g, &t, n);
+        g->in_hoist = 0;
+        if (t.oom || !t.s) { free(t.s); g->failed = 1; return 1; }
+        int k = add_text(&g->fhoist, &g->nfhoist, &g->capfhoist, t.s);
+        if (k < 0) { g->failed = 1; return 1; }
+        cl_sb_addf(b, "_h%d", k);
+        return 1;
+    }
     cl_sb t = {0};
     g->in_hoist = 1;
     expr(g, &t, n);
     g->in_hoist = 0;
     if (t.oom || !t.s) { free(t.s); g->failed = 1; return 1; }
-    int k = 0;
-    while (k < g->nhoist && strcmp(g->hoist[k], t.s) != 0) k++;
-    if (k == g->nhoist) {
-        if (g->nhoist == g->caphoist) {
-            int cap = g->caphoist ? 2 * g->caphoist : 8;
-            char **h = realloc(g->hoist, (size_t)cap * sizeof *h);
-            if (!h) { free(t.s); g->failed = 1; return 1; }
-            g->hoist = h;
-            g->caphoist = cap;
-        }
-        g->hoist[g->nhoist++] = t.s;
-    } else {
-        free(t.s);
-    }
+    int k = add_text(&g->hoist, &g->nhoist, &g->caphoist, t.s);
+    if (k < 0) { g->failed = 1; return 1; }
     cl_sb_addf(b, "_g[%d]", g->nglob + k);
     return 1;
 }
@@ -1647,7 +1690,24 @@ static void emit_functions(gen *g) {
             g->cur_func = k ? NULL : f;
             g->cur_args = f->kid[0];
             g->in_table_body = tabled;
+            /* the body apart, so that the calls it hoists (gen.fhoist) can
+             * be declared before it */
+            cl_sb body = {0}, saved = g->out;
+            g->out = body;
+            g->fbody = f->kid[1];
             block(g, f->kid[1], 1, 0);
+            g->fbody = NULL;
+            body = g->out;
+            g->out = saved;
+            b = &g->out;
+            for (int h = 0; h < g->nfhoist; h++) {
+                cl_sb_addf(b, "    const double _h%d = %s;\n", h, g->fhoist[h]);
+                free(g->fhoist[h]);
+            }
+            g->nfhoist = 0;
+            if (body.oom) g->failed = 1;
+            if (body.s) cl_sb_add(b, body.s);
+            free(body.s);
             g->in_table_body = 0;
             g->cur_func = NULL;
             g->cur_args = NULL;
@@ -2098,6 +2158,8 @@ static void gen_free(gen *g) {
     free(g->mname);
     for (int k = 0; k < g->nhoist; k++) free(g->hoist[k]);
     free(g->hoist);
+    for (int k = 0; k < g->nfhoist; k++) free(g->fhoist[k]);
+    free(g->fhoist);
     for (int i = 0; i < g->nbatch; i++) free(g->batch_x[i]);
     for (int i = 0; i < g->nsplit; i++) { free(g->batch_de[i]); free(g->batch_b[i]); free(g->batch_a[i]); }
     for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
