@@ -28,22 +28,19 @@ static void free_block(cl_mech_block *b) {
 }
 
 static void free_layout(cl_engine *e) {
-    free(e->nodemem); /* v, rhs, d, a, b, area, rinv, diam */
+    free(e->nodemem); /* v, rhs, d, a, b, area, rinv, diam, cm */
     e->nodemem = NULL;
     free(e->parent);
-    free(e->cap_node); free(e->cap_cm);
     free(e->ps_nc_start); free(e->ps_nc);
     e->ps_nc_start = e->ps_nc = NULL;
     cl_engine_groups_free(e);
-    free(e->tree_node); free(e->tree_cap); free(e->node_tree);
-    e->tree_node = e->tree_cap = e->node_tree = NULL;
-    e->v = e->rhs = e->d = e->a = e->b = e->area = e->rinv = e->diam = NULL;
+    free(e->tree_node); free(e->node_tree);
+    e->tree_node = e->node_tree = NULL;
+    e->v = e->rhs = e->d = e->a = e->b = e->area = e->rinv = e->diam = e->cm = NULL;
     e->parent = NULL;
-    e->cap_node = NULL;
-    e->cap_cm = NULL;
     for (int t = 0; t < e->nblock; t++) free_block(&e->block[t]);
     e->nblock = 0;
-    e->nnode = e->nroot = e->ncap = 0;
+    e->nnode = e->nroot = 0;
 }
 
 const cl_mech_type *cl_eng_type(const cl_engine *e, int type) {
@@ -383,18 +380,15 @@ int cl_engine_compile(cl_engine *e) {
      * processor take such a load for a dependence on the store (4K
      * aliasing). */
     size_t stride = (nn * sizeof(double) + 4095) / 4096 * 4096 + 512;
-    e->nodemem = calloc(8 * stride, 1);
+    e->nodemem = calloc(9 * stride, 1);
     if (e->nodemem) {
-        double **arr[8] = {&e->v, &e->rhs, &e->d, &e->a, &e->b, &e->area, &e->rinv, &e->diam};
-        for (int k = 0; k < 8; k++) *arr[k] = (double *)((char *)e->nodemem + (size_t)k * stride);
+        double **arr[9] = {&e->v, &e->rhs, &e->d, &e->a, &e->b, &e->area, &e->rinv, &e->diam, &e->cm};
+        for (int k = 0; k < 9; k++) *arr[k] = (double *)((char *)e->nodemem + (size_t)k * stride);
     }
     e->parent = calloc(nn, sizeof(int));
-    e->cap_node = calloc(nn, sizeof(int)); e->cap_cm = calloc(nn, sizeof(double));
     e->tree_node = calloc((size_t)e->nroot + 1, sizeof(int));
-    e->tree_cap = calloc((size_t)e->nroot + 1, sizeof(int));
     e->node_tree = calloc(nn, sizeof(int));
-    if (!e->v || !e->rhs || !e->d || !e->a || !e->b || !e->area || !e->rinv || !e->parent ||
-        !e->cap_node || !e->cap_cm || !e->diam || !e->tree_node || !e->tree_cap || !e->node_tree) {
+    if (!e->nodemem || !e->parent || !e->tree_node || !e->node_tree) {
         free(order);
         free(roots);
         return -1;
@@ -427,10 +421,9 @@ int cl_engine_compile(cl_engine *e) {
     /* geometry and coefficients (connection_coef) */
     for (int s = 0; s < e->nsec; s++)
         if (!e->sec[s].dead) cl_engine_section_geometry(e, s);
-    for (int i = 0, tr = -1; i < norder; i++) {
+    for (int i = 0; i < norder; i++) {
         const cl_sec *sec = &e->sec[order[i]];
         int nd = sec->node0;
-        if (sec->parent < 0) e->tree_cap[++tr] = e->ncap;
         e->a[nd] = -1.e2 * 1.0 * e->rinv[nd] / e->area[sec->parentnode];
         for (int j = 1; j <= sec->nseg; j++)
             e->a[nd + j] = -1.e2 * e->rinv[nd + j] / e->area[nd + j - 1];
@@ -438,12 +431,10 @@ int cl_engine_compile(cl_engine *e) {
             e->b[nd + j] = -1.e2 * e->rinv[nd + j] / e->area[nd + j];
         for (int j = 0; j < sec->nseg; j++) {
             e->diam[nd + j] = sec->diam[j]; /* after the geometry: pt3d diameters are derived */
-            e->cap_node[e->ncap] = nd + j;
-            e->cap_cm[e->ncap++] = sec->cm[j];
+            e->cm[nd + j] = sec->cm[j];
         }
     }
 
-    e->tree_cap[e->nroot] = e->ncap;
     free(roots);
     if (build_blocks(e, order, norder) != 0) { free(order); return -1; }
     exec_order(e);

@@ -204,12 +204,11 @@ typedef struct cl_engine {
     int compiled;  /* layout matches the description */
     int initialized;
     int nnode, nroot;
-    double *v, *rhs, *d, *a, *b, *area, *rinv, *diam; /* in nodemem (compile.c) */
+    /* per node, in nodemem (compile.c); cm is 0 where a node has no
+     * capacitance (roots, the 1 end of each section) */
+    double *v, *rhs, *d, *a, *b, *area, *rinv, *diam, *cm;
     void *nodemem;
     int *parent;
-    int ncap;
-    int *cap_node;
-    double *cap_cm;
     cl_mech_block block[CL_MAX_TYPES];
     int nblock;
     int exec[CL_MAX_TYPES]; /* NEURON's memb_order_: the order init, cur and state run in */
@@ -234,9 +233,8 @@ typedef struct cl_engine {
     int nwact, capwact;
 
     /* trees (compiled): root node r's other nodes are [tree_node[r],
-     * tree_node[r+1]) and its capacitance entries [tree_cap[r], tree_cap[r+1])
-     * (compile.c numbers the nodes tree by tree) */
-    int *tree_node, *tree_cap;
+     * tree_node[r+1]) (compile.c numbers the nodes tree by tree) */
+    int *tree_node;
     int *node_tree; /* tree of each node */
 
     /* threads (threads.c) */
@@ -248,14 +246,14 @@ typedef struct cl_engine {
 
 #define CL_SOLVE_BATCH 2048
 /* One part of the trees, stepped by one thread: roots [r0, r1), their other
- * nodes [n0, n1), capacitance entries [c0, c1), and per mechanism type a
+ * nodes [n0, n1), and per mechanism type a
  * view of its instances there (view[t].n == 0: none); views share the
  * block's arrays at an offset. Globals: each part but the last one with
  * instances of a type has its own copy, refreshed from the simulation's at
  * every step, so that GLOBALs a mechanism assigns while it runs (hh's minf)
  * are per thread, as NEURON's THREADSAFE globals. */
 typedef struct cl_group {
-    int r0, r1, n0, n1, c0, c1;
+    int r0, r1, n0, n1;
     /* the solve's order (step.c): the nodes [n0, n1) in batches of whole
      * trees (about CL_SOLVE_BATCH nodes), each batch by depth, deepest
      * first, and by decreasing index within a depth */

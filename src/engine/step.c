@@ -280,19 +280,23 @@ static void table_check(cl_engine *e) {
     }
 }
 
-/* The axial terms of one group's rows. NEURON's sweep over i gives node i
- * its own term (from its parent's voltage) at iteration i, and its
- * children's terms at their later iterations, in index order. Here each
- * node j gets its own term and then, when node j + 1 is its child (the
- * next node of a section: j + 1 is then j's first child by index), that
- * child's term, four nodes at a time; then the other children (first nodes
- * of sections, children of roots: cl_group.offchain) add theirs in index
- * order. Every node sees NEURON's operations in NEURON's order; what goes
- * is the chain of a store and a reload between one iteration and the next. */
+/* Capacitance and the axial terms of one group's rows. NEURON adds
+ * cfac * cm to d at every node with capacitance (nrn_lhs), then sweeps
+ * over i giving node i its own axial term (from its parent's voltage) at
+ * iteration i, and its children's terms at their later iterations, in
+ * index order. Here each node j gets its capacitance (cm 0 where there is
+ * none: d + 0. is d, d never being -0. here, a sum started at +0.), its own
+ * term and then, when node j + 1 is its child (the next node of a section:
+ * j + 1 is then j's first child by index), that child's term, four nodes at
+ * a time; then the other children (first nodes of sections, children of
+ * roots: cl_group.offchain) add theirs in index order. Every node sees
+ * NEURON's operations in NEURON's order; what goes is the chain of a store
+ * and a reload between one iteration and the next. */
 static void axial_terms(cl_engine *e, const cl_group *g) {
     double *rhs = e->rhs, *d = e->d;
-    const double *v = e->v, *a = e->a, *b = e->b;
+    const double *v = e->v, *a = e->a, *b = e->b, *cm = e->cm;
     const int *par = e->parent;
+    double cfac = .001 * (1.0 / e->dt);
     int j = g->n0, last = g->n1 - 1; /* j < last: node j + 1 is in the group */
 #if defined(__AVX2__)
     for (; j + 4 <= last; j += 4) {
@@ -302,7 +306,8 @@ static void axial_terms(cl_engine *e, const cl_group *g) {
         __m256d vp = _mm256_set_pd(v[par[j + 3]], v[par[j + 2]], v[par[j + 1]], v[par[j]]);
         __m256d dvp = _mm256_sub_pd(vp, vj);
         __m256d r = _mm256_sub_pd(_mm256_loadu_pd(rhs + j), _mm256_mul_pd(bj, dvp));
-        __m256d dd = _mm256_sub_pd(_mm256_loadu_pd(d + j), bj);
+        __m256d cj = _mm256_mul_pd(_mm256_set1_pd(cfac), _mm256_loadu_pd(cm + j));
+        __m256d dd = _mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(d + j), cj), bj);
         __m128i next = _mm_loadu_si128((const __m128i *)(par + j + 1));
         __m128i self = _mm_add_epi32(_mm_set1_epi32(j), _mm_setr_epi32(0, 1, 2, 3));
         __m256d chain = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_cmpeq_epi32(next, self)));
@@ -313,7 +318,7 @@ static void axial_terms(cl_engine *e, const cl_group *g) {
     }
 #endif
     for (; j < g->n1; j++) {
-        double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = d[j] - b[j];
+        double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = (d[j] + cfac * cm[j]) - b[j];
         if (j < last && par[j + 1] == j) {
             r += a[j + 1] * (v[j] - v[j + 1]);
             dd -= a[j + 1];
@@ -352,14 +357,11 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
         cl_mech_block *bl = &g->view[e->exec[k]];
         if (bl->n && bl->type->cur) bl->type->cur(c, bl);
     }
-    /* capacitance, then the axial terms */
-    double cfac = .001 * (1.0 / e->dt);
-    for (int k = g->c0; k < g->c1; k++) d[e->cap_node[k]] += cfac * e->cap_cm[k];
     axial_terms(e, g);
 }
 
 /* Hines elimination over one group's trees; the solution (Δv) is left in
- * rhs. Every node's elimination and back substitution divide by its
+ * rhs and added to v. Every node's elimination and back substitution divide by its
  * pivot, and divisions are what bounds the solve; four divisions in one
  * vector instruction give the same IEEE quotients in about half the time.
  * So the nodes go in the group's schedule (threads.c: by batches of trees,
@@ -398,7 +400,11 @@ static void group_solve(cl_engine *e, const cl_group *g) {
             rhs[pi] -= p * rhs[i];
         }
     }
-    for (int r = g->r0; r < g->r1; ++r) rhs[r] /= d[r];
+    double *v = e->v; /* v += the solution, node by node as it is final */
+    for (int r = g->r0; r < g->r1; ++r) {
+        rhs[r] /= d[r];
+        v[r] += rhs[r];
+    }
     for (int j = g->nlevel - 1; j >= 0; j--) {
         int k = lev[j + 1] - 1, k0 = lev[j];
         for (; k - 3 >= k0; k -= 4) {
@@ -409,12 +415,16 @@ static void group_solve(cl_engine *e, const cl_group *g) {
                 piv[u] = d[i];
             }
             x /= piv;
-            for (int u = 0; u < 4; u++) rhs[q[k - u]] = x[u];
+            for (int u = 0; u < 4; u++) {
+                rhs[q[k - u]] = x[u];
+                v[q[k - u]] += x[u];
+            }
         }
         for (; k >= k0; k--) {
             int i = q[k];
             rhs[i] -= sb[k] * rhs[sp[k]];
             rhs[i] /= d[i];
+            v[i] += rhs[i];
         }
     }
 }
@@ -428,9 +438,6 @@ static void group_update(cl_engine *e, int gi) {
     cl_mech_ctx c = make_ctx(e);
     group_matrix(e, g, &c);
     group_solve(e, g);
-    double *v = e->v, *rhs = e->rhs;
-    for (int i = g->r0; i < g->r1; i++) v[i] += rhs[i];
-    for (int i = g->n0; i < g->n1; i++) v[i] += rhs[i];
 }
 
 static void group_states(cl_engine *e, int gi) {

@@ -371,8 +371,7 @@ static int build_groups(cl_engine *e, int ng) {
     for (int g = 0; g < ng; g++) {
         cl_group *gr = &e->group[g];
         int r0 = tfirst[g], r1 = tfirst[g + 1];
-        *gr = (cl_group){.r0 = r0, .r1 = r1, .n0 = e->tree_node[r0], .n1 = e->tree_node[r1],
-                         .c0 = e->tree_cap[r0], .c1 = e->tree_cap[r1]};
+        *gr = (cl_group){.r0 = r0, .r1 = r1, .n0 = e->tree_node[r0], .n1 = e->tree_node[r1]};
         if (solve_schedule(e, gr) != 0 || offchain_list(e, gr) != 0) goto oom;
         gr->view = calloc((size_t)nb + 1, sizeof(cl_mech_block));
         gr->gcopy = calloc((size_t)nb + 1, sizeof(double *));

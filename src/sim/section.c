@@ -433,10 +433,7 @@ static int write_range(cl_sim *s, int si, int type, int k, int j, double value) 
     if (type == -1) { sec->diam[j] = value; cl_sim_structure_changed(s); return 0; }
     if (type == -2) {
         sec->cm[j] = value;
-        if (e->compiled) {
-            for (int c = 0; c < e->ncap; c++)
-                if (e->cap_node[c] == sec->node0 + j) e->cap_cm[c] = value;
-        }
+        if (e->compiled) e->cm[sec->node0 + j] = value;
         return 0;
     }
     int m = cl_sec_mech_find(sec, type);
