@@ -51,9 +51,9 @@ fuzz: deps
 
 # Benchmarks (not tests): three models in NEURON 8.2 and in cellulab in one
 # run, printed as a table and written to bench/results.json (bench/README.md).
-# QUICK=1: small sizes, about a minute.
+# QUICK=1: small sizes, about a minute; REPEAT=N: runs per side (default 3).
 bench: deps-test build
-	/usr/bin/python3 bench/bench.py --build $(BUILD) $(if $(QUICK),--quick)
+	/usr/bin/python3 bench/bench.py --build $(BUILD) $(if $(QUICK),--quick) $(if $(REPEAT),--repeat $(REPEAT))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

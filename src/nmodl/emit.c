@@ -171,6 +171,10 @@ typedef struct gen {
      * into hidden global slots nglob + k; hoist[k] is the C text */
     char **hoist;
     int nhoist, caphoist, in_hoist;
+    /* what the hoisted values read: _hoist recomputes them only when one
+     * of these differs from last time (kept in hidden slots after them) */
+    int key_celsius, key_dt, nkey;
+    int key_gslot[64], nkey_gslot;
     /* in a FUNCTION/PROCEDURE body (fbody set): such calls whose arguments
      * also read the function's arguments (none of them assigned there) are
      * computed once at its top into locals _h<k>; fhoist[k] is the text */
@@ -846,6 +850,31 @@ static int add_text(char ***list, int *n, int *cap, char *t) {
     return (*n)++;
 }
 
+/* Records in gen.key_* what an invariant expression reads; 0 when there
+ * are more GLOBALs than the key holds (then it is not hoisted). */
+static int hoist_keys(gen *g, const cl_ast *n) {
+    if (!n) return 1;
+    if (n->kind == NK_NAME) {
+        if (strcmp(n->name, "celsius") == 0) g->key_celsius = 1;
+        else if (strcmp(n->name, "dt") == 0) g->key_dt = 1;
+        else {
+            sym *sy = find_sym(g, n->name);
+            if (sy && sy->kind == SK_GLOBAL) {
+                int m = 0;
+                while (m < g->nkey_gslot && g->key_gslot[m] != sy->slot) m++;
+                if (m == g->nkey_gslot) {
+                    if (m == 64) return 0;
+                    g->key_gslot[g->nkey_gslot++] = sy->slot;
+                }
+            }
+        }
+        return 1;
+    }
+    for (int i = 0; i < n->nkid; i++)
+        if (!hoist_keys(g, n->kid[i])) return 0;
+    return 1;
+}
+
 static int hoisted(gen *g, cl_sb *b, const cl_ast *n) {
     if (g->in_hoist || g->capture) return 0;
     if (!invariant(g, n)) {
@@ -860,6 +889,7 @@ static int hoisted(gen *g, cl_sb *b, const cl_ast *n) {
         cl_sb_addf(b, "_h%d", k);
         return 1;
     }
+    if (!hoist_keys(g, n)) return 0;
     cl_sb t = {0};
     g->in_hoist = 1;
     expr(g, &t, n);
@@ -2120,7 +2150,7 @@ static void emit_type(gen *g) {
         cl_sb_addf(b, "    {\"%s\", %s, %a},\n", nm, kind, dflt);
     }
     cl_sb_add(b, "};\n");
-    int nglobal = g->nglob + g->nhoist;
+    int nglobal = g->nglob + g->nhoist + g->nkey;
     cl_sb_addf(b, "static const cl_mech_var _globals[%d] = {\n", nglobal ? nglobal : 1);
     for (int i = 0; i < g->nsym; i++) {
         const sym *s = &g->syms[i];
@@ -2130,6 +2160,8 @@ static void emit_type(gen *g) {
     }
     for (int k = 0; k < g->nhoist; k++) /* hidden: no name finds them */
         cl_sb_add(b, "    {\"\", CL_VAR_ASSIGNED, 0},\n");
+    for (int k = 0; k < g->nkey; k++) /* NaN: equal to nothing, so the first entry computes */
+        cl_sb_add(b, "    {\"\", CL_VAR_ASSIGNED, __builtin_nan(\"\")},\n");
     if (!nglobal) cl_sb_add(b, "    {\"\", CL_VAR_PARAM, 0},\n");
     cl_sb_add(b, "};\n");
     cl_sb_addf(b, "static const cl_ion_use _ions[%d] = {\n", g->nion ? g->nion : 1);
@@ -2275,8 +2307,33 @@ static cl_status to_c(const char *text, size_t len, const char *name, const cl_a
         if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);
         if (!g.failed) {
+            /* the hoisted values, then the inputs they were made from
+             * (hidden slots, NaN at first): recomputed when an input
+             * changed (celsius, dt, a GLOBAL set between runs) */
             cl_sb_add(b, "static inline void _hoist(const cl_mech_ctx *_c, double *_g) {\n    (void)_c; (void)_g;\n");
-            for (int k = 0; k < g.nhoist; k++) cl_sb_addf(b, "    _g[%d] = %s;\n", g.nglob + k, g.hoist[k]);
+            if (g.nhoist) {
+                int key = g.nglob + g.nhoist, nk = 0;
+                cl_sb keys = {0}, sets = {0};
+                if (g.key_celsius) {
+                    cl_sb_addf(&keys, " && _g[%d] == _c->celsius", key + nk);
+                    cl_sb_addf(&sets, "    _g[%d] = _c->celsius;\n", key + nk++);
+                }
+                if (g.key_dt) {
+                    cl_sb_addf(&keys, " && _g[%d] == _c->dt", key + nk);
+                    cl_sb_addf(&sets, "    _g[%d] = _c->dt;\n", key + nk++);
+                }
+                for (int m = 0; m < g.nkey_gslot; m++) {
+                    cl_sb_addf(&keys, " && _g[%d] == _g[%d]", key + nk, g.key_gslot[m]);
+                    cl_sb_addf(&sets, "    _g[%d] = _g[%d];\n", key + nk++, g.key_gslot[m]);
+                }
+                g.nkey = nk;
+                if (nk) cl_sb_addf(b, "    if (1%s) return;\n", keys.s);
+                for (int k = 0; k < g.nhoist; k++) cl_sb_addf(b, "    _g[%d] = %s;\n", g.nglob + k, g.hoist[k]);
+                if (sets.s) cl_sb_add(b, sets.s);
+                if (keys.oom || sets.oom) g.failed = 1;
+                free(keys.s);
+                free(sets.s);
+            }
             cl_sb_add(b, "}\n\n");
             emit_type(&g);
         }

@@ -142,7 +142,7 @@ static void test_hoisting(void **state) {
                       "  w = gw^3\n"
                       "  u = f(1)\n"
                       "}\n"
-                      "FUNCTION f(x) { LOCAL gs\n gs = x\n f = gs^4 + x }\n";
+                      "FUNCTION f(x) { LOCAL gs\n gs = x\n f = gs^4 + x + exp(x/ga) * exp(x/ga) }\n";
     char in[] = "/tmp/cl_hoist_XXXXXX.mod", out[] = "/tmp/cl_hoist_XXXXXX.c";
     int fd = mkstemps(in, 4);
     assert_true(fd >= 0);
@@ -163,8 +163,12 @@ static void test_hoisting(void **state) {
     assert_true(hl < sizeof body);
     memcpy(body, h, hl);
     body[hl] = '\0';
-    /* three hoisted: 2.3^(...celsius...), ga^2, exp(-ga) */
-    assert_int_equal(count(body, " = "), 3);
+    /* three hoisted: 2.3^(...celsius...), ga^2, exp(-ga); recomputed only
+     * when celsius or ga changed since the last entry */
+    assert_int_equal(count(body, "pow( "), 2);
+    assert_int_equal(count(body, "exp ( "), 1);
+    assert_non_null(strstr(body, "== _c->celsius"));
+    assert_int_equal(count(body, "return;"), 1);
     assert_non_null(strstr(body, "pow( 2.3 , ( ( _c->celsius - 21.0 ) / 10.0 ) )"));
     assert_int_equal(count(c, "pow( 2.3"), 1);
     /* not hoisted: the RANGE gr, the assigned GLOBAL gw, the LOCAL gs (a
@@ -177,6 +181,10 @@ static void test_hoisting(void **state) {
     /* the hidden slots have no name, and every entry computes them first */
     assert_non_null(strstr(c, "_hoist(_c, _b->global);"));
     assert_int_equal(count(c, "{\"\", CL_VAR_ASSIGNED, 0}"), 3);
+    assert_int_equal(count(c, "{\"\", CL_VAR_ASSIGNED, __builtin_nan(\"\")}"), 2); /* celsius, ga */
+    /* a function's pure calls of its unassigned arguments: once per call */
+    assert_int_equal(count(c, "const double _h0 = exp ( _lx / _g["), 1);
+    assert_int_equal(count(c, "_h0"), 3);
     unlink(in);
     unlink(out);
 }
