@@ -738,23 +738,26 @@ static int written_in(const cl_ast *n, const char *name) {
 }
 
 /* An expression whose value cannot change while the engine runs one block
- * of instances (see gen.hoist). */
-static int invariant(gen *g, const cl_ast *n) {
+ * of instances (see gen.hoist); with args, also one reading the current
+ * function's arguments that its body never assigns (gen.fbody), which
+ * cannot change during one call. */
+static int invariant_of(gen *g, const cl_ast *n, int args) {
     if (!n) return 0;
     switch (n->kind) {
     case NK_NUM: return 1;
     case NK_PAREN:
-    case NK_UNARY: return invariant(g, n->kid[0]);
-    case NK_BINARY: return invariant(g, n->kid[0]) && invariant(g, n->kid[1]);
+    case NK_UNARY: return invariant_of(g, n->kid[0], args);
+    case NK_BINARY: return invariant_of(g, n->kid[0], args) && invariant_of(g, n->kid[1], args);
     case NK_CALL:
         if (!is_builtin(n->name)) return 0;
         for (int i = 0; i < n->nkid; i++)
-            if (!invariant(g, n->kid[i])) return 0;
+            if (!invariant_of(g, n->kid[i], args)) return 0;
         return 1;
     case NK_NAME: {
         const char *nm = n->name;
-        if (is_local(g, nm) || arg_index(g, nm) >= 0 || (g->cur_func && strcmp(g->cur_func->name, nm) == 0))
-            return 0;
+        if (is_local(g, nm) || (g->cur_func && strcmp(g->cur_func->name, nm) == 0)) return 0;
+        if (arg_index(g, nm) >= 0)
+            return args && g->fbody && !g->in_netrec && !written_in(g->fbody, nm);
         if (strcmp(nm, "celsius") == 0 || strcmp(nm, "dt") == 0) return 1;
         if (strcmp(nm, "t") == 0 || strcmp(nm, "v") == 0 || strcmp(nm, "area") == 0 || strcmp(nm, "diam") == 0)
             return 0;
@@ -767,27 +770,7 @@ static int invariant(gen *g, const cl_ast *n) {
     }
 }
 
-/* invariant, or reading the current function's arguments that its body
- * never assigns (gen.fbody) */
-static int invariant_in_call(gen *g, const cl_ast *n) {
-    if (!n || !g->fbody) return 0;
-    switch (n->kind) {
-    case NK_PAREN:
-    case NK_UNARY: return invariant_in_call(g, n->kid[0]);
-    case NK_BINARY: return invariant_in_call(g, n->kid[0]) && invariant_in_call(g, n->kid[1]);
-    case NK_CALL:
-        if (!is_builtin(n->name)) return 0;
-        for (int i = 0; i < n->nkid; i++)
-            if (!invariant_in_call(g, n->kid[i])) return 0;
-        return 1;
-    case NK_NAME:
-        if (!is_local(g, n->name) && arg_index(g, n->name) >= 0 && !g->in_netrec &&
-            !(g->cur_func && strcmp(g->cur_func->name, n->name) == 0))
-            return !written_in(g->fbody, n->name);
-        return invariant(g, n);
-    default: return invariant(g, n);
-    }
-}
+static int invariant(gen *g, const cl_ast *n) { return invariant_of(g, n, 0); }
 
 /* A pow or math call worth computing once per block (gen.hoist) or once
  * per call of a function (gen.fhoist): writes its slot or local and
@@ -878,7 +861,7 @@ static int hoist_keys(gen *g, const cl_ast *n) {
 static int hoisted(gen *g, cl_sb *b, const cl_ast *n) {
     if (g->in_hoist || g->capture) return 0;
     if (!invariant(g, n)) {
-        if (!invariant_in_call(g, n)) return 0;
+        if (!g->fbody || !invariant_of(g, n, 1)) return 0;
         cl_sb t = {0};
         g->in_hoist = 1;
         expr(g, &t, n);

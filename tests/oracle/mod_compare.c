@@ -115,31 +115,9 @@ static void test_tree(void **state) {
  * the Allen channels' temperature factors follow it at the next step. */
 static void test_celsius_change(void **state) {
     (void)state;
-    cl_sim *s;
-    cl_cell cell;
-    cl_section soma;
-    cl_pp stim;
-    cl_rec v;
-    assert_int_equal(cl_sim_new(&s), CL_OK);
-    OK(cl_sim_load_mechanisms(s, lib));
-    OK(cl_cell_new(s, "c", &cell));
-    OK(cl_section_new(s, cell, "soma", &soma));
-    OK(cl_section_set_L(s, soma, 20));
-    OK(cl_section_set_diam(s, soma, 20));
-    so_decorate(s, soma, configs[sizeof configs / sizeof configs[0] - 1].m);
-    OK(cl_pp_new(s, "IClamp", soma, 0.5, &stim));
-    OK(cl_pp_set(s, stim, "del", 20));
-    OK(cl_pp_set(s, stim, "dur", 150));
-    OK(cl_pp_set(s, stim, "amp", 0.3));
-    OK(cl_rec_section(s, soma, 0.5, "v", 0, &v));
-    OK(cl_sim_set_celsius(s, 34));
-    OK(cl_sim_run(s, 100));
-    OK(cl_sim_set_celsius(s, 22));
-    OK(cl_sim_continue(s, 200));
-    double worst = compare_rec(s, v, "celsius_change", "v");
+    const so_config *spiking = &configs[sizeof configs / sizeof configs[0] - 1];
     /* cnexp mechanisms: bit-identical expected; the bound is 1e-6 mV */
-    if (!(worst <= 1e-6)) fail_msg("celsius changed at 100 ms: differs from NEURON by %g", worst);
-    cl_sim_free(s);
+    assert_true(so_run_change(lib, refdir, spiking, "celsius_change", 100, 22) <= 1e-6);
 }
 
 int main(int argc, char **argv) {

@@ -86,15 +86,16 @@ def tree(outdir):
     write(outdir, "tree", vecs)
 
 
-def celsius_change(outdir):
-    """The spiking soma, 34 degC until 100 ms, then 22 degC to 200 ms without
-    a new initialisation: rates read celsius at every call."""
+def soma_run(outdir, name, mechs, change=None):
+    """The soma of one configuration; change = (t, celsius): at t ms celsius
+    becomes that, without a new initialisation (rates read it at every
+    call)."""
     soma = h.Section(name="soma")
     soma.L = soma.diam = 20
     soma.insert("pas")
     soma.g_pas = 1e-4
     soma.e_pas = -70
-    for m, g in CONFIGS[-1][1].items():
+    for m, g in mechs.items():
         soma.insert(m)
         if g is not None:
             setattr(soma(0.5), "gbar_" + m, g)
@@ -102,10 +103,13 @@ def celsius_change(outdir):
     stim.delay, stim.dur, stim.amp = 20, 150, 0.3
     v = h.Vector()
     v.record(soma(0.5)._ref_v)
-    run(100)
-    h.celsius = 22
-    h.continuerun(200)
-    write(outdir, "celsius_change", {"v": v})
+    if change:
+        run(change[0])
+        h.celsius = change[1]
+        h.continuerun(200)
+    else:
+        run(200)
+    write(outdir, name, {"v": v})
 
 
 def main():
@@ -113,24 +117,10 @@ def main():
     h.nrn_load_dll(lib)
     h.load_file("stdrun.hoc")
     tree(outdir)
-    celsius_change(outdir)
     for name, mechs in CONFIGS:
-        soma = h.Section(name="soma")
-        soma.L = soma.diam = 20
-        soma.insert("pas")
-        soma.g_pas = 1e-4
-        soma.e_pas = -70
-        for m, g in mechs.items():
-            soma.insert(m)
-            if g is not None:
-                setattr(soma(0.5), "gbar_" + m, g)
-        stim = h.IClamp(soma(0.5))
-        stim.delay, stim.dur, stim.amp = 20, 150, 0.3
-        v = h.Vector()
-        v.record(soma(0.5)._ref_v)
-        run(200)
-        write(outdir, name, {"v": v})
-        del stim, soma
+        soma_run(outdir, name, mechs)
+    # the spiking soma with celsius changed at 100 ms (mod_compare.c)
+    soma_run(outdir, "celsius_change", CONFIGS[-1][1], (100, 22))
 
 
 main()

@@ -62,6 +62,11 @@ void so_decorate(cl_sim *s, cl_section sec, const so_mech *m) {
 }
 
 double so_run(const char *lib, const char *refdir, const so_config *c) {
+    return so_run_change(lib, refdir, c, c->name, 0, 0);
+}
+
+double so_run_change(const char *lib, const char *refdir, const so_config *c, const char *name,
+                     double t_change, double celsius2) {
     cl_sim *s;
     cl_cell cell;
     cl_section soma;
@@ -78,14 +83,20 @@ double so_run(const char *lib, const char *refdir, const so_config *c) {
     OK(cl_pp_set(s, stim, "dur", 150));
     OK(cl_pp_set(s, stim, "amp", 0.3));
     OK(cl_sim_set_celsius(s, 34));
-    OK(cl_sim_run(s, 200));
+    if (t_change > 0) {
+        OK(cl_sim_run(s, t_change));
+        OK(cl_sim_set_celsius(s, celsius2));
+        OK(cl_sim_continue(s, 200));
+    } else {
+        OK(cl_sim_run(s, 200));
+    }
     const double *v;
     size_t n, nref;
     OK(cl_cell_get_soma_voltage(s, cell, &v, &n));
-    double *ref = so_load(refdir, c->name, "v", &nref);
+    double *ref = so_load(refdir, name, "v", &nref);
     double maxd = n == nref ? 0 : INFINITY;
     for (size_t i = 0; i < n && i < nref; i++) maxd = fmax(maxd, fabs(v[i] - ref[i]));
-    printf("  %-16s samples %zu/%zu  max|dv| %.3g mV\n", c->name, n, nref, maxd);
+    printf("  %-16s samples %zu/%zu  max|dv| %.3g mV\n", name, n, nref, maxd);
     free(ref);
     cl_sim_free(s);
     return maxd;

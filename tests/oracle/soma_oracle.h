@@ -36,6 +36,10 @@ void so_decorate(cl_sim *s, cl_section sec, const so_mech *m);
  * |v - v_NEURON| over all samples (infinity when the counts differ),
  * printed with the model's name. */
 double so_run(const char *lib, const char *refdir, const so_config *c);
+/* so_run with celsius set to celsius2 at t_change ms (> 0; no new
+ * initialisation), compared with REFDIR/<name>/v.txt. */
+double so_run_change(const char *lib, const char *refdir, const so_config *c, const char *name,
+                     double t_change, double celsius2);
 
 /* Run every configuration; the number that exceed bound. */
 int so_run_all(const char *lib, const char *refdir, const so_config *c, size_t n, double bound);
