@@ -19,6 +19,7 @@
 #include "cellulab_memcircuit.h"
 #include "cellulab_morph.h"
 #include "cellulab_network.h"
+#include "fixtures.h"
 
 #define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
 
@@ -58,16 +59,6 @@ static cl_memcircuit *intfire_circuit(uint64_t n_if, const uint64_t *in_nodes, c
     return mc;
 }
 
-static uint64_t add_edge(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, double w, double d,
-                         const char *dyn) {
-    cl_error e;
-    uint64_t id;
-    ok(cl_memcircuit_add_edge(mc, epop, s, t, dyn, &id, &e), &e);
-    ok(cl_memcircuit_set_edge_num(mc, epop, id, "syn_weight", w, &e), &e);
-    ok(cl_memcircuit_set_edge_num(mc, epop, id, "delay", d, &e), &e);
-    return id;
-}
-
 /* Two events of w = 0.55 (syn_weight 0.275 x nsyns 2 x sign +1) dt apart
  * fire iff 0.55 exp(-dt/tau) + 0.55 > 1, i.e. dt < tau ln(0.55/0.45) =
  * 2.00671 ms. Pairs 2.0 ms apart fire at the second event; pairs 2.1 ms
@@ -84,7 +75,7 @@ static void test_intfire_decay_rule(void **state) {
     const char *syn = write_json("exc.json", "{\"level_of_detail\": \"instanteneous\", \"sign\": 1}");
     cl_error e;
     for (uint64_t s = 0; s < 3; s++) {
-        uint64_t id = add_edge(mc, "lgn_v1", s, 0, 0.275, 1.0, syn);
+        uint64_t id = fx_edge(mc, "lgn_v1", s, 0, 0.275, 1.0, syn);
         ok(cl_memcircuit_set_edge_num(mc, "lgn_v1", id, "nsyns", 2, &e), &e);
     }
     cl_circuit *c;
@@ -134,10 +125,10 @@ static void test_chain_and_replay(void **state) {
         cl_memcircuit *mc = intfire_circuit(4, nodes, times, 1, 50);
         cl_error e;
         ok(cl_memcircuit_add_edge_population(mc, "v1_v1", "v1", "v1", &e), &e);
-        add_edge(mc, "lgn_v1", 0, 0, 1.5, 1.0, syn);
-        add_edge(mc, "v1_v1", 0, 1, 1.5, 3.0, syn);
-        add_edge(mc, "v1_v1", 1, 2, 1.5, 4.0, syn);
-        add_edge(mc, "v1_v1", 0, 3, 1.5, 1.0, inh);
+        fx_edge(mc, "lgn_v1", 0, 0, 1.5, 1.0, syn);
+        fx_edge(mc, "v1_v1", 0, 1, 1.5, 3.0, syn);
+        fx_edge(mc, "v1_v1", 1, 2, 1.5, 4.0, syn);
+        fx_edge(mc, "v1_v1", 0, 3, 1.5, 1.0, inh);
         if (pass == 1) {
             uint64_t rn[] = {1};
             double rt[] = {9};
@@ -186,7 +177,7 @@ static void test_selection_and_overrides(void **state) {
     ok(cl_memcircuit_set_attribute_str(mc, "v1", 2, "mtype", "L4_E", &e), &e);
     uint64_t two[] = {2};
     ok(cl_memcircuit_add_node_set(mc, "half", "v1", two, 1, &e), &e);
-    for (uint64_t t = 0; t < 3; t++) add_edge(mc, "lgn_v1", 0, t, 1.5, 1.0, syn);
+    for (uint64_t t = 0; t < 3; t++) fx_edge(mc, "lgn_v1", 0, t, 1.5, 1.0, syn);
     cl_connection_override ov = {.name = "weaken", .source = "lgn", .target = "half", .weight = 0.5, .delay = NAN};
     ok(cl_memcircuit_add_connection_override(mc, &ov, &e), &e);
     uint64_t first[] = {0};
@@ -225,15 +216,12 @@ static void test_selection_and_overrides(void **state) {
  * agree with that and with the SONATA files written. */
 static void test_iclamp_charge(void **state) {
     (void)state;
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
-    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
     char out[300];
     snprintf(out, sizeof out, "%s/out", tmpdir);
+    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
     cl_run_config rc = {NAN, 300, 0.025, 20, NAN, 34, -70, NULL, out, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_memcircuit *mc = fx_cells("bio", 1, &bm, &rc);
+    cl_error e;
     cl_current_clamp cc = {.name = "step", .node_set = "bio", .amp = 0.1, .delay = 10, .duration = 50,
                            .segment_x = NAN};
     ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
@@ -414,16 +402,10 @@ static void test_iclamp_charge(void **state) {
 static void test_synapse_errors(void **state) {
     (void)state;
     for (int bad = 0; bad < 3; bad++) {
-        cl_memcircuit *mc;
-        cl_error e;
-        ok(cl_memcircuit_new(&mc, &e), &e);
         cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-        cl_node_model vm = {.model_type = "virtual"};
-        ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
-        ok(cl_memcircuit_add_population(mc, "ext", 1, &vm, &e), &e);
-        ok(cl_memcircuit_add_edge_population(mc, "ext_bio", "ext", "bio", &e), &e);
         cl_run_config rc = {NAN, 20, 0.025, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
-        ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+        cl_memcircuit *mc = fx_bio_ext(&bm, &rc);
+        cl_error e;
         const char *syn = write_json("ampa.json", "{\"level_of_detail\": \"exp2syn\", \"tau1\": 1.0, \"tau2\": 3.0, \"erev\": 0.0}");
         uint64_t id;
         ok(cl_memcircuit_add_edge(mc, "ext_bio", 0, 0, syn, &id, &e), &e);
@@ -467,27 +449,13 @@ static void test_synapse_errors(void **state) {
  * the full run's (1e-9 mV: simultaneous events may sum in another order,
  * one rounding each). */
 static cl_network *replay_net(const uint64_t *ids, size_t n_ids, const double *in_t, size_t n_in, cl_circuit **c_out) {
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
-    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    ok(cl_memcircuit_add_population(mc, "bio", 3, &bm, &e), &e);
-    ok(cl_memcircuit_add_edge_population(mc, "bio_bio", "bio", "bio", &e), &e);
-    cl_run_config rc = {NAN, 60, 0.025, 20, -20, 6.3, -65, NULL, NULL, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
     uint64_t zero[] = {0};
-    ok(cl_memcircuit_add_node_set(mc, "drive", "bio", zero, 1, &e), &e);
-    cl_current_clamp cc = {.name = "step", .node_set = "drive", .amp = 2.0, .delay = 5, .duration = 40,
-                           .segment_x = NAN};
-    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    cl_memcircuit *mc = fx_driven_bio(3, MORPH, 60, zero, 1);
+    cl_error e;
     const char *syn = write_json("ampa_r.json", "{\"tau1\": 0.5, \"tau2\": 3.0, \"erev\": 0.0}");
     const uint64_t src[] = {0, 0, 1, 0}, tgt[] = {1, 2, 2, 1};
     const double sec[] = {0, 5, 0, 12};
-    for (int i = 0; i < 4; i++) {
-        uint64_t id = add_edge(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn);
-        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_id", sec[i], &e), &e);
-        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_pos", 0.5, &e), &e);
-    }
+    for (int i = 0; i < 4; i++) fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, sec[i], 0.5);
     if (n_in) {
         uint64_t *nodes = calloc(n_in, sizeof *nodes);
         ok(cl_memcircuit_add_spike_input(mc, "bio", nodes, in_t, n_in, &e), &e);
@@ -671,22 +639,14 @@ static void test_hoc_point_template(void **state) {
  * basal, apical (the spec). The same section named by its index in each
  * numbering gives the same trace, bit for bit; another section does not. */
 static cl_network *numbered_net(cl_section_numbering numbering, double sec_id, cl_circuit **c_out) {
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
     /* the axon stub of aibs_perisomatic is built last, so `all` ends with it */
     cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH, .model_processing = "aibs_perisomatic"};
-    cl_node_model vm = {.model_type = "virtual"};
-    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
-    ok(cl_memcircuit_add_population(mc, "ext", 1, &vm, &e), &e);
-    ok(cl_memcircuit_add_edge_population(mc, "ext_bio", "ext", "bio", &e), &e);
     cl_run_config rc = {NAN, 10, 0.025, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_memcircuit *mc = fx_bio_ext(&bm, &rc);
+    cl_error e;
     const char *syn = write_json("ampa_n.json", "{\"tau1\": 0.5, \"tau2\": 2.0, \"erev\": 0.0}");
     if (sec_id >= 0) {
-        uint64_t id = add_edge(mc, "ext_bio", 0, 0, 0.01, 1.0, syn);
-        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "afferent_section_id", sec_id, &e), &e);
-        ok(cl_memcircuit_set_edge_num(mc, "ext_bio", id, "afferent_section_pos", 0.5, &e), &e);
+        fx_edge_at(mc, "ext_bio", 0, 0, 0.01, 1.0, syn, sec_id, 0.5);
         uint64_t in[] = {0};
         double t[] = {1};
         ok(cl_memcircuit_add_spike_input(mc, "ext", in, t, 1, &e), &e);

@@ -1,0 +1,39 @@
+/* Builders of in-memory circuits shared by the unit tests (fixtures.c).
+ * Each fails the running cmocka test with the library's message when a
+ * call fails, so the tests read as the circuit they build. */
+#ifndef CELLULAB_TEST_FIXTURES_H
+#define CELLULAB_TEST_FIXTURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cellulab_memcircuit.h"
+
+/* Fails the current test with e's message unless st is CL_OK. */
+void fx_ok(cl_status st, const cl_error *e);
+
+/* A new circuit with one node population `pop` of n nodes of model m and
+ * the run config rc. */
+cl_memcircuit *fx_cells(const char *pop, uint64_t n, const cl_node_model *m, const cl_run_config *rc);
+
+/* A new circuit with one cell of model bm in population "bio", one virtual
+ * node in population "ext", the edge population "ext_bio" (ext -> bio,
+ * no edges yet) and the run config rc. */
+cl_memcircuit *fx_bio_ext(const cl_node_model *bm, const cl_run_config *rc);
+
+/* A new circuit of n biophysical cells of morphology `morph` in population
+ * "bio" with the recurrent edge population "bio_bio" (no edges yet); run
+ * config: tstop, dt 0.025 ms, dL 20 um, spike threshold -20 mV, celsius
+ * 6.3, v_init -65 mV; node set "drive" (the n_drive nodes `drive`) gets
+ * the current step "step" of 2 nA from 5 ms for 40 ms. */
+cl_memcircuit *fx_driven_bio(uint64_t n, const char *morph, double tstop, const uint64_t *drive, size_t n_drive);
+
+/* Adds the edge s -> t to edge population epop with dynamics file dyn
+ * (may be NULL), syn_weight w and delay d; returns its id. */
+uint64_t fx_edge(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, double w, double d, const char *dyn);
+
+/* fx_edge, then afferent_section_id sec and afferent_section_pos pos. */
+uint64_t fx_edge_at(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, double w, double d, const char *dyn,
+                    double sec, double pos);
+
+#endif
