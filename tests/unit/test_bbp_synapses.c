@@ -14,6 +14,7 @@
 #include "cellulab.h"
 #include "cellulab_memcircuit.h"
 #include "cellulab_network.h"
+#include "fixtures.h"
 
 #define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
 
@@ -97,16 +98,10 @@ static void test_bad_rows(void **state) {
     const char *want[] = {"syn_type_id", "conductance", "afferent_section_id", "n_rrp_vesicles",
                           "afferent_segment_id", "1 of the 8 GluSynapse columns"};
     for (int bad = 0; bad < 6; bad++) {
-        cl_memcircuit *mc;
-        cl_error e;
-        ok(cl_memcircuit_new(&mc, &e), &e);
         cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-        cl_node_model vm = {.model_type = "virtual"};
-        ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
-        ok(cl_memcircuit_add_population(mc, "ext", 1, &vm, &e), &e);
-        ok(cl_memcircuit_add_edge_population(mc, "ext_bio", "ext", "bio", &e), &e);
         cl_run_config rc = {NAN, 5, 0.025, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
-        ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+        cl_memcircuit *mc = fx_bio_ext(&bm, &rc);
+        cl_error e;
         uint64_t id;
         ok(cl_memcircuit_add_edge(mc, "ext_bio", 0, 0, NULL, &id, &e), &e);
         struct {

@@ -22,6 +22,7 @@
 #include "cellulab.h"
 #include "cellulab_memcircuit.h"
 #include "cellulab_network.h"
+#include "fixtures.h"
 
 #define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
 #define DT 0.025
@@ -32,15 +33,12 @@ static void ok(cl_status st, const cl_error *e) {
 
 /* n passive cells in population "bio", node set "all_bio"; run config tstop. */
 static cl_memcircuit *cells(uint64_t n, double tstop) {
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
     cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    ok(cl_memcircuit_add_population(mc, "bio", n, &bm, &e), &e);
-    uint64_t ids[8] = {0, 1, 2, 3, 4, 5, 6, 7};
-    ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", ids, n, &e), &e);
     cl_run_config rc = {NAN, tstop, DT, 20, NAN, 34, -70, NULL, NULL, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_memcircuit *mc = fx_cells("bio", n, &bm, &rc);
+    uint64_t ids[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    cl_error e;
+    ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", ids, n, &e), &e);
     return mc;
 }
 
@@ -324,15 +322,12 @@ static void stats(const double *d, size_t n, double *mean, double *sd, double *r
 
 static void test_noise_statistics(void **state) {
     (void)state;
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
     cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+    cl_run_config rc = {NAN, 5001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
+    cl_memcircuit *mc = fx_cells("bio", 1, &bm, &rc);
+    cl_error e;
     uint64_t id0 = 0;
     ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", &id0, 1, &e), &e);
-    cl_run_config rc = {NAN, 5001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
     size_t k = add(mc, "ou", "ornstein_uhlenbeck", "current_clamp", 0, 5000);
     num(mc, k, "tau", 5), num(mc, k, "sigma", 0.05), num(mc, k, "mean", 0.1);
     k = add(mc, "noi", "noise", "current_clamp", 0, 5000);
@@ -375,15 +370,12 @@ static void test_noise_statistics(void **state) {
  * so the expected mean is events per step x amp_mean x that sum. */
 static void test_shot_noise_mean(void **state) {
     (void)state;
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
     cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    ok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
+    cl_run_config rc = {NAN, 20001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
+    cl_memcircuit *mc = fx_cells("bio", 1, &bm, &rc);
+    cl_error e;
     uint64_t id0 = 0;
     ok(cl_memcircuit_add_node_set(mc, "all_bio", "bio", &id0, 1, &e), &e);
-    cl_run_config rc = {NAN, 20001, 0.5, 200, NAN, 34, -70, NULL, NULL, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
     const double tR = 0.4, tD = 4, mean = 0.1, sigma = 0.03, rskew = 0.3, dt = 0.25;
     size_t k = add(mc, "shot", "absolute_shot_noise", "current_clamp", 0, 20000);
     num(mc, k, "rise_time", tR), num(mc, k, "decay_time", tD), num(mc, k, "mean", mean);

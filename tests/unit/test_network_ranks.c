@@ -25,6 +25,7 @@
 #include "cellulab_memcircuit.h"
 #include "cellulab_morph.h"
 #include "cellulab_network.h"
+#include "fixtures.h"
 
 static char tmpdir[256];
 
@@ -374,30 +375,13 @@ static void test_ranks_match_one_process(void **state) {
  * 3->4->0, 2->4; a soma report (every 0.1 ms) and an "all sections" report
  * (every 0.5 ms from 5 to 40 ms). */
 static cl_circuit *bio_circuit(void) {
-    cl_memcircuit *mc;
-    cl_error e;
-    ok(cl_memcircuit_new(&mc, &e), &e);
-    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    ok(cl_memcircuit_add_population(mc, "bio", 5, &bm, &e), &e);
-    ok(cl_memcircuit_add_edge_population(mc, "bio_bio", "bio", "bio", &e), &e);
-    cl_run_config rc = {NAN, 50, 0.025, 20, -20, 6.3, -65, NULL, NULL, NULL, NULL};
-    ok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
     uint64_t drive[] = {0, 3};
-    ok(cl_memcircuit_add_node_set(mc, "drive", "bio", drive, 2, &e), &e);
-    cl_current_clamp cc = {.name = "step", .node_set = "drive", .amp = 2.0, .delay = 5, .duration = 40,
-                           .segment_x = NAN};
-    ok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    cl_memcircuit *mc = fx_driven_bio(5, MORPH, 50, drive, 2);
+    cl_error e;
     char syn[400];
     snprintf(syn, sizeof syn, "%s/exp2syn.json", tmpdir);
     const uint64_t src[] = {0, 1, 3, 4, 2}, tgt[] = {1, 2, 4, 0, 4};
-    for (int i = 0; i < 5; i++) {
-        uint64_t id;
-        ok(cl_memcircuit_add_edge(mc, "bio_bio", src[i], tgt[i], syn, &id, &e), &e);
-        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "syn_weight", 0.05, &e), &e);
-        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "delay", 1.5 + i * 0.25, &e), &e);
-        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_id", i % 2 ? 4 : 0, &e), &e);
-        ok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_pos", 0.5, &e), &e);
-    }
+    for (int i = 0; i < 5; i++) fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, i % 2 ? 4 : 0, 0.5);
     cl_report_config soma = {.name = "soma_v", .variable_name = "v", .sections = "soma", .dt = 0.1,
                              .start_time = NAN, .end_time = NAN};
     cl_report_config all = {.name = "all_v", .variable_name = "v", .sections = "all", .dt = 0.5,

@@ -19,6 +19,7 @@
 #include "cellulab.h"
 #include "cellulab_memcircuit.h"
 #include "cellulab_network.h"
+#include "fixtures.h"
 
 #define MORPH CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Pvalb_470522102_m.swc"
 
@@ -315,19 +316,9 @@ static void nok(cl_status st, const cl_error *e) {
 }
 
 static blob network_run(int threads) {
-    cl_memcircuit *mc;
-    cl_error e;
-    nok(cl_memcircuit_new(&mc, &e), &e);
-    cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    nok(cl_memcircuit_add_population(mc, "bio", 4, &bm, &e), &e);
-    nok(cl_memcircuit_add_edge_population(mc, "bio_bio", "bio", "bio", &e), &e);
-    cl_run_config rc = {NAN, 50, 0.025, 20, -20, 6.3, -65, NULL, NULL, NULL, NULL};
-    nok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
     uint64_t zero[] = {0};
-    nok(cl_memcircuit_add_node_set(mc, "drive", "bio", zero, 1, &e), &e);
-    cl_current_clamp cc = {.name = "step", .node_set = "drive", .amp = 2.0, .delay = 5, .duration = 40,
-                           .segment_x = NAN};
-    nok(cl_memcircuit_add_current_clamp(mc, &cc, &e), &e);
+    cl_memcircuit *mc = fx_driven_bio(4, MORPH, 50, zero, 1);
+    cl_error e;
     char syn[300];
     snprintf(syn, sizeof syn, "%s/syn.json", tmpdir);
     FILE *f = fopen(syn, "w");
@@ -335,14 +326,7 @@ static blob network_run(int threads) {
     fputs("{\"tau1\": 0.5, \"tau2\": 3.0, \"erev\": 0.0}", f);
     fclose(f);
     const uint64_t src[] = {0, 0, 1, 2, 3}, tgt[] = {1, 2, 2, 3, 0};
-    for (int i = 0; i < 5; i++) {
-        uint64_t id;
-        nok(cl_memcircuit_add_edge(mc, "bio_bio", src[i], tgt[i], syn, &id, &e), &e);
-        nok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "syn_weight", 0.05, &e), &e);
-        nok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "delay", 1.5 + i * 0.25, &e), &e);
-        nok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_id", i % 2 ? 4 : 0, &e), &e);
-        nok(cl_memcircuit_set_edge_num(mc, "bio_bio", id, "afferent_section_pos", 0.5, &e), &e);
-    }
+    for (int i = 0; i < 5; i++) fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, i % 2 ? 4 : 0, 0.5);
     cl_circuit *c;
     nok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network_options o = {.select = CL_NET_ALL, .threads = threads};
@@ -394,13 +378,10 @@ static void test_network_threads(void **state) {
     }
     free(ref.x);
     cl_network_options o = {.select = CL_NET_ALL, .threads = -2};
-    cl_memcircuit *mc;
-    cl_error e;
-    nok(cl_memcircuit_new(&mc, &e), &e);
     cl_node_model bm = {.model_type = "biophysical", .morphology = MORPH};
-    nok(cl_memcircuit_add_population(mc, "bio", 1, &bm, &e), &e);
     cl_run_config rc = {NAN, 5, 0.025, 20, -20, 6.3, -65, NULL, NULL, NULL, NULL};
-    nok(cl_memcircuit_set_run_config(mc, &rc, &e), &e);
+    cl_memcircuit *mc = fx_cells("bio", 1, &bm, &rc);
+    cl_error e;
     cl_circuit *c;
     nok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network *net = NULL;
