@@ -1,10 +1,11 @@
-/* Builders of in-memory circuits shared by the unit tests (see fixtures.h). */
+/* Builders shared by the unit tests (see fixtures.h). */
 #include "fixtures.h"
 
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -59,4 +60,36 @@ uint64_t fx_edge_at(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t,
     fx_ok(cl_memcircuit_set_edge_num(mc, epop, id, "afferent_section_id", sec, &e), &e);
     fx_ok(cl_memcircuit_set_edge_num(mc, epop, id, "afferent_section_pos", pos, &e), &e);
     return id;
+}
+
+const char *fx_path(const char *dir, const char *name) {
+    static char path[8][512];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
+    return path[k];
+}
+
+const char *fx_write_file(const char *dir, const char *name, const char *text) {
+    const char *p = fx_path(dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v) {
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(loc, name, filetype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(d >= 0);
+    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(sp);
+}
+
+void fx_assert_pt3d(cl_sim *s, cl_section sec, size_t i, double x, double y, double z, double d) {
+    double a, b, c, e;
+    assert_int_equal(cl_section_pt3d(s, sec, i, &a, &b, &c, &e), CL_OK);
+    assert_true(a == (float)x && b == (float)y && c == (float)z && e == (float)d);
 }

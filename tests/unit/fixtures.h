@@ -1,13 +1,18 @@
-/* Builders of in-memory circuits shared by the unit tests (fixtures.c).
- * Each fails the running cmocka test with the library's message when a
- * call fails, so the tests read as the circuit they build. */
+/* Builders shared by the unit tests (fixtures.c): in-memory circuits and
+ * files in a test's temporary folder. Each fails the running cmocka test
+ * (with the library's message) when a call fails, so the tests read as
+ * what they build. */
 #ifndef CELLULAB_TEST_FIXTURES_H
 #define CELLULAB_TEST_FIXTURES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hdf5.h>
+
+#include "cellulab.h"
 #include "cellulab_memcircuit.h"
+#include "cellulab_morph.h"
 
 /* Fails the current test with e's message unless st is CL_OK. */
 void fx_ok(cl_status st, const cl_error *e);
@@ -35,5 +40,23 @@ uint64_t fx_edge(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, do
 /* fx_edge, then afferent_section_id sec and afferent_section_pos pos. */
 uint64_t fx_edge_at(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, double w, double d, const char *dyn,
                     double sec, double pos);
+
+/* ---- files ---------------------------------------------------------------- */
+
+/* "dir/name" in one of 8 static buffers reused in turn (so up to 8 paths
+ * may be held at once). */
+const char *fx_path(const char *dir, const char *name);
+
+/* Writes text into the file dir/name, replacing it; returns its path
+ * (an fx_path buffer). */
+const char *fx_write_file(const char *dir, const char *name, const char *text);
+
+/* Creates the 1-D dataset `name` under loc holding the n values v, stored
+ * with the HDF5 type filetype. */
+void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v);
+
+/* Asserts that 3-d point i of sec is (x, y, z, d) rounded to float, the
+ * precision NEURON keeps its pt3d points in. */
+void fx_assert_pt3d(cl_sim *s, cl_section sec, size_t i, double x, double y, double z, double d);
 
 #endif

@@ -17,24 +17,11 @@
 
 #include "cellulab.h"
 #include "cellulab_morph.h"
+#include "fixtures.h"
 
 static char dir[] = "/tmp/test_asc_load_XXXXXX";
 
-static const char *write_file(const char *name, const char *text) {
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static void pt(cl_sim *s, cl_section sec, size_t i, double x, double y, double z, double d) {
-    double a, b, c, e;
-    assert_int_equal(cl_section_pt3d(s, sec, i, &a, &b, &c, &e), CL_OK);
-    assert_true(a == (float)x && b == (float)y && c == (float)z && e == (float)d);
-}
+static const char *write_file(const char *name, const char *text) { return fx_write_file(dir, name, text); }
 
 static cl_section sec_named(cl_sim *s, cl_cell cell, size_t i, const char *want, size_t npt) {
     cl_section sec;
@@ -94,12 +81,12 @@ static void test_tree(void **state) {
     parent_is(s, d0, "soma[0]", 0.5);
     parent_is(s, d1, "dend[0]", 1);
     parent_is(s, d2, "dend[0]", 1);
-    pt(s, axon, 0, 0, -5, 0, 1);
-    pt(s, d0, 0, 0, 5, 0, 2);
-    pt(s, d1, 0, 0, 10, 0, 1);
-    pt(s, d2, 0, 0, 10, 0, 1.5); /* the parent's last point, the child's diameter */
-    pt(s, d2, 1, 1, 11, 0, 1.5);
-    pt(s, d2, 2, -5, 15, 0, 1);
+    fx_assert_pt3d(s, axon, 0, 0, -5, 0, 1);
+    fx_assert_pt3d(s, d0, 0, 0, 5, 0, 2);
+    fx_assert_pt3d(s, d1, 0, 0, 10, 0, 1);
+    fx_assert_pt3d(s, d2, 0, 0, 10, 0, 1.5); /* the parent's last point, the child's diameter */
+    fx_assert_pt3d(s, d2, 1, 1, 11, 0, 1.5);
+    fx_assert_pt3d(s, d2, 2, -5, 15, 0, 1);
     cl_sim_free(s);
 }
 

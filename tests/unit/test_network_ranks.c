@@ -381,7 +381,8 @@ static cl_circuit *bio_circuit(void) {
     char syn[400];
     snprintf(syn, sizeof syn, "%s/exp2syn.json", tmpdir);
     const uint64_t src[] = {0, 1, 3, 4, 2}, tgt[] = {1, 2, 4, 0, 4};
-    for (int i = 0; i < 5; i++) fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, i % 2 ? 4 : 0, 0.5);
+    for (int i = 0; i < 5; i++)
+        fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, i % 2 ? 4 : 0, 0.5);
     cl_report_config soma = {.name = "soma_v", .variable_name = "v", .sections = "soma", .dt = 0.1,
                              .start_time = NAN, .end_time = NAN};
     cl_report_config all = {.name = "all_v", .variable_name = "v", .sections = "all", .dt = 0.5,

@@ -16,32 +16,12 @@
 #include <unistd.h>
 
 #include "cellulab_circuit.h"
+#include "fixtures.h"
 
 static char dir[] = "/tmp/test_sonata_err_XXXXXX";
 
-static const char *tmp(const char *name) {
-    static char path[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
-    return path[k];
-}
-
-static void text(const char *name, const char *body) {
-    FILE *f = fopen(tmp(name), "w");
-    assert_non_null(f);
-    fputs(body, f);
-    fclose(f);
-}
-
-static void put(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v) {
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t d = H5Dcreate2(loc, name, filetype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    assert_true(d >= 0);
-    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
-    H5Sclose(sp);
-}
+static const char *tmp(const char *name) { return fx_path(dir, name); }
+static void text(const char *name, const char *body) { fx_write_file(dir, name, body); }
 
 static void put_str_attr(hid_t loc, const char *dset, const char *name, const char *val) {
     hid_t d = H5Dopen2(loc, dset, H5P_DEFAULT);
@@ -64,11 +44,11 @@ static void write_nodes(int variant) {
     hid_t p = H5Gcreate2(g, "pop", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     double types[3] = {1, 1, variant == NODES_DANGLING ? 9 : 2}, zero[3] = {0, 0, 0}, idx[3] = {0, 1, 2};
     if (variant != NODES_NO_TYPE)
-        put(p, "node_type_id", variant == NODES_FLOAT_TYPE ? H5T_IEEE_F64LE : H5T_STD_U64LE, 3, types);
-    put(p, "node_group_id", H5T_STD_U32LE, 3, zero);
-    put(p, "node_group_index", H5T_STD_U64LE, 3, idx);
+        fx_put_doubles(p, "node_type_id", variant == NODES_FLOAT_TYPE ? H5T_IEEE_F64LE : H5T_STD_U64LE, 3, types);
+    fx_put_doubles(p, "node_group_id", H5T_STD_U32LE, 3, zero);
+    fx_put_doubles(p, "node_group_index", H5T_STD_U64LE, 3, idx);
     hid_t g0 = H5Gcreate2(p, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    put(g0, "x", H5T_IEEE_F64LE, 3, idx);
+    fx_put_doubles(g0, "x", H5T_IEEE_F64LE, 3, idx);
     H5Gclose(g0);
     H5Gclose(p);
     H5Gclose(g);
@@ -80,9 +60,9 @@ static void write_edges(const char *target_pop) {
     hid_t g = H5Gcreate2(f, "/edges", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t p = H5Gcreate2(g, "e", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     double src[2] = {0, 1}, tgt[2] = {1, 2}, type[2] = {5, 5};
-    put(p, "source_node_id", H5T_STD_U64LE, 2, src);
-    put(p, "target_node_id", H5T_STD_U64LE, 2, tgt);
-    put(p, "edge_type_id", H5T_STD_U32LE, 2, type);
+    fx_put_doubles(p, "source_node_id", H5T_STD_U64LE, 2, src);
+    fx_put_doubles(p, "target_node_id", H5T_STD_U64LE, 2, tgt);
+    fx_put_doubles(p, "edge_type_id", H5T_STD_U32LE, 2, type);
     put_str_attr(p, "source_node_id", "node_population", "pop");
     put_str_attr(p, "target_node_id", "node_population", target_pop);
     H5Gclose(p);
@@ -95,8 +75,8 @@ static void write_spikes(const char *pop) {
     hid_t g = H5Gcreate2(f, "/spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t p = H5Gcreate2(g, pop, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     double ids[2] = {0, 1}, t[2] = {1.5, 2.5};
-    put(p, "node_ids", H5T_STD_U64LE, 2, ids);
-    put(p, "timestamps", H5T_IEEE_F64LE, 2, t);
+    fx_put_doubles(p, "node_ids", H5T_STD_U64LE, 2, ids);
+    fx_put_doubles(p, "timestamps", H5T_IEEE_F64LE, 2, t);
     H5Gclose(p);
     H5Gclose(g);
     H5Fclose(f);
@@ -171,20 +151,20 @@ static void test_groups(void **state) {
     hid_t g = H5Gcreate2(f, "/nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t p = H5Gcreate2(g, "pop", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const double types[4] = {1, 2, 1, 2}, gid[4] = {1, 0, 1, 0}, gix[4] = {0, 0, 1, 1};
-    put(p, "node_type_id", H5T_STD_U64LE, 4, types);
-    put(p, "node_group_id", H5T_STD_U32LE, 4, gid);
-    put(p, "node_group_index", H5T_STD_U64LE, 4, gix);
+    fx_put_doubles(p, "node_type_id", H5T_STD_U64LE, 4, types);
+    fx_put_doubles(p, "node_group_id", H5T_STD_U32LE, 4, gid);
+    fx_put_doubles(p, "node_group_index", H5T_STD_U64LE, 4, gix);
     hid_t g0 = H5Gcreate2(p, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const double x[2] = {10, 11}, mt[2] = {1, 0}, gd[2] = {0.5, 0.6}, y[2] = {20, 21};
-    put(g0, "x", H5T_IEEE_F64LE, 2, x);
-    put(g0, "mtype", H5T_STD_U32LE, 2, mt);
+    fx_put_doubles(g0, "x", H5T_IEEE_F64LE, 2, x);
+    fx_put_doubles(g0, "mtype", H5T_STD_U32LE, 2, mt);
     hid_t lib = H5Gcreate2(g0, "@library", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const char *names[2] = {"L5_TPC:A", "L23_MC"};
     put_strings(lib, "mtype", 2, names);
     hid_t dyn = H5Gcreate2(g0, "dynamics_params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    put(dyn, "gbar", H5T_IEEE_F32LE, 2, gd);
+    fx_put_doubles(dyn, "gbar", H5T_IEEE_F32LE, 2, gd);
     hid_t g1 = H5Gcreate2(p, "1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    put(g1, "y", H5T_IEEE_F64LE, 2, y);
+    fx_put_doubles(g1, "y", H5T_IEEE_F64LE, 2, y);
     H5Gclose(dyn);
     H5Gclose(lib);
     H5Gclose(g0);
@@ -197,9 +177,9 @@ static void test_groups(void **state) {
     g = H5Gcreate2(f, "/edges", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     p = H5Gcreate2(g, "e", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const double src[3] = {3, 2, 0}, tgt[3] = {1, 0, 1}, et[3] = {5, 5, 5};
-    put(p, "source_node_id", H5T_STD_U64LE, 3, src);
-    put(p, "target_node_id", H5T_STD_U64LE, 3, tgt);
-    put(p, "edge_type_id", H5T_STD_U32LE, 3, et);
+    fx_put_doubles(p, "source_node_id", H5T_STD_U64LE, 3, src);
+    fx_put_doubles(p, "target_node_id", H5T_STD_U64LE, 3, tgt);
+    fx_put_doubles(p, "edge_type_id", H5T_STD_U32LE, 3, et);
     put_str_attr(p, "source_node_id", "node_population", "pop");
     put_str_attr(p, "target_node_id", "node_population", "pop");
     hid_t ix = H5Gcreate2(p, "indicies", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);

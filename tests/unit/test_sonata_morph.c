@@ -20,32 +20,12 @@
 #include <unistd.h>
 
 #include "cellulab_circuit.h"
+#include "fixtures.h"
 
 static char dir[] = "/tmp/test_sonata_morph_XXXXXX";
 
-static const char *tmp(const char *name) {
-    static char path[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
-    return path[k];
-}
-
-static void text(const char *name, const char *body) {
-    FILE *f = fopen(tmp(name), "w");
-    assert_non_null(f);
-    fputs(body, f);
-    fclose(f);
-}
-
-static void put(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v) {
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t d = H5Dcreate2(loc, name, filetype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    assert_true(d >= 0);
-    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
-    H5Sclose(sp);
-}
+static const char *tmp(const char *name) { return fx_path(dir, name); }
+static void text(const char *name, const char *body) { fx_write_file(dir, name, body); }
 
 static void put_strings(hid_t loc, const char *name, hsize_t n, const char **v) {
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -83,17 +63,17 @@ static void write_circuit(void) {
         idx[i] = i;
         ais[i] = 1.0 + 0.25 * i;
     }
-    put(p, "node_type_id", H5T_STD_I64LE, N, types);
-    put(p, "node_group_id", H5T_STD_U32LE, N, zero);
-    put(p, "node_group_index", H5T_STD_U64LE, N, idx);
+    fx_put_doubles(p, "node_type_id", H5T_STD_I64LE, N, types);
+    fx_put_doubles(p, "node_group_id", H5T_STD_U32LE, N, zero);
+    fx_put_doubles(p, "node_group_index", H5T_STD_U64LE, N, idx);
     hid_t g0 = H5Gcreate2(p, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     put_strings(g0, "model_template", N, tmpl);
     put_strings(g0, "morphology", N, morph);
     const char *mtype[N] = {"biophysical", "biophysical", "biophysical", "biophysical", "biophysical", "biophysical"};
     put_strings(g0, "model_type", N, mtype);
     hid_t dyn = H5Gcreate2(g0, "dynamics_params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    put(dyn, "AIS_scaler", H5T_IEEE_F32LE, N, ais);
-    put(dyn, "holding_current", H5T_IEEE_F32LE, N, ais);
+    fx_put_doubles(dyn, "AIS_scaler", H5T_IEEE_F32LE, N, ais);
+    fx_put_doubles(dyn, "holding_current", H5T_IEEE_F32LE, N, ais);
     H5Gclose(dyn);
     H5Gclose(g0);
     H5Gclose(p);

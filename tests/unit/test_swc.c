@@ -14,26 +14,13 @@
 
 #include "cellulab.h"
 #include "cellulab_morph.h"
+#include "fixtures.h"
 
 #define NR5A1 CELLULAB_SHARED_DATA "/sonata-examples/shared_components/morphologies/Nr5a1_471087815_m.swc"
 
 static char dir[] = "/tmp/test_swc_XXXXXX";
 
-static const char *write_file(const char *name, const char *text) {
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static void pt(cl_sim *s, cl_section sec, size_t i, double x, double y, double z, double d) {
-    double a, b, c, e;
-    assert_int_equal(cl_section_pt3d(s, sec, i, &a, &b, &c, &e), CL_OK);
-    assert_true(a == (float)x && b == (float)y && c == (float)z && e == (float)d);
-}
+static const char *write_file(const char *name, const char *text) { return fx_write_file(dir, name, text); }
 
 static void test_one_point_soma(void **state) {
     (void)state;
@@ -53,9 +40,9 @@ static void test_one_point_soma(void **state) {
     assert_string_equal(name, "soma[0]");
     assert_int_equal(cl_section_n3d(s, soma, &n), CL_OK);
     assert_int_equal(n, 3);
-    pt(s, soma, 0, -5, 0, 0, 10);
-    pt(s, soma, 1, 0, 0, 0, 10);
-    pt(s, soma, 2, 5, 0, 0, 10);
+    fx_assert_pt3d(s, soma, 0, -5, 0, 0, 10);
+    fx_assert_pt3d(s, soma, 1, 0, 0, 0, 10);
+    fx_assert_pt3d(s, soma, 2, 5, 0, 0, 10);
     assert_int_equal(cl_cell_section_at(s, cell, 1, &dend), CL_OK);
     cl_section_name(s, dend, &name);
     assert_string_equal(name, "dend[0]");
@@ -65,15 +52,15 @@ static void test_one_point_soma(void **state) {
     assert_true(par.id == soma.id && x == 0.5);
     assert_int_equal(cl_section_n3d(s, dend, &n), CL_OK);
     assert_int_equal(n, 2); /* wire to the soma: the copy of the soma point is left out */
-    pt(s, dend, 0, 10, 0, 0, 2);
+    fx_assert_pt3d(s, dend, 0, 10, 0, 0, 2);
     cl_section d2;
     assert_int_equal(cl_cell_section_at(s, cell, 3, &d2), CL_OK);
     cl_section_name(s, d2, &name);
     assert_string_equal(name, "dend[2]");
     assert_int_equal(cl_section_parent(s, d2, &par, &x), CL_OK);
     assert_true(par.id == dend.id && x == 1);
-    pt(s, d2, 0, 20, 0, 0, 2); /* parent's last point with the parent's diameter */
-    pt(s, d2, 1, 30, -5, 0, 1);
+    fx_assert_pt3d(s, d2, 0, 20, 0, 0, 2); /* parent's last point with the parent's diameter */
+    fx_assert_pt3d(s, d2, 1, 30, -5, 0, 1);
     cl_sim_free(s);
 }
 
@@ -90,8 +77,8 @@ static void test_three_point_soma(void **state) {
     size_t n;
     assert_int_equal(cl_section_n3d(s, soma, &n), CL_OK);
     assert_int_equal(n, 3); /* a sphere: cylinder along x, L = diam */
-    pt(s, soma, 0, -5, 0, 0, 10);
-    pt(s, soma, 2, 5, 0, 0, 10);
+    fx_assert_pt3d(s, soma, 0, -5, 0, 0, 10);
+    fx_assert_pt3d(s, soma, 2, 5, 0, 0, 10);
     double L;
     assert_int_equal(cl_section_get_L(s, soma, &L), CL_OK);
     assert_true(L == 10);

@@ -326,7 +326,8 @@ static blob network_run(int threads) {
     fputs("{\"tau1\": 0.5, \"tau2\": 3.0, \"erev\": 0.0}", f);
     fclose(f);
     const uint64_t src[] = {0, 0, 1, 2, 3}, tgt[] = {1, 2, 2, 3, 0};
-    for (int i = 0; i < 5; i++) fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, i % 2 ? 4 : 0, 0.5);
+    for (int i = 0; i < 5; i++)
+        fx_edge_at(mc, "bio_bio", src[i], tgt[i], 0.05, 1.5 + i * 0.25, syn, i % 2 ? 4 : 0, 0.5);
     cl_circuit *c;
     nok(cl_memcircuit_to_circuit(mc, &c, &e), &e);
     cl_network_options o = {.select = CL_NET_ALL, .threads = threads};
