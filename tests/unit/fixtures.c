@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -88,8 +89,30 @@ void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, cons
     H5Sclose(sp);
 }
 
+void fx_put_strings(hid_t loc, const char *name, hsize_t n, const char **v) {
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(t);
+}
+
 void fx_assert_pt3d(cl_sim *s, cl_section sec, size_t i, double x, double y, double z, double d) {
     double a, b, c, e;
     assert_int_equal(cl_section_pt3d(s, sec, i, &a, &b, &c, &e), CL_OK);
     assert_true(a == (float)x && b == (float)y && c == (float)z && e == (float)d);
+}
+
+void fx_expect_morph_error(const char *dir, const char *name, const char *text, cl_status want, const char *msg) {
+    const char *p = text ? fx_write_file(dir, name, text) : name;
+    cl_sim *s;
+    assert_int_equal(cl_sim_new(&s), CL_OK);
+    cl_cell cell;
+    assert_int_equal(cl_cell_load_morphology(s, p, &cell), want);
+    if (!strstr(cl_sim_errmsg(s), msg)) fail_msg("message '%s' lacks '%s'", cl_sim_errmsg(s), msg);
+    cl_sim_free(s);
 }

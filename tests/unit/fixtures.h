@@ -55,8 +55,17 @@ const char *fx_write_file(const char *dir, const char *name, const char *text);
  * with the HDF5 type filetype. */
 void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v);
 
+/* Creates the 1-D dataset `name` under loc holding the n strings v, stored
+ * as variable-length UTF-8 strings. */
+void fx_put_strings(hid_t loc, const char *name, hsize_t n, const char **v);
+
 /* Asserts that 3-d point i of sec is (x, y, z, d) rounded to float, the
  * precision NEURON keeps its pt3d points in. */
 void fx_assert_pt3d(cl_sim *s, cl_section sec, size_t i, double x, double y, double z, double d);
+
+/* Asserts that loading the morphology `name` fails with status want and a
+ * message containing msg; where text is not NULL the file is first
+ * written with it as dir/name (fx_write_file). */
+void fx_expect_morph_error(const char *dir, const char *name, const char *text, cl_status want, const char *msg);
 
 #endif

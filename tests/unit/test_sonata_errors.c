@@ -129,18 +129,6 @@ static void put2(hid_t loc, const char *name, hsize_t rows, const double *v) {
     H5Sclose(sp);
 }
 
-static void put_strings(hid_t loc, const char *name, hsize_t n, const char **v) {
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    assert_true(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
-    H5Sclose(sp);
-    H5Tclose(t);
-}
-
 /* Two groups with different columns, an @library enumeration, per-node
  * dynamics_params, and an edge index spelled "indicies"/node_id_to_range
  * (the older bmtk files): values are the ones written here. */
@@ -160,7 +148,7 @@ static void test_groups(void **state) {
     fx_put_doubles(g0, "mtype", H5T_STD_U32LE, 2, mt);
     hid_t lib = H5Gcreate2(g0, "@library", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const char *names[2] = {"L5_TPC:A", "L23_MC"};
-    put_strings(lib, "mtype", 2, names);
+    fx_put_strings(lib, "mtype", 2, names);
     hid_t dyn = H5Gcreate2(g0, "dynamics_params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     fx_put_doubles(dyn, "gbar", H5T_IEEE_F32LE, 2, gd);
     hid_t g1 = H5Gcreate2(p, "1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);

@@ -27,18 +27,6 @@ static char dir[] = "/tmp/test_sonata_morph_XXXXXX";
 static const char *tmp(const char *name) { return fx_path(dir, name); }
 static void text(const char *name, const char *body) { fx_write_file(dir, name, body); }
 
-static void put_strings(hid_t loc, const char *name, hsize_t n, const char **v) {
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    assert_true(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
-    H5Sclose(sp);
-    H5Tclose(t);
-}
-
 #define N 6
 static const char *tmpl[N] = {"hoc:T", "hoc:T", "nml:m.cell.nml", "hoc:T", "hoc:T", "nml:m.cell.nml"};
 static const char *morph[N] = {"a", "b", "c", "c", "gone", "d"};
@@ -67,10 +55,10 @@ static void write_circuit(void) {
     fx_put_doubles(p, "node_group_id", H5T_STD_U32LE, N, zero);
     fx_put_doubles(p, "node_group_index", H5T_STD_U64LE, N, idx);
     hid_t g0 = H5Gcreate2(p, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    put_strings(g0, "model_template", N, tmpl);
-    put_strings(g0, "morphology", N, morph);
+    fx_put_strings(g0, "model_template", N, tmpl);
+    fx_put_strings(g0, "morphology", N, morph);
     const char *mtype[N] = {"biophysical", "biophysical", "biophysical", "biophysical", "biophysical", "biophysical"};
-    put_strings(g0, "model_type", N, mtype);
+    fx_put_strings(g0, "model_type", N, mtype);
     hid_t dyn = H5Gcreate2(g0, "dynamics_params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     fx_put_doubles(dyn, "AIS_scaler", H5T_IEEE_F32LE, N, ais);
     fx_put_doubles(dyn, "holding_current", H5T_IEEE_F32LE, N, ais);

@@ -91,15 +91,7 @@ static void test_three_point_soma(void **state) {
 }
 
 static void expect_error(const char *name, const char *text, cl_status want, const char *msg) {
-    const char *p = text ? write_file(name, text) : name;
-    cl_sim *s;
-    assert_int_equal(cl_sim_new(&s), CL_OK);
-    cl_cell cell;
-    assert_int_equal(cl_cell_load_morphology(s, p, &cell), want);
-    if (!strstr(cl_sim_errmsg(s), msg)) fail_msg("message '%s' lacks '%s'", cl_sim_errmsg(s), msg);
-    size_t n = 0;
-    (void)n;
-    cl_sim_free(s);
+    fx_expect_morph_error(dir, name, text, want, msg);
 }
 
 static void test_errors(void **state) {
