@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -78,6 +79,12 @@ const char *fx_write_file(const char *dir, const char *name, const char *text) {
     fputs(text, f);
     fclose(f);
     return p;
+}
+
+int fx_remove_dir(const char *dir) {
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) != 0;
 }
 
 void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v) {

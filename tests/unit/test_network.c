@@ -878,8 +878,6 @@ int main(void) {
         cmocka_unit_test(test_hoc_emodel),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) r = r ? r : 1;
+    if (fx_remove_dir(tmpdir) != 0) r = r ? r : 1;
     return r;
 }

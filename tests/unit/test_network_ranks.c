@@ -608,8 +608,6 @@ int main(void) {
         cmocka_unit_test(test_ranks_outputs),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) rc = rc ? rc : 1;
+    if (fx_remove_dir(tmpdir) != 0) rc = rc ? rc : 1;
     return rc;
 }

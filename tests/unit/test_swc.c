@@ -130,8 +130,6 @@ int main(void) {
         cmocka_unit_test(test_allen),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) rc = rc ? rc : 0;
+    if (fx_remove_dir(dir) != 0) rc = rc ? rc : 0;
     return rc;
 }

@@ -403,8 +403,6 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_network_threads),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) rc = rc ? rc : 1;
+    if (fx_remove_dir(tmpdir) != 0) rc = rc ? rc : 1;
     return rc;
 }
