@@ -408,6 +408,17 @@ static inline double cl_hoc_exp_c(const cl_mech_ctx *c, double x) {
     return exp(x);
 }
 
+/* cl_hoc_exp_c(c, x) for one place in a mechanism's code, remembering the
+ * last argument and value in m[0], m[1] (m[0] NaN at first): instances that
+ * share their parameters (synapses with one tau) give that place the same
+ * argument, and equal doubles have equal exponentials (+0 and -0 too). */
+static inline double cl_exp_memo_(const cl_mech_ctx *c, double x, double *m) {
+    if (x == m[0]) return m[1];
+    m[0] = x;
+    m[1] = cl_hoc_exp_c(c, x);
+    return m[1];
+}
+
 /* cl_hoc_exp_c of x[0], ..., x[n-1], in place: cl_exp_fma_ four at a time
  * (AVX2) where the context allows, each lane the operations of the scalar
  * one; lanes outside its fast path (and the hoc_Exp limits) go through

@@ -181,6 +181,12 @@ typedef struct gen {
     const cl_ast *fbody;
     char **fhoist;
     int nfhoist, capfhoist;
+    /* a cnexp DERIVATIVE emitted as _d_<name> (not gathered): its update
+     * exps go through cl_exp_memo_ with _em + 2k, k < ndmemo, one pair
+     * per place; dmemo_n[i]: the count of g->derivs[i] + 1, 0 for the
+     * DERIVATIVEs emitted otherwise (derivimplicit, euler, gathered) */
+    int dmemo, ndmemo;
+    int *dmemo_n;
     cl_sb out;
 } gen;
 
@@ -1070,6 +1076,9 @@ static void stmt(gen *g, const cl_ast *s, int depth, int cnexp) {
                 cl_sb_addf(b, "_xb[%d][_j] = - ( %s ) / ( %s ) ;\n", g->nbatch, f.B, f.A);
                 g->batch_x[g->nbatch++] = x.s;
                 x.s = NULL;
+            } else if (nz(f.DE) && g->dmemo) {
+                cl_sb_addf(b, "%s = %s + (1. - cl_exp_memo_(_c, _c->dt*(%s), _em + %d))*(- ( %s ) / ( %s ) - %s) ;\n",
+                           x.s, x.s, f.DE, 2 * g->ndmemo++, f.B, f.A, x.s);
             } else if (nz(f.DE))
                 cl_sb_addf(b, "%s = %s + (1. - exp(_c->dt*(%s)))*(- ( %s ) / ( %s ) - %s) ;\n", x.s, x.s, f.DE, f.B,
                            f.A, x.s);
@@ -1736,9 +1745,13 @@ static void emit_functions(gen *g) {
             emit_batched(g, g->derivs[i]);
             continue;
         }
-        cl_sb_addf(b, "static inline __attribute__((always_inline)) void _d_%s(" FN_PARAMS ") {\n" FN_PRELUDE,
-                   g->derivs[i]->name);
+        cl_sb_addf(b, "static inline __attribute__((always_inline)) void _d_%s(" FN_PARAMS ", double *_em) {\n"
+                      FN_PRELUDE, g->derivs[i]->name);
+        g->dmemo = 1;
+        g->ndmemo = 0;
         block(g, g->derivs[i]->kid[0], 1, 1);
+        g->dmemo = 0;
+        if (g->dmemo_n) g->dmemo_n[i] = g->ndmemo + 1;
         cl_sb_add(b, "}\n\n");
     }
 }
@@ -1812,6 +1825,8 @@ static void emit_solves(gen *g) {
                 }
                 if (g->derivs[k] == g->batch_deriv)
                     cl_sb_addf(b, "            _dp_%s(_b, _i, _c, _xa, _xb, _gv, _j);\n", s->name);
+                else if (g->dmemo_n && g->dmemo_n[k])
+                    cl_sb_addf(b, "        _d_%s(_b, _i, _c, _em%d);\n", s->name, k);
                 else
                     cl_sb_addf(b, "        _d_%s(_b, _i, _c);\n", s->name);
             }
@@ -1877,6 +1892,18 @@ static void sr_written(gen *g, const cl_ast *n, char *w) {
 static void slot_ref(gen *g, cl_sb *b, int slot) {
     if (g->sr) { g->sr_used[slot] = 1; cl_sb_addf(b, "_r%d", slot); }
     else cl_sb_addf(b, "_p[%d][_i]", slot);
+}
+
+/* _state's places for cl_exp_memo_ (gen.dmemo): a NaN argument, equal to
+ * nothing, for each cnexp DERIVATIVE emitted as _d_<name>. */
+static void dmemo_decls(gen *g) {
+    for (int i = 0; i < g->nderiv && g->dmemo_n; i++) {
+        if (!g->dmemo_n[i]) continue;
+        int n = g->dmemo_n[i] > 1 ? g->dmemo_n[i] - 1 : 1;
+        cl_sb_addf(&g->out, "    double _em%d[%d];\n"
+                            "    for (int _k = 0; _k < %d; _k += 2) { _em%d[_k] = __builtin_nan(\"\"); _em%d[_k + 1] = 0.; }\n",
+                   i, 2 * n, 2 * n, i, i);
+    }
 }
 
 static void emit_wrappers(gen *g) {
@@ -2017,13 +2044,14 @@ static void emit_wrappers(gen *g) {
     if (g->batch_deriv && g->nbatch > 0) {
         cl_sb_addf(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
                       "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
-                      "    double _xa[%d][%d], _xb[%d][%d], _gv[%d][%d];\n"
-                      "    for (int _i0 = 0; _i0 < _b->n; _i0 += %d) {\n"
+                      "    double _xa[%d][%d], _xb[%d][%d], _gv[%d][%d];\n",
+                   g->nbatch, CL_NMODL_BATCH_N, g->nbatch, CL_NMODL_BATCH_N, g->ngcap ? g->ngcap : 1, CL_NMODL_BATCH_N);
+        dmemo_decls(g);
+        cl_sb_addf(b, "    for (int _i0 = 0; _i0 < _b->n; _i0 += %d) {\n"
                       "        int _m = _b->n - _i0 < %d ? _b->n - _i0 : %d;\n"
                       "        for (int _j = 0; _j < _m; _j++) {\n"
                       "            int _i = _i0 + _j;\n",
-                   g->nbatch, CL_NMODL_BATCH_N, g->nbatch, CL_NMODL_BATCH_N, g->ngcap ? g->ngcap : 1,
-                   CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
+                   CL_NMODL_BATCH_N, CL_NMODL_BATCH_N, CL_NMODL_BATCH_N);
         cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
         read_ions(g);
         emit_solves(g);
@@ -2050,8 +2078,9 @@ static void emit_wrappers(gen *g) {
         cl_sb_add(b, "        }\n    }\n}\n\n");
     } else if (has_solve_kind(g->breakpoint, 0) || (!g->ncur && g->breakpoint)) {
         cl_sb_add(b, "static void _state(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
-                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n"
-                     "    for (int _i = 0; _i < _b->n; _i++) {\n");
+                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_g; (void)_w;\n");
+        dmemo_decls(g);
+        cl_sb_add(b, "    for (int _i = 0; _i < _b->n; _i++) {\n");
         if (!art) cl_sb_addf(b, "        _p[%d][_i] = _c->v[_b->node[_i]];\n", g->v_slot);
         read_ions(g);
         emit_solves(g);
@@ -2175,6 +2204,7 @@ static void gen_free(gen *g) {
     free(g->hoist);
     for (int k = 0; k < g->nfhoist; k++) free(g->fhoist[k]);
     free(g->fhoist);
+    free(g->dmemo_n);
     for (int i = 0; i < g->nbatch; i++) free(g->batch_x[i]);
     for (int i = 0; i < g->nsplit; i++) { free(g->batch_de[i]); free(g->batch_b[i]); free(g->batch_a[i]); }
     for (int i = 0; i < g->ncur; i++) free(g->currents[i]);
@@ -2286,6 +2316,8 @@ static cl_status to_c(const char *text, size_t len, const char *name, const cl_a
                      "/* the hoisted constants (set at every entry: celsius and GLOBALs may change between) */\n"
                      "static inline void _hoist(const cl_mech_ctx *_c, double *_g);\n\n");
         g.batch_deriv = cnexp_batch_of(&g);
+        g.dmemo_n = calloc((size_t)g.nderiv + 1, sizeof(int));
+        if (!g.dmemo_n) g.failed = 1;
         emit_functions(&g);
         if (!g.failed) kin_emit(&g);
         emit_wrappers(&g);

@@ -189,11 +189,41 @@ static void test_hoisting(void **state) {
     unlink(out);
 }
 
+/* A cnexp DERIVATIVE solved per instance (not gathered): each update's exp
+ * remembers its last argument and value (cl_exp_memo_), one place each. */
+static void test_exp_memo(void **state) {
+    (void)state;
+    const char *mod = "NEURON { POINT_PROCESS P RANGE tau1, tau2 }\n"
+                      "PARAMETER { tau1 = 2 tau2 = 5 }\n"
+                      "STATE { A B }\n"
+                      "BREAKPOINT { SOLVE s METHOD cnexp }\n"
+                      "DERIVATIVE s { A' = -A/tau1\n B' = -B/tau2 }\n";
+    char in[] = "/tmp/cl_memo_XXXXXX.mod", out[] = "/tmp/cl_memo_XXXXXX.c";
+    int fd = mkstemps(in, 4);
+    assert_true(fd >= 0);
+    assert_true(write(fd, mod, strlen(mod)) == (ssize_t)strlen(mod));
+    close(fd);
+    fd = mkstemps(out, 2);
+    assert_true(fd >= 0);
+    close(fd);
+    cl_error err = {{0}};
+    if (cl_nmodl_translate(in, out, &err) != CL_OK) fail_msg("%s", err.msg);
+    const char *c = read_all(out);
+    assert_int_equal(count(c, "cl_exp_memo_(_c, _c->dt*"), 2);
+    assert_non_null(strstr(c, "_em + 0)"));
+    assert_non_null(strstr(c, "_em + 2)"));
+    assert_non_null(strstr(c, "double _em0[4];"));
+    assert_non_null(strstr(c, "_d_s(_b, _i, _c, _em0);"));
+    unlink(in);
+    unlink(out);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_shared_mod_file),
         cmocka_unit_test(test_errors_name_the_place),
         cmocka_unit_test(test_hoisting),
+        cmocka_unit_test(test_exp_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
