@@ -246,8 +246,8 @@ typedef struct cl_engine {
 
 #define CL_SOLVE_BATCH 2048
 /* One part of the trees, stepped by one thread: roots [r0, r1), their other
- * nodes [n0, n1), and per mechanism type a
- * view of its instances there (view[t].n == 0: none); views share the
+ * nodes [n0, n1), and per mechanism type a view of its instances there
+ * (view[t].n == 0: none); views share the
  * block's arrays at an offset. Globals: each part but the last one with
  * instances of a type has its own copy, refreshed from the simulation's at
  * every step, so that GLOBALs a mechanism assigns while it runs (hh's minf)

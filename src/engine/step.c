@@ -361,8 +361,8 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
 }
 
 /* Hines elimination over one group's trees; the solution (Δv) is left in
- * rhs and added to v. Every node's elimination and back substitution divide by its
- * pivot, and divisions are what bounds the solve; four divisions in one
+ * rhs and added to v. Every node's elimination and back substitution
+ * divide by its pivot, and divisions bound the solve; four divisions in one
  * vector instruction give the same IEEE quotients in about half the time.
  * So the nodes go in the group's schedule (threads.c: by batches of trees,
  * deepest level first), where the nodes of one level do not depend on each

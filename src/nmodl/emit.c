@@ -866,27 +866,18 @@ static int hoist_keys(gen *g, const cl_ast *n) {
 
 static int hoisted(gen *g, cl_sb *b, const cl_ast *n) {
     if (g->in_hoist || g->capture) return 0;
-    if (!invariant(g, n)) {
-        if (!g->fbody || !invariant_of(g, n, 1)) return 0;
-        cl_sb t = {0};
-        g->in_hoist = 1;
-        expr(g, &t, n);
-        g->in_hoist = 0;
-        if (t.oom || !t.s) { free(t.s); g->failed = 1; return 1; }
-        int k = add_text(&g->fhoist, &g->nfhoist, &g->capfhoist, t.s);
-        if (k < 0) { g->failed = 1; return 1; }
-        cl_sb_addf(b, "_h%d", k);
-        return 1;
-    }
-    if (!hoist_keys(g, n)) return 0;
+    int global = invariant(g, n); /* else per call of the function */
+    if (global ? !hoist_keys(g, n) : !g->fbody || !invariant_of(g, n, 1)) return 0;
     cl_sb t = {0};
     g->in_hoist = 1;
     expr(g, &t, n);
     g->in_hoist = 0;
     if (t.oom || !t.s) { free(t.s); g->failed = 1; return 1; }
-    int k = add_text(&g->hoist, &g->nhoist, &g->caphoist, t.s);
+    int k = global ? add_text(&g->hoist, &g->nhoist, &g->caphoist, t.s)
+                   : add_text(&g->fhoist, &g->nfhoist, &g->capfhoist, t.s);
     if (k < 0) { g->failed = 1; return 1; }
-    cl_sb_addf(b, "_g[%d]", g->nglob + k);
+    if (global) cl_sb_addf(b, "_g[%d]", g->nglob + k);
+    else cl_sb_addf(b, "_h%d", k);
     return 1;
 }
 

@@ -1786,13 +1786,7 @@ cl_status cl_network_write_outputs(cl_network *net, const char *output_dir, cl_e
             st = cl_error_fail(err, CL_EINVAL, "report \"%s\": its nodes span %zu populations; a report file holds one",
                       R->rc.name ? R->rc.name : "", nrp);
         if (!st && nrp == 1) st = net_write_report(path, &rp[0], err);
-        for (size_t k = 0; k < nrp; k++) {
-            free((void *)rp[k].nodes);
-            free((void *)rp[k].index_pointers);
-            free((void *)rp[k].element_ids);
-            free((void *)rp[k].element_pos);
-            free((void *)rp[k].data);
-        }
+        net_report_pops_free(rp, nrp);
         free(rp);
     }
     return st;

@@ -61,3 +61,13 @@ cl_status net_write_report(const char *path, const net_report_pop *P, cl_error *
     }
     return CL_OK;
 }
+
+void net_report_pops_free(net_report_pop *pops, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        free((void *)pops[k].nodes);
+        free((void *)pops[k].index_pointers);
+        free((void *)pops[k].element_ids);
+        free((void *)pops[k].element_pos);
+        free((void *)pops[k].data);
+    }
+}

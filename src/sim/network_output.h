@@ -41,4 +41,8 @@ typedef struct net_report_pop {
  * atomic like the spikes. */
 cl_status net_write_report(const char *path, const net_report_pop *pop, cl_error *err);
 
+/* Frees the arrays of pops[0 .. n) that their builder allocated (nodes,
+ * index_pointers, element_ids, element_pos, data; not the names). */
+void net_report_pops_free(net_report_pop *pops, size_t n);
+
 #endif

@@ -474,13 +474,7 @@ cl_status net_dist_write_reports(cl_network *net, const char *od, const char *ou
             j0 = j1;
         }
         if (!st && nrp == 1) st = net_write_report(path, &rp[0], err);
-        for (size_t k = 0; k < nrp; k++) {
-            free((void *)rp[k].nodes);
-            free((void *)rp[k].index_pointers);
-            free((void *)rp[k].element_ids);
-            free((void *)rp[k].element_pos);
-            free((void *)rp[k].data);
-        }
+        net_report_pops_free(rp, nrp);
     }
     free(blk);
     free(cur);

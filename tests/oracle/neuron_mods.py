@@ -57,6 +57,26 @@ def write(outdir, name, vecs):
                 f.write("%.17g\n" % x)
 
 
+def decorate(sec, mechs):
+    """pas (1e-4 S/cm2, -70 mV) and mechs {name: gbar or None} in every
+    segment of sec (soma_oracle.c's so_decorate)."""
+    sec.insert("pas")
+    sec.g_pas = 1e-4
+    sec.e_pas = -70
+    for m, g in mechs.items():
+        sec.insert(m)
+        if g is not None:
+            for seg in sec:
+                setattr(seg, "gbar_" + m, g)
+
+
+def clamp(sec):
+    """The 0.3 nA step from 20 to 170 ms at sec(0.5)."""
+    stim = h.IClamp(sec(0.5))
+    stim.delay, stim.dur, stim.amp = 20, 150, 0.3
+    return stim
+
+
 def tree(outdir):
     soma = h.Section(name="soma")
     soma.L = soma.diam = 20
@@ -67,16 +87,8 @@ def tree(outdir):
     d1.connect(soma(1))
     d2.connect(soma(0.5))
     for sec, mechs in ((soma, CONFIGS[-1][1]), (d1, DEND1), (d2, DEND2)):
-        sec.insert("pas")
-        sec.g_pas = 1e-4
-        sec.e_pas = -70
-        for m, g in mechs.items():
-            sec.insert(m)
-            if g is not None:
-                for seg in sec:
-                    setattr(seg, "gbar_" + m, g)
-    stim = h.IClamp(soma(0.5))
-    stim.delay, stim.dur, stim.amp = 20, 150, 0.3
+        decorate(sec, mechs)
+    stim = clamp(soma)  # noqa: F841 (kept alive until the run ends)
     vecs = {}
     for key, seg in (("v", soma(0.5)), ("v_d1", d1(0.9)), ("v_d2", d2(0.4)), ("cai_d1", None)):
         vec = h.Vector()
@@ -92,15 +104,8 @@ def soma_run(outdir, name, mechs, change=None):
     call)."""
     soma = h.Section(name="soma")
     soma.L = soma.diam = 20
-    soma.insert("pas")
-    soma.g_pas = 1e-4
-    soma.e_pas = -70
-    for m, g in mechs.items():
-        soma.insert(m)
-        if g is not None:
-            setattr(soma(0.5), "gbar_" + m, g)
-    stim = h.IClamp(soma(0.5))
-    stim.delay, stim.dur, stim.amp = 20, 150, 0.3
+    decorate(soma, mechs)
+    stim = clamp(soma)  # noqa: F841 (kept alive until the run ends)
     v = h.Vector()
     v.record(soma(0.5)._ref_v)
     if change:

@@ -64,6 +64,16 @@ uint64_t fx_edge_at(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t,
     return id;
 }
 
+void fx_insert_all(cl_sim *sim, cl_cell cell, const char *mech) {
+    size_t ns;
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
+    cl_section *secs = malloc(ns * sizeof *secs);
+    assert_non_null(secs);
+    assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
+    for (size_t i = 0; i < ns; i++) assert_int_equal(cl_section_insert(sim, secs[i], mech), CL_OK);
+    free(secs);
+}
+
 const char *fx_path(const char *dir, const char *name) {
     static char path[8][512];
     static int k;

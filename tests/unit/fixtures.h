@@ -41,6 +41,9 @@ uint64_t fx_edge(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, do
 uint64_t fx_edge_at(cl_memcircuit *mc, const char *epop, uint64_t s, uint64_t t, double w, double d, const char *dyn,
                     double sec, double pos);
 
+/* Inserts mechanism mech in every section of cell. */
+void fx_insert_all(cl_sim *sim, cl_cell cell, const char *mech);
+
 /* ---- files ---------------------------------------------------------------- */
 
 /* "dir/name" in one of 8 static buffers reused in turn (so up to 8 paths

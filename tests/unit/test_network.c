@@ -470,12 +470,7 @@ static cl_network *replay_net(const uint64_t *ids, size_t n_ids, const double *i
     for (uint64_t k = 0; k < 3; k++) {
         cl_cell cell;
         if (cl_network_cell(net, "bio", k, &cell, NULL, &e)) continue;
-        size_t ns;
-        assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
-        cl_section *secs = malloc(ns * sizeof *secs);
-        assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
-        for (size_t i = 0; i < ns; i++) assert_int_equal(cl_section_insert(sim, secs[i], "hh"), CL_OK);
-        free(secs);
+        fx_insert_all(sim, cell, "hh");
         ok(cl_network_record_soma(net, "bio", k, &e), &e);
     }
     *c_out = c; /* kept by the network: freed after it */

@@ -414,12 +414,7 @@ static int simulate_bio(rank_ctx *r) {
         assert_int_equal(st, owner == rank ? CL_OK : CL_ENOTFOUND);
         if (st) continue;
         mine++;
-        size_t ns;
-        assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
-        cl_section *secs = malloc(ns * sizeof *secs);
-        assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
-        for (size_t i = 0; i < ns; i++) assert_int_equal(cl_section_insert(sim, secs[i], "hh"), CL_OK);
-        free(secs);
+        fx_insert_all(sim, cell, "hh");
     }
     assert_int_equal(cl_network_get_counts(net).cells, mine);
     ok(cl_network_run(net, NULL, NULL, &e), &e);

@@ -86,6 +86,15 @@ static void test_every_shared_mod_file(void **state) {
     assert_true(verbatim >= 10);
 }
 
+/* text written to a new temporary .mod file; path receives its name */
+static void write_mod(char path[32], const char *text) {
+    strcpy(path, "/tmp/cl_emit_in_XXXXXX.mod");
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+}
+
 static void test_errors_name_the_place(void **state) {
     (void)state;
     const char *cases[][2] = {
@@ -97,11 +106,8 @@ static void test_errors_name_the_place(void **state) {
         {"PARAMETER { a = 1 }\n", "no SUFFIX"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char in[] = "/tmp/cl_emit_in_XXXXXX.mod";
-        int fd = mkstemps(in, 4);
-        assert_true(fd >= 0);
-        assert_true(write(fd, cases[i][0], strlen(cases[i][0])) == (ssize_t)strlen(cases[i][0]));
-        close(fd);
+        char in[32];
+        write_mod(in, cases[i][0]);
         cl_error err = {{0}};
         assert_int_not_equal(cl_nmodl_translate(in, "/tmp/cl_emit_never.c", &err), CL_OK);
         if (!strstr(err.msg, cases[i][1])) fail_msg("case %zu: message lacks \"%s\": %s", i, cases[i][1], err.msg);
@@ -118,6 +124,21 @@ static char *read_all(const char *path) {
     fclose(f);
     buf[n] = '\0';
     return buf;
+}
+
+/* The C that mod translates to (a static buffer); both files removed. */
+static const char *translated(const char *mod) {
+    char in[32], out[] = "/tmp/cl_emit_out_XXXXXX.c";
+    write_mod(in, mod);
+    int fd = mkstemps(out, 2);
+    assert_true(fd >= 0);
+    close(fd);
+    cl_error err = {{0}};
+    if (cl_nmodl_translate(in, out, &err) != CL_OK) fail_msg("%s", err.msg);
+    const char *c = read_all(out);
+    unlink(in);
+    unlink(out);
+    return c;
 }
 
 static int count(const char *hay, const char *needle) {
@@ -143,17 +164,7 @@ static void test_hoisting(void **state) {
                       "  u = f(1)\n"
                       "}\n"
                       "FUNCTION f(x) { LOCAL gs\n gs = x\n f = gs^4 + x + exp(x/ga) * exp(x/ga) }\n";
-    char in[] = "/tmp/cl_hoist_XXXXXX.mod", out[] = "/tmp/cl_hoist_XXXXXX.c";
-    int fd = mkstemps(in, 4);
-    assert_true(fd >= 0);
-    assert_true(write(fd, mod, strlen(mod)) == (ssize_t)strlen(mod));
-    close(fd);
-    fd = mkstemps(out, 2);
-    assert_true(fd >= 0);
-    close(fd);
-    cl_error err = {{0}};
-    if (cl_nmodl_translate(in, out, &err) != CL_OK) fail_msg("%s", err.msg);
-    const char *c = read_all(out);
+    const char *c = translated(mod);
     const char *h = strstr(c, "static inline void _hoist(const cl_mech_ctx *_c, double *_g) {");
     assert_non_null(h);
     const char *end = strstr(h, "\n}\n");
@@ -185,8 +196,6 @@ static void test_hoisting(void **state) {
     /* a function's pure calls of its unassigned arguments: once per call */
     assert_int_equal(count(c, "const double _h0 = exp ( _lx / _g["), 1);
     assert_int_equal(count(c, "_h0"), 3);
-    unlink(in);
-    unlink(out);
 }
 
 /* A cnexp DERIVATIVE solved per instance (not gathered): each update's exp
@@ -198,24 +207,12 @@ static void test_exp_memo(void **state) {
                       "STATE { A B }\n"
                       "BREAKPOINT { SOLVE s METHOD cnexp }\n"
                       "DERIVATIVE s { A' = -A/tau1\n B' = -B/tau2 }\n";
-    char in[] = "/tmp/cl_memo_XXXXXX.mod", out[] = "/tmp/cl_memo_XXXXXX.c";
-    int fd = mkstemps(in, 4);
-    assert_true(fd >= 0);
-    assert_true(write(fd, mod, strlen(mod)) == (ssize_t)strlen(mod));
-    close(fd);
-    fd = mkstemps(out, 2);
-    assert_true(fd >= 0);
-    close(fd);
-    cl_error err = {{0}};
-    if (cl_nmodl_translate(in, out, &err) != CL_OK) fail_msg("%s", err.msg);
-    const char *c = read_all(out);
+    const char *c = translated(mod);
     assert_int_equal(count(c, "cl_exp_memo_(_c, _c->dt*"), 2);
     assert_non_null(strstr(c, "_em + 0)"));
     assert_non_null(strstr(c, "_em + 2)"));
     assert_non_null(strstr(c, "double _em0[4];"));
     assert_non_null(strstr(c, "_d_s(_b, _i, _c, _em0);"));
-    unlink(in);
-    unlink(out);
 }
 
 int main(void) {

@@ -337,12 +337,7 @@ static blob network_run(int threads) {
     for (uint64_t k = 0; k < 4; k++) {
         cl_cell cell;
         nok(cl_network_cell(net, "bio", k, &cell, NULL, &e), &e);
-        size_t ns;
-        assert_int_equal(cl_cell_section_list(sim, cell, "all", NULL, 0, &ns), CL_OK);
-        cl_section *secs = malloc(ns * sizeof *secs);
-        assert_int_equal(cl_cell_section_list(sim, cell, "all", secs, ns, &ns), CL_OK);
-        for (size_t i = 0; i < ns; i++) assert_int_equal(cl_section_insert(sim, secs[i], "hh"), CL_OK);
-        free(secs);
+        fx_insert_all(sim, cell, "hh");
         nok(cl_network_record_soma(net, "bio", k, &e), &e);
     }
     nok(cl_network_run(net, NULL, NULL, &e), &e);
