@@ -381,8 +381,9 @@ int cl_engine_compile(cl_engine *e) {
      * aliasing). A precaution: on allen5 other offsets measured the same
      * within this machine's noise. */
     size_t stride = (nn * sizeof(double) + 4095) / 4096 * 4096 + 512;
-    e->nodemem = calloc(9 * stride, 1);
+    if (posix_memalign(&e->nodemem, 64, 9 * stride) != 0) e->nodemem = NULL;
     if (e->nodemem) {
+        memset(e->nodemem, 0, 9 * stride);
         double **arr[9] = {&e->v, &e->rhs, &e->d, &e->a, &e->b, &e->area, &e->rinv, &e->diam, &e->cm};
         for (int k = 0; k < 9; k++) *arr[k] = (double *)((char *)e->nodemem + (size_t)k * stride);
     }

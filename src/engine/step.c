@@ -299,6 +299,15 @@ static void axial_terms(cl_engine *e, const cl_group *g) {
     double cfac = .001 * (1.0 / e->dt);
     int j = g->n0, last = g->n1 - 1; /* j < last: node j + 1 is in the group */
 #if defined(__AVX2__)
+    for (; j < last && (j & 3); j++) { /* to a 32-byte boundary: no access of rhs and d splits a cache line */
+        double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = (d[j] + cfac * cm[j]) - b[j];
+        if (par[j + 1] == j) {
+            r += a[j + 1] * (v[j] - v[j + 1]);
+            dd -= a[j + 1];
+        }
+        rhs[j] = r;
+        d[j] = dd;
+    }
     for (; j + 4 <= last; j += 4) {
         __m256d vj = _mm256_loadu_pd(v + j), bj = _mm256_loadu_pd(b + j);
         /* v of the parents, by scalar loads: gathers are slow on some
@@ -385,12 +394,15 @@ static void group_solve(cl_engine *e, const cl_group *g) {
     for (int j = 0; j < g->nlevel; j++) {
         int k = lev[j], k1 = lev[j + 1];
         for (; k + 3 < k1; k += 4) {
-            cl_v4d piv = {d[q[k]], d[q[k + 1]], d[q[k + 2]], d[q[k + 3]]};
+            int i0 = q[k], i1 = q[k + 1], i2 = q[k + 2], i3 = q[k + 3];
+            cl_v4d piv = {d[i0], d[i1], d[i2], d[i3]};
+            cl_v4d ri = {rhs[i0], rhs[i1], rhs[i2], rhs[i3]};
             cl_v4d p = load4(sa + k) / piv;
+            cl_v4d pb = p * load4(sb + k), pr = p * ri;
             for (int u = 0; u < 4; u++) {
                 int pi = sp[k + u];
-                d[pi] -= p[u] * sb[k + u];
-                rhs[pi] -= p[u] * rhs[q[k + u]];
+                d[pi] -= pb[u];
+                rhs[pi] -= pr[u];
             }
         }
         for (; k < k1; k++) {
@@ -408,17 +420,16 @@ static void group_solve(cl_engine *e, const cl_group *g) {
     for (int j = g->nlevel - 1; j >= 0; j--) {
         int k = lev[j + 1] - 1, k0 = lev[j];
         for (; k - 3 >= k0; k -= 4) {
-            cl_v4d x, piv;
-            for (int u = 0; u < 4; u++) {
-                int i = q[k - u];
-                x[u] = rhs[i] - sb[k - u] * rhs[sp[k - u]];
-                piv[u] = d[i];
-            }
-            x /= piv;
-            for (int u = 0; u < 4; u++) {
-                rhs[q[k - u]] = x[u];
-                v[q[k - u]] += x[u];
-            }
+            int m = k - 3;
+            int i0 = q[m], i1 = q[m + 1], i2 = q[m + 2], i3 = q[m + 3];
+            cl_v4d ri = {rhs[i0], rhs[i1], rhs[i2], rhs[i3]};
+            cl_v4d rp = {rhs[sp[m]], rhs[sp[m + 1]], rhs[sp[m + 2]], rhs[sp[m + 3]]};
+            cl_v4d piv = {d[i0], d[i1], d[i2], d[i3]};
+            cl_v4d vi = {v[i0], v[i1], v[i2], v[i3]};
+            cl_v4d x = (ri - load4(sb + m) * rp) / piv;
+            vi += x;
+            rhs[i0] = x[0]; rhs[i1] = x[1]; rhs[i2] = x[2]; rhs[i3] = x[3];
+            v[i0] = vi[0]; v[i1] = vi[1]; v[i2] = vi[2]; v[i3] = vi[3];
         }
         for (; k >= k0; k--) {
             int i = q[k];

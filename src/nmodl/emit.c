@@ -1885,6 +1885,63 @@ static void slot_ref(gen *g, cl_sb *b, int slot) {
     else cl_sb_addf(b, "_p[%d][_i]", slot);
 }
 
+/* Whether name n, read in BREAKPOINT, is one of the instance's variables
+ * (then a vector of four instances in _cur's vector loop) or a value all
+ * instances share; *inst tells which. 0 for names the vector loop cannot
+ * take (area, diam: per node, through _b->node[_i]; locals; unknowns). */
+static int vec_name_ok(gen *g, const cl_ast *n, int *inst) {
+    const char *name = n->name;
+    if (!name || is_local(g, name) || !strcmp(name, "area") || !strcmp(name, "diam")) return 0;
+    if (!strcmp(name, "t") || !strcmp(name, "dt") || !strcmp(name, "celsius")) { *inst = 0; return 1; }
+    if (!strcmp(name, "v")) { *inst = 1; return g->v_slot >= 0; }
+    const sym *sy = find_sym(g, name);
+    if (!sy || sy->len) return 0;
+    if (sy->kind == SK_GLOBAL || sy->kind == SK_CONST) { *inst = 0; return 1; }
+    *inst = 1;
+    return sy->slot >= 0 && sy->slot < g->nvar;
+}
+
+/* An expression of +, -, *, / on numbers and names (vec_name_ok): IEEE
+ * operations that a vector of four instances performs lane by lane with the
+ * same results. *inst becomes 1 when it reads an instance variable. */
+static int vec_expr_ok(gen *g, const cl_ast *n, int *inst) {
+    if (!n) return 0;
+    switch (n->kind) {
+    case NK_NUM: return 1;
+    case NK_NAME: {
+        int k = 0;
+        if (!vec_name_ok(g, n, &k)) return 0;
+        *inst |= k;
+        return 1;
+    }
+    case NK_PAREN: return vec_expr_ok(g, n->kid[0], inst);
+    case NK_UNARY: return n->op == OP_NEG && vec_expr_ok(g, n->kid[0], inst);
+    case NK_BINARY:
+        return (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL || n->op == OP_DIV) &&
+               vec_expr_ok(g, n->kid[0], inst) && vec_expr_ok(g, n->kid[1], inst);
+    default: return 0;
+    }
+}
+
+/* Whether _cur can run four instances at once in vectors (gen.vcur): a
+ * density mechanism whose BREAKPOINT statements (SOLVE aside) are
+ * assignments to instance variables of expressions vec_expr_ok takes, each
+ * reading an instance variable (a vector; a shared value alone would be a
+ * scalar). pas, hh and most channels' currents are such. */
+static int vec_cur_ok(gen *g) {
+    if (g->kind != CL_MECH_DENSITY || !g->breakpoint) return 0;
+    const cl_ast *blk = g->breakpoint->kid[0];
+    for (int i = 0; i < blk->nkid; i++) {
+        const cl_ast *st = blk->kid[i];
+        if (!st || st->kind == NK_SOLVE) continue;
+        if (st->kind != NK_ASSIGN || !st->kid[0] || st->kid[0]->kind != NK_NAME) return 0;
+        int lhs = 0, rhs = 0;
+        if (!vec_name_ok(g, st->kid[0], &lhs) || !lhs || !strcmp(st->kid[0]->name, "v")) return 0;
+        if (!vec_expr_ok(g, st->kid[1], &rhs) || !rhs) return 0;
+    }
+    return 1;
+}
+
 /* _state's places for cl_exp_memo_ (gen.dmemo): a NaN argument, equal to
  * nothing, for each cnexp DERIVATIVE emitted as _d_<name>. */
 static void dmemo_decls(gen *g) {
@@ -1895,6 +1952,71 @@ static void dmemo_decls(gen *g) {
                             "    for (int _k = 0; _k < %d; _k += 2) { _em%d[_k] = __builtin_nan(\"\"); _em%d[_k + 1] = 0.; }\n",
                    i, 2 * n, 2 * n, i, i);
     }
+}
+
+/* _cur's vector loop (vec_cur_ok): four instances at a time, the
+ * BREAKPOINT statements (body, on the _r locals) once at v + .001 and once
+ * at v on vectors of the four, each lane the scalar loop's operations on its
+ * instance. The instances of a density mechanism sit at distinct nodes, so
+ * their reads and writes of rhs, d and ion variables do not meet. The
+ * scalar loop after it takes the last n % 4. */
+static void vec_cur_loop(gen *g, const char *body) {
+    cl_sb *b = &g->out;
+    cl_sb_add(b, "    typedef double _cl_v4 __attribute__((vector_size(32)));\n"
+                 "    const _cl_v4 _vz = {0., 0., 0., 0.};\n"
+                 "    int _iv = 0;\n"
+                 "    for (; _iv + 4 <= _b->n; _iv += 4) {\n"
+                 "        for (int _i = _iv; _i < _iv + 4; _i++) {\n");
+    read_ions(g);
+    cl_sb_add(b, "        }\n        const int _i = _iv;\n"
+                 "        _cl_v4 _rhs, _gg, _current, _v = {_c->v[_b->node[_i]], _c->v[_b->node[_i + 1]], "
+                 "_c->v[_b->node[_i + 2]], _c->v[_b->node[_i + 3]]};\n");
+    for (int k = 0; k < g->nvar; k++)
+        if (g->sr_used[k]) cl_sb_addf(b, "        _cl_v4 _r%d;\n        __builtin_memcpy(&_r%d, _p[%d] + _i, sizeof _r%d);\n", k, k, k, k);
+    int ns = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        cl_sb_addf(b, "        _current = _vz;\n        _r%d = %s;\n        {\n", g->v_slot, pass ? "_v" : "_v + .001");
+        cl_sb_add(b, body);
+        cl_sb_addf(b, "        }\n        %s = _current;\n", pass ? "_rhs" : "_gg");
+        for (int u = 0; u < g->nion && !pass; u++)
+            for (int k = 0; k < g->ions[u].nwrite; k++) {
+                sym *sy = find_sym(g, g->ions[u].writes[k]);
+                if (sy->field == IF_CUR) cl_sb_addf(b, "        _cl_v4 _d%d = _r%d;\n", ns++, sy->slot);
+            }
+    }
+    char *w = calloc((size_t)g->nvar, 1); /* stored back: v and what the statements assign */
+    if (!w) { g->failed = 1; return; }
+    w[g->v_slot] = 1;
+    const cl_ast *bb = g->breakpoint->kid[0];
+    for (int i = 0; i < bb->nkid; i++)
+        if (bb->kid[i] && bb->kid[i]->kind != NK_SOLVE) sr_written(g, bb->kid[i], w);
+    for (int k = 0; k < g->nvar; k++)
+        if (g->sr_used[k] && w[k]) cl_sb_addf(b, "        __builtin_memcpy(_p[%d] + _i, &_r%d, sizeof _r%d);\n", k, k, k);
+    free(w);
+    ns = 0;
+    for (int u = 0; u < g->nion; u++)
+        for (int k = 0; k < g->ions[u].nwrite; k++) {
+            sym *sy = find_sym(g, g->ions[u].writes[k]);
+            if (sy->field == IF_CUR) cl_sb_addf(b, "        _d%d = (_d%d - _r%d)/.001 ;\n", ns, ns, sy->slot), ns++;
+        }
+    cl_sb_add(b, "        _gg = (_gg - _rhs)/.001;\n"
+                 "        for (int _u = 0; _u < 4; _u++) {\n"
+                 "            int _nd = _b->node[_i + _u];\n");
+    ns = 0;
+    for (int u = 0; u < g->nion; u++)
+        for (int k = 0; k < g->ions[u].nwrite; k++) {
+            sym *sy = find_sym(g, g->ions[u].writes[k]);
+            if (sy->field == IF_CUR) {
+                cl_sb_addf(b, "            _b->ion[%d].dcurdv[_b->ion_index[%d][_i + _u]] += _d%d[_u];\n", u, u, ns++);
+                cl_sb_addf(b, "            _b->ion[%d].cur[_b->ion_index[%d][_i + _u]] += _r%d[_u] ;\n", u, u, sy->slot);
+            } else {
+                cl_sb_addf(b, "            _b->ion[%d].%s[_b->ion_index[%d][_i + _u]] = _r%d[_u];\n", u,
+                           field_name(sy->field), u, sy->slot);
+            }
+        }
+    if (g->electrode) cl_sb_add(b, "            _c->rhs[_nd] += _rhs[_u];\n            _c->d[_nd] -= _gg[_u];\n");
+    else cl_sb_add(b, "            _c->rhs[_nd] -= _rhs[_u];\n            _c->d[_nd] += _gg[_u];\n");
+    cl_sb_add(b, "        }\n    }\n");
 }
 
 static void emit_wrappers(gen *g) {
@@ -1958,10 +2080,12 @@ static void emit_wrappers(gen *g) {
                 for (int k = 0; k < g->ions[u].nwrite; k++) g->sr_used[find_sym(g, g->ions[u].writes[k])->slot] = 1;
         }
         cl_sb_add(b, "static void _cur(const cl_mech_ctx *_c, cl_mech_block *_b) {\n    _hoist(_c, _b->global);\n"
-                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n"
-                     "    for (int _i = 0; _i < _b->n; _i++) {\n"
-                     "        int _nd = _b->node[_i];\n"
-                     "        double _v = _c->v[_nd], _rhs, _gg;\n");
+                     "    double **_p = _b->var; double *_g = _b->global; double *_w = NULL; (void)_p; (void)_g; (void)_w;\n");
+        int vec = body && vec_cur_ok(g);
+        if (vec) vec_cur_loop(g, body);
+        cl_sb_addf(b, "    for (int _i = %s; _i < _b->n; _i++) {\n"
+                      "        int _nd = _b->node[_i];\n"
+                      "        double _v = _c->v[_nd], _rhs, _gg;\n", vec ? "_iv" : "0");
         read_ions(g);
         if (body) {
             for (int k = 0; k < g->nvar; k++)

@@ -215,12 +215,48 @@ static void test_exp_memo(void **state) {
     assert_non_null(strstr(c, "_d_s(_b, _i, _c, _em0);"));
 }
 
+/* _cur's vector loop (docs/nmodl-lowering.md §15.4): four instances at once
+ * where BREAKPOINT is assignments of +, -, *, / on instance variables; the
+ * scalar loop alone otherwise. The bits are checked against NEURON by the
+ * oracle tests (pas, hh, the Allen and BBP channels). */
+static void test_vector_cur(void **state) {
+    (void)state;
+    const char *head = "NEURON { SUFFIX lk NONSPECIFIC_CURRENT i RANGE g, e }\n"
+                       "PARAMETER { g = .001 e = -70 }\nASSIGNED { i v }\n";
+    char mod[512];
+    snprintf(mod, sizeof mod, "%sBREAKPOINT { i = g*(v - e) }\n", head);
+    const char *c = translated(mod);
+    assert_non_null(strstr(c, "for (; _iv + 4 <= _b->n; _iv += 4) {"));
+    assert_non_null(strstr(c, "_r0 * ( _r3 - _r1 )")); /* the statement on the vectors */
+    assert_non_null(strstr(c, "for (int _i = _iv; _i < _b->n; _i++) {")); /* the scalar tail */
+    c = translated("NEURON { SUFFIX na2 USEION na READ ena WRITE ina RANGE g }\n"
+                   "PARAMETER { g = .001 }\nASSIGNED { v ena ina }\n"
+                   "BREAKPOINT { ina = g*(v - ena) }\n");
+    assert_non_null(strstr(c, "_b->ion[0].cur[_b->ion_index[0][_i + _u]] += _r"));
+    assert_non_null(strstr(c, "_b->ion[0].dcurdv[_b->ion_index[0][_i + _u]] += _d0[_u];"));
+    /* not vectors: a condition, a call, a per-node value, a constant alone,
+     * a LOCAL, a point process */
+    const char *scalar[] = {"BREAKPOINT { if (v > 0) { i = g*v } else { i = g*(v - e) } }\n",
+                            "BREAKPOINT { i = g*exp(v - e) }\n", "BREAKPOINT { i = g*(v - e)*area }\n",
+                            "BREAKPOINT { i = 0 }\n", "BREAKPOINT { LOCAL x\n x = v - e\n i = g*x }\n"};
+    for (size_t k = 0; k < sizeof scalar / sizeof scalar[0]; k++) {
+        snprintf(mod, sizeof mod, "%s%s", head, scalar[k]);
+        c = translated(mod);
+        if (strstr(c, "_cl_v4")) fail_msg("vector loop for %s", scalar[k]);
+        assert_non_null(strstr(c, "for (int _i = 0; _i < _b->n; _i++) {"));
+    }
+    c = translated("NEURON { POINT_PROCESS P NONSPECIFIC_CURRENT i RANGE g, e }\n"
+                   "PARAMETER { g = .001 e = -70 }\nASSIGNED { i v }\nBREAKPOINT { i = g*(v - e) }\n");
+    assert_null(strstr(c, "_cl_v4"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_shared_mod_file),
         cmocka_unit_test(test_errors_name_the_place),
         cmocka_unit_test(test_hoisting),
         cmocka_unit_test(test_exp_memo),
+        cmocka_unit_test(test_vector_cur),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
