@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cellulab_nmodl.h"
 #include "cli/cli.h"
@@ -94,6 +95,9 @@ int cli_build_mechanisms(int argc, char **argv) {
         free(inputs);
         return 2;
     }
+    /* built or kept: the library file is replaced (renamed over) when built */
+    struct stat before, after;
+    int existed = stat(out, &before) == 0;
     cl_error err = {{0}};
     cl_status st = cl_build_mechanisms(inputs, n, out, force, &err);
     if (st != CL_OK) {
@@ -103,6 +107,8 @@ int cli_build_mechanisms(int argc, char **argv) {
     }
     for (size_t i = 0; i < n; i++) note_maintained(inputs[i]);
     free(inputs);
-    printf("%s is up to date\n", out);
+    int kept = existed && stat(out, &after) == 0 && after.st_ino == before.st_ino &&
+               after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
+    printf(kept ? "%s is up to date\n" : "built %s\n", out);
     return 0;
 }

@@ -72,10 +72,12 @@ expect_status "cell missing mechanisms library" 1 "$bin" cell rin ballstick --me
 check "cell missing mechanisms message" grep -q 'nope.so' "$tmp/last_err"
 # build-mechanisms: rebuilt only when the sources change (content hash)
 mkdir -p "$tmp/mods" && cp "$(dirname "$0")/../oracle/mods_pp/gen.mod" "$tmp/mods/"
-check "build-mechanisms" "$bin" build-mechanisms "$tmp/mods" -o "$tmp/lib.so"
+check "build-mechanisms" sh -c "\"$bin\" build-mechanisms '$tmp/mods' -o '$tmp/lib.so' > '$tmp/b1.out'"
+check "build-mechanisms says built" grep -qx "built $tmp/lib.so" "$tmp/b1.out"
 cp -p "$tmp/lib.so" "$tmp/lib.so.first"
 sleep 1
-check "build-mechanisms again" "$bin" build-mechanisms "$tmp/mods" -o "$tmp/lib.so"
+check "build-mechanisms again" sh -c "\"$bin\" build-mechanisms '$tmp/mods' -o '$tmp/lib.so' > '$tmp/b1.out'"
+check "build-mechanisms says kept" grep -qx "$tmp/lib.so is up to date" "$tmp/b1.out"
 check "unchanged library kept" sh -c "[ '$tmp/lib.so' -ot '$tmp/lib.so.first' ] || [ ! '$tmp/lib.so' -nt '$tmp/lib.so.first' ]"
 echo ": a comment changes the content" >> "$tmp/mods/gen.mod"
 check "build-mechanisms after a change" "$bin" build-mechanisms "$tmp/mods" -o "$tmp/lib.so"
