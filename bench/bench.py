@@ -15,7 +15,8 @@ minus the resident set before building, per compartment; for l5tpc also
 bytes per synapse, from two extra short runs with N and 2N synapses) and agreement
 (max |dv| of the traced soma, its spike counts). cellulab runs with 1 and
 with 2 threads (cl_sim_set_threads; NEURON on one); the 2-thread trace must
-be the 1-thread trace bit for bit. Prints a table and writes
+be the 1-thread trace bit for bit. The one-thread runs of both sides are
+bound to the same core (one_core). Prints a table and writes
 bench/results.json. --quick: small sizes, about a minute in all.
 
 usage: bench.py --build BUILD_DIR [--quick] [--only ring,allen5,l5tpc]
@@ -41,8 +42,18 @@ QUICK = {"ring": {"nring": 4, "ncell": 5, "tstop": 50.0}, "allen5": {"tstop": 30
          "l5tpc": {"nsyn": 5000, "tstop": 100.0}}
 
 
-def run_child(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
+def one_core():
+    """The processor the one-thread runs of both sides are bound to (the
+    last this process may use): a process the system moves between cores
+    mid-run, or onto the core the other side's leftovers warm, times
+    differently from one that stays. None where there is one core only."""
+    cores = sorted(os.sched_getaffinity(0))
+    return cores[-1] if len(cores) > 1 else None
+
+
+def run_child(cmd, core=None):
+    pin = (lambda: os.sched_setaffinity(0, {core})) if core is not None else None
+    p = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=pin)
     if p.returncode != 0:
         sys.exit("benchmark child failed: %s\n%s" % (" ".join(cmd), p.stderr[-3000:]))
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -106,11 +117,14 @@ def bench(model, p, build, libs, work, repeat):
         nargs = [DATA, str(p["nsyn"])]
     # each side `repeat` times, interleaved; the fastest run of each counts
     # (a shared machine slows single runs by tens of percent at random)
+    # (the one-thread runs of both sides on one core, the same for both)
     cr, c2r, nr = [], [], []
+    core = one_core()
     for _ in range(repeat):
-        cr.append(run_child([exe, model, "--tstop", tstop, "--trace", ct] + cargs))
+        cr.append(run_child([exe, model, "--tstop", tstop, "--trace", ct] + cargs, core))
         c2r.append(run_child([exe, model, "--tstop", tstop, "--trace", ct + "2", "--threads", "2"] + cargs))
-        nr.append(run_child(["/usr/bin/python3", os.path.join(HERE, "neuron_models.py"), model, nt, tstop] + nargs))
+        nr.append(run_child(["/usr/bin/python3", os.path.join(HERE, "neuron_models.py"), model, nt, tstop] + nargs,
+                            core))
     c, c2, n = best(cr), best(c2r), best(nr)
     cv = [float(x) for x in open(ct)]
     nv = [float(x) for x in open(nt)]

@@ -1954,6 +1954,20 @@ static void dmemo_decls(gen *g) {
     }
 }
 
+/* _cur's stores of its locals: v and what the BREAKPOINT statements
+ * assign, each as fmt (slot, slot, slot) prints it. */
+static void store_back(gen *g, const char *fmt) {
+    char *w = calloc((size_t)g->nvar, 1);
+    if (!w) { g->failed = 1; return; }
+    w[g->v_slot] = 1;
+    const cl_ast *bb = g->breakpoint->kid[0];
+    for (int i = 0; i < bb->nkid; i++)
+        if (bb->kid[i] && bb->kid[i]->kind != NK_SOLVE) sr_written(g, bb->kid[i], w);
+    for (int k = 0; k < g->nvar; k++)
+        if (g->sr_used[k] && w[k]) cl_sb_addf(&g->out, fmt, k, k, k);
+    free(w);
+}
+
 /* _cur's vector loop (vec_cur_ok): four instances at a time, the
  * BREAKPOINT statements (body, on the _r locals) once at v + .001 and once
  * at v on vectors of the four, each lane the scalar loop's operations on its
@@ -1984,15 +1998,7 @@ static void vec_cur_loop(gen *g, const char *body) {
                 if (sy->field == IF_CUR) cl_sb_addf(b, "        _cl_v4 _d%d = _r%d;\n", ns++, sy->slot);
             }
     }
-    char *w = calloc((size_t)g->nvar, 1); /* stored back: v and what the statements assign */
-    if (!w) { g->failed = 1; return; }
-    w[g->v_slot] = 1;
-    const cl_ast *bb = g->breakpoint->kid[0];
-    for (int i = 0; i < bb->nkid; i++)
-        if (bb->kid[i] && bb->kid[i]->kind != NK_SOLVE) sr_written(g, bb->kid[i], w);
-    for (int k = 0; k < g->nvar; k++)
-        if (g->sr_used[k] && w[k]) cl_sb_addf(b, "        __builtin_memcpy(_p[%d] + _i, &_r%d, sizeof _r%d);\n", k, k, k);
-    free(w);
+    store_back(g, "        __builtin_memcpy(_p[%d] + _i, &_r%d, sizeof _r%d);\n");
     ns = 0;
     for (int u = 0; u < g->nion; u++)
         for (int k = 0; k < g->ions[u].nwrite; k++) {
@@ -2104,15 +2110,7 @@ static void emit_wrappers(gen *g) {
                         if (sy->field == IF_CUR) cl_sb_addf(b, "        double _d%d = _r%d;\n", ns++, sy->slot);
                     }
             }
-            char *w = calloc((size_t)g->nvar, 1); /* stored back: v and what the statements assign */
-            if (!w) { g->failed = 1; free(body); return; }
-            w[g->v_slot] = 1;
-            const cl_ast *bb = g->breakpoint->kid[0];
-            for (int i = 0; i < bb->nkid; i++)
-                if (bb->kid[i] && bb->kid[i]->kind != NK_SOLVE) sr_written(g, bb->kid[i], w);
-            for (int k = 0; k < g->nvar; k++)
-                if (g->sr_used[k] && w[k]) cl_sb_addf(b, "        _p[%d][_i] = _r%d;\n", k, k);
-            free(w);
+            store_back(g, "        _p[%d][_i] = _r%d;\n");
             free(body);
         } else {
             cl_sb_add(b, "        _gg = _nrn_current(_b, _i, _c, _v + .001);\n");
