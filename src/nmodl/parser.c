@@ -1164,20 +1164,33 @@ static cl_ast *from_loop(P *p) {
     return n;
 }
 
-static cl_ast *if_stmt(P *p) {
+/* if/while: the keyword, "( condition )" and "{ statements }" as n's
+ * kids; NULL on an error. */
+static cl_ast *cond_block(P *p, cl_nk kind, const char *kw, const char *article) {
     int line = p->cur.line, col = p->cur.col;
-    cl_ast *n = mk_cur(p, NK_IF);
+    char what[64], hint[96];
+    cl_ast *n = mk_cur(p, kind);
     next(p);
-    if (!expect(p, CL_TK_LPAREN, "'(' after if", NULL)) return NULL;
+    snprintf(what, sizeof what, "'(' after %s", kw);
+    if (!expect(p, CL_TK_LPAREN, what, NULL)) return NULL;
     cl_ast *c = expr(p);
     if (!n || !c || add(p, n, c) < 0) return NULL;
-    if (!expect(p, CL_TK_RPAREN, "')' after the if condition", NULL)) return NULL;
+    snprintf(what, sizeof what, "')' after the %s condition", kw);
+    if (!expect(p, CL_TK_RPAREN, what, NULL)) return NULL;
     if (!is(p, CL_TK_LBRACE)) {
-        expected(p, "'{'", "NMODL needs braces around the statements of an if");
+        snprintf(hint, sizeof hint, "NMODL needs braces around the statements of %s %s", article, kw);
+        expected(p, "'{'", hint);
         return NULL;
     }
-    cl_ast *b = stmtlist(p, "the 'if' block", line, col);
+    snprintf(what, sizeof what, "the '%s' block", kw);
+    cl_ast *b = stmtlist(p, what, line, col);
     if (!b || add(p, n, b) < 0) return NULL;
+    return n;
+}
+
+static cl_ast *if_stmt(P *p) {
+    cl_ast *n = cond_block(p, NK_IF, "if", "an");
+    if (!n) return NULL;
     if (is_kw(p, CL_KW_ELSE)) {
         int eline = p->cur.line, ecol = p->cur.col;
         next(p);
@@ -1198,22 +1211,7 @@ static cl_ast *if_stmt(P *p) {
     return n;
 }
 
-static cl_ast *while_stmt(P *p) {
-    int line = p->cur.line, col = p->cur.col;
-    cl_ast *n = mk_cur(p, NK_WHILE);
-    next(p);
-    if (!expect(p, CL_TK_LPAREN, "'(' after while", NULL)) return NULL;
-    cl_ast *c = expr(p);
-    if (!n || !c || add(p, n, c) < 0) return NULL;
-    if (!expect(p, CL_TK_RPAREN, "')' after the while condition", NULL)) return NULL;
-    if (!is(p, CL_TK_LBRACE)) {
-        expected(p, "'{'", "NMODL needs braces around the statements of a while");
-        return NULL;
-    }
-    cl_ast *b = stmtlist(p, "the 'while' block", line, col);
-    if (!b || add(p, n, b) < 0) return NULL;
-    return n;
-}
+static cl_ast *while_stmt(P *p) { return cond_block(p, NK_WHILE, "while", "a"); }
 
 /* WATCH (a > b) flag [, (a < b) flag ...] */
 static cl_ast *watch(P *p) {
