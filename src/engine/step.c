@@ -378,7 +378,8 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
  * other: elimination divides four pivots of a level at once, then applies
  * them to the parents one by one in the plain sweep's order; back
  * substitution, parents' levels first, divides four nodes of a level at
- * once. Every node sees the plain sweep's operations, in its order. */
+ * once; v gets the solution after. Every node sees the plain sweep's
+ * operations, in its order. */
 typedef double cl_v4d __attribute__((vector_size(32)));
 
 static inline cl_v4d load4(const double *x) {
@@ -412,7 +413,7 @@ static void group_solve(cl_engine *e, const cl_group *g) {
             rhs[pi] -= p * rhs[i];
         }
     }
-    double *v = e->v; /* v += the solution, node by node as it is final */
+    double *v = e->v; /* v += the solution: the roots now, the other nodes in one pass after */
     for (int r = g->r0; r < g->r1; ++r) {
         rhs[r] /= d[r];
         v[r] += rhs[r];
@@ -425,19 +426,19 @@ static void group_solve(cl_engine *e, const cl_group *g) {
             cl_v4d ri = {rhs[i0], rhs[i1], rhs[i2], rhs[i3]};
             cl_v4d rp = {rhs[sp[m]], rhs[sp[m + 1]], rhs[sp[m + 2]], rhs[sp[m + 3]]};
             cl_v4d piv = {d[i0], d[i1], d[i2], d[i3]};
-            cl_v4d vi = {v[i0], v[i1], v[i2], v[i3]};
             cl_v4d x = (ri - load4(sb + m) * rp) / piv;
-            vi += x;
             rhs[i0] = x[0]; rhs[i1] = x[1]; rhs[i2] = x[2]; rhs[i3] = x[3];
-            v[i0] = vi[0]; v[i1] = vi[1]; v[i2] = vi[2]; v[i3] = vi[3];
         }
         for (; k >= k0; k--) {
             int i = q[k];
             rhs[i] -= sb[k] * rhs[sp[k]];
             rhs[i] /= d[i];
-            v[i] += rhs[i];
         }
     }
+    /* NEURON's nrn_update_v; contiguous, so vectors (four adds a load
+     * and a store, where a scatter in back substitution took a load and a
+     * store per node) */
+    for (int i = g->n0; i < g->n1; i++) v[i] += rhs[i];
 }
 
 /* The parallel part of a step for group gi: matrix at t_{n+1/2} (e->t),
