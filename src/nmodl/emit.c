@@ -1976,17 +1976,28 @@ static void store_back(gen *g, const char *fmt) {
  * scalar loop after it takes the last n % 4. */
 static void vec_cur_loop(gen *g, const char *body) {
     cl_sb *b = &g->out;
+    /* the arrays in locals: the vector stores (memcpy) may alias anything,
+     * so the compiler would reload each pointer from _b, _c, _p after them */
     cl_sb_add(b, "    typedef double _cl_v4 __attribute__((vector_size(32)));\n"
                  "    const _cl_v4 _vz = {0., 0., 0., 0.};\n"
-                 "    int _iv = 0;\n"
-                 "    for (; _iv + 4 <= _b->n; _iv += 4) {\n"
+                 "    const int _nv = _b->n, *const _node = _b->node;\n"
+                 "    const double *const _vv = _c->v;\n"
+                 "    double *const _rv = _c->rhs, *const _dv = _c->d;\n");
+    for (int k = 0; k < g->nvar; k++)
+        if (g->sr_used[k]) cl_sb_addf(b, "    double *const _q%d = _p[%d];\n", k, k);
+    for (int u = 0; u < g->nion; u++)
+        if (g->ions[u].nwrite)
+            cl_sb_addf(b, "    double *const _ic%d = _b->ion[%d].cur, *const _id%d = _b->ion[%d].dcurdv;\n"
+                          "    const int *const _ix%d = _b->ion_index[%d];\n", u, u, u, u, u, u);
+    cl_sb_add(b, "    int _iv = 0;\n"
+                 "    for (; _iv + 4 <= _nv; _iv += 4) {\n"
                  "        for (int _i = _iv; _i < _iv + 4; _i++) {\n");
     read_ions(g);
     cl_sb_add(b, "        }\n        const int _i = _iv;\n"
-                 "        _cl_v4 _rhs, _gg, _current, _v = {_c->v[_b->node[_i]], _c->v[_b->node[_i + 1]], "
-                 "_c->v[_b->node[_i + 2]], _c->v[_b->node[_i + 3]]};\n");
+                 "        _cl_v4 _rhs, _gg, _current, _v = {_vv[_node[_i]], _vv[_node[_i + 1]], "
+                 "_vv[_node[_i + 2]], _vv[_node[_i + 3]]};\n");
     for (int k = 0; k < g->nvar; k++)
-        if (g->sr_used[k]) cl_sb_addf(b, "        _cl_v4 _r%d;\n        __builtin_memcpy(&_r%d, _p[%d] + _i, sizeof _r%d);\n", k, k, k, k);
+        if (g->sr_used[k]) cl_sb_addf(b, "        _cl_v4 _r%d;\n        __builtin_memcpy(&_r%d, _q%d + _i, sizeof _r%d);\n", k, k, k, k);
     int ns = 0;
     for (int pass = 0; pass < 2; pass++) {
         cl_sb_addf(b, "        _current = _vz;\n        _r%d = %s;\n        {\n", g->v_slot, pass ? "_v" : "_v + .001");
@@ -1998,7 +2009,7 @@ static void vec_cur_loop(gen *g, const char *body) {
                 if (sy->field == IF_CUR) cl_sb_addf(b, "        _cl_v4 _d%d = _r%d;\n", ns++, sy->slot);
             }
     }
-    store_back(g, "        __builtin_memcpy(_p[%d] + _i, &_r%d, sizeof _r%d);\n");
+    store_back(g, "        __builtin_memcpy(_q%d + _i, &_r%d, sizeof _r%d);\n");
     ns = 0;
     for (int u = 0; u < g->nion; u++)
         for (int k = 0; k < g->ions[u].nwrite; k++) {
@@ -2007,21 +2018,21 @@ static void vec_cur_loop(gen *g, const char *body) {
         }
     cl_sb_add(b, "        _gg = (_gg - _rhs)/.001;\n"
                  "        for (int _u = 0; _u < 4; _u++) {\n"
-                 "            int _nd = _b->node[_i + _u];\n");
+                 "            int _nd = _node[_i + _u];\n");
     ns = 0;
     for (int u = 0; u < g->nion; u++)
         for (int k = 0; k < g->ions[u].nwrite; k++) {
             sym *sy = find_sym(g, g->ions[u].writes[k]);
             if (sy->field == IF_CUR) {
-                cl_sb_addf(b, "            _b->ion[%d].dcurdv[_b->ion_index[%d][_i + _u]] += _d%d[_u];\n", u, u, ns++);
-                cl_sb_addf(b, "            _b->ion[%d].cur[_b->ion_index[%d][_i + _u]] += _r%d[_u] ;\n", u, u, sy->slot);
+                cl_sb_addf(b, "            _id%d[_ix%d[_i + _u]] += _d%d[_u];\n", u, u, ns++);
+                cl_sb_addf(b, "            _ic%d[_ix%d[_i + _u]] += _r%d[_u] ;\n", u, u, sy->slot);
             } else {
-                cl_sb_addf(b, "            _b->ion[%d].%s[_b->ion_index[%d][_i + _u]] = _r%d[_u];\n", u,
-                           field_name(sy->field), u, sy->slot);
+                cl_sb_addf(b, "            _b->ion[%d].%s[_ix%d[_i + _u]] = _r%d[_u];\n", u, field_name(sy->field), u,
+                           sy->slot);
             }
         }
-    if (g->electrode) cl_sb_add(b, "            _c->rhs[_nd] += _rhs[_u];\n            _c->d[_nd] -= _gg[_u];\n");
-    else cl_sb_add(b, "            _c->rhs[_nd] -= _rhs[_u];\n            _c->d[_nd] += _gg[_u];\n");
+    if (g->electrode) cl_sb_add(b, "            _rv[_nd] += _rhs[_u];\n            _dv[_nd] -= _gg[_u];\n");
+    else cl_sb_add(b, "            _rv[_nd] -= _rhs[_u];\n            _dv[_nd] += _gg[_u];\n");
     cl_sb_add(b, "        }\n    }\n");
 }
 

@@ -226,14 +226,14 @@ static void test_vector_cur(void **state) {
     char mod[512];
     snprintf(mod, sizeof mod, "%sBREAKPOINT { i = g*(v - e) }\n", head);
     const char *c = translated(mod);
-    assert_non_null(strstr(c, "for (; _iv + 4 <= _b->n; _iv += 4) {"));
+    assert_non_null(strstr(c, "for (; _iv + 4 <= _nv; _iv += 4) {"));
     assert_non_null(strstr(c, "_r0 * ( _r3 - _r1 )")); /* the statement on the vectors */
     assert_non_null(strstr(c, "for (int _i = _iv; _i < _b->n; _i++) {")); /* the scalar tail */
     c = translated("NEURON { SUFFIX na2 USEION na READ ena WRITE ina RANGE g }\n"
                    "PARAMETER { g = .001 }\nASSIGNED { v ena ina }\n"
                    "BREAKPOINT { ina = g*(v - ena) }\n");
-    assert_non_null(strstr(c, "_b->ion[0].cur[_b->ion_index[0][_i + _u]] += _r"));
-    assert_non_null(strstr(c, "_b->ion[0].dcurdv[_b->ion_index[0][_i + _u]] += _d0[_u];"));
+    assert_non_null(strstr(c, "_ic0[_ix0[_i + _u]] += _r"));
+    assert_non_null(strstr(c, "_id0[_ix0[_i + _u]] += _d0[_u];"));
     /* not vectors: a condition, a call, a per-node value, a constant alone,
      * a LOCAL, a point process */
     const char *scalar[] = {"BREAKPOINT { if (v > 0) { i = g*v } else { i = g*(v - e) } }\n",
