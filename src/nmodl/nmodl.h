@@ -9,7 +9,7 @@
 
 /* Bump when the generated C changes for the same MOD file: libraries made by
  * an older generator are then rebuilt (build.c hashes it). */
-#define CL_NMODL_GENERATOR_REVISION "2026-11-27.6-vector-cur-locals"
+#define CL_NMODL_GENERATOR_REVISION "2026-11-27.7-vector-cur-min8"
 
 /* A growable string. */
 typedef struct cl_sb {

@@ -226,7 +226,7 @@ static void test_vector_cur(void **state) {
     char mod[512];
     snprintf(mod, sizeof mod, "%sBREAKPOINT { i = g*(v - e) }\n", head);
     const char *c = translated(mod);
-    assert_non_null(strstr(c, "for (; _iv + 4 <= _nv; _iv += 4) {"));
+    assert_non_null(strstr(c, "for (; _nv >= 8 && _iv + 4 <= _nv; _iv += 4) {"));
     assert_non_null(strstr(c, "_r0 * ( _r3 - _r1 )")); /* the statement on the vectors */
     assert_non_null(strstr(c, "for (int _i = _iv; _i < _b->n; _i++) {")); /* the scalar tail */
     c = translated("NEURON { SUFFIX na2 USEION na READ ena WRITE ina RANGE g }\n"
