@@ -292,22 +292,31 @@ static void table_check(cl_engine *e) {
  * roots: cl_group.offchain) add theirs in index order. Every node sees
  * NEURON's operations in NEURON's order; what goes is the chain of a store
  * and a reload between one iteration and the next. */
+/* One node j of axial_terms (the vector loop's lanes, one at a time);
+ * last: the group's last node. */
+static inline void axial_node(cl_engine *e, double cfac, int j, int last) {
+    double *rhs = e->rhs, *d = e->d;
+    const double *v = e->v, *a = e->a, *b = e->b;
+    const int *par = e->parent;
+    double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = (d[j] + cfac * e->cm[j]) - b[j];
+    if (j < last && par[j + 1] == j) {
+        r += a[j + 1] * (v[j] - v[j + 1]);
+        dd -= a[j + 1];
+    }
+    rhs[j] = r;
+    d[j] = dd;
+}
+
 static void axial_terms(cl_engine *e, const cl_group *g) {
     double *rhs = e->rhs, *d = e->d;
-    const double *v = e->v, *a = e->a, *b = e->b, *cm = e->cm;
+    const double *v = e->v, *a = e->a;
     const int *par = e->parent;
     double cfac = .001 * (1.0 / e->dt);
     int j = g->n0, last = g->n1 - 1; /* j < last: node j + 1 is in the group */
 #if defined(__AVX2__)
-    for (; j < last && (j & 3); j++) { /* to a 32-byte boundary: no access of rhs and d splits a cache line */
-        double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = (d[j] + cfac * cm[j]) - b[j];
-        if (par[j + 1] == j) {
-            r += a[j + 1] * (v[j] - v[j + 1]);
-            dd -= a[j + 1];
-        }
-        rhs[j] = r;
-        d[j] = dd;
-    }
+    const double *b = e->b, *cm = e->cm;
+    /* to a 32-byte boundary: no access of rhs and d splits a cache line */
+    for (; j < last && (j & 3); j++) axial_node(e, cfac, j, last);
     for (; j + 4 <= last; j += 4) {
         __m256d vj = _mm256_loadu_pd(v + j), bj = _mm256_loadu_pd(b + j);
         /* v of the parents, by scalar loads: gathers are slow on some
@@ -326,15 +335,7 @@ static void axial_terms(cl_engine *e, const cl_group *g) {
         _mm256_storeu_pd(d + j, _mm256_blendv_pd(dd, _mm256_sub_pd(dd, an), chain));
     }
 #endif
-    for (; j < g->n1; j++) {
-        double r = rhs[j] - b[j] * (v[par[j]] - v[j]), dd = (d[j] + cfac * cm[j]) - b[j];
-        if (j < last && par[j + 1] == j) {
-            r += a[j + 1] * (v[j] - v[j + 1]);
-            dd -= a[j + 1];
-        }
-        rhs[j] = r;
-        d[j] = dd;
-    }
+    for (; j < g->n1; j++) axial_node(e, cfac, j, last);
     /* the other children, by increasing index; a parent's children come
      * together, summed in registers (a store and a reload per child would
      * wait on each other) */
@@ -371,8 +372,9 @@ static void group_matrix(cl_engine *e, const cl_group *g, const cl_mech_ctx *c) 
 
 /* Hines elimination over one group's trees; the solution (Δv) is left in
  * rhs and added to v. Every node's elimination and back substitution
- * divide by its pivot, and divisions bound the solve; four divisions in one
- * vector instruction give the same IEEE quotients in about half the time.
+ * divide by its pivot; four divisions in one vector instruction give the
+ * same IEEE quotients in about half the time (what bounds the solve now is
+ * its indexed loads and stores: docs/STATUS.md, Measured).
  * So the nodes go in the group's schedule (threads.c: by batches of trees,
  * deepest level first), where the nodes of one level do not depend on each
  * other: elimination divides four pivots of a level at once, then applies
@@ -413,11 +415,7 @@ static void group_solve(cl_engine *e, const cl_group *g) {
             rhs[pi] -= p * rhs[i];
         }
     }
-    double *v = e->v; /* v += the solution: the roots now, the other nodes in one pass after */
-    for (int r = g->r0; r < g->r1; ++r) {
-        rhs[r] /= d[r];
-        v[r] += rhs[r];
-    }
+    for (int r = g->r0; r < g->r1; ++r) rhs[r] /= d[r];
     for (int j = g->nlevel - 1; j >= 0; j--) {
         int k = lev[j + 1] - 1, k0 = lev[j];
         for (; k - 3 >= k0; k -= 4) {
@@ -435,9 +433,10 @@ static void group_solve(cl_engine *e, const cl_group *g) {
             rhs[i] /= d[i];
         }
     }
-    /* NEURON's nrn_update_v; contiguous, so vectors (four adds a load
-     * and a store, where a scatter in back substitution took a load and a
-     * store per node) */
+    /* NEURON's nrn_update_v, in contiguous passes (vectors), not a
+     * scatter per node in back substitution */
+    double *v = e->v;
+    for (int r = g->r0; r < g->r1; ++r) v[r] += rhs[r];
     for (int i = g->n0; i < g->n1; i++) v[i] += rhs[i];
 }
 
