@@ -97,13 +97,17 @@ int fx_remove_dir(const char *dir) {
     return system(cmd) != 0;
 }
 
-void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v) {
+void fx_put_array(hid_t loc, const char *name, hid_t filetype, hid_t memtype, hsize_t n, const void *v) {
     hid_t sp = H5Screate_simple(1, &n, NULL);
     hid_t d = H5Dcreate2(loc, name, filetype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(d >= 0);
-    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    assert_true(H5Dwrite(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
     H5Dclose(d);
     H5Sclose(sp);
+}
+
+void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v) {
+    fx_put_array(loc, name, filetype, H5T_NATIVE_DOUBLE, n, v);
 }
 
 void fx_put_strings(hid_t loc, const char *name, hsize_t n, const char **v) {

@@ -57,8 +57,11 @@ const char *fx_write_file(const char *dir, const char *name, const char *text);
 /* Removes the folder dir and all it holds (rm -rf); 0 on success. */
 int fx_remove_dir(const char *dir);
 
-/* Creates the 1-D dataset `name` under loc holding the n values v, stored
- * with the HDF5 type filetype. */
+/* Creates the 1-D dataset `name` under loc holding the n values v (in
+ * memory of the HDF5 type memtype), stored with the HDF5 type filetype. */
+void fx_put_array(hid_t loc, const char *name, hid_t filetype, hid_t memtype, hsize_t n, const void *v);
+
+/* fx_put_array of n doubles. */
 void fx_put_doubles(hid_t loc, const char *name, hid_t filetype, hsize_t n, const double *v);
 
 /* Creates the 1-D dataset `name` under loc holding the n strings v, stored

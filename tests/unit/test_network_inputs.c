@@ -552,25 +552,6 @@ static void test_noise_refusals(void **state) {
  * inputs are checked before any cell is needed). */
 static char sdir[] = "/tmp/test_netin_XXXXXX";
 
-static void put_file(const char *name, const char *body) {
-    char p[300];
-    snprintf(p, sizeof p, "%s/%s", sdir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(body, f);
-    fclose(f);
-}
-
-static void put_ids(hid_t g, const char *name, hid_t type, const uint64_t *v) {
-    hsize_t n = 2;
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t d = H5Dcreate2(g, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    assert_true(d >= 0);
-    assert_true(H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
-    H5Sclose(sp);
-}
-
 static void test_sonata_refusals(void **state) {
     (void)state;
     assert_non_null(mkdtemp(sdir));
@@ -584,17 +565,17 @@ static void test_sonata_refusals(void **state) {
         g = H5Gcreate2(f, "/nodes/v", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     }
     uint64_t ones[2] = {1, 1}, zeros[2] = {0, 0}, idx[2] = {0, 1};
-    put_ids(g, "node_type_id", H5T_STD_U64LE, ones);
-    put_ids(g, "node_id", H5T_STD_U64LE, idx);
-    put_ids(g, "node_group_id", H5T_STD_U32LE, zeros);
-    put_ids(g, "node_group_index", H5T_STD_U64LE, idx);
+    fx_put_array(g, "node_type_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, ones);
+    fx_put_array(g, "node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, idx);
+    fx_put_array(g, "node_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT64, 2, zeros);
+    fx_put_array(g, "node_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, idx);
     hid_t g0 = H5Gcreate2(g, "0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     H5Gclose(g0);
     H5Gclose(g);
     H5Fclose(f);
-    put_file("types.csv", "node_type_id model_type\n1 virtual\n");
-    put_file("circuit_config.json", "{\"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", "
-                                    "\"node_types_file\": \"types.csv\"}]}}");
+    fx_write_file(sdir, "types.csv", "node_type_id model_type\n1 virtual\n");
+    fx_write_file(sdir, "circuit_config.json", "{\"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", "
+                                           "\"node_types_file\": \"types.csv\"}]}}");
     struct {
         const char *input, *expect;
     } rows[] = {
@@ -630,11 +611,10 @@ static void test_sonata_refusals(void **state) {
                  "{\"network\": \"circuit_config.json\", \"run\": {\"tstop\": 5, \"dt\": 0.025}, "
                  "\"inputs\": {\"bad\": %s}}",
                  rows[i].input);
-        put_file("simulation_config.json", body);
-        snprintf(p, sizeof p, "%s/simulation_config.json", sdir);
+        const char *cfg = fx_write_file(sdir, "simulation_config.json", body);
         cl_circuit *c = NULL;
         cl_error e = {{0}};
-        cl_status st = cl_circuit_open_sonata(p, &c, &e);
+        cl_status st = cl_circuit_open_sonata(cfg, &c, &e);
         cl_network *net = NULL;
         if (st == CL_OK) st = cl_network_new(c, NULL, &net, &e);
         if (st == CL_OK) fail_msg("row %zu was accepted", i);
@@ -642,12 +622,7 @@ static void test_sonata_refusals(void **state) {
         cl_network_free(net);
         cl_circuit_free(c);
     }
-    const char *names[] = {"nodes.h5", "types.csv", "circuit_config.json", "simulation_config.json"};
-    for (int i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s/%s", sdir, names[i]);
-        unlink(p);
-    }
-    rmdir(sdir);
+    assert_int_equal(fx_remove_dir(sdir), 0);
 }
 
 int main(void) {
