@@ -1,4 +1,5 @@
 /* Builders shared by the unit tests (see fixtures.h). */
+#define _DEFAULT_SOURCE /* mkstemps */
 #include "fixtures.h"
 
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -89,6 +91,31 @@ const char *fx_write_file(const char *dir, const char *name, const char *text) {
     fputs(text, f);
     fclose(f);
     return p;
+}
+
+const char *fx_temp_file(const char *suffix, const char *text) {
+    static char path[8][128];
+    static int k;
+    k = (k + 1) % 8;
+    int n = snprintf(path[k], sizeof path[k], "/tmp/cl_test_XXXXXX%s", suffix);
+    assert_true(n > 0 && (size_t)n < sizeof path[k]);
+    int fd = mkstemps(path[k], (int)strlen(suffix));
+    assert_true(fd >= 0);
+    size_t len = text ? strlen(text) : 0;
+    assert_true(len == 0 || write(fd, text, len) == (ssize_t)len);
+    close(fd);
+    return path[k];
+}
+
+const char *fx_read_file(const char *path) {
+    static char text[1 << 20];
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    assert_true(feof(f)); /* the whole file */
+    fclose(f);
+    text[n] = '\0';
+    return text;
 }
 
 int fx_remove_dir(const char *dir) {

@@ -54,6 +54,15 @@ const char *fx_path(const char *dir, const char *name);
  * (an fx_path buffer). */
 const char *fx_write_file(const char *dir, const char *name, const char *text);
 
+/* A new file /tmp/cl_test_XXXXXX<suffix> holding text (empty for NULL);
+ * its path, in one of 8 static buffers reused in turn. The caller removes
+ * it. */
+const char *fx_temp_file(const char *suffix, const char *text);
+
+/* The whole text of the file at path (at most 1 MiB), in a static buffer
+ * the next call overwrites. */
+const char *fx_read_file(const char *path);
+
 /* Removes the folder dir and all it holds (rm -rf); 0 on success. */
 int fx_remove_dir(const char *dir);
 

@@ -1,4 +1,4 @@
-#define _DEFAULT_SOURCE /* mkstemps, d_type */
+#define _DEFAULT_SOURCE /* d_type */
 /* The NMODL compiler over every MOD file of the shared data: each file
  * either translates to C that the system compiler accepts, or fails with a
  * message naming file:line:column and the construct. The VERBATIM files
@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fixtures.h"
 
 #include "cellulab_nmodl.h"
 
@@ -43,10 +45,7 @@ static void walk(const char *dir, int *ok, int *refused, int *verbatim) {
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         size_t n = strlen(de->d_name);
         if (n > 4 && strcmp(de->d_name + n - 4, ".mod") == 0) {
-            char out[] = "/tmp/cl_emit_XXXXXX.c";
-            int fd = mkstemps(out, 2);
-            assert_true(fd >= 0);
-            close(fd);
+            const char *out = fx_temp_file(".c", NULL);
             cl_error err = {{0}};
             cl_status st = cl_nmodl_translate(path, out, &err);
             if (listed(verbatim_files, de->d_name)) {
@@ -86,15 +85,6 @@ static void test_every_shared_mod_file(void **state) {
     assert_true(verbatim >= 10);
 }
 
-/* text written to a new temporary .mod file; path receives its name */
-static void write_mod(char path[32], const char *text) {
-    strcpy(path, "/tmp/cl_emit_in_XXXXXX.mod");
-    int fd = mkstemps(path, 4);
-    assert_true(fd >= 0);
-    assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-    close(fd);
-}
-
 static void test_errors_name_the_place(void **state) {
     (void)state;
     const char *cases[][2] = {
@@ -106,8 +96,7 @@ static void test_errors_name_the_place(void **state) {
         {"PARAMETER { a = 1 }\n", "no SUFFIX"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char in[32];
-        write_mod(in, cases[i][0]);
+        const char *in = fx_temp_file(".mod", cases[i][0]);
         cl_error err = {{0}};
         assert_int_not_equal(cl_nmodl_translate(in, "/tmp/cl_emit_never.c", &err), CL_OK);
         if (!strstr(err.msg, cases[i][1])) fail_msg("case %zu: message lacks \"%s\": %s", i, cases[i][1], err.msg);
@@ -116,26 +105,12 @@ static void test_errors_name_the_place(void **state) {
     }
 }
 
-static char *read_all(const char *path) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
-/* The C that mod translates to (a static buffer); both files removed. */
+/* The C that mod translates to (fx_read_file's buffer); both files removed. */
 static const char *translated(const char *mod) {
-    char in[32], out[] = "/tmp/cl_emit_out_XXXXXX.c";
-    write_mod(in, mod);
-    int fd = mkstemps(out, 2);
-    assert_true(fd >= 0);
-    close(fd);
+    const char *in = fx_temp_file(".mod", mod), *out = fx_temp_file(".c", NULL);
     cl_error err = {{0}};
     if (cl_nmodl_translate(in, out, &err) != CL_OK) fail_msg("%s", err.msg);
-    const char *c = read_all(out);
+    const char *c = fx_read_file(out);
     unlink(in);
     unlink(out);
     return c;

@@ -1,4 +1,4 @@
-#define _DEFAULT_SOURCE /* mkstemps */
+#define _DEFAULT_SOURCE /* mkdtemp */
 /* NEURON 9's RANDOM construct in cellulab's NMODL compiler
  * (docs/nmodl-lowering.md §14) and the maintained Blue Brain MOD files:
  * messages for misuse, every maintained file compiles, which originals are
@@ -18,17 +18,12 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include "cellulab.h"
 #include "cellulab_mech.h"
 #include "cellulab_nmodl.h"
 #include "nmodl/nmodl.h"
-
-static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static void test_messages(void **state) {
     (void)state;
@@ -46,11 +41,7 @@ static void test_messages(void **state) {
         {"NEURON { POINT_PROCESS x RANDOM r, r }\n", "named twice"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char in[] = "/tmp/cl_random_in_XXXXXX.mod";
-        int fd = mkstemps(in, 4);
-        assert_true(fd >= 0);
-        close(fd);
-        write_file(in, cases[i][0]);
+        const char *in = fx_temp_file(".mod", cases[i][0]);
         cl_error err = {{0}};
         assert_int_not_equal(cl_nmodl_translate(in, "/tmp/cl_random_never.c", &err), CL_OK);
         if (!strstr(err.msg, cases[i][1])) fail_msg("case %zu: message lacks \"%s\": %s", i, cases[i][1], err.msg);
@@ -66,11 +57,9 @@ static const char *const maintained[] = {"ProbAMPANMDA_EMS", "ProbGABAAB_EMS", "
 static void test_maintained_files_compile(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof maintained / sizeof *maintained; i++) {
-        char path[4096], out[] = "/tmp/cl_random_XXXXXX.c", cmd[8400];
+        char path[4096], cmd[8400];
         assert_int_equal(cl_nmodl_maintained_path(maintained[i], path, sizeof path), 1);
-        int fd = mkstemps(out, 2);
-        assert_true(fd >= 0);
-        close(fd);
+        const char *out = fx_temp_file(".c", NULL);
         cl_error err = {{0}};
         if (cl_nmodl_translate(path, out, &err) != CL_OK) fail_msg("%s: %s", path, err.msg);
         snprintf(cmd, sizeof cmd, "cc -std=c17 -O2 -Wall -Werror -Wno-unused-variable -Wno-unused-function "
@@ -111,24 +100,17 @@ static void test_originals_recognised(void **state) {
  * %g, 0.0720748 and 2.55224) where BlueCelluLab's has 0.062 and 3.57. */
 static void test_original_defaults_kept(void **state) {
     (void)state;
-    char mpath[4096], orig[4096], out[] = "/tmp/cl_random_dflt_XXXXXX.c";
+    char mpath[4096], orig[4096];
     assert_int_equal(cl_nmodl_maintained_path("ProbAMPANMDA_EMS", mpath, sizeof mpath), 1);
     snprintf(orig, sizeof orig, "%s/bluecellulab/container_nbS1-O1__202247__cADpyr__L5_TPC_A/mod/ProbAMPANMDA_EMS.mod",
              CELLULAB_SHARED_DATA);
-    int fd = mkstemps(out, 2);
-    assert_true(fd >= 0);
-    close(fd);
+    const char *out = fx_temp_file(".c", NULL);
     cl_error err = {{0}};
     char *name = NULL;
     if (cl_nmodl_translate_defaults(mpath, orig, out, &name, &err) != CL_OK) fail_msg("%s", err.msg);
     assert_string_equal(name, "ProbAMPANMDA_EMS");
     free(name);
-    FILE *f = fopen(out, "r");
-    assert_non_null(f);
-    static char text[1 << 20];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
+    const char *text = fx_read_file(out);
     unlink(out);
     const char *vals[][2] = {{"slope_mg", "0.0720748"}, {"scale_mg", "2.55224"}, {"NMDA_ratio", "0.71"}};
     for (int k = 0; k < 3; k++) {
@@ -158,10 +140,7 @@ static void test_compiled_draws(void **state) {
     (void)state;
     char dir[] = "/tmp/cl_random_lib_XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char mod[256], so[256];
-    snprintf(mod, sizeof mod, "%s/ranprobe.mod", dir);
-    snprintf(so, sizeof so, "%s/libranprobe.so", dir);
-    write_file(mod, probe_mod);
+    const char *mod = fx_write_file(dir, "ranprobe.mod", probe_mod), *so = fx_path(dir, "libranprobe.so");
     const char *inputs[1] = {mod};
     cl_error err = {{0}};
     if (cl_build_mechanisms(inputs, 1, so, 1, &err) != CL_OK) fail_msg("%s", err.msg);
@@ -217,9 +196,7 @@ static void test_compiled_draws(void **state) {
         }
         cl_sim_free(s);
     }
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(fx_remove_dir(dir), 0);
 }
 
 int main(void) {
